@@ -1,6 +1,6 @@
 // pmem2-error.ts -- the one error class of the @pmem2 packages
 
-import { pmem2CodeName, type Pmem2CodeName } from './codes.js';
+import { type Pmem2CodeName, pmem2CodeName } from './codes.js';
 import { errnoName, strerror } from './errno.js';
 
 /**

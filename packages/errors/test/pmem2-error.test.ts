@@ -35,7 +35,10 @@ describe('Pmem2Error', () => {
 
   it('keeps the cause', () => {
     const cause = new Error('inner');
-    const e = new Pmem2Error(-9, 'fstat failed', { cause, libpmem2Message: 'fstat: Bad file descriptor' });
+    const e = new Pmem2Error(-9, 'fstat failed', {
+      cause,
+      libpmem2Message: 'fstat: Bad file descriptor',
+    });
     expect(e.cause).toBe(cause);
     expect(e.code).toBe('EBADF');
   });
