@@ -1,0 +1,137 @@
+// case.ts -- the shape of one conformance case and of the answer both implementations give
+
+/** File systems the file sources live on: `os.tmpdir()` (ext4 here) and `/dev/shm` (tmpfs). */
+export type FileSystemKind = 'ext4' | 'tmpfs';
+
+/** How the file behind an fd source is opened; `closed` is opened O_RDWR and closed before map. */
+export type OpenMode = 'rdonly' | 'rdwr' | 'wronly' | 'closed';
+
+/** `pattern`: known bytes in the first and last 64 KiB, holes between; `sparse`: all holes. */
+export type FileContent = 'pattern' | 'sparse';
+
+/** Where the mapped memory comes from. */
+export type SourceSpec =
+  | {
+      readonly kind: 'file';
+      readonly fs: FileSystemKind;
+      readonly size: number;
+      readonly content: FileContent;
+      readonly open: OpenMode;
+    }
+  | { readonly kind: 'anon'; readonly size: bigint }
+  | { readonly kind: 'dir' }
+  | { readonly kind: 'fifo' }
+  | { readonly kind: 'chardev' }
+  | { readonly kind: 'fd'; readonly fd: number };
+
+/** An anonymous mapping placed in the reservation before the case's own mapping. */
+export interface PremapSpec {
+  readonly offset: bigint;
+  readonly length: bigint;
+}
+
+/** A virtual memory reservation the case maps into. */
+export interface ReservationSpec {
+  readonly size: bigint;
+  readonly offset: bigint;
+  readonly premaps: readonly PremapSpec[];
+}
+
+/**
+ * One case. Absent setters are not called; present ones are called in this order:
+ * granularity, offset, length, protection, sharing, reservation.
+ */
+export interface ConformanceCase {
+  readonly id: string;
+  readonly source: SourceSpec;
+  readonly granularity?: number;
+  readonly offset?: bigint;
+  readonly length?: bigint;
+  readonly protection?: number;
+  readonly sharing?: number;
+  readonly reservation?: ReservationSpec;
+  /** The value of PMEM2_FORCE_GRANULARITY during the case; absent means unset. */
+  readonly forceGranularity?: string;
+  /** Pass offsets and lengths to TypeScript as `number` where they are safe integers. */
+  readonly asNumbers?: boolean;
+}
+
+/** A return code and, when it is not 0, the pmem2_errormsg() text ("" if none was set). */
+export interface CallResult {
+  readonly ret: number;
+  readonly msg: string;
+}
+
+/** The names of the config setters, as both sides report them. */
+export const SETTER_NAMES = [
+  'setGranularity',
+  'setOffset',
+  'setLength',
+  'setProtection',
+  'setSharing',
+  'setVmReservation',
+] as const;
+
+/** A setter name. */
+export type SetterName = (typeof SETTER_NAMES)[number];
+
+/**
+ * What one implementation answered for one case. A field is absent when that step did not run.
+ * `head`/`tail` are FNV-1a checksums of the first/last min(4096, size) mapped bytes (readable
+ * mappings only); `readBack` says a written pattern reads back after persist; `fileSees` says
+ * the file (pread on the fd) sees it.
+ */
+export interface Outcome {
+  id: string;
+  rsv?: CallResult;
+  premaps?: CallResult[];
+  source?: CallResult;
+  setGranularity?: CallResult;
+  setOffset?: CallResult;
+  setLength?: CallResult;
+  setProtection?: CallResult;
+  setSharing?: CallResult;
+  setVmReservation?: CallResult;
+  map?: CallResult;
+  size?: number;
+  granularity?: number;
+  align?: string;
+  rsvOffset?: number;
+  head?: string;
+  tail?: string;
+  readBack?: boolean;
+  fileSees?: boolean;
+  delete?: CallResult;
+  rsvDelete?: CallResult;
+}
+
+/** libpmem2's protection bits (`PMEM2_PROT_*`). */
+export const PROT = { NONE: 0, EXEC: 2 ** 29, READ: 2 ** 30, WRITE: 2 ** 31 } as const;
+
+/** The four mapping-relevant bits combined in every way. */
+export const PROT_COMBINATIONS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7].map(
+  (bits) => (bits & 1 ? PROT.READ : 0) + (bits & 2 ? PROT.WRITE : 0) + (bits & 4 ? PROT.EXEC : 0),
+);
+
+/** Bytes both sides checksum at each end of a mapping. */
+export const SAMPLE_BYTES = 4096;
+
+/** The byte the writer stores at a map offset (mirrors probe.c's write_pattern). */
+export function writePattern(mapOffset: number): number {
+  return (mapOffset * 5 + 0x3c) & 0xff;
+}
+
+/** The byte a `pattern` file holds at a file offset (the runner writes the files for both sides). */
+export function filePattern(fileOffset: number): number {
+  return (fileOffset * 3 + 1 + 7 * Math.floor(fileOffset / 4096)) & 0xff;
+}
+
+/** 32-bit FNV-1a, the checksum both sides compute (mirrors probe.c's fnv1a). */
+export function fnv1a(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (const b of bytes) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

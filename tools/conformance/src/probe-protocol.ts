@@ -1,0 +1,49 @@
+// probe-protocol.ts -- the line protocol of probe.c: one case in (key=value tokens), one JSON line out
+
+import type { ConformanceCase, Outcome } from './case.js';
+
+/**
+ * Encodes a case as the probe's input line. `sourcePath` is the file, directory or FIFO
+ * prepared for the probe's side. Values never contain whitespace (ids are checked).
+ */
+export function encodeCase(c: ConformanceCase, sourcePath: string): string {
+  if (/\s/.test(c.id)) throw new Error(`case id ${JSON.stringify(c.id)} contains whitespace`);
+  const tokens = [`id=${c.id}`];
+  const s = c.source;
+  switch (s.kind) {
+    case 'file':
+      tokens.push('src=file', `path=${sourcePath}`, `open=${s.open}`);
+      break;
+    case 'anon':
+      tokens.push('src=anon', `anon=${s.size}`);
+      break;
+    case 'fd':
+      tokens.push('src=fd', `fd=${s.fd}`);
+      break;
+    default:
+      tokens.push(`src=${s.kind}`, `path=${sourcePath}`);
+  }
+  if (c.granularity !== undefined) tokens.push(`gran=${c.granularity}`);
+  if (c.offset !== undefined) tokens.push(`offset=${c.offset}`);
+  if (c.length !== undefined) tokens.push(`length=${c.length}`);
+  if (c.protection !== undefined) tokens.push(`prot=${c.protection}`);
+  if (c.sharing !== undefined) tokens.push(`sharing=${c.sharing}`);
+  if (c.reservation) {
+    const r = c.reservation;
+    tokens.push(`rsv=${r.size}`, `rsvoff=${r.offset}`);
+    if (r.premaps.length > 0) {
+      tokens.push(`premaps=${r.premaps.map((p) => `${p.offset}:${p.length}`).join(',')}`);
+    }
+  }
+  if (c.forceGranularity !== undefined) {
+    if (/\s/.test(c.forceGranularity))
+      throw new Error('PMEM2_FORCE_GRANULARITY value with whitespace');
+    tokens.push(`force=${c.forceGranularity}`);
+  }
+  return tokens.join(' ');
+}
+
+/** Parses one output line of the probe. */
+export function decodeOutcome(line: string): Outcome {
+  return JSON.parse(line) as Outcome;
+}

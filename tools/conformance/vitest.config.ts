@@ -1,0 +1,11 @@
+// vitest.config.ts -- the matrix and the randomized run share one worker: both use the probe
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 60_000,
+  },
+});
