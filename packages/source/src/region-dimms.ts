@@ -1,0 +1,46 @@
+// region-dimms.ts -- the NVDIMMs (nmem devices) of a region, as ndctl_dimm_foreach_in_region
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Region } from './region-namespace.js';
+
+/** One NVDIMM of a region, with the sysfs facts libndctl reads for it. */
+export interface RegionDimm {
+  /** The nmem device name, such as `nmem0`. */
+  readonly name: string;
+  /** `nmem*\/nfit/id` (or `nmem*\/id`) without its newline; undefined when neither exists. */
+  readonly uniqueId: string | undefined;
+  /** `nmem*\/nfit/dirty_shutdown` parsed as an integer; undefined when missing or malformed. */
+  readonly dirtyShutdown: bigint | undefined;
+}
+
+/**
+ * The DIMMs of a region in mapping order: the first field of each `mapping<i>` attribute
+ * (`nmem0,0,2147483648,0`), looked up as `/sys/bus/nd/devices/<nmem>`.
+ */
+export function regionDimms(region: Region): RegionDimm[] {
+  const devicesDir = dirname(region.path);
+  const dimms: RegionDimm[] = [];
+  for (let index = 0; ; index++) {
+    const mapping = readAttribute(join(region.path, `mapping${index}`));
+    if (mapping === undefined) return dimms;
+    const name = mapping.split(',')[0] ?? '';
+    const dimmDir = join(devicesDir, name);
+    const dirty = readAttribute(join(dimmDir, 'nfit', 'dirty_shutdown'));
+    dimms.push({
+      name,
+      uniqueId: readAttribute(join(dimmDir, 'nfit', 'id')) ?? readAttribute(join(dimmDir, 'id')),
+      dirtyShutdown: dirty !== undefined && /^-?\d+$/.test(dirty) ? BigInt(dirty) : undefined,
+    });
+  }
+}
+
+/** A sysfs attribute without its trailing newline (libndctl's sysfs_read_attr), if readable. */
+export function readAttribute(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return readFileSync(path, 'latin1').replace(/\n$/, '');
+  } catch {
+    return undefined;
+  }
+}

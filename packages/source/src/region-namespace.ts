@@ -1,0 +1,155 @@
+// region-namespace.ts -- pmem2_region_namespace: the NVDIMM region holding a source, via sysfs
+
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { devName } from './dev-number.js';
+import type { Source } from './source.js';
+import { readSysfsAttribute } from './sysfs-read.js';
+import { sysfsPath } from './sysfs-root.js';
+
+/** libpmem2's BUFF_LENGTH for sysfs `dev` attributes. */
+const DEV_ATTRIBUTE_LENGTH = 64;
+
+/** An NVDIMM region found in sysfs (`/sys/bus/nd/devices/region<N>`). */
+export interface Region {
+  /** The region number N (`ndctl_region_get_id`). */
+  readonly id: number;
+  /** The region's sysfs directory, `<sysfsRoot>/sys/bus/nd/devices/region<N>`. */
+  readonly path: string;
+}
+
+/**
+ * Finds the NVDIMM region that holds a source, as libpmem2's `pmem2_region_namespace` does
+ * through libndctl: for a regular file, the region with an fsdax/raw/sector namespace whose block
+ * device's `/sys/block/<dev>/dev` equals the file's `st_dev`; for device DAX, the region with a
+ * dax device whose sysfs `dev` attribute equals the source's `st_rdev`.
+ *
+ * @remarks
+ * Reads `<sysfsRoot>/sys/bus/nd/devices/region*` in numeric order, with the sysfs root the source
+ * was created with. Used by `@pmem2/map` for deep flush (region id) and by
+ * {@link Source.numaNode}, {@link Source.deviceId} and {@link Source.deviceUsc}. libpmem2 stats
+ * `/dev/<daxname>` for device DAX; this reads the same numbers from sysfs.
+ *
+ * @param source - the source to locate.
+ * @returns the region, or `null` when the source is not on an NVDIMM (and for anonymous sources).
+ * @throws {@link Pmem2Error} `PMEM2_E_INVALID_DEV_FORMAT` when a `dev` attribute is empty or
+ *   lacks its newline; `-errno` when a `dev` attribute cannot be read.
+ * @example
+ * ```ts
+ * import { Source, regionOf } from '@pmem2/source';
+ * using src = Source.fromPath('/mnt/pmem/log');
+ * const region = regionOf(src); // { id: 0, path: '/sys/bus/nd/devices/region0' } or null
+ * ```
+ * @see libpmem2: pmem2_source_numa_node(3), pmem2_deep_flush(3)
+ */
+export function regionOf(source: Source): Region | null {
+  if (source.type === 'anon') return null;
+  const wanted = devName(source.type === 'devdax' ? source.rdev : source.dev);
+  const root = source.sysfsRoot;
+  const devicesDir = sysfsPath(root, '/sys/bus/nd/devices');
+  for (const region of listRegions(devicesDir)) {
+    const found =
+      source.type === 'devdax'
+        ? regionHasDeviceDax(region.path, wanted)
+        : regionHasBlockDevice(region.path, wanted, root);
+    if (found) return region;
+  }
+  return null;
+}
+
+/**
+ * The id of the region holding a source, as libpmem2's internal `pmem2_get_region_id`.
+ *
+ * @remarks Used by `@pmem2/map` to build `/sys/bus/nd/devices/region<N>/deep_flush`.
+ * @param source - a device DAX or regular-file source.
+ * @returns the region number N.
+ * @throws {@link Pmem2Error} `PMEM2_E_DAX_REGION_NOT_FOUND` ("unknown region") when the source
+ *   is not on an NVDIMM, and every error of {@link regionOf}.
+ * @example
+ * ```ts
+ * import { Source, regionId } from '@pmem2/source';
+ * using src = Source.fromPath('/dev/dax0.0');
+ * regionId(src); // 0
+ * ```
+ * @see libpmem2: pmem2_deep_flush(3)
+ */
+export function regionId(source: Source): number {
+  const region = regionOf(source);
+  if (region === null) throw unknownRegion(source);
+  return region.id;
+}
+
+/** libpmem2's "unknown region" error, for a source that is on no NVDIMM region. */
+export function unknownRegion(source: Source): Pmem2Error {
+  return new Pmem2Error(
+    PMEM2_E.DAX_REGION_NOT_FOUND,
+    `the ${source.type} source is not on an NVDIMM region listed in ${sysfsPath(source.sysfsRoot, '/sys/bus/nd/devices')}`,
+    { libpmem2Message: 'unknown region' },
+  );
+}
+
+function listRegions(devicesDir: string): Region[] {
+  return listNames(devicesDir)
+    .map((name) => /^region(\d+)$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ id: Number(match[1]), path: join(devicesDir, match[0]) }))
+    .sort((a, b) => a.id - b.id);
+}
+
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function regionHasBlockDevice(regionDir: string, wanted: string, root: string): boolean {
+  for (const namespace of listNames(regionDir).filter((n) =>
+    /^(namespace|pfn|btt)\d+\.\d+$/.test(n),
+  )) {
+    for (const blockDevice of listNames(join(regionDir, namespace, 'block'))) {
+      if (readDevAttribute(sysfsPath(root, `/sys/block/${blockDevice}/dev`)) === wanted)
+        return true;
+    }
+  }
+  return false;
+}
+
+function regionHasDeviceDax(regionDir: string, wanted: string): boolean {
+  for (const daxNamespace of listNames(regionDir).filter((n) => /^dax\d+\.\d+$/.test(n))) {
+    const namespaceDir = join(regionDir, daxNamespace);
+    for (const device of listNames(namespaceDir).filter((n) => /^dax\d+\.\d+$/.test(n))) {
+      if (readDevAttribute(join(namespaceDir, device, 'dev')) === wanted) return true;
+    }
+  }
+  return false;
+}
+
+function readDevAttribute(path: string): string {
+  const result = readSysfsAttribute(path, DEV_ATTRIBUTE_LENGTH);
+  if ('errno' in result) {
+    const text =
+      result.syscall === 'open'
+        ? `open "${path}": ${strerror(result.errno)}`
+        : `read: ${strerror(result.errno)}`;
+    throw new Pmem2Error(-result.errno, `cannot read ${path}: ${text}`, {
+      libpmem2Message: text,
+      syscall: result.syscall,
+    });
+  }
+  if (result.text === '') {
+    throw new Pmem2Error(PMEM2_E.INVALID_DEV_FORMAT, `${path} is empty; expected "major:minor"`, {
+      libpmem2Message: `${path} is empty`,
+    });
+  }
+  if (!result.text.endsWith('\n')) {
+    throw new Pmem2Error(
+      PMEM2_E.INVALID_DEV_FORMAT,
+      `${path} holds ${JSON.stringify(result.text)}, which does not end with a newline`,
+      { libpmem2Message: `${path} doesn't end with new line` },
+    );
+  }
+  return result.text.slice(0, -1);
+}
