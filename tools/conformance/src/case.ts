@@ -56,7 +56,10 @@ export interface ConformanceCase {
   readonly asNumbers?: boolean;
 }
 
-/** A return code and, when it is not 0, the pmem2_errormsg() text ("" if none was set). */
+/**
+ * A return code and, when it is not 0, the pmem2_errormsg() text ("" if none was set). On the
+ * TypeScript side a thrown non-`Pmem2Error` (a JavaScript-level error) is `ret: 1`.
+ */
 export interface CallResult {
   readonly ret: number;
   readonly msg: string;
@@ -101,6 +104,8 @@ export interface Outcome {
   tail?: string;
   readBack?: boolean;
   fileSees?: boolean;
+  /** TypeScript only: the store path of a writable mapping refused to write. */
+  writeError?: CallResult;
   delete?: CallResult;
   rsvDelete?: CallResult;
 }

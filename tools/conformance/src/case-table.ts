@@ -1,0 +1,510 @@
+// case-table.ts -- the declarative case matrix: axes per topic, crossed into named cases
+
+import {
+  type ConformanceCase,
+  type FileContent,
+  type FileSystemKind,
+  type OpenMode,
+  PROT,
+  PROT_COMBINATIONS,
+  type SourceSpec,
+} from './case.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const PAGE = 4096n;
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
+const GRANULARITY = { BYTE: 0, CACHE_LINE: 1, PAGE: 2 } as const;
+const SHARING = { SHARED: 0, PRIVATE: 1 } as const;
+
+/** A topic of the matrix: what it covers (man page / libpmem2.md section) and its cases. */
+export interface CaseGroup {
+  readonly name: string;
+  readonly covers: string;
+  readonly cases: readonly ConformanceCase[];
+}
+
+function file(
+  size: number,
+  options: { fs?: FileSystemKind; open?: OpenMode; content?: FileContent } = {},
+): SourceSpec {
+  const content = options.content ?? (size >= 16 * MiB ? 'sparse' : 'pattern');
+  return { kind: 'file', fs: options.fs ?? 'ext4', size, content, open: options.open ?? 'rdwr' };
+}
+
+function anon(size: bigint | number): SourceSpec {
+  return { kind: 'anon', size: BigInt(size) };
+}
+
+/** Every combination of the axes, in order (the cartesian product). */
+function cross<T extends Record<string, readonly unknown[]>>(
+  axes: T,
+): { [K in keyof T]: T[K][number] }[] {
+  let rows: Record<string, unknown>[] = [{}];
+  for (const [key, values] of Object.entries(axes)) {
+    rows = rows.flatMap((row) => values.map((v) => ({ ...row, [key]: v })));
+  }
+  return rows as { [K in keyof T]: T[K][number] }[];
+}
+
+function show(v: unknown): string {
+  return v === undefined ? 'unset' : String(v);
+}
+
+const sourceName = (s: SourceSpec): string =>
+  s.kind === 'file'
+    ? `${s.fs}-${s.size}-${s.open}`
+    : s.kind === 'anon'
+      ? `anon-${s.size}`
+      : s.kind === 'fd'
+        ? `fd${s.fd}`
+        : s.kind;
+
+const setterErrors: CaseGroup = {
+  name: 'setters',
+  covers: 'pmem2_config_set_*(3) ERRORS; libpmem2.md §1.1; PMDK pmem2_config',
+  cases: [
+    ...[-1, 3, 99, INT32_MAX, INT32_MIN].map((g) => ({
+      id: `setters/granularity=${g}`,
+      source: file(4096),
+      granularity: g,
+    })),
+    ...[INT64_MAX, INT64_MAX + 1n, INT64_MAX + 1n + PAGE, UINT64_MAX].map((offset) => ({
+      id: `setters/offset=${offset}`,
+      source: file(4096),
+      granularity: GRANULARITY.PAGE,
+      offset,
+    })),
+    ...[1, 2 ** 28, 2 ** 29 - 1, PROT.READ + 1, PROT.WRITE + PROT.EXEC + 4096, 2 ** 32 - 1].map(
+      (protection) => ({
+        id: `setters/protection=${protection}`,
+        source: file(4096),
+        granularity: GRANULARITY.PAGE,
+        protection,
+      }),
+    ),
+    ...[2, -1, 100, INT32_MAX, INT32_MIN].map((sharing) => ({
+      id: `setters/sharing=${sharing}`,
+      source: file(4096),
+      granularity: GRANULARITY.PAGE,
+      sharing,
+    })),
+    {
+      id: 'setters/all-invalid-keep-defaults',
+      source: file(8192),
+      granularity: 7,
+      offset: UINT64_MAX,
+      length: 4096n,
+      protection: 1,
+      sharing: 5,
+    },
+    {
+      id: 'setters/invalid-after-valid-granularity',
+      source: file(8192),
+      granularity: GRANULARITY.PAGE,
+      offset: INT64_MAX + 1n,
+      protection: 3,
+      sharing: -7,
+    },
+    {
+      id: 'setters/length=UINT64_MAX-accepted',
+      source: file(4096),
+      granularity: GRANULARITY.PAGE,
+      length: UINT64_MAX,
+    },
+  ],
+};
+
+const sourceErrors: CaseGroup = {
+  name: 'sources',
+  covers:
+    'pmem2_source_from_fd(3), pmem2_source_from_anon(3), pmem2_map_new(3) step 4; libpmem2.md §1.2, §4.1; PMDK pmem2_source, pmem2_map TEST10/TEST23',
+  cases: [
+    ...(['dir', 'fifo', 'chardev'] as const).map((kind) => ({
+      id: `sources/${kind}`,
+      source: { kind } as SourceSpec,
+      granularity: GRANULARITY.PAGE,
+    })),
+    ...[-1, INT32_MIN, 1 << 20, INT32_MAX].map((fd) => ({
+      id: `sources/fd=${fd}`,
+      source: { kind: 'fd', fd } as SourceSpec,
+      granularity: GRANULARITY.PAGE,
+    })),
+    ...cross({
+      fs: ['ext4', 'tmpfs'] as FileSystemKind[],
+      open: ['wronly', 'closed'] as OpenMode[],
+    }).map(({ fs, open }) => ({
+      id: `sources/${fs}-${open}`,
+      source: file(8192, { fs, open }),
+      granularity: GRANULARITY.PAGE,
+    })),
+    { id: 'sources/closed-no-granularity', source: file(8192, { open: 'closed' }) },
+    ...cross({
+      fs: ['ext4', 'tmpfs'] as FileSystemKind[],
+      size: [0, 1, 3 * KiB, 4096, 5000, 16 * MiB - 1, 16 * MiB],
+    }).map(({ fs, size }) => ({
+      id: `sources/${fs}-size=${size}`,
+      source: file(size, { fs }),
+      granularity: GRANULARITY.PAGE,
+    })),
+    {
+      id: 'sources/ext4-16MiB-1-sparse',
+      source: file(16 * MiB - 1, { content: 'sparse' }),
+      granularity: GRANULARITY.PAGE,
+    },
+    ...[0n, 1n, 4095n, PAGE, 5000n, 1n << 30n, 3n << 30n].map((size) => ({
+      id: `sources/anon-size=${size}`,
+      source: anon(size),
+      granularity: GRANULARITY.BYTE,
+    })),
+    ...[2n ** 47n, 2n ** 63n, UINT64_MAX].map((size) => ({
+      id: `sources/anon-size=${size}-enomem`,
+      source: anon(size),
+      granularity: GRANULARITY.BYTE,
+    })),
+  ],
+};
+
+const FORCE_VALUES = [
+  undefined,
+  'byte',
+  'cache_line',
+  'CaChE_LiNe',
+  'CACHELINE',
+  'page',
+  'PAGE',
+  '0',
+  'junk',
+  '',
+  'cache_line_',
+];
+
+const granularityMatrix: CaseGroup = {
+  name: 'granularity',
+  covers:
+    'pmem2_map_new(3) granularity; libpmem2.md §3 step 14, §3.2, §4.3, §4.5; PMDK pmem2_granularity, pmem2_granularity_detection, pmem2_integration test_granularity',
+  cases: cross({
+    source: [file(8192), file(8192, { fs: 'tmpfs' }), file(8192, { open: 'rdonly' }), anon(8192)],
+    sharing: [undefined, SHARING.PRIVATE],
+    granularity: [undefined, GRANULARITY.BYTE, GRANULARITY.CACHE_LINE, GRANULARITY.PAGE],
+    force: FORCE_VALUES,
+  }).map(({ source, sharing, granularity, force }) => ({
+    id: `granularity/${sourceName(source)}/sharing=${show(sharing)}/g=${show(granularity)}/force=${show(force)}`,
+    source,
+    ...(sharing === undefined ? {} : { sharing }),
+    ...(granularity === undefined ? {} : { granularity }),
+    ...(force === undefined ? {} : { forceGranularity: force }),
+    ...(source.kind === 'file' && source.open === 'rdonly' ? { protection: PROT.READ } : {}),
+  })),
+};
+
+const protectionMatrix: CaseGroup = {
+  name: 'protection',
+  covers:
+    'pmem2_config_set_protection(3), pmem2_map_new(3) PMEM2_E_NO_ACCESS; libpmem2.md §3 step 13; PMDK pmem2_map_prot, pmem2_map TEST2/TEST27',
+  cases: [
+    ...cross({
+      fs: ['ext4', 'tmpfs'] as FileSystemKind[],
+      open: ['rdonly', 'rdwr'] as OpenMode[],
+      sharing: [SHARING.SHARED, SHARING.PRIVATE],
+      protection: PROT_COMBINATIONS,
+    }).map(({ fs, open, sharing, protection }) => ({
+      id: `protection/${fs}-${open}/sharing=${sharing}/prot=${protection >>> 0}`,
+      source: file(5000, { fs, open }),
+      granularity: GRANULARITY.PAGE,
+      sharing,
+      protection,
+    })),
+    ...cross({ sharing: [SHARING.SHARED, SHARING.PRIVATE], protection: PROT_COMBINATIONS }).map(
+      ({ sharing, protection }) => ({
+        id: `protection/anon/sharing=${sharing}/prot=${protection >>> 0}`,
+        source: anon(5000),
+        granularity: GRANULARITY.BYTE,
+        sharing,
+        protection,
+      }),
+    ),
+    {
+      id: 'protection/rdonly-default-prot-shared',
+      source: file(4096, { open: 'rdonly' }),
+      granularity: GRANULARITY.PAGE,
+    },
+  ],
+};
+
+function rangeValues(size: number): bigint[] {
+  const s = BigInt(size);
+  return [...new Set([0n, 1n, PAGE - 1n, PAGE, s, s - 1n, s + PAGE, INT64_MAX, UINT64_MAX])]
+    .filter((v) => v >= 0n)
+    .sort((a, b) => (a < b ? -1 : 1));
+}
+
+const RANGE_FILE_SIZES = [0, 1, 3 * KiB, 4096, 5000, 16 * MiB - 1, 16 * MiB];
+const SIXTEEN_MiB = BigInt(16 * MiB);
+
+const rangeMatrix: CaseGroup = {
+  name: 'ranges',
+  covers:
+    'pmem2_config_set_offset(3)/set_length(3), pmem2_map_new(3) OFFSET_UNALIGNED, LENGTH_UNALIGNED, MAP_RANGE, SOURCE_EMPTY; libpmem2.md §1.1 validate_length/validate_offset, §3 steps 5, 9, 10; PMDK pmem2_map TEST4-9/21-23, pmem2_integration len/offset tests',
+  cases: [
+    ...RANGE_FILE_SIZES.flatMap((size) =>
+      cross({ offset: rangeValues(size), length: rangeValues(size) }).map(({ offset, length }) => ({
+        id: `ranges/ext4-${size}/offset=${offset}/length=${length}`,
+        source: file(size),
+        granularity: GRANULARITY.PAGE,
+        offset,
+        length,
+      })),
+    ),
+    ...cross({
+      fs: ['tmpfs'] as FileSystemKind[],
+      offset: [0n, PAGE, 8192n],
+      length: [0n, PAGE, 8192n, 12288n],
+    }).map(({ fs, offset, length }) => ({
+      id: `ranges/${fs}-16384/offset=${offset}/length=${length}`,
+      source: file(16384, { fs }),
+      granularity: GRANULARITY.PAGE,
+      offset,
+      length,
+      asNumbers: true,
+    })),
+    ...[
+      [PAGE, UINT64_MAX - PAGE + 1n],
+      [INT64_MAX - PAGE + 1n, INT64_MAX + PAGE + 1n],
+      [INT64_MAX - PAGE + 1n, INT64_MAX + 1n],
+      [PAGE, UINT64_MAX - 2n * PAGE + 1n],
+      [8192n, UINT64_MAX - PAGE + 1n],
+      [SIXTEEN_MiB - PAGE, 2n * PAGE],
+      [SIXTEEN_MiB - PAGE, PAGE],
+      [SIXTEEN_MiB, 0n],
+      [2n * SIXTEEN_MiB, 0n],
+      [SIXTEEN_MiB / 2n + 4n * BigInt(MiB), SIXTEEN_MiB / 2n],
+      [BigInt(KiB), SIXTEEN_MiB / 2n],
+      [PAGE, SIXTEEN_MiB / 2n],
+      [0n, SIXTEEN_MiB / 2n],
+    ].map(([offset, length]) => ({
+      id: `ranges/ext4-16MiB-edge/offset=${offset}/length=${length}`,
+      source: file(16 * MiB),
+      granularity: GRANULARITY.PAGE,
+      offset,
+      length,
+    })),
+    ...cross({
+      offset: [0n, PAGE, 5000n, (1n << 30n) - PAGE, 1n << 30n, INT64_MAX - PAGE + 1n],
+      length: [0n, PAGE, 1n << 20n, 1n << 30n, 4097n],
+    }).map(({ offset, length }) => ({
+      id: `ranges/anon-1GiB/offset=${offset}/length=${length}`,
+      source: anon(1n << 30n),
+      granularity: GRANULARITY.BYTE,
+      offset,
+      length,
+    })),
+    {
+      id: 'ranges/anon-too-small-1KiB',
+      source: anon(1n << 30n),
+      granularity: GRANULARITY.BYTE,
+      length: 1024n,
+    },
+  ],
+};
+
+const RSV_FILE = file(16 * MiB);
+const RSV_SIZE = 32n * BigInt(MiB);
+
+interface ReservationRow {
+  readonly name: string;
+  readonly size: bigint;
+  readonly offset: bigint;
+  readonly premaps?: readonly [bigint, bigint][];
+}
+
+const RESERVATION_ROWS: readonly ReservationRow[] = [
+  { name: 'fits-at-0', size: RSV_SIZE, offset: 0n },
+  { name: 'fits-at-page', size: RSV_SIZE, offset: PAGE },
+  { name: 'fits-exactly', size: SIXTEEN_MiB, offset: 0n },
+  { name: 'fits-at-end', size: RSV_SIZE, offset: RSV_SIZE - SIXTEEN_MiB },
+  { name: 'unaligned-offset-100', size: RSV_SIZE, offset: 100n },
+  { name: 'unaligned-offset-page-1', size: RSV_SIZE, offset: PAGE - 1n },
+  { name: 'too-small-by-page', size: SIXTEEN_MiB, offset: PAGE },
+  { name: 'too-small-page', size: PAGE, offset: 0n },
+  { name: 'offset-at-end', size: RSV_SIZE, offset: RSV_SIZE },
+  { name: 'offset-past-end', size: RSV_SIZE, offset: 2n * RSV_SIZE },
+  { name: 'offset-int64-max-aligned', size: RSV_SIZE, offset: INT64_MAX - PAGE + 1n },
+  { name: 'offset-wraps-size-t', size: RSV_SIZE, offset: UINT64_MAX - PAGE + 1n },
+  { name: 'size-unaligned', size: 5000n, offset: 0n },
+  { name: 'size-zero', size: 0n, offset: 0n },
+  { name: 'size-page-minus-1', size: PAGE - 1n, offset: 0n },
+  { name: 'overlap-full', size: RSV_SIZE, offset: 0n, premaps: [[0n, SIXTEEN_MiB]] },
+  { name: 'overlap-first-page', size: RSV_SIZE, offset: PAGE, premaps: [[0n, 2n * PAGE]] },
+  { name: 'overlap-last-page', size: RSV_SIZE, offset: 0n, premaps: [[SIXTEEN_MiB - PAGE, PAGE]] },
+  { name: 'overlap-inside', size: RSV_SIZE, offset: 0n, premaps: [[8n * PAGE, PAGE]] },
+  { name: 'overlap-around', size: RSV_SIZE, offset: PAGE, premaps: [[0n, RSV_SIZE]] },
+  { name: 'adjacent-below', size: RSV_SIZE, offset: PAGE, premaps: [[0n, PAGE]] },
+  { name: 'adjacent-above', size: RSV_SIZE, offset: 0n, premaps: [[SIXTEEN_MiB, PAGE]] },
+  {
+    name: 'adjacent-both',
+    size: RSV_SIZE,
+    offset: PAGE,
+    premaps: [
+      [0n, PAGE],
+      [SIXTEEN_MiB + PAGE, PAGE],
+    ],
+  },
+  {
+    name: 'premaps-overlap-each-other',
+    size: RSV_SIZE,
+    offset: SIXTEEN_MiB,
+    premaps: [
+      [0n, 2n * PAGE],
+      [PAGE, PAGE],
+    ],
+  },
+];
+
+const reservationMatrix: CaseGroup = {
+  name: 'reservations',
+  covers:
+    'pmem2_config_set_vm_reservation(3), pmem2_vm_reservation_new(3), pmem2_map_new(3) reservation branch; libpmem2.md §1.6, §3 step 11; PMDK pmem2_vm_reservation new/map cases',
+  cases: [
+    ...cross({ row: RESERVATION_ROWS, source: [RSV_FILE, anon(SIXTEEN_MiB)] }).map(
+      ({ row, source }) => ({
+        id: `reservations/${row.name}/${sourceName(source)}`,
+        source,
+        granularity: GRANULARITY.PAGE,
+        reservation: {
+          size: row.size,
+          offset: row.offset,
+          premaps: (row.premaps ?? []).map(([offset, length]) => ({ offset, length })),
+        },
+      }),
+    ),
+    ...cross({
+      premapAt: [PAGE, 2n * PAGE, 3n * PAGE],
+      sharing: [SHARING.SHARED, SHARING.PRIVATE],
+    }).map(({ premapAt, sharing }) => ({
+      id: `reservations/5000-byte-file-premap-at=${premapAt}/sharing=${sharing}`,
+      source: file(5000),
+      granularity: GRANULARITY.PAGE,
+      sharing,
+      reservation: { size: 4n * PAGE, offset: 0n, premaps: [{ offset: premapAt, length: PAGE }] },
+    })),
+    {
+      id: 'reservations/granularity-not-supported-leaves-it-empty',
+      source: file(8192),
+      granularity: GRANULARITY.BYTE,
+      reservation: { size: 4n * PAGE, offset: 0n, premaps: [] },
+    },
+    {
+      id: 'reservations/rdonly-private-write',
+      source: file(8192, { open: 'rdonly' }),
+      granularity: GRANULARITY.PAGE,
+      sharing: SHARING.PRIVATE,
+      reservation: { size: 4n * PAGE, offset: PAGE, premaps: [] },
+    },
+    {
+      id: 'reservations/length-offset-in-file',
+      source: file(16 * MiB),
+      granularity: GRANULARITY.PAGE,
+      offset: SIXTEEN_MiB / 2n,
+      length: 8n * PAGE,
+      reservation: {
+        size: 16n * PAGE,
+        offset: 8n * PAGE,
+        premaps: [{ offset: 0n, length: 8n * PAGE }],
+      },
+    },
+    {
+      id: 'reservations/anon-2GiB-rsv-alignment',
+      source: anon(2n ** 31n),
+      granularity: GRANULARITY.BYTE,
+      reservation: { size: 2n ** 32n, offset: 0n, premaps: [] },
+    },
+  ],
+};
+
+const orderOfChecks: CaseGroup = {
+  name: 'order',
+  covers:
+    'libpmem2.md §3 and §8: the first error reported when several checks fail (house-style R7)',
+  cases: [
+    {
+      id: 'order/no-granularity-beats-closed-fd',
+      source: file(4096, { open: 'closed' }),
+      offset: 1n,
+    },
+    {
+      id: 'order/closed-fd-beats-unaligned-offset',
+      source: file(4096, { open: 'closed' }),
+      granularity: GRANULARITY.PAGE,
+      offset: 1n,
+    },
+    {
+      id: 'order/unaligned-offset-beats-empty',
+      source: file(0),
+      granularity: GRANULARITY.PAGE,
+      offset: 1n,
+    },
+    {
+      id: 'order/empty-beats-unaligned-length',
+      source: file(0),
+      granularity: GRANULARITY.PAGE,
+      length: 1n,
+    },
+    {
+      id: 'order/unaligned-length-beats-overflow',
+      source: file(4096),
+      granularity: GRANULARITY.PAGE,
+      offset: INT64_MAX - PAGE + 1n,
+      length: UINT64_MAX,
+    },
+    {
+      id: 'order/range-beats-reservation-offset',
+      source: file(4096),
+      granularity: GRANULARITY.PAGE,
+      length: 8192n,
+      reservation: { size: PAGE, offset: 1n, premaps: [] },
+    },
+    {
+      id: 'order/reservation-offset-beats-space',
+      source: file(8192),
+      granularity: GRANULARITY.PAGE,
+      reservation: { size: PAGE, offset: 1n, premaps: [] },
+    },
+    {
+      id: 'order/space-beats-occupied',
+      source: file(8192),
+      granularity: GRANULARITY.PAGE,
+      reservation: { size: PAGE, offset: 0n, premaps: [{ offset: 0n, length: PAGE }] },
+    },
+    {
+      id: 'order/no-access-beats-granularity',
+      source: file(4096, { open: 'rdonly' }),
+      granularity: GRANULARITY.BYTE,
+    },
+    {
+      id: 'order/occupied-beats-granularity',
+      source: file(4096),
+      granularity: GRANULARITY.BYTE,
+      reservation: { size: 2n * PAGE, offset: 0n, premaps: [{ offset: 0n, length: PAGE }] },
+    },
+  ],
+};
+
+/** The whole matrix, by topic. */
+export const CASE_GROUPS: readonly CaseGroup[] = [
+  setterErrors,
+  sourceErrors,
+  granularityMatrix,
+  protectionMatrix,
+  rangeMatrix,
+  reservationMatrix,
+  orderOfChecks,
+];
+
+/** Every case of the matrix, in table order. */
+export function matrixCases(): ConformanceCase[] {
+  return CASE_GROUPS.flatMap((g) => g.cases);
+}

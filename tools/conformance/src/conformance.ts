@@ -1,0 +1,103 @@
+// conformance.ts -- runs cases on both sides and sorts them into agreeing, deviating and differing
+
+import type { ConformanceCase, Outcome } from './case.js';
+import { type CaseReport, diffOutcomes, type FieldDiff } from './compare.js';
+import { type Deviation, deviationFor } from './deviations.js';
+import { Fixtures } from './fixtures.js';
+import { encodeCase } from './probe-protocol.js';
+import { runProbe } from './run-probe.js';
+import { runTs } from './run-ts.js';
+
+/** A case whose differences a documented deviation accepts. */
+export interface DeviationReport {
+  readonly report: CaseReport;
+  readonly deviation: Deviation;
+}
+
+/** The result of a conformance run. */
+export interface ConformanceResult {
+  readonly total: number;
+  /** Cases with differences no deviation accepts: each one is a bug. */
+  readonly differing: CaseReport[];
+  /** Cases a deviation applied to, with what it accepted. */
+  readonly deviated: DeviationReport[];
+}
+
+/** Cases per probe process and fixture batch (bounds the scratch files alive at once). */
+const BATCH = 250;
+
+/** Runs every case through the probe (in batches) and through @pmem2/*, and compares. */
+export function runConformance(
+  binary: string,
+  cases: readonly ConformanceCase[],
+): ConformanceResult {
+  const result: ConformanceResult = { total: cases.length, differing: [], deviated: [] };
+  const fixtures = new Fixtures();
+  try {
+    for (let start = 0; start < cases.length; start += BATCH) {
+      runBatch(binary, cases.slice(start, start + BATCH), fixtures, result);
+    }
+  } finally {
+    fixtures.dispose();
+  }
+  return result;
+}
+
+function runBatch(
+  binary: string,
+  batch: readonly ConformanceCase[],
+  fixtures: Fixtures,
+  result: ConformanceResult,
+): void {
+  const inC = batch.filter((c) => !deviationFor(c)?.undefinedInC);
+  const cOutcomes = new Map(runProbe(binary, inC, fixtures).map((o) => [o.id, o]));
+  for (const c of batch) {
+    const sourcePath = fixtures.prepare(c, 'ts');
+    let ts: Outcome;
+    try {
+      ts = runTs(c, sourcePath);
+    } finally {
+      fixtures.release(c, sourcePath);
+    }
+    const deviation = deviationFor(c);
+    const report = compareCase(c, cOutcomes.get(c.id), ts, deviation);
+    if (report.diffs.length > 0) result.differing.push(report);
+    if (deviation)
+      result.deviated.push({ report: acceptedBy(c, cOutcomes.get(c.id), ts), deviation });
+  }
+}
+
+function compareCase(
+  c: ConformanceCase,
+  cOut: Outcome | undefined,
+  ts: Outcome,
+  deviation: Deviation | undefined,
+): CaseReport {
+  const probeLine = encodeCase(c, '<path>');
+  if (deviation?.undefinedInC) {
+    const want = deviation.undefinedInC.expectMapRet;
+    const diffs: FieldDiff[] =
+      ts.map?.ret === want
+        ? []
+        : [
+            {
+              field: 'map.ret',
+              c: `${want} (documented; C is undefined here)`,
+              ts: `${ts.map?.ret}`,
+            },
+          ];
+    return { testCase: c, probeLine, diffs };
+  }
+  if (!cOut) throw new Error(`the probe gave no outcome for case ${c.id}`);
+  const accepted = new Set(deviation?.fields ?? []);
+  return {
+    testCase: c,
+    probeLine,
+    diffs: diffOutcomes(cOut, ts).filter((d) => !accepted.has(d.field)),
+  };
+}
+
+function acceptedBy(c: ConformanceCase, cOut: Outcome | undefined, ts: Outcome): CaseReport {
+  const probeLine = encodeCase(c, '<path>');
+  return { testCase: c, probeLine, diffs: cOut ? diffOutcomes(cOut, ts) : [] };
+}

@@ -1,0 +1,51 @@
+// deviations.ts -- the documented, deliberate differences from libpmem2, each justified by safety
+
+import { type ConformanceCase, PROT } from './case.js';
+
+/**
+ * A deliberate difference. Either some fields may differ (`fields`), or C has undefined
+ * behaviour on the case (`undefinedInC`): then the probe does not run it at all and
+ * pmem2_map_new's TypeScript counterpart must fail with `expectMapRet`.
+ */
+export interface Deviation {
+  readonly name: string;
+  readonly reason: string;
+  readonly applies: (c: ConformanceCase) => boolean;
+  readonly fields?: readonly string[];
+  readonly undefinedInC?: { readonly expectMapRet: number };
+}
+
+const SIZE_T_WRAP = 2n ** 64n;
+
+/** Every accepted difference; the runner reports each one it applies, it never hides them. */
+export const DEVIATIONS: readonly Deviation[] = [
+  {
+    name: 'reservation-offset-wraps',
+    reason:
+      'libpmem2 checks `rsv_offset + reserved_length > rsv_size` in size_t, so an offset near ' +
+      'SIZE_MAX wraps, passes, and mmap(MAP_FIXED) lands below the reservation, over whatever ' +
+      'memory is there (undefined behaviour; the probe would corrupt itself). @pmem2 computes ' +
+      'exactly and reports PMEM2_E_LENGTH_OUT_OF_RANGE.',
+    applies: (c) => c.reservation !== undefined && c.reservation.offset + 2n ** 32n >= SIZE_T_WRAP,
+    undefinedInC: { expectMapRet: -100030 },
+  },
+  {
+    name: 'write-only-mapping-has-no-store-path',
+    reason:
+      'A mapping with PROT_WRITE but not PROT_READ gets no ArrayBuffer in @pmem2 (a view is ' +
+      'always readable, and reading write-only memory faults outside x86), so the probe’s ' +
+      'plain stores have no TypeScript counterpart: @pmem2 throws PMEM2_E_NO_ACCESS instead ' +
+      'of writing, and the file never sees the pattern.',
+    applies: (c) =>
+      c.protection !== undefined &&
+      (c.protection & PROT.WRITE) !== 0 &&
+      (c.protection & PROT.READ) === 0 &&
+      (c.protection & ~(PROT.READ | PROT.WRITE | PROT.EXEC)) === 0,
+    fields: ['writeError', 'fileSees'],
+  },
+];
+
+/** The deviation that applies to a case, if any. */
+export function deviationFor(c: ConformanceCase): Deviation | undefined {
+  return DEVIATIONS.find((d) => d.applies(c));
+}
