@@ -1,0 +1,171 @@
+/*
+ * shim.c -- LD_PRELOAD fault injection for the reliability tests
+ *
+ * Makes the Nth call of one libc function fail with a chosen errno, so the tests can check
+ * that every call site in map creation, deletion, persist and reservation handling surfaces
+ * libpmem2's error and leaves nothing behind.
+ *
+ * Environment (read at load):
+ *   PMEM2_FAULT_FUNC   mmap | munmap | msync | fstat | fcntl | open
+ *   PMEM2_FAULT_NTH    which armed call fails (1 = the first)
+ *   PMEM2_FAULT_ERRNO  the errno number to fail with
+ *   PMEM2_FAULT_PATH   for open/fstat/statx: only paths containing this text count (open only)
+ * Counting starts when the process opens the path "/pmem2-fault/arm" (that open fails with
+ * ENOENT), so Node's own start-up calls are never counted. mmap, munmap and msync count only
+ * calls made from the @pmem2/native addon (its file name contains "pmem2"), found with dladdr.
+ * fstat is Node's fs.fstatSync, which libuv makes through the statx system call: it is counted
+ * at syscall(SYS_statx).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *fault_func;
+static const char *fault_path;
+static long fault_nth;
+static int fault_errno;
+static int armed;
+static long calls;
+
+__attribute__((constructor)) static void
+shim_init(void)
+{
+	fault_func = getenv("PMEM2_FAULT_FUNC");
+	fault_path = getenv("PMEM2_FAULT_PATH");
+	const char *nth = getenv("PMEM2_FAULT_NTH");
+	const char *err = getenv("PMEM2_FAULT_ERRNO");
+	fault_nth = nth ? atol(nth) : 0;
+	fault_errno = err ? atoi(err) : 0;
+}
+
+/* from_addon -- is the caller's code inside the @pmem2/native addon? */
+static int
+from_addon(void *ret)
+{
+	Dl_info info;
+	return dladdr(ret, &info) && info.dli_fname && strstr(info.dli_fname, "pmem2");
+}
+
+/* should_fail -- counts an armed call of func and tells whether this one fails */
+static int
+should_fail(const char *func)
+{
+	if (!armed || !fault_func || strcmp(fault_func, func) != 0)
+		return 0;
+	if (++calls != fault_nth)
+		return 0;
+	errno = fault_errno;
+	return 1;
+}
+
+#define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
+
+void *
+mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("mmap"))
+		return MAP_FAILED;
+	return REAL(mmap)(addr, len, prot, flags, fd, off);
+}
+
+int
+munmap(void *addr, size_t len)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("munmap"))
+		return -1;
+	return REAL(munmap)(addr, len);
+}
+
+int
+msync(void *addr, size_t len, int flags)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("msync"))
+		return -1;
+	return REAL(msync)(addr, len, flags);
+}
+
+/* open_counts -- arms on the magic path; counts opens of paths containing PMEM2_FAULT_PATH */
+static int
+open_fails(const char *path)
+{
+	if (strcmp(path, "/pmem2-fault/arm") == 0) {
+		armed = 1;
+		calls = 0;
+		errno = ENOENT;
+		return 1;
+	}
+	if (fault_path && !strstr(path, fault_path))
+		return 0;
+	return should_fail("open");
+}
+
+int
+open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (open_fails(path))
+		return -1;
+	return REAL(open)(path, flags, mode);
+}
+
+int
+open64(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	if (open_fails(path))
+		return -1;
+	return REAL(open64)(path, flags, mode);
+}
+
+int
+fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	long arg = va_arg(ap, long);
+	va_end(ap);
+	if (should_fail("fcntl"))
+		return -1;
+	return REAL(fcntl)(fd, cmd, arg);
+}
+
+int
+fstat(int fd, struct stat *st)
+{
+	if (should_fail("fstat"))
+		return -1;
+	return REAL(fstat)(fd, st);
+}
+
+long
+syscall(long number, ...)
+{
+	va_list ap;
+	va_start(ap, number);
+	long a1 = va_arg(ap, long), a2 = va_arg(ap, long), a3 = va_arg(ap, long);
+	long a4 = va_arg(ap, long), a5 = va_arg(ap, long), a6 = va_arg(ap, long);
+	va_end(ap);
+	if (number == SYS_statx && (a3 & AT_EMPTY_PATH) && should_fail("fstat"))
+		return -1;
+	return REAL(syscall)(number, a1, a2, a3, a4, a5, a6);
+}
