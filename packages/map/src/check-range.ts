@@ -1,0 +1,38 @@
+// check-range.ts -- bounds checks of the (offset, length) arguments of a mapping's functions
+
+import { toSize } from '@pmem2/config';
+import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+
+/** An (offset, length) pair that lies inside a mapping, as numbers for the native calls. */
+export interface CheckedRange {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * Checks that `[offset, offset + length)` lies inside a mapping of `size` bytes.
+ *
+ * @remarks
+ * libpmem2 takes raw pointers here and never checks them (a bad range is undefined
+ * behaviour); this package refuses it with `PMEM2_E_MAP_RANGE` and an empty `libpmem2Message`.
+ *
+ * @throws {@link Pmem2Error} `PMEM2_E_MAP_RANGE` for a non-size_t argument or a range that
+ *   passes the end of the mapping.
+ */
+export function checkRange(
+  offset: number | bigint,
+  length: number | bigint,
+  size: number,
+  action: string,
+): CheckedRange {
+  const start = toSize(offset, 'offset', PMEM2_E.MAP_RANGE);
+  const count = toSize(length, 'length', PMEM2_E.MAP_RANGE);
+  if (start + count > BigInt(size)) {
+    throw new Pmem2Error(
+      PMEM2_E.MAP_RANGE,
+      `${action}: offset ${start} + length ${count} = ${start + count} passes the end of the ` +
+        `${size}-byte mapping; keep offset + length <= map.size`,
+    );
+  }
+  return { offset: Number(start), length: Number(count) };
+}

@@ -1,0 +1,54 @@
+// native-call.ts -- the one place where @pmem2/native statuses become Pmem2Error
+
+import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+
+/** How to turn the statuses of one native call into errors (libpmem2's texts on that path). */
+export interface NativeCallContext {
+  /** What was being attempted, with the values; starts the user-facing message. */
+  readonly action: string;
+  /** The system call libpmem2 names in its `"<syscall>: <strerror>"` text for `-errno`. */
+  readonly syscall: string;
+  /** libpmem2's errormsg text for each `PMEM2_E_*` status this call can return. */
+  readonly texts?: Readonly<Record<number, string>>;
+  /** `-errno` → `PMEM2_E_*` conversions libpmem2 applies on this path (the text stays errno's). */
+  readonly translate?: Readonly<Record<number, number>>;
+  /** What the user can do, per resulting status. */
+  readonly advice?: Readonly<Record<number, string>>;
+}
+
+/** A native result: a value, or a negative status. */
+type NativeResult<T> = T | number;
+
+/** Turns a negative status into the {@link Pmem2Error} libpmem2 reports on the same path. */
+export function nativeError(status: number, context: NativeCallContext): Pmem2Error {
+  if (status <= PMEM2_E.UNKNOWN) {
+    const libpmem2Message = context.texts?.[status] ?? '';
+    const what = libpmem2Message === '' ? '' : `: ${libpmem2Message}`;
+    return new Pmem2Error(status, withAdvice(`${context.action} failed${what}`, status, context), {
+      libpmem2Message,
+    });
+  }
+  const libpmem2Message = `${context.syscall}: ${strerror(status)}`;
+  const translated = context.translate?.[status] ?? status;
+  return new Pmem2Error(
+    translated,
+    withAdvice(`${context.action} failed: ${libpmem2Message}`, translated, context),
+    { libpmem2Message, syscall: context.syscall },
+  );
+}
+
+/** Throws the {@link Pmem2Error} for a non-zero status; returns quietly for 0. */
+export function checkStatus(status: number, context: NativeCallContext): void {
+  if (status !== 0) throw nativeError(status, context);
+}
+
+/** Returns the value of a native call that yields a value or a negative status. */
+export function unwrapResult<T>(result: NativeResult<T>, context: NativeCallContext): T {
+  if (typeof result === 'number') throw nativeError(result, context);
+  return result;
+}
+
+function withAdvice(message: string, status: number, context: NativeCallContext): string {
+  const advice = context.advice?.[status];
+  return advice === undefined ? message : `${message}; ${advice}`;
+}

@@ -1,0 +1,117 @@
+// registry.ts -- address-ordered registries of mappings (map.c: State.range_map; the
+// per-reservation interval tree of vm_reservation.c)
+
+import type { Pmem2Map } from './pmem2-map.js';
+
+/** A registered address range `[start, end)` and what occupies it. */
+interface Entry<T extends object> {
+  readonly start: bigint;
+  readonly end: bigint;
+  /** The occupant, held strongly or through a WeakRef. */
+  readonly hold: T | WeakRef<T>;
+}
+
+/**
+ * An interval registry ordered by start address, refusing overlaps, as libpmem2's ravl
+ * interval trees do.
+ *
+ * @remarks
+ * `weak` registries hold their occupants through `WeakRef` so that a mapping the program
+ * forgets can still be collected (its native finalizer unmaps it); a `FinalizationRegistry`
+ * then drops the entry, and lookups skip entries whose occupant is already gone. One registry
+ * exists per JavaScript realm: each worker thread has its own, which is sound because a
+ * mapping created in one worker cannot be handed to another.
+ */
+export class RangeRegistry<T extends object> {
+  readonly #entries: Entry<T>[] = [];
+  readonly #weak: boolean;
+  readonly #cleanup: FinalizationRegistry<Entry<T>> | undefined;
+
+  constructor(hold: 'weak' | 'strong') {
+    this.#weak = hold === 'weak';
+    this.#cleanup = this.#weak
+      ? new FinalizationRegistry((entry) => this.#removeEntry(entry))
+      : undefined;
+  }
+
+  /** Registers `occupant` at `[start, start + length)`; false when a live entry overlaps. */
+  insert(occupant: T, start: bigint, length: bigint): boolean {
+    const end = start + length;
+    if (this.#firstOverlap(start, end) !== undefined) return false;
+    const entry: Entry<T> = { start, end, hold: this.#weak ? new WeakRef(occupant) : occupant };
+    this.#entries.splice(this.#insertionIndex(start), 0, entry);
+    this.#cleanup?.register(occupant, entry, entry);
+    return true;
+  }
+
+  /** Unregisters `occupant`; false when it is not registered. */
+  remove(occupant: T): boolean {
+    const entry = this.#entries.find((e) => this.#occupant(e) === occupant);
+    if (entry === undefined) return false;
+    this.#removeEntry(entry);
+    this.#cleanup?.unregister(entry);
+    return true;
+  }
+
+  /** Tells whether `occupant` is registered. */
+  has(occupant: T): boolean {
+    return this.#entries.some((e) => this.#occupant(e) === occupant);
+  }
+
+  /** The lowest-addressed live occupant overlapping `[start, start + length)`. */
+  find(start: bigint, length: bigint): T | undefined {
+    const entry = this.#firstOverlap(start, start + length);
+    return entry === undefined ? undefined : this.#occupant(entry);
+  }
+
+  /** The live occupants in address order. */
+  occupants(): T[] {
+    const live: T[] = [];
+    for (const entry of this.#entries) {
+      const occupant = this.#occupant(entry);
+      if (occupant !== undefined) live.push(occupant);
+    }
+    return live;
+  }
+
+  /** The number of live occupants. */
+  get size(): number {
+    return this.occupants().length;
+  }
+
+  #occupant(entry: Entry<T>): T | undefined {
+    return entry.hold instanceof WeakRef ? (entry.hold.deref() as T | undefined) : entry.hold;
+  }
+
+  // [s, e) overlaps [start, end) when s < end && start < e (ravl_interval_compare): adjacent
+  // ranges do not overlap, and a zero-length query only hits a range strictly around it.
+  #firstOverlap(start: bigint, end: bigint): Entry<T> | undefined {
+    for (const entry of this.#entries) {
+      if (entry.start >= end) break;
+      if (start < entry.end && this.#occupant(entry) !== undefined) return entry;
+    }
+    return undefined;
+  }
+
+  #insertionIndex(start: bigint): number {
+    let low = 0;
+    let high = this.#entries.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.#entries[mid] as Entry<T>).start < start) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  #removeEntry(entry: Entry<T>): void {
+    const index = this.#entries.indexOf(entry);
+    if (index !== -1) this.#entries.splice(index, 1);
+  }
+}
+
+/**
+ * The realm's registry of live mappings (libpmem2's global `State.range_map`), holding them
+ * weakly so that the native finalizer can unmap a forgotten mapping.
+ */
+export const mappingRegistry = new RangeRegistry<Pmem2Map>('weak');

@@ -1,0 +1,407 @@
+// vm-reservation.ts -- pmem2_vm_reservation_*: reserved address space that mappings go into
+
+import { toSize, type VmReservationLike } from '@pmem2/config';
+import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { binding } from '@pmem2/native';
+import { formatPointer } from './format.js';
+import { CONSTRUCT, type ReservationState, reservationStates } from './internal.js';
+import { checkStatus, type NativeCallContext, unwrapResult } from './native-call.js';
+import type { Pmem2Map } from './pmem2-map.js';
+import { RangeRegistry } from './registry.js';
+
+/** libpmem2's texts for the statuses of the reservation's native mmap (NOREPLACE) calls. */
+const RESERVE_TEXTS: Readonly<Record<number, string>> = {
+  [PMEM2_E.MAPPING_EXISTS]: 'mmap MAP_FIXED_NOREPLACE: File exists',
+};
+
+/**
+ * A range of reserved (PROT_NONE) virtual address space that mappings can be placed into at
+ * chosen offsets: libpmem2's `struct pmem2_vm_reservation`.
+ *
+ * @remarks
+ * Put a mapping into it with `Config#setVmReservation(rsv, offset)`. Mappings inside may be
+ * adjacent but not overlap; deleting one mends its range back to reserved space. The
+ * reservation holds its mappings strongly (so {@link VmReservation.mapFind} can return
+ * them) and cannot be deleted while any is alive. A reservation, like a mapping, belongs to
+ * the JavaScript realm (worker thread) that created it; it cannot be shared between workers.
+ *
+ * Every method and getter of a deleted reservation throws `PMEM2_E_MAPPING_NOT_FOUND`
+ * (libpmem2: undefined behaviour).
+ *
+ * Where libpmem2's texts print `%p` of the reservation (its heap struct), this package
+ * prints the reservation's address.
+ *
+ * @example
+ * ```ts
+ * import { VmReservation, mapNew } from '@pmem2/map';
+ * using rsv = VmReservation.new(64 * 1024 * 1024);
+ * using map = mapNew(cfg.setVmReservation(rsv, 2 * 1024 * 1024), src);
+ * ```
+ * @see libpmem2: pmem2_vm_reservation_new(3), pmem2_config_set_vm_reservation(3)
+ */
+export class VmReservation implements VmReservationLike, Disposable {
+  /**
+   * Not for users: reservations come from {@link VmReservation.new}.
+   *
+   * @throws TypeError when called from outside the package.
+   */
+  constructor(token: typeof CONSTRUCT, state: ReservationState) {
+    if (token !== CONSTRUCT) {
+      throw new TypeError('VmReservation instances are created by VmReservation.new()');
+    }
+    reservationStates.set(this, state);
+  }
+
+  /**
+   * Reserves `size` bytes of address space, at `address` if given (MAP_FIXED_NOREPLACE).
+   *
+   * @remarks
+   * Checks in libpmem2's order: the address must be a multiple of the page size, then the
+   * size. Without an address the reservation starts on a 2 MiB boundary (1 GiB for 2 GiB and
+   * more), like libpmem2's.
+   *
+   * @param size - bytes to reserve, a multiple of the page size.
+   * @param address - where to reserve, a multiple of the page size; `undefined` or `0n`
+   *   lets the system choose.
+   * @throws {@link Pmem2Error} `PMEM2_E_ADDRESS_UNALIGNED` `"address %p is not a multiple of
+   *   0x%llx"`; `PMEM2_E_LENGTH_UNALIGNED` `"reservation size %zu is not a multiple of
+   *   %llu"`; `PMEM2_E_MAPPING_EXISTS` when something occupies `address`; `-errno`
+   *   (`mmap MAP_ANONYMOUS: …`, e.g. `ENOMEM`) when mmap fails.
+   * @example
+   * ```ts
+   * const rsv = VmReservation.new(16 * 1024 * 1024);
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_new(3)
+   */
+  static new(size: number | bigint, address?: bigint): VmReservation {
+    const pageSize = BigInt(binding.pageSize());
+    const wanted = address ?? 0n;
+    const bytes = toSize(size, 'reservation size', PMEM2_E.LENGTH_UNALIGNED);
+    const at = toSize(wanted, 'reservation address', PMEM2_E.ADDRESS_UNALIGNED);
+    if (at % pageSize !== 0n) {
+      const text = `address ${formatPointer(at)} is not a multiple of 0x${pageSize.toString(16)}`;
+      throw new Pmem2Error(
+        PMEM2_E.ADDRESS_UNALIGNED,
+        `${text}; pass a page-aligned address or none`,
+        { libpmem2Message: text },
+      );
+    }
+    if (bytes % pageSize !== 0n) {
+      const text = `reservation size ${bytes} is not a multiple of ${pageSize}`;
+      throw new Pmem2Error(PMEM2_E.LENGTH_UNALIGNED, `${text}; round it up to the page size`, {
+        libpmem2Message: text,
+      });
+    }
+    const handle = unwrapResult(binding.reservationNew(bytes, at === 0n ? null : at), {
+      action: `reserving ${bytes} bytes at ${formatPointer(at)}`,
+      syscall: 'mmap MAP_ANONYMOUS',
+      texts: RESERVE_TEXTS,
+      advice: { [PMEM2_E.MAPPING_EXISTS]: 'choose a free address or let the system choose' },
+    });
+    return new VmReservation(CONSTRUCT, { handle, maps: new RangeRegistry<Pmem2Map>('strong') });
+  }
+
+  /**
+   * The start of the reservation (diagnostics only).
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * console.log(rsv.address.toString(16));
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_get_address(3)
+   */
+  get address(): bigint {
+    return binding.reservationAddress(this.#state('address').handle);
+  }
+
+  /**
+   * The size of the reservation in bytes.
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * console.log(rsv.size);
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_get_size(3)
+   */
+  get size(): number {
+    return Number(binding.reservationSize(this.#state('size').handle));
+  }
+
+  /**
+   * Grows the reservation at its end by `size` bytes.
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_LENGTH_UNALIGNED` `"reservation extension size %zu is
+   *   not a multiple of %llu"`; `PMEM2_E_MAPPING_EXISTS` when the address space after it is
+   *   occupied; `-errno` from mmap; `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * rsv.extend(2 * 1024 * 1024);
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_extend(3)
+   */
+  extend(size: number | bigint): void {
+    const state = this.#state('extend');
+    const pageSize = BigInt(binding.pageSize());
+    const bytes = toSize(size, 'extension size', PMEM2_E.LENGTH_UNALIGNED);
+    if (bytes % pageSize !== 0n) {
+      const text = `reservation extension size ${bytes} is not a multiple of ${pageSize}`;
+      throw new Pmem2Error(PMEM2_E.LENGTH_UNALIGNED, `${text}; round it up to the page size`, {
+        libpmem2Message: text,
+      });
+    }
+    checkStatus(binding.reservationExtend(state.handle, bytes), {
+      ...this.#context(`extending by ${bytes} bytes`),
+      syscall: 'mmap MAP_ANONYMOUS',
+      texts: RESERVE_TEXTS,
+    });
+  }
+
+  /**
+   * Removes `size` bytes at `offset` from the reservation: a prefix (`offset` 0) or a suffix
+   * (`offset + size == this.size`) that holds no mapping.
+   *
+   * @remarks
+   * The nine checks of libpmem2, in order: offset alignment, size alignment, offset in range,
+   * size not zero, end in range, not from the middle, not the whole, no mapping inside, then
+   * the munmap.
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_OFFSET_UNALIGNED`, `PMEM2_E_LENGTH_UNALIGNED`,
+   *   `PMEM2_E_OFFSET_OUT_OF_RANGE`, `PMEM2_E_LENGTH_OUT_OF_RANGE` (zero size; end past the
+   *   reservation), `PMEM2_E_NOSUPP` (middle; whole), `PMEM2_E_VM_RESERVATION_NOT_EMPTY`,
+   *   `-errno` from munmap; `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * rsv.shrink(0, 4096); // drop the first page
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_shrink(3)
+   */
+  shrink(offset: number | bigint, size: number | bigint): void {
+    const state = this.#state('shrink');
+    const pageSize = BigInt(binding.pageSize());
+    const start = toSize(offset, 'shrink offset', PMEM2_E.OFFSET_UNALIGNED);
+    const bytes = toSize(size, 'shrink size', PMEM2_E.LENGTH_UNALIGNED);
+    const total = binding.reservationSize(state.handle);
+    const fail = (code: number, text: string, advice: string): never => {
+      throw new Pmem2Error(code, `${text}; ${advice}`, { libpmem2Message: text });
+    };
+    if (start % pageSize !== 0n) {
+      fail(
+        PMEM2_E.OFFSET_UNALIGNED,
+        `reservation shrink offset ${start} is not a multiple of ${pageSize}`,
+        'use a page-aligned offset',
+      );
+    }
+    if (bytes % pageSize !== 0n) {
+      fail(
+        PMEM2_E.LENGTH_UNALIGNED,
+        `reservation shrink size ${bytes} is not a multiple of ${pageSize}`,
+        'use a page-aligned size',
+      );
+    }
+    if (start >= total) {
+      fail(
+        PMEM2_E.OFFSET_OUT_OF_RANGE,
+        `reservation shrink offset ${start} is out of reservation range`,
+        `the reservation has ${total} bytes`,
+      );
+    }
+    if (bytes === 0n) {
+      fail(
+        PMEM2_E.LENGTH_OUT_OF_RANGE,
+        `reservation shrink size ${bytes} cannot be zero`,
+        'pass the number of bytes to remove',
+      );
+    }
+    if (start + bytes > total) {
+      fail(
+        PMEM2_E.LENGTH_OUT_OF_RANGE,
+        `reservation shrink size ${bytes} stands out of reservation range`,
+        `offset + size must be at most ${total}`,
+      );
+    }
+    if (start !== 0n && start + bytes !== total) {
+      fail(
+        PMEM2_E.NOSUPP,
+        'shrinking reservation from the middle is not supported',
+        'remove a prefix (offset 0) or a suffix (offset + size == size)',
+      );
+    }
+    if (start === 0n && bytes === total) {
+      fail(
+        PMEM2_E.NOSUPP,
+        'shrinking whole reservation is not supported',
+        'delete the reservation instead',
+      );
+    }
+    if (state.maps.find(this.address + start, bytes) !== undefined) {
+      fail(
+        PMEM2_E.VM_RESERVATION_NOT_EMPTY,
+        `reservation region (offset ${start}, size ${bytes}) to be shrunk is occupied by a mapping`,
+        'delete the mappings in that range first',
+      );
+    }
+    checkStatus(binding.reservationShrink(state.handle, start, bytes), {
+      ...this.#context(`shrinking (offset ${start}, size ${bytes})`),
+      syscall: 'munmap',
+    });
+  }
+
+  /**
+   * The lowest-addressed mapping overlapping `[offset, offset + length)` of the reservation.
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping not found at the range
+   *   (offset %zu, size %zu) in reservation %p"`, or after delete.
+   * @example
+   * ```ts
+   * const map = rsv.mapFind(0, rsv.size);
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_map_find(3)
+   */
+  mapFind(offset: number | bigint, length: number | bigint): Pmem2Map {
+    const state = this.#state('mapFind');
+    const start = toSize(offset, 'offset', PMEM2_E.MAPPING_NOT_FOUND);
+    const bytes = toSize(length, 'length', PMEM2_E.MAPPING_NOT_FOUND);
+    const found = state.maps.find(this.address + start, bytes);
+    if (found !== undefined) return found;
+    return this.#notFound(
+      `mapping not found at the range (offset ${start}, size ${bytes}) in reservation ` +
+        formatPointer(this.address),
+    );
+  }
+
+  /**
+   * The lowest-addressed mapping of the reservation.
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"reservation %p stores no
+   *   mapping"`, or after delete.
+   * @example
+   * ```ts
+   * const first = rsv.mapFindFirst();
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_map_find_first(3)
+   */
+  mapFindFirst(): Pmem2Map {
+    const first = this.#state('mapFindFirst').maps.occupants().at(0);
+    return first ?? this.#notFound(`reservation ${formatPointer(this.address)} stores no mapping`);
+  }
+
+  /**
+   * The highest-addressed mapping of the reservation.
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"reservation %p stores no
+   *   mapping"`, or after delete.
+   * @example
+   * ```ts
+   * const last = rsv.mapFindLast();
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_map_find_last(3)
+   */
+  mapFindLast(): Pmem2Map {
+    const last = this.#state('mapFindLast').maps.occupants().at(-1);
+    return last ?? this.#notFound(`reservation ${formatPointer(this.address)} stores no mapping`);
+  }
+
+  /**
+   * The mapping that follows `map` in the reservation (by address).
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping next to mapping %p not
+   *   found"`, or when `map` or the reservation was deleted.
+   * @example
+   * ```ts
+   * const next = rsv.mapFindNext(rsv.mapFindFirst());
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_map_find_next(3)
+   */
+  mapFindNext(map: Pmem2Map): Pmem2Map {
+    const maps = this.#state('mapFindNext').maps.occupants();
+    const end = map.address + BigInt(map.size);
+    const next = maps.find((m) => m.address >= end);
+    return (
+      next ?? this.#notFound(`mapping next to mapping ${formatPointer(map.address)} not found`)
+    );
+  }
+
+  /**
+   * The mapping that precedes `map` in the reservation (by address).
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping previous to mapping %p
+   *   not found"`, or when `map` or the reservation was deleted.
+   * @example
+   * ```ts
+   * const prev = rsv.mapFindPrev(rsv.mapFindLast());
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_map_find_prev(3)
+   */
+  mapFindPrev(map: Pmem2Map): Pmem2Map {
+    const maps = this.#state('mapFindPrev').maps.occupants();
+    const start = map.address;
+    const prev = maps.findLast((m) => m.address + BigInt(m.size) <= start);
+    return (
+      prev ?? this.#notFound(`mapping previous to mapping ${formatPointer(map.address)} not found`)
+    );
+  }
+
+  /**
+   * Releases the reserved address space.
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_VM_RESERVATION_NOT_EMPTY` `"vm reservation %p isn't
+   *   empty"` while a mapping lives in it; `-errno` (`munmap: …`) when munmap fails;
+   *   `PMEM2_E_MAPPING_NOT_FOUND` when already deleted.
+   * @example
+   * ```ts
+   * rsv.delete();
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_delete(3)
+   */
+  delete(): void {
+    const state = this.#state('delete');
+    if (state.maps.size > 0) {
+      const text = `vm reservation ${formatPointer(this.address)} isn't empty`;
+      throw new Pmem2Error(
+        PMEM2_E.VM_RESERVATION_NOT_EMPTY,
+        `${text}: it holds ${state.maps.size} mapping(s); delete them first`,
+        { libpmem2Message: text },
+      );
+    }
+    checkStatus(binding.reservationDelete(state.handle), {
+      ...this.#context('deleting'),
+      syscall: 'munmap',
+    });
+    reservationStates.delete(this);
+  }
+
+  /**
+   * Deletes the reservation unless it is already deleted, for `using`.
+   *
+   * @throws {@link Pmem2Error} as {@link VmReservation.delete}, except the already-deleted case.
+   * @example
+   * ```ts
+   * { using rsv = VmReservation.new(1 << 21); } // deleted here
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_delete(3)
+   */
+  [Symbol.dispose](): void {
+    if (reservationStates.has(this)) this.delete();
+  }
+
+  #state(what: string): ReservationState {
+    const state = reservationStates.get(this);
+    if (state === undefined) {
+      throw new Pmem2Error(
+        PMEM2_E.MAPPING_NOT_FOUND,
+        `${what}: the virtual memory reservation was deleted; create a new one with VmReservation.new()`,
+      );
+    }
+    return state;
+  }
+
+  #context(action: string): Omit<NativeCallContext, 'syscall'> {
+    return { action: `${action} the reservation at ${formatPointer(this.address)}` };
+  }
+
+  #notFound(text: string): never {
+    throw new Pmem2Error(PMEM2_E.MAPPING_NOT_FOUND, text, { libpmem2Message: text });
+  }
+}

@@ -1,0 +1,173 @@
+// granularity.test.ts -- PMDK's pmem2_granularity (3×3 with MAP_SYNC and eADR fixture trees),
+// pmem2_granularity_detection and pmem2_integration's test_granularity
+
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Config, Granularity, Sharing } from '@pmem2/config';
+import { autoFlush } from '@pmem2/source';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { effectiveGranularity, forcedGranularity } from '../src/granularity.js';
+import { mapNew } from '../src/index.js';
+import {
+  catchPmem2,
+  expectPmem2,
+  makeFile,
+  mappingsOf,
+  openSource,
+  removeBackendDirs,
+} from './helpers.js';
+
+const roots: string[] = [];
+
+/** A fixture sysfs root like PMDK's linux_eadr_paths/eadr_{available,not_available}. */
+function sysfsTree(domains: readonly string[]): string {
+  const root = mkdtempSync(join(tmpdir(), 'pmem2-sysfs-'));
+  roots.push(root);
+  const devices = join(root, 'sys', 'bus', 'nd', 'devices');
+  mkdirSync(devices, { recursive: true });
+  domains.forEach((domain, i) => {
+    const target = join(root, 'sys', 'devices', 'ndbus0', `region${i}`);
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, 'persistence_domain'), `${domain}\n`);
+    symlinkSync(target, join(devices, `region${i}`));
+  });
+  return root;
+}
+
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+  removeBackendDirs();
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const EADR_AVAILABLE = () => sysfsTree(['cpu_cache', 'cpu_cache']);
+const EADR_NOT_AVAILABLE = () => sysfsTree(['cpu_cache', 'memory_controller']);
+
+const NO_EADR_TEXT =
+  "requested granularity not available because the platform doesn't support eADR";
+const NO_MAP_SYNC_TEXT =
+  "requested granularity not available because fd doesn't point to DAX-enabled file or kernel doesn't support MAP_SYNC flag (Linux >= 4.15)";
+
+const G = Granularity;
+const NAMES = ['BYTE', 'CACHE_LINE', 'PAGE'] as const;
+
+/** The machine each column of PMDK's matrix stands for: MAP_SYNC taken, and an eADR tree. */
+const AVAILABLE = [
+  { available: G.BYTE, mapSync: true, tree: EADR_AVAILABLE },
+  { available: G.CACHE_LINE, mapSync: true, tree: EADR_NOT_AVAILABLE },
+  { available: G.PAGE, mapSync: false, tree: EADR_NOT_AVAILABLE },
+] as const;
+
+describe('pmem2_granularity: requested × available (MAP_SYNC as mapped, eADR from fixture sysfs)', () => {
+  for (const column of AVAILABLE) {
+    for (const requested of [G.BYTE, G.CACHE_LINE, G.PAGE]) {
+      const name = `requested ${NAMES[requested]}, available ${NAMES[column.available]}`;
+      it(name, () => {
+        vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
+        const eADR = autoFlush({ sysfsRoot: column.tree() }) === 1;
+        const facts = { anonymous: false, eADR, mapSync: column.mapSync, sharing: Sharing.SHARED };
+        if (column.available <= requested) {
+          expect(effectiveGranularity(requested, facts)).toBe(column.available);
+          return;
+        }
+        const text =
+          requested === G.BYTE && column.available === G.CACHE_LINE
+            ? NO_EADR_TEXT
+            : NO_MAP_SYNC_TEXT;
+        expectPmem2(
+          () => effectiveGranularity(requested, facts),
+          'PMEM2_E_GRANULARITY_NOT_SUPPORTED',
+          text,
+        );
+      });
+    }
+  }
+
+  it('an eADR tree reads as eADR only when every region says cpu_cache', () => {
+    expect(autoFlush({ sysfsRoot: EADR_AVAILABLE() })).toBe(1);
+    expect(autoFlush({ sysfsRoot: EADR_NOT_AVAILABLE() })).toBe(0);
+    expect(autoFlush({ sysfsRoot: sysfsTree([]) })).toBe(0);
+  });
+
+  it('PAGE column end to end: an ext4 file (no MAP_SYNC) under an eADR tree still offers PAGE', () => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
+    vi.stubEnv('PMEM2_SYSFS_ROOT', EADR_AVAILABLE());
+    using file = openSource(makeFile('ext4'));
+    for (const requested of [G.BYTE, G.CACHE_LINE]) {
+      const cfg = new Config().setRequiredStoreGranularity(requested);
+      const e = catchPmem2(() => mapNew(cfg, file.source));
+      expect(e.code).toBe('PMEM2_E_GRANULARITY_NOT_SUPPORTED');
+      expect(e.libpmem2Message).toBe(NO_MAP_SYNC_TEXT);
+      expect(mappingsOf(file.path)).toEqual([]);
+    }
+    using map = mapNew(new Config().setRequiredStoreGranularity(G.PAGE), file.source);
+    expect(map.storeGranularity).toBe(G.PAGE);
+  });
+});
+
+describe('pmem2_integration test_granularity: 3×3 through PMEM2_FORCE_GRANULARITY', () => {
+  const forces = ['byte', 'cache_line', 'page'] as const;
+  for (const [available, force] of forces.entries()) {
+    for (const requested of [G.BYTE, G.CACHE_LINE, G.PAGE]) {
+      it(`force ${force}, requested ${NAMES[requested]}`, () => {
+        vi.stubEnv('PMEM2_FORCE_GRANULARITY', force);
+        using file = openSource(makeFile('tmpfs'));
+        const cfg = new Config().setRequiredStoreGranularity(requested);
+        if (available <= requested) {
+          using map = mapNew(cfg, file.source);
+          expect(map.storeGranularity).toBe(available);
+        } else {
+          expectPmem2(() => mapNew(cfg, file.source), 'PMEM2_E_GRANULARITY_NOT_SUPPORTED');
+          expect(mappingsOf(file.path)).toEqual([]);
+        }
+      });
+    }
+  }
+});
+
+describe('pmem2_granularity_detection: PMEM2_FORCE_GRANULARITY parsing', () => {
+  it.each([
+    ['page', G.PAGE],
+    ['cache_line', G.CACHE_LINE],
+    ['CaCHe_Line', G.CACHE_LINE],
+    ['CACHELINE', G.CACHE_LINE],
+    ['byte', G.BYTE],
+    ['BYTE', G.BYTE],
+  ])('%s → %s', (value, expected) => {
+    expect(forcedGranularity(value)).toBe(expected);
+  });
+
+  it.each(['0', '', 'bytes', 'CACHE_LINES', 'cache-line', 'PAGE ', 'xxxxxxxxxxxxxxxxxxx'])(
+    'ignores %j',
+    (value) => {
+      expect(forcedGranularity(value)).toBeUndefined();
+    },
+  );
+
+  it('is read on every mapNew', () => {
+    using file = openSource(makeFile('ext4'));
+    const cfg = new Config().setRequiredStoreGranularity(G.PAGE);
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'byte');
+    using first = mapNew(cfg, file.source);
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'cache_line');
+    using second = mapNew(cfg, file.source);
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', '0');
+    using third = mapNew(cfg, file.source);
+    expect([first.storeGranularity, second.storeGranularity, third.storeGranularity]).toEqual([
+      G.BYTE,
+      G.CACHE_LINE,
+      G.PAGE,
+    ]);
+  });
+
+  it('private beats the forced value: PRIVATE is BYTE even with PMEM2_FORCE_GRANULARITY=page', () => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'page');
+    using file = openSource(makeFile('ext4'));
+    const cfg = new Config().setRequiredStoreGranularity(G.BYTE).setSharing(Sharing.PRIVATE);
+    using map = mapNew(cfg, file.source);
+    expect(map.storeGranularity).toBe(G.BYTE);
+  });
+});
