@@ -1,0 +1,131 @@
+// source-alignment.test.ts -- Source.alignment (PMDK: pmem2_source_alignment)
+
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Source } from '../src/index.js';
+import {
+  copyFixture,
+  expectPmem2Error,
+  fixture,
+  holeyFile,
+  openTracked,
+  tempDir,
+  writeAttribute,
+} from './helpers.js';
+
+const REAL = { sysfsRoot: '/' };
+const PAGE_SIZE = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+const ND_DAX = 'sys/devices/platform/e820_pmem/ndbus0/region0/dax0.1';
+
+describe('Source.alignment on regular files and anonymous memory', () => {
+  it('test_get_alignment_success: a regular file is aligned to the page size (getconf PAGESIZE)', () => {
+    const fd = openTracked(holeyFile(tempDir(), 'testfile', 16 << 20), constants.O_RDWR);
+    expect(PAGE_SIZE).toBeGreaterThanOrEqual(4096);
+    expect(Source.fromFd(fd, REAL).alignment()).toBe(PAGE_SIZE);
+  });
+
+  it('a file in /dev/shm too', () => {
+    const fd = openTracked(holeyFile(tempDir('/dev/shm'), 'testfile', 4096), constants.O_RDONLY);
+    expect(Source.fromFd(fd, REAL).alignment()).toBe(PAGE_SIZE);
+  });
+
+  it('an anonymous source is aligned to the page size', () => {
+    expect(Source.fromAnon(0).alignment()).toBe(PAGE_SIZE);
+  });
+
+  it('does not fstat: it still answers after the fd was closed, as libpmem2', () => {
+    const fd = openSync(holeyFile(tempDir(), 'closed', 4096), 'r+');
+    const src = Source.fromFd(fd, REAL);
+    closeSync(fd);
+    expect(src.alignment()).toBe(PAGE_SIZE);
+  });
+});
+
+describe('Source.alignment on device DAX (fixture sysfs)', () => {
+  const open = (path = '/dev/null') =>
+    openTracked(path, path === '/dev/random' ? constants.O_RDONLY : constants.O_RDWR);
+
+  it('test_get_alignment_success on devdax (2 MiB): /sys/dev/char/M:m/device/align', () => {
+    expect(Source.fromFd(open(), { sysfsRoot: fixture('devdax') }).alignment()).toBe(2 << 20);
+  });
+
+  it('test_get_alignment_success on devdax (4 KiB)', () => {
+    const root = copyFixture('devdax');
+    writeAttribute(root, `${ND_DAX}/align`, '4096\n');
+    expect(Source.fromFd(open(), { sysfsRoot: root }).alignment()).toBe(4096);
+  });
+
+  it('falls back to the nearest dax_region/align above the device', () => {
+    const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-region-align') });
+    expect(src.alignment()).toBe(1 << 30);
+  });
+
+  it('malformed align → PMEM2_E_INVALID_ALIGNMENT_FORMAT', () => {
+    const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-malformed-align') });
+    const error = expectPmem2Error(
+      () => src.alignment(),
+      'PMEM2_E_INVALID_ALIGNMENT_FORMAT',
+      'invalid device alignment format 2M\n',
+    );
+    expect(error.errno).toBe(-100012);
+  });
+
+  it('a non-power-of-two align → PMEM2_E_INVALID_ALIGNMENT_VALUE', () => {
+    const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-npot-align') });
+    const error = expectPmem2Error(
+      () => src.alignment(),
+      'PMEM2_E_INVALID_ALIGNMENT_VALUE',
+      'alignment (3145728) has to be a power of two',
+    );
+    expect(error.errno).toBe(-100013);
+  });
+
+  it('align 0 → PMEM2_E_INVALID_ALIGNMENT_VALUE', () => {
+    const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-bad-attributes') });
+    expectPmem2Error(
+      () => src.alignment(),
+      'PMEM2_E_INVALID_ALIGNMENT_VALUE',
+      'alignment (0) has to be a power of two',
+    );
+  });
+
+  it('align above 2^64-1 → -ERANGE', () => {
+    const src = Source.fromFd(open('/dev/zero'), { sysfsRoot: fixture('devdax-bad-attributes') });
+    expectPmem2Error(
+      () => src.alignment(),
+      'ERANGE',
+      'invalid device alignment 18446744073709551616\n',
+    );
+  });
+
+  it('align without newline, or empty → PMEM2_E_INVALID_ALIGNMENT_FORMAT', () => {
+    const root = fixture('devdax-bad-attributes');
+    expectPmem2Error(
+      () => Source.fromFd(open('/dev/full'), { sysfsRoot: root }).alignment(),
+      'PMEM2_E_INVALID_ALIGNMENT_FORMAT',
+      'invalid device alignment format 4096',
+    );
+    expectPmem2Error(
+      () => Source.fromFd(open('/dev/random'), { sysfsRoot: root }).alignment(),
+      'PMEM2_E_INVALID_ALIGNMENT_FORMAT',
+      'invalid device alignment format ',
+    );
+  });
+
+  it('no align attribute anywhere (missing region) → PMEM2_E_INVALID_ALIGNMENT_FORMAT, no message', () => {
+    const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-missing-region') });
+    expectPmem2Error(() => src.alignment(), 'PMEM2_E_INVALID_ALIGNMENT_FORMAT', '');
+  });
+
+  it('the device directory vanished → -ENOENT from realpath', () => {
+    const root = copyFixture('devdax');
+    const src = Source.fromFd(open(), { sysfsRoot: root });
+    rmSync(`${root}/sys/dev/char/1:3`);
+    expectPmem2Error(
+      () => src.alignment(),
+      'ENOENT',
+      `realpath "${root}/sys/dev/char/1:3": No such file or directory`,
+    );
+  });
+});

@@ -1,0 +1,169 @@
+// source-size.test.ts -- Source.size (PMDK: pmem2_source_size) on files, anon and device DAX
+
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Source } from '../src/index.js';
+import {
+  copyFixture,
+  expectPmem2Error,
+  fixture,
+  holeyFile,
+  openTracked,
+  tempDir,
+  writeAttribute,
+} from './helpers.js';
+
+const REAL = { sysfsRoot: '/' };
+const MiB = 1024 * 1024;
+const DAX0 = 'sys/devices/platform/e820_pmem/ndbus0/region0/dax0.1/dax0.0';
+/** O_TMPFILE as Linux defines it (__O_TMPFILE | O_DIRECTORY); node:fs does not export it. */
+const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
+
+describe.each([
+  ['os.tmpdir()', undefined],
+  ['/dev/shm', '/dev/shm'],
+])('Source.size on a regular file in %s', (_where, parent) => {
+  const dir = tempDir(parent);
+
+  it.each([0, 16 * MiB])('test_normal_file_fd: a holey file of %i bytes', (size) => {
+    const fd = openTracked(holeyFile(dir, `holey-${size}`, size), constants.O_RDWR);
+    expect(Source.fromFd(fd, REAL).size()).toBe(size);
+  });
+
+  it('test_tmpfile_fd: an O_TMPFILE file truncated to 16 MiB', () => {
+    const fd = openSync(dir, O_TMPFILE | constants.O_RDWR, 0o600);
+    try {
+      ftruncateSync(fd, 16 * MiB);
+      expect(Source.fromFd(fd, REAL).size()).toBe(16 * MiB);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('re-stats on every call: growing and shrinking the file changes the size', () => {
+    const fd = openTracked(holeyFile(dir, 'growing', 4096), constants.O_RDWR);
+    const src = Source.fromFd(fd, REAL);
+    expect(src.size()).toBe(4096);
+    ftruncateSync(fd, 3 * MiB);
+    expect(src.size()).toBe(3 * MiB);
+    ftruncateSync(fd, 1);
+    expect(src.size()).toBe(1);
+  });
+
+  it('works on an O_RDONLY fd and after the file was unlinked', () => {
+    const path = holeyFile(dir, 'unlinked', 8192);
+    const fd = openTracked(path, constants.O_RDONLY);
+    const src = Source.fromFd(fd, REAL);
+    rmSync(path);
+    expect(src.size()).toBe(8192);
+  });
+
+  it('a closed fd gives PMEM2_E_INVALID_FILE_HANDLE "fstat: Bad file descriptor"', () => {
+    const fd = openSync(holeyFile(dir, 'closed', 4096), 'r+');
+    const src = Source.fromFd(fd, REAL);
+    closeSync(fd);
+    const error = expectPmem2Error(
+      () => src.size(),
+      'PMEM2_E_INVALID_FILE_HANDLE',
+      'fstat: Bad file descriptor',
+    );
+    expect(error.syscall).toBe('fstat');
+  });
+});
+
+describe('Source.size on an anonymous source', () => {
+  it('is the size given, without any system call', () => {
+    expect(Source.fromAnon(12345).size()).toBe(12345);
+    expect(Source.fromAnon(0n).size()).toBe(0);
+  });
+
+  it('throws RangeError when the size does not fit in a number exactly', () => {
+    expect(() => Source.fromAnon(2n ** 53n).size()).toThrow(RangeError);
+  });
+});
+
+describe('Source.size on device DAX (fixture sysfs)', () => {
+  const devNull = () => openTracked('/dev/null', constants.O_RDWR);
+
+  it('test_normal_file_fd on devdax: /sys/dev/char/M:m/size', () => {
+    expect(Source.fromFd(devNull(), { sysfsRoot: fixture('devdax') }).size()).toBe(1024 * MiB);
+  });
+
+  it('parses the attribute like strtoull base 0 (hex)', () => {
+    const src = Source.fromFd(devNull(), { sysfsRoot: fixture('devdax-region-align') });
+    expect(src.size()).toBe(1024 * MiB);
+  });
+
+  it('re-reads sysfs on every call', () => {
+    const root = copyFixture('devdax');
+    const src = Source.fromFd(devNull(), { sysfsRoot: root });
+    expect(src.size()).toBe(1024 * MiB);
+    writeAttribute(root, `${DAX0}/size`, '2097152\n');
+    expect(src.size()).toBe(2 * MiB);
+  });
+
+  it('a missing size attribute → PMEM2_E_DAX_REGION_NOT_FOUND', () => {
+    const src = Source.fromFd(devNull(), { sysfsRoot: fixture('devdax-missing-region') });
+    const error = expectPmem2Error(
+      () => src.size(),
+      'PMEM2_E_DAX_REGION_NOT_FOUND',
+      'Issue while reading Device Dax size - cannot find dax region',
+    );
+    expect(error.errno).toBe(-100026);
+  });
+
+  it('malformed content → PMEM2_E_INVALID_SIZE_FORMAT', () => {
+    const src = Source.fromFd(devNull(), { sysfsRoot: fixture('devdax-bad-attributes') });
+    expectPmem2Error(
+      () => src.size(),
+      'PMEM2_E_INVALID_SIZE_FORMAT',
+      "invalid device size format '1G\n'",
+    );
+  });
+
+  it('content without its newline → PMEM2_E_INVALID_SIZE_FORMAT', () => {
+    const fd = openTracked('/dev/full', constants.O_RDWR);
+    const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
+    expectPmem2Error(
+      () => src.size(),
+      'PMEM2_E_INVALID_SIZE_FORMAT',
+      "invalid device size format '4096'",
+    );
+  });
+
+  it('empty content → PMEM2_E_INVALID_SIZE_FORMAT', () => {
+    const fd = openTracked('/dev/random', constants.O_RDONLY);
+    const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
+    expectPmem2Error(
+      () => src.size(),
+      'PMEM2_E_INVALID_SIZE_FORMAT',
+      "invalid device size format ''",
+    );
+  });
+
+  it('a value above 2^64-1 → -ERANGE', () => {
+    const fd = openTracked('/dev/zero', constants.O_RDWR);
+    const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
+    const error = expectPmem2Error(
+      () => src.size(),
+      'ERANGE',
+      "invalid device size '18446744073709551616\n'",
+    );
+    expect(error.errno).toBe(-34);
+  });
+
+  it('an unreadable attribute → -errno with "read: <strerror>"', () => {
+    const root = copyFixture('devdax');
+    rmSync(`${root}/${DAX0}/size`);
+    mkdirSync(`${root}/${DAX0}/size`);
+    const src = Source.fromFd(devNull(), { sysfsRoot: root });
+    expectPmem2Error(() => src.size(), 'EISDIR', 'read: Is a directory');
+  });
+
+  it('a closed fd is reported before sysfs is read', () => {
+    const fd = openSync('/dev/null', 'r+');
+    const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax') });
+    closeSync(fd);
+    expectPmem2Error(() => src.size(), 'PMEM2_E_INVALID_FILE_HANDLE', 'fstat: Bad file descriptor');
+  });
+});
