@@ -9,7 +9,15 @@
 //   argument type, which our own wrappers never pass) throw, as TypeError.
 // - Offsets/lengths of hot-path calls are `number` (safe, non-negative integers; NaN, negative,
 //   fractional or > 2^53 values are rejected with PMEM2_E_MAP_RANGE-style statuses by C, never
-//   coerced). Offsets/sizes of mapNew and reservations are `bigint` (64-bit exact).
+//   coerced). Offsets/sizes of mapNew and reservations are `bigint` (64-bit exact); a bigint
+//   that is negative or does not fit 64 bits gives PMEM2_E_MAP_RANGE too.
+// - A handle of the wrong kind (a reservation where a map is expected, any other value)
+//   throws TypeError; a deleted map or reservation answers PMEM2_E_MAPPING_NOT_FOUND.
+// - mem functions with flags outside PMEM2_F_MEM_VALID_FLAGS (0x3F) return -EINVAL (C leaves
+//   that undefined); writes into a mapping without PMEM2_PROT_WRITE (reads without
+//   PMEM2_PROT_READ) return PMEM2_E_NO_ACCESS instead of faulting.
+// - persistInfo().flush === 'none' (a CPU with no known flush instruction) means persist and
+//   flush fall back to msync even for CACHE_LINE; callers should then use PAGE granularity.
 
 declare const mapBrand: unique symbol;
 declare const reservationBrand: unique symbol;
@@ -62,6 +70,12 @@ export interface LastOp {
   readonly store: 't' | 'nt' | 'none';
   /** Cache lines were flushed with the flush instruction. */
   readonly flushed: boolean;
+  /**
+   * An sfence was issued right after non-temporal stores (libpmem2's barrier_after_ntstores:
+   * with clflush, or with the noflush/empty variants; clwb/clflushopt rely on the drain).
+   * An addition to the original contract.
+   */
+  readonly ntFence: boolean;
   /** An sfence (or dsb) drain was issued at the end. */
   readonly drained: boolean;
   /** msync(MS_SYNC) was called. */
@@ -94,7 +108,12 @@ export interface NativeBinding {
   reservationExtend(rsv: ReservationHandle, size: bigint): Status;
   /** Removes a prefix or suffix; the C side re-checks bounds and emptiness of the range. */
   reservationShrink(rsv: ReservationHandle, offset: bigint, size: bigint): Status;
-  /** Unmaps it; PMEM2_E_VM_RESERVATION_NOT_EMPTY while maps live in it. Idempotent checks. */
+  /**
+   * Unmaps it (the whole padded range, where libpmem2 leaks the alignment padding);
+   * PMEM2_E_VM_RESERVATION_NOT_EMPTY while maps live in it; PMEM2_E_MAPPING_NOT_FOUND when
+   * already deleted (as every other call on a deleted reservation). A reservation handle that
+   * is collected without delete is released by its finalizer once no map is inside.
+   */
   reservationDelete(rsv: ReservationHandle): Status;
 
   /**
@@ -147,9 +166,20 @@ export interface NativeBinding {
   /** msync(MS_SYNC) of the page-aligned range (deep flush of regular files). */
   msync(map: MapHandle, offset: number, length: number): Status;
   /** pmem2_memcpy_fn: copies all of `src` to `dstOffset`, honouring PMEM2_F_MEM_* flags. */
-  memcpy(map: MapHandle, dstOffset: number, src: ArrayBufferView | ArrayBuffer, flags: number): Status;
+  memcpy(
+    map: MapHandle,
+    dstOffset: number,
+    src: ArrayBufferView | ArrayBuffer,
+    flags: number,
+  ): Status;
   /** pmem2_memmove_fn within the mapping (overlap safe). */
-  memmove(map: MapHandle, dstOffset: number, srcOffset: number, length: number, flags: number): Status;
+  memmove(
+    map: MapHandle,
+    dstOffset: number,
+    srcOffset: number,
+    length: number,
+    flags: number,
+  ): Status;
   /** pmem2_memset_fn. */
   memset(map: MapHandle, dstOffset: number, value: number, length: number, flags: number): Status;
   /**

@@ -1,0 +1,29 @@
+{
+  "targets": [
+    {
+      "target_name": "pmem2_native",
+      "sources": [
+        "csrc/binding.c",
+        "csrc/handles.c",
+        "csrc/records.c",
+        "csrc/mmap.c",
+        "csrc/cpu.c",
+        "csrc/guard.c",
+        "csrc/persist.c",
+        "csrc/memops.c",
+        "csrc/memops_generic.c",
+        "csrc/memops_sse2.c",
+        "csrc/memops_avx.c",
+        "csrc/memops_avx512f.c",
+        "csrc/memops_movdir64b.c",
+        "csrc/flush_x86_64.c",
+        "csrc/flush_aarch64.c",
+        "csrc/flush_generic.c"
+      ],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"],
+      "cflags_c": ["-std=gnu11"],
+      "ldflags": ["-pthread"]
+    }
+  ]
+}

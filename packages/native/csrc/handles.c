@@ -1,0 +1,176 @@
+/* handles.c -- type-tagged N-API handles for records, and the mapping's one ArrayBuffer */
+
+#include "handles.h"
+
+#include <stddef.h>
+
+#include "status.h"
+
+/* Random 128-bit tags: a reservation handle is never taken for a map handle and back. */
+static const napi_type_tag Map_tag = {0x5f0d8e2a7c3b4e19ULL, 0x9a61c2f4d8b7e035ULL};
+static const napi_type_tag Rsv_tag = {0x2b7e91c46f0a3d58ULL, 0xe4c0a7195d3f826bULL};
+
+/* Finalizer of a map handle: drops the handle's reference. */
+static void
+finalize_map(napi_env env, void *data, void *hint)
+{
+	(void)hint;
+	struct map_record *map = data;
+	if (map->buffer_ref) {
+		napi_delete_reference(env, (napi_ref)map->buffer_ref);
+		map->buffer_ref = NULL;
+	}
+	map_record_put(map);
+}
+
+/*
+ * Finalizer of the mapping's ArrayBuffer: drops the buffer's reference. Node runs it after
+ * the buffer is collected; bun and deno run it synchronously inside napi_detach_arraybuffer,
+ * so it touches nothing but the reference count (toolchain.md G8).
+ */
+static void
+finalize_buffer(napi_env env, void *data, void *hint)
+{
+	(void)env;
+	(void)data;
+	map_record_put(hint);
+}
+
+/* Finalizer of a reservation handle: drops the handle's reference. */
+static void
+finalize_rsv(napi_env env, void *data, void *hint)
+{
+	(void)env;
+	(void)hint;
+	rsv_record_put(data);
+}
+
+/* Wraps a record in an external tagged with `tag`. */
+static napi_status
+new_tagged(napi_env env, void *record, napi_finalize fin, const napi_type_tag *tag,
+		napi_value *out)
+{
+	napi_status s = napi_create_external(env, record, fin, NULL, out);
+	if (s == napi_ok)
+		s = napi_type_tag_object(env, *out, tag);
+	return s;
+}
+
+/* Wraps a new map record in a tagged external that owns one reference. */
+napi_status
+handle_new_map(napi_env env, struct map_record *map, napi_value *out)
+{
+	return new_tagged(env, map, finalize_map, &Map_tag, out);
+}
+
+/* Wraps a new reservation record in a tagged external that owns one reference. */
+napi_status
+handle_new_rsv(napi_env env, struct rsv_record *rsv, napi_value *out)
+{
+	return new_tagged(env, rsv, finalize_rsv, &Rsv_tag, out);
+}
+
+/* The record behind a handle tagged `tag`; NULL with a TypeError pending otherwise. */
+static void *
+unwrap_tagged(napi_env env, napi_value value, const napi_type_tag *tag, const char *what)
+{
+	napi_valuetype type;
+	bool tagged = false;
+	void *record = NULL;
+	if (napi_typeof(env, value, &type) != napi_ok || type != napi_external ||
+			napi_check_object_type_tag(env, value, tag, &tagged) != napi_ok || !tagged ||
+			napi_get_value_external(env, value, &record) != napi_ok || record == NULL) {
+		napi_throw_type_error(env, NULL, what);
+		return NULL;
+	}
+	return record;
+}
+
+/* The map record behind a handle; NULL with a pending TypeError for anything else. */
+struct map_record *
+handle_map(napi_env env, napi_value value)
+{
+	return unwrap_tagged(env, value, &Map_tag, "expected a @pmem2/native map handle");
+}
+
+/* The reservation record behind a handle; NULL with a pending TypeError otherwise. */
+struct rsv_record *
+handle_rsv(napi_env env, napi_value value)
+{
+	return unwrap_tagged(env, value, &Rsv_tag, "expected a @pmem2/native reservation handle");
+}
+
+/* The buffer the weak reference still reaches and nobody detached (transferred), or NULL. */
+static napi_value
+live_buffer(napi_env env, struct map_record *map)
+{
+	napi_value value = NULL;
+	bool detached = false;
+	if (map->buffer_ref &&
+			(napi_get_reference_value(env, (napi_ref)map->buffer_ref, &value) != napi_ok ||
+					(value && (napi_is_detached_arraybuffer(env, value, &detached) !=
+									napi_ok ||
+							  detached))))
+		value = NULL;
+	return value;
+}
+
+/*
+ * The mapping's one external ArrayBuffer: created on the first call and returned again while
+ * alive. It holds a reference on the record, so the mapping outlives a collected handle.
+ */
+int
+handle_map_buffer(napi_env env, struct map_record *map, napi_value *out)
+{
+	if (!map->addr)
+		return PMEM2_E_MAPPING_NOT_FOUND;
+	if ((map->protection & (PMEM2_PROT_READ | PMEM2_PROT_WRITE)) !=
+			(PMEM2_PROT_READ | PMEM2_PROT_WRITE))
+		return PMEM2_E_NO_ACCESS;
+	napi_value existing = live_buffer(env, map);
+	if (existing) {
+		*out = existing;
+		return 0;
+	}
+	if (map->buffer_ref) {
+		napi_delete_reference(env, (napi_ref)map->buffer_ref);
+		map->buffer_ref = NULL;
+	}
+	napi_value ab;
+	/* SAFETY: [addr, addr+content_len) stays mapped while this buffer holds its reference */
+	napi_status s = napi_create_external_arraybuffer(env, map->addr, map->content_len,
+			finalize_buffer, map, &ab);
+	if (s == napi_no_external_buffers_allowed)
+		return PMEM2_E_NOSUPP;
+	if (s != napi_ok)
+		return HANDLE_NAPI_FAILED;
+	map->refs++;
+	napi_ref ref;
+	if (napi_create_reference(env, ab, 0, &ref) != napi_ok)
+		return HANDLE_NAPI_FAILED;
+	map->buffer_ref = ref;
+	*out = ab;
+	return 0;
+}
+
+/*
+ * Copies the address and length out and clears the record before detaching (the finalizer
+ * may run inside napi_detach_arraybuffer), then unmaps or mends with the copies.
+ */
+int
+handle_map_delete(napi_env env, struct map_record *map)
+{
+	if (!map->addr)
+		return PMEM2_E_MAPPING_NOT_FOUND;
+	char *addr = map->addr;
+	size_t len = map->reserved_len;
+	map->addr = NULL;
+	napi_value ab = live_buffer(env, map);
+	if (map->buffer_ref) {
+		napi_delete_reference(env, (napi_ref)map->buffer_ref);
+		map->buffer_ref = NULL;
+	}
+	if (ab)
+		napi_detach_arraybuffer(env, ab);
+	return map_record_unmap(map, addr, len);
+}

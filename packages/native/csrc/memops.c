@@ -1,0 +1,291 @@
+/* memops.c -- pmem2_memmove/memcpy/memset strategies (persist.c, x86_64/init.c) */
+
+#include "memops.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "cpu.h"
+#include "flush.h"
+#include "mmap.h"
+#include "status.h"
+
+#define F_MOVNT (PMEM2_F_MEM_WC | PMEM2_F_MEM_NONTEMPORAL)
+#define F_MOV (PMEM2_F_MEM_WB | PMEM2_F_MEM_TEMPORAL)
+
+__thread struct last_op Last_op;
+
+/* How a routine flushes what it stored: libpmem2's .flush, .noflush and .empty variants. */
+enum flush_variant { VARIANT_FLUSH, VARIANT_NOFLUSH, VARIANT_EMPTY };
+
+/* Resets Last_op to "nothing done". */
+void
+last_op_reset(void)
+{
+	Last_op.store = "none";
+	Last_op.flushed = 0;
+	Last_op.nt_fence = 0;
+	Last_op.drained = 0;
+	Last_op.msynced = 0;
+}
+
+/* The selected flush instruction over the lines of [addr, addr+len), noted in Last_op. */
+static void
+flush_tracked(const void *addr, size_t len)
+{
+	if (len == 0 || Persist_info.flush == FLUSH_NONE)
+		return;
+	flush_fn_for(Persist_info.flush)(addr, len);
+	Last_op.flushed = 1;
+}
+
+/* Flushes per variant. */
+static void
+flush_variant(enum flush_variant v, const void *addr, size_t len)
+{
+	if (v == VARIANT_FLUSH)
+		flush_tracked(addr, len);
+}
+
+/* The family of non-temporal line movers selected at load. */
+static const struct nt_lines *
+nt_family(void)
+{
+#if !defined(__x86_64__)
+	return &Nt_none;
+#endif
+	switch (Persist_info.memcpy) {
+	case MEMCPY_MOVDIR64B:
+		return &Nt_movdir64b;
+	case MEMCPY_AVX512F:
+		return &Nt_avx512f;
+	case MEMCPY_AVX:
+		return &Nt_avx;
+	default:
+		return &Nt_sse2;
+	}
+}
+
+/*
+ * barrier_after_ntstores: "After NT stores an sfence is issued when the flush type is
+ * clflush, noflush or empty. For clwb and clflushopt the final drain provides it."
+ */
+static void
+nt_barrier(enum flush_variant v)
+{
+	if (v != VARIANT_FLUSH || Persist_info.flush == FLUSH_CLFLUSH ||
+			Persist_info.flush == FLUSH_NONE) {
+		flush_drain();
+		Last_op.nt_fence = 1;
+	}
+}
+
+/* The SSE2/AVX loops fence every 12 lines with the WC workaround; AVX-512F never does. */
+static int
+wc_barrier(void)
+{
+	return Persist_info.wc_workaround &&
+			(Persist_info.memcpy == MEMCPY_SSE2 || Persist_info.memcpy == MEMCPY_AVX);
+}
+
+/* Temporal copy (libc memmove: ordinary cached stores) and its flush. */
+static void
+copy_t(char *dst, const char *src, size_t len, enum flush_variant v)
+{
+	Last_op.store = "t";
+	memmove(dst, src, len); /* SAFETY: both ranges checked by the caller; may overlap */
+	flush_variant(v, dst, len);
+}
+
+/*
+ * Non-temporal copy: "copy an unaligned head with temporal stores + flush up to a 64-byte
+ * boundary, stream whole lines, and finish the tail with temporal stores + flush". When dst
+ * lies inside the source the pieces go from the end, so overlapping memmove is safe.
+ */
+static void
+copy_nt(char *dst, const char *src, size_t len, enum flush_variant v)
+{
+	Last_op.store = "nt";
+	const struct nt_lines *nt = nt_family();
+	int wc = wc_barrier();
+	size_t head = (FLUSH_ALIGN - ((uintptr_t)dst & (FLUSH_ALIGN - 1))) & (FLUSH_ALIGN - 1);
+	if (head > len)
+		head = len;
+	size_t body = (len - head) & ~(FLUSH_ALIGN - 1);
+	size_t tail = len - head - body;
+	int backward = (uintptr_t)dst > (uintptr_t)src && (uintptr_t)dst - (uintptr_t)src < len;
+
+	if (!backward && head) {
+		memmove(dst, src, head);
+		flush_variant(v, dst, head);
+	}
+	if (tail && backward) {
+		memmove(dst + head + body, src + head + body, tail);
+		flush_variant(v, dst + head + body, tail);
+	}
+	if (body) {
+		if (backward)
+			nt->bwd(dst + head, src + head, body / FLUSH_ALIGN, wc);
+		else
+			nt->fwd(dst + head, src + head, body / FLUSH_ALIGN, wc);
+	}
+	if (tail && !backward) {
+		memmove(dst + head + body, src + head + body, tail);
+		flush_variant(v, dst + head + body, tail);
+	}
+	if (backward && head) {
+		memmove(dst, src, head);
+		flush_variant(v, dst, head);
+	}
+	nt_barrier(v);
+}
+
+/* Temporal memset and its flush. */
+static void
+set_t(char *dst, int c, size_t len, enum flush_variant v)
+{
+	Last_op.store = "t";
+	memset(dst, c, len); /* SAFETY: range checked by the caller */
+	flush_variant(v, dst, len);
+}
+
+/* Non-temporal memset: temporal head and tail, streamed whole lines. */
+static void
+set_nt(char *dst, int c, size_t len, enum flush_variant v)
+{
+	Last_op.store = "nt";
+	size_t head = (FLUSH_ALIGN - ((uintptr_t)dst & (FLUSH_ALIGN - 1))) & (FLUSH_ALIGN - 1);
+	if (head > len)
+		head = len;
+	size_t body = (len - head) & ~(FLUSH_ALIGN - 1);
+	size_t tail = len - head - body;
+	if (head) {
+		memset(dst, c, head);
+		flush_variant(v, dst, head);
+	}
+	if (body)
+		nt_family()->set(dst + head, c, body / FLUSH_ALIGN, wc_barrier());
+	if (tail) {
+		memset(dst + head + body, c, tail);
+		flush_variant(v, dst + head + body, tail);
+	}
+	nt_barrier(v);
+}
+
+/* Whether the load-time selection has architecture routines (else generic or libc). */
+static int
+has_arch_routines(void)
+{
+	return Persist_info.memcpy != MEMCPY_GENERIC && Persist_info.memcpy != MEMCPY_LIBC;
+}
+
+/*
+ * memmove_nodrain (eadr = 0) and memmove_nodrain_eadr (eadr = 1), in libpmem2's priority
+ * order; the generic and libc fallbacks flush unless NOFLUSH and ignore other flags.
+ */
+static void
+memmove_nodrain(char *dst, const char *src, size_t len, unsigned flags, int eadr)
+{
+	if (len == 0 || src == dst)
+		return;
+	if (!has_arch_routines()) {
+		Last_op.store = "t";
+		if (Persist_info.memcpy == MEMCPY_LIBC) {
+			memmove(dst, src, len);
+			if (!(flags & PMEM2_F_MEM_NOFLUSH))
+				flush_tracked(dst, len);
+		} else {
+			memmove_generic(dst, src, len, flags, flush_tracked);
+		}
+		return;
+	}
+	if (flags & PMEM2_F_MEM_NOFLUSH)
+		copy_t(dst, src, len, VARIANT_NOFLUSH);
+	else if (eadr)
+		(flags & PMEM2_F_MEM_NONTEMPORAL) ? copy_nt(dst, src, len, VARIANT_EMPTY)
+						  : copy_t(dst, src, len, VARIANT_EMPTY);
+	else if (flags & F_MOVNT)
+		copy_nt(dst, src, len, VARIANT_FLUSH);
+	else if (flags & F_MOV)
+		copy_t(dst, src, len, VARIANT_FLUSH);
+	else if (len < Persist_info.movnt_threshold)
+		copy_t(dst, src, len, VARIANT_FLUSH);
+	else
+		copy_nt(dst, src, len, VARIANT_FLUSH);
+}
+
+/* memset_nodrain / memset_nodrain_eadr, same order as memmove_nodrain. */
+static void
+memset_nodrain(char *dst, int c, size_t len, unsigned flags, int eadr)
+{
+	if (len == 0)
+		return;
+	if (!has_arch_routines()) {
+		Last_op.store = "t";
+		if (Persist_info.memcpy == MEMCPY_LIBC) {
+			memset(dst, c, len);
+			if (!(flags & PMEM2_F_MEM_NOFLUSH))
+				flush_tracked(dst, len);
+		} else {
+			memset_generic(dst, c, len, flags, flush_tracked);
+		}
+		return;
+	}
+	if (flags & PMEM2_F_MEM_NOFLUSH)
+		set_t(dst, c, len, VARIANT_NOFLUSH);
+	else if (eadr)
+		(flags & PMEM2_F_MEM_NONTEMPORAL) ? set_nt(dst, c, len, VARIANT_EMPTY)
+						  : set_t(dst, c, len, VARIANT_EMPTY);
+	else if (flags & F_MOVNT)
+		set_nt(dst, c, len, VARIANT_FLUSH);
+	else if (flags & F_MOV)
+		set_t(dst, c, len, VARIANT_FLUSH);
+	else if (len < Persist_info.movnt_threshold)
+		set_t(dst, c, len, VARIANT_FLUSH);
+	else
+		set_nt(dst, c, len, VARIANT_FLUSH);
+}
+
+/* The final step of pmem2_memmove / _eadr / _nonpmem. */
+static int
+finish(int granularity, char *dst, size_t len, unsigned flags)
+{
+	if (granularity == GRANULARITY_PAGE) {
+		if (flags & PMEM2_F_MEM_NOFLUSH)
+			return 0;
+		Last_op.msynced = 1;
+		return msync_range(dst, len);
+	}
+	if (!(flags & (PMEM2_F_MEM_NODRAIN | PMEM2_F_MEM_NOFLUSH))) {
+		flush_drain();
+		Last_op.drained = 1;
+	}
+	return 0;
+}
+
+/*
+ * PAGE: pmem2_memmove_nonpmem (nodrain copy with flags & ~NODRAIN, then msync unless
+ * NOFLUSH); CACHE_LINE: pmem2_memmove; BYTE: pmem2_memmove_eadr.
+ */
+int
+mem_move(int granularity, char *dst, const char *src, size_t len, unsigned flags)
+{
+	last_op_reset();
+	if (granularity == GRANULARITY_PAGE)
+		memmove_nodrain(dst, src, len, flags & ~PMEM2_F_MEM_NODRAIN, 0);
+	else
+		memmove_nodrain(dst, src, len, flags, granularity == GRANULARITY_BYTE);
+	return finish(granularity, dst, len, flags);
+}
+
+/* pmem2_memset_nonpmem / pmem2_memset / pmem2_memset_eadr. */
+int
+mem_set(int granularity, char *dst, int c, size_t len, unsigned flags)
+{
+	last_op_reset();
+	if (granularity == GRANULARITY_PAGE)
+		memset_nodrain(dst, c, len, flags & ~PMEM2_F_MEM_NODRAIN, 0);
+	else
+		memset_nodrain(dst, c, len, flags, granularity == GRANULARITY_BYTE);
+	return finish(granularity, dst, len, flags);
+}

@@ -1,0 +1,57 @@
+/* memops_avx.c -- AVX non-temporal line movers, selected at run time by cpuid */
+
+#include "memops.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define WC_LINES 12
+#define AVX __attribute__((target("avx")))
+
+/* Streams one line; both loads happen before the stores (overlap safety). */
+AVX static inline void
+line_avx(char *dst, const char *src)
+{
+	__m256i a = _mm256_loadu_si256((const __m256i *)src);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(src + 32));
+	_mm256_stream_si256((__m256i *)dst, a);
+	_mm256_stream_si256((__m256i *)(dst + 32), b);
+}
+
+/* n lines, lowest first. */
+AVX static void
+fwd_avx(char *dst, const char *src, size_t n, int wc)
+{
+	for (size_t i = 0; i < n; i++) {
+		line_avx(dst + i * 64, src + i * 64);
+		if (wc && (i + 1) % WC_LINES == 0)
+			_mm_sfence();
+	}
+}
+
+/* n lines, highest first. */
+AVX static void
+bwd_avx(char *dst, const char *src, size_t n, int wc)
+{
+	for (size_t i = n; i-- > 0;) {
+		line_avx(dst + i * 64, src + i * 64);
+		if (wc && (n - i) % WC_LINES == 0)
+			_mm_sfence();
+	}
+}
+
+/* n lines of the byte c. */
+AVX static void
+set_avx(char *dst, int c, size_t n, int wc)
+{
+	__m256i v = _mm256_set1_epi8((char)c);
+	for (size_t i = 0; i < n; i++) {
+		_mm256_stream_si256((__m256i *)(dst + i * 64), v);
+		_mm256_stream_si256((__m256i *)(dst + i * 64 + 32), v);
+		if (wc && (i + 1) % WC_LINES == 0)
+			_mm_sfence();
+	}
+}
+
+const struct nt_lines Nt_avx = {fwd_avx, bwd_avx, set_avx};
+#endif

@@ -1,0 +1,192 @@
+/* mmap.c -- system calls of pmem2_map_new/delete and pmem2_vm_reservation_* (map_posix.c) */
+
+#include "mmap.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "status.h"
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+/* sysconf(_SC_PAGESIZE), read once. */
+size_t
+page_size(void)
+{
+	static size_t cached;
+	if (cached == 0) {
+		long ps = sysconf(_SC_PAGESIZE);
+		cached = ps > 0 ? (size_t)ps : 4096;
+	}
+	return cached;
+}
+
+/* libpmem2's get_map_alignment: 2 MiB, 1 GiB for lengths >= 2 GiB, at least min_align. */
+size_t
+map_alignment(size_t len, size_t min_align)
+{
+	size_t align = len >= 2 * GIGABYTE ? GIGABYTE : 2 * MEGABYTE;
+	return align < min_align ? min_align : align;
+}
+
+/* Rounds v up to a multiple of align; 0 on success, -1 on overflow or a zero align. */
+int
+align_up(size_t v, size_t align, size_t *out)
+{
+	if (align == 0)
+		return -1;
+	size_t rem = v % align;
+	if (rem == 0) {
+		*out = v;
+		return 0;
+	}
+	if (v > SIZE_MAX - (align - rem))
+		return -1;
+	*out = v + (align - rem);
+	return 0;
+}
+
+/*
+ * map_reserve: "Create dummy mapping to find an unused region of given size. Use
+ * MAP_PRIVATE with read-only access to simulate zero cost for overcommit accounting"
+ * (map_posix.c). The start is rounded up to `alignment` and the head and the tail beyond
+ * roundup(len, page) are unmapped.
+ */
+int
+placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_len)
+{
+	size_t reslen;
+	if (align_up(len, page_size(), &reslen) || len > SIZE_MAX - alignment)
+		return -ENOMEM;
+	size_t dlength = len + alignment;
+
+	char *daddr = mmap(NULL, dlength, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (daddr == MAP_FAILED)
+		return errno == EEXIST ? PMEM2_E_MAPPING_EXISTS : -errno;
+
+	size_t base;
+	if (align_up((uintptr_t)daddr, alignment, &base)) {
+		munmap(daddr, dlength);
+		return -ENOMEM;
+	}
+	size_t head = base - (uintptr_t)daddr;
+	/* holds for page-multiple alignments; checked because alignment comes from JS */
+	if (head > dlength || reslen > dlength - head) {
+		munmap(daddr, dlength);
+		return -ENOMEM;
+	}
+	if (head && munmap(daddr, head)) {
+		int err = errno;
+		munmap(daddr, dlength);
+		return -err;
+	}
+	size_t tail = dlength - head - reslen;
+	if (tail && munmap((char *)base + reslen, tail)) {
+		int err = errno;
+		munmap((char *)base, dlength - head);
+		return -err;
+	}
+	*addr = (char *)base;
+	*reserved_len = reslen;
+	return 0;
+}
+
+/*
+ * file_map: "MAP_SYNC ... is supported only for files supporting DAX. ... If MAP_SYNC is
+ * not supported, mmap fails with EOPNOTSUPP" (mmap(2)); old kernels that do not know
+ * MAP_SHARED_VALIDATE fail with EINVAL. Only those two errnos fall back to MAP_SHARED.
+ */
+int
+map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_t offset,
+		int *map_sync)
+{
+	int flags = MAP_FIXED;
+	if (fd < 0) {
+		flags |= MAP_ANONYMOUS;
+		fd = -1;
+		offset = 0;
+	}
+	*map_sync = 0;
+	void *got;
+	if (private_mapping) {
+		got = mmap(addr, len, prot, flags | MAP_PRIVATE, fd, (off_t)offset);
+	} else {
+		got = MAP_FAILED;
+		if (fd >= 0) {
+			got = mmap(addr, len, prot, flags | MAP_SHARED_VALIDATE | MAP_SYNC, fd,
+					(off_t)offset);
+			if (got != MAP_FAILED)
+				*map_sync = 1;
+			else if (errno != EINVAL && errno != EOPNOTSUPP)
+				return -errno;
+		}
+		if (got == MAP_FAILED)
+			got = mmap(addr, len, prot, flags | MAP_SHARED, fd, (off_t)offset);
+	}
+	if (got == MAP_FAILED)
+		return -errno;
+	return 0;
+}
+
+/* munmap; -errno on failure. */
+int
+map_unmap(char *addr, size_t len)
+{
+	if (len == 0)
+		return 0;
+	return munmap(addr, len) ? -errno : 0;
+}
+
+/* mend: replaces the range with PROT_NONE anonymous memory, as vm_reservation_mend does. */
+int
+map_mend(char *addr, size_t len)
+{
+	if (len == 0)
+		return 0;
+	void *got = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	return got == MAP_FAILED ? -errno : 0;
+}
+
+/*
+ * vm_reservation_reserve_memory: with a hint, MAP_FIXED_NOREPLACE; "If kernel does not
+ * support the MAP_FIXED_NOREPLACE flag and provided address is occupied, kernel chooses new
+ * random address" -- a moved result is unmapped and reported as MAPPING_EXISTS.
+ */
+int
+reserve_memory(char *hint, size_t size, char **raddr)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	if (hint)
+		flags |= MAP_FIXED_NOREPLACE;
+	char *got = mmap(hint, size, PROT_NONE, flags, -1, 0);
+	if (got == MAP_FAILED)
+		return errno == EEXIST ? PMEM2_E_MAPPING_EXISTS : -errno;
+	if (hint && got != hint) {
+		munmap(got, size);
+		return PMEM2_E_MAPPING_EXISTS;
+	}
+	*raddr = got;
+	return 0;
+}
+
+/* pmem2_persist_pages for one map: msync(MS_SYNC), "restarting on EINTR", -errno on error. */
+int
+msync_range(char *addr, size_t len)
+{
+	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)(page_size() - 1);
+	size_t total = len + ((uintptr_t)addr - start);
+	int ret;
+	do {
+		ret = msync((void *)start, total, MS_SYNC);
+	} while (ret != 0 && errno == EINTR);
+	return ret ? -errno : 0;
+}

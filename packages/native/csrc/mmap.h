@@ -1,0 +1,43 @@
+/* mmap.h -- system calls of pmem2_map_new/delete and pmem2_vm_reservation_* (map_posix.c) */
+
+#ifndef PMEM2_NATIVE_MMAP_H
+#define PMEM2_NATIVE_MMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MEGABYTE ((size_t)1 << 20)
+#define GIGABYTE ((size_t)1 << 30)
+
+/* sysconf(_SC_PAGESIZE), read once. */
+size_t page_size(void);
+
+/* libpmem2's get_map_alignment / vm_reservation_get_map_alignment. */
+size_t map_alignment(size_t len, size_t min_align);
+
+/* Rounds v up to a multiple of a power-of-two-or-not `align`; 0 when it would overflow. */
+int align_up(size_t v, size_t align, size_t *out);
+
+/* map_reserve: a PROT_READ placeholder of roundup(len, page) bytes aligned to `alignment`. */
+int placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_len);
+
+/*
+ * file_map: mmap(MAP_FIXED) of fd (-1 = anonymous) at addr. Shared file maps try
+ * MAP_SHARED_VALIDATE|MAP_SYNC first; *map_sync tells whether it took.
+ */
+int map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_t offset,
+		int *map_sync);
+
+/* munmap; -errno on failure. */
+int map_unmap(char *addr, size_t len);
+
+/* Mends a range inside a reservation back to PROT_NONE anonymous memory. */
+int map_mend(char *addr, size_t len);
+
+/* vm_reservation_reserve_memory: PROT_NONE private anonymous, NOREPLACE at addr if given. */
+int reserve_memory(char *hint, size_t size, char **raddr);
+
+/* msync(MS_SYNC) of the page-aligned cover of [addr, addr+len), restarted on EINTR. */
+int msync_range(char *addr, size_t len);
+
+#endif

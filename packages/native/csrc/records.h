@@ -1,0 +1,62 @@
+/* records.h -- native mapping and reservation records: bounds, occupancy and lifetime */
+
+#ifndef PMEM2_NATIVE_RECORDS_H
+#define PMEM2_NATIVE_RECORDS_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One map inside a reservation: [start, end) in absolute addresses. */
+struct occupied_range {
+	uintptr_t start;
+	uintptr_t end;
+};
+
+/* A pmem2_vm_reservation: the user-visible range and the really reserved (padded) one. */
+struct rsv_record {
+	pthread_mutex_t lock;
+	char *addr;	 /* user-visible address */
+	size_t size;	 /* user-visible size */
+	char *raddr;	 /* really reserved address */
+	size_t rsize;	 /* really reserved size */
+	size_t align;	 /* alignment predicted at creation */
+	int deleted;
+	struct occupied_range *ranges; /* sorted by start, never overlapping */
+	size_t nranges;
+	size_t ranges_cap;
+	unsigned refs; /* the handle + one per map inside */
+};
+
+/* A pmem2_map: what the mapping handle and its ArrayBuffer point at. */
+struct map_record {
+	char *addr;	      /* NULL once deleted */
+	size_t content_len;   /* pmem2_map_get_size */
+	size_t reserved_len;  /* roundup(content_len, page) */
+	unsigned protection;  /* PMEM2_PROT_* bits */
+	int map_sync;
+	int granularity;      /* enum granularity */
+	struct rsv_record *rsv;
+	void *buffer_ref;     /* napi_ref (weak) to the external ArrayBuffer, owned by handles.c */
+	unsigned refs;	      /* the handle + the ArrayBuffer */
+};
+
+int rsv_record_new(size_t size, char *hint, struct rsv_record **out);
+int rsv_record_extend(struct rsv_record *rsv, size_t size);
+int rsv_record_shrink(struct rsv_record *rsv, size_t offset, size_t size);
+int rsv_record_delete(struct rsv_record *rsv);
+void rsv_record_put(struct rsv_record *rsv);
+
+int map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
+		int private_mapping, size_t alignment, struct rsv_record *rsv, size_t rsv_offset,
+		struct map_record **out);
+int map_record_unmap(struct map_record *map, char *addr, size_t len);
+void map_record_put(struct map_record *map);
+
+/*
+ * Checks [offset, offset+len) against the live content length without overflow; 0 or
+ * PMEM2_E_MAP_RANGE (PMEM2_E_MAPPING_NOT_FOUND once deleted).
+ */
+int map_record_check_range(const struct map_record *map, uint64_t offset, uint64_t len);
+
+#endif

@@ -1,0 +1,35 @@
+// index.ts -- loads the @pmem2/native addon once and exports it with its typed contract
+
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { NativeBinding } from './types.js';
+
+export type * from './types.js';
+
+type NodeGypBuild = (root: string) => unknown;
+
+/** The package root: the directory that holds `prebuilds/` and `build/` (not `dist/`). */
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The addon, loaded once by node-gyp-build from `prebuilds/<platform>-<arch>/` or, in a
+ * clone, from `build/Release/`.
+ *
+ * @remarks
+ * This is the only place in the repository that calls node-gyp-build. Every call returns 0,
+ * a negative `PMEM2_E_*` code or `-errno` (house style R4); `@pmem2/map` turns statuses into
+ * `Pmem2Error`. Only N-API plumbing failures throw (TypeError for a wrong argument kind).
+ *
+ * @throws Error from node-gyp-build when no prebuild matches and no local build exists
+ * ("No native build was found for platform=…").
+ * @example
+ * ```ts
+ * import { binding } from '@pmem2/native';
+ * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n);
+ * ```
+ * @see libpmem2: pmem2_map_new(3)
+ */
+export const binding: NativeBinding = (
+  createRequire(import.meta.url)('node-gyp-build') as NodeGypBuild
+)(packageRoot) as NativeBinding;
