@@ -1,0 +1,121 @@
+// helpers.ts -- shared fixtures of the @pmem2/native tests: files, constants, child processes
+
+import { spawnSync } from 'node:child_process';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { binding, type MapHandle } from '../src/index.js';
+
+export { binding };
+
+/** PMEM2_PROT_READ | PMEM2_PROT_WRITE. */
+export const PROT_RW = 2 ** 30 + 2 ** 31;
+/** PMEM2_PROT_READ. */
+export const PROT_READ = 2 ** 30;
+export const MiB = 1024 * 1024;
+export const PAGE = binding.pageSize();
+
+/** libpmem2 status codes the tests assert on (libpmem2/base.h). */
+export const E = {
+  NOSUPP: -100001,
+  MAP_RANGE: -100006,
+  MAPPING_EXISTS: -100007,
+  OFFSET_OUT_OF_RANGE: -100010,
+  OFFSET_UNALIGNED: -100011,
+  LENGTH_UNALIGNED: -100015,
+  MAPPING_NOT_FOUND: -100016,
+  ADDRESS_UNALIGNED: -100022,
+  LENGTH_OUT_OF_RANGE: -100030,
+  INVALID_PROT_FLAG: -100031,
+  NO_ACCESS: -100032,
+  VM_RESERVATION_NOT_EMPTY: -100033,
+  IO_FAIL: -100037,
+} as const;
+
+/** Granularity values of enum pmem2_granularity. */
+export const BYTE = 0;
+export const CACHE_LINE = 1;
+export const PAGE_GRANULARITY = 2;
+
+/** The file systems every primitive is tested on: ext4 (os.tmpdir()) and tmpfs (/dev/shm). */
+export const FILESYSTEMS = [
+  { name: 'ext4 (os.tmpdir())', root: tmpdir() },
+  { name: 'tmpfs (/dev/shm)', root: '/dev/shm' },
+] as const;
+
+/** A scratch directory under `root`, removed by the returned cleanup. */
+export function scratchDir(root: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(root, 'pmem2-native-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Creates a `size`-byte (sparse) file opened read-write; returns its path and fd. */
+export function makeFile(dir: string, name: string, size: number): { path: string; fd: number } {
+  const path = join(dir, name);
+  const fd = openSync(path, 'w+');
+  ftruncateSync(fd, size);
+  return { path, fd };
+}
+
+/** Closes an fd (the mapping keeps the file). */
+export function close(fd: number): void {
+  closeSync(fd);
+}
+
+/** Maps `length` bytes of fd (or anonymous memory with fd -1) read-write, shared; asserts a handle. */
+export function mapRw(fd: number, length: number, offset = 0n, privateMapping = false): MapHandle {
+  const map = binding.mapNew(fd, offset, BigInt(length), PROT_RW, privateMapping, PAGE, null, 0n);
+  if (typeof map === 'number') throw new Error(`mapNew failed with ${map}`);
+  return map;
+}
+
+/** The mapping's bytes as a Uint8Array. */
+export function bytes(map: MapHandle): Uint8Array {
+  const ab = binding.mapBuffer(map);
+  if (typeof ab === 'number') throw new Error(`mapBuffer failed with ${ab}`);
+  return new Uint8Array(ab);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The built entry point children import (turbo builds before tests). */
+export const distEntry = pathToFileURL(join(here, '..', 'dist', 'index.js')).href;
+
+/** The result of a child process. */
+export interface ChildResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs an ES module body in a fresh node with `binding` imported and extra environment;
+ * anything that could crash the process, or needs load-time environment, runs here.
+ */
+export function runChild(body: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildResult {
+  const script = `import { binding } from ${JSON.stringify(distEntry)};\n${body}`;
+  const r = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs a child that prints one JSON value on its last stdout line, and parses it. */
+export function childJson<T>(body: string, env: Record<string, string> = {}, nodeArgs: string[] = []): T {
+  const r = runChild(body, env, nodeArgs);
+  if (r.status !== 0) throw new Error(`child failed (${r.status} ${r.signal}): ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1] ?? 'null') as T;
+}
+
+/** The /proc/self/maps lines of this process that cover `addr`. */
+export function mapsLineAt(addr: bigint, maps: string): string | undefined {
+  return maps.split('\n').find((line) => {
+    const [range] = line.split(' ');
+    const [lo, hi] = (range ?? '').split('-').map((h) => BigInt(`0x${h || '0'}`));
+    return lo !== undefined && hi !== undefined && addr >= lo && addr < hi;
+  });
+}

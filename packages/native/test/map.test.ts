@@ -1,0 +1,254 @@
+// map.test.ts -- mapNew/mapBuffer/mapDelete: placement, MAP_SYNC fallback, bounds, use after delete
+
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  binding,
+  bytes,
+  close,
+  E,
+  FILESYSTEMS,
+  MiB,
+  makeFile,
+  mapRw,
+  mapsLineAt,
+  PAGE,
+  PROT_READ,
+  PROT_RW,
+  scratchDir,
+} from './helpers.js';
+
+describe.each(FILESYSTEMS)('file mappings on $name', ({ root }) => {
+  const { dir, cleanup } = scratchDir(root);
+  afterAll(cleanup);
+
+  it('places a mapping of >= 2 MiB on a 2 MiB boundary, as map_reserve does', () => {
+    const { fd } = makeFile(dir, 'big', 4 * MiB);
+    const map = mapRw(fd, 4 * MiB);
+    expect(binding.mapAddress(map) % BigInt(2 * MiB)).toBe(0n);
+    expect(binding.mapSize(map)).toBe(4 * MiB);
+    expect(binding.mapDelete(map)).toBe(0);
+    close(fd);
+  });
+
+  it('places a small mapping page-aligned (libpmem2 aligns it to 2 MiB too)', () => {
+    const { fd } = makeFile(dir, 'small', PAGE);
+    const map = mapRw(fd, PAGE);
+    expect(binding.mapAddress(map) % BigInt(PAGE)).toBe(0n);
+    expect(binding.mapAddress(map) % BigInt(2 * MiB)).toBe(0n);
+    expect(binding.mapDelete(map)).toBe(0);
+    close(fd);
+  });
+
+  it('falls back from MAP_SYNC (EOPNOTSUPP on non-DAX files) to MAP_SHARED', () => {
+    const { fd } = makeFile(dir, 'sync', PAGE);
+    const map = mapRw(fd, PAGE);
+    expect(binding.mapSyncTaken(map)).toBe(false);
+    binding.mapDelete(map);
+    close(fd);
+  });
+
+  it('writes through the buffer reach the file after persist (msync at PAGE granularity)', () => {
+    const { path, fd } = makeFile(dir, 'write', 2 * PAGE);
+    const map = mapRw(fd, 2 * PAGE);
+    const view = bytes(map);
+    view.set([1, 2, 3], PAGE + 5);
+    expect(binding.persist(map, PAGE + 5, 3)).toBe(0);
+    expect(binding.lastOp().msynced).toBe(true);
+    expect([...readFileSync(path).subarray(PAGE + 5, PAGE + 8)]).toEqual([1, 2, 3]);
+    binding.mapDelete(map);
+    close(fd);
+  });
+
+  it('maps at a file offset', () => {
+    const { path, fd } = makeFile(dir, 'offset', 3 * PAGE);
+    const map = mapRw(fd, PAGE, BigInt(2 * PAGE));
+    bytes(map)[0] = 0xab;
+    expect(binding.persist(map, 0, 1)).toBe(0);
+    expect(readFileSync(path)[2 * PAGE]).toBe(0xab);
+    binding.mapDelete(map);
+    close(fd);
+  });
+
+  it('a private mapping never tries MAP_SYNC and does not write the file', () => {
+    const { path, fd } = makeFile(dir, 'private', PAGE);
+    const map = mapRw(fd, PAGE, 0n, true);
+    expect(binding.mapSyncTaken(map)).toBe(false);
+    bytes(map)[0] = 7;
+    expect(readFileSync(path)[0]).toBe(0);
+    binding.mapDelete(map);
+    close(fd);
+  });
+
+  it('a read-only file mapped shared and writable fails with -EACCES and leaves nothing mapped', () => {
+    const { path, fd } = makeFile(dir, 'ro', PAGE);
+    close(fd);
+    const ro = openSync(path, 'r');
+    const before = readFileSync('/proc/self/maps', 'utf8').split('\n').length;
+    expect(binding.mapNew(ro, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(-13);
+    const after = readFileSync('/proc/self/maps', 'utf8').split('\n').length;
+    expect(after).toBeLessThanOrEqual(before);
+    const rmap = binding.mapNew(ro, 0n, BigInt(PAGE), PROT_READ, false, PAGE, null, 0n);
+    expect(typeof rmap).toBe('object');
+    if (typeof rmap === 'number') return;
+    expect(binding.mapBuffer(rmap)).toBe(E.NO_ACCESS);
+    expect(binding.memset(rmap, 0, 1, 1, 0)).toBe(E.NO_ACCESS);
+    const out = new Uint8Array(4);
+    expect(binding.read(rmap, 0, out)).toBe(0);
+    binding.mapDelete(rmap);
+    closeSync(ro);
+  });
+
+  it('a bad fd fails with -EBADF', () => {
+    expect(binding.mapNew(1_000_000, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(-9);
+  });
+});
+
+describe('offsets above 4 GiB', () => {
+  const { dir, cleanup } = scratchDir(FILESYSTEMS[0].root);
+  afterAll(cleanup);
+
+  it('maps, writes and persists a page at file offset 4 GiB + 1 page of a sparse file', () => {
+    const off = 4 * 1024 * MiB + PAGE;
+    const { path, fd } = makeFile(dir, 'huge', off + PAGE);
+    const map = mapRw(fd, PAGE, BigInt(off));
+    bytes(map)[10] = 0x5a;
+    expect(binding.persist(map, 10, 1)).toBe(0);
+    const rd = openSync(path, 'r');
+    const got = Buffer.alloc(1);
+    readSync(rd, got, 0, 1, off + 10);
+    expect(got[0]).toBe(0x5a);
+    closeSync(rd);
+    binding.mapDelete(map);
+    close(fd);
+  });
+});
+
+describe('anonymous mappings', () => {
+  it('use MAP_ANONYMOUS, ignore the offset and start zeroed', () => {
+    const map = mapRw(-1, 4 * MiB, BigInt(PAGE));
+    expect(binding.mapAddress(map) % BigInt(2 * MiB)).toBe(0n);
+    expect(binding.mapSyncTaken(map)).toBe(false);
+    const view = bytes(map);
+    expect(view.length).toBe(4 * MiB);
+    expect(view.every((b) => b === 0)).toBe(true);
+    const line = mapsLineAt(binding.mapAddress(map), readFileSync('/proc/self/maps', 'utf8'));
+    expect(line).toMatch(/ rw-s /);
+    binding.mapDelete(map);
+  });
+
+  it('zero length fails with -EINVAL', () => {
+    expect(binding.mapNew(-1, 0n, 0n, PROT_RW, false, PAGE, null, 0n)).toBe(-22);
+  });
+
+  it('unknown protection bits are refused', () => {
+    expect(binding.mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(E.INVALID_PROT_FLAG);
+  });
+});
+
+describe('never trusting JavaScript', () => {
+  it('rejects NaN, negative, fractional, unsafe and out-of-range offsets and lengths', () => {
+    const map = mapRw(-1, PAGE);
+    for (const [off, len] of [
+      [Number.NaN, 1],
+      [-1, 1],
+      [1.5, 1],
+      [2 ** 53, 1],
+      [0, Number.POSITIVE_INFINITY],
+      [0, PAGE + 1],
+      [PAGE, 1],
+      [PAGE + 1, 0],
+      [1, Number.MAX_SAFE_INTEGER],
+    ] as const) {
+      expect(binding.persist(map, off, len), `persist(${off}, ${len})`).toBe(E.MAP_RANGE);
+      expect(binding.flush(map, off, len)).toBe(E.MAP_RANGE);
+      expect(binding.msync(map, off, len)).toBe(E.MAP_RANGE);
+      expect(binding.memset(map, off, 0, len, 0)).toBe(E.MAP_RANGE);
+      expect(binding.memmove(map, 0, off, len, 0)).toBe(E.MAP_RANGE);
+    }
+    expect(binding.persist(map, PAGE, 0)).toBe(0);
+    expect(binding.memcpy(map, PAGE - 1, new Uint8Array(2), 0)).toBe(E.MAP_RANGE);
+    expect(binding.read(map, PAGE - 1, new Uint8Array(2))).toBe(E.MAP_RANGE);
+    binding.mapDelete(map);
+  });
+
+  it('rejects negative and wider-than-64-bit bigints', () => {
+    expect(binding.mapNew(-1, -1n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(E.MAP_RANGE);
+    expect(binding.mapNew(-1, 0n, 2n ** 64n, PROT_RW, false, PAGE, null, 0n)).toBe(E.MAP_RANGE);
+    expect(binding.reservationNew(-4096n, null)).toBe(E.MAP_RANGE);
+  });
+
+  it('rejects mem flags outside PMEM2_F_MEM_VALID_FLAGS with -EINVAL', () => {
+    const map = mapRw(-1, PAGE);
+    expect(binding.memset(map, 0, 1, 8, 0x40)).toBe(-22);
+    expect(binding.memcpy(map, 0, new Uint8Array(8), -1)).toBe(-22);
+    expect(binding.memmove(map, 0, 8, 8, 0x80)).toBe(-22);
+    binding.mapDelete(map);
+  });
+
+  it('throws TypeError for a handle of the wrong kind or a non-handle, never crashes', () => {
+    const map = mapRw(-1, PAGE);
+    const rsv = binding.reservationNew(BigInt(2 * MiB), null);
+    if (typeof rsv === 'number') throw new Error(String(rsv));
+    const confuse = binding as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const wrong of [rsv, {}, null, 42, 'map', Buffer.alloc(8)]) {
+      expect(() => confuse.persist?.(wrong, 0, 1)).toThrow(TypeError);
+      expect(() => confuse.mapBuffer?.(wrong)).toThrow(TypeError);
+      expect(() => confuse.mapDelete?.(wrong)).toThrow(TypeError);
+    }
+    expect(() => confuse.reservationDelete?.(map)).toThrow(TypeError);
+    expect(() => confuse.persist?.(map, '0', 1)).toThrow(TypeError);
+    expect(() => confuse.memcpy?.(map, 0, 'abc', 0)).toThrow(TypeError);
+    binding.mapDelete(map);
+    expect(binding.reservationDelete(rsv)).toBe(0);
+  });
+});
+
+describe('one ArrayBuffer per mapping and use after delete', () => {
+  it('returns the same ArrayBuffer until delete, then detaches it', () => {
+    const map = mapRw(-1, 2 * PAGE);
+    const ab = binding.mapBuffer(map);
+    expect(ab).toBe(binding.mapBuffer(map));
+    if (typeof ab === 'number') return;
+    const u8 = new Uint8Array(ab);
+    const dv = new DataView(ab, 8);
+    const buf = Buffer.from(ab);
+    u8[0] = 1;
+    expect(binding.mapDelete(map)).toBe(0);
+    expect(ab.byteLength).toBe(0);
+    expect(u8.length).toBe(0);
+    expect(buf.length).toBe(0);
+    expect(u8[0]).toBeUndefined();
+    expect(() => dv.getUint8(0)).toThrow(TypeError);
+  });
+
+  it('every call on a deleted handle returns PMEM2_E_MAPPING_NOT_FOUND', () => {
+    const map = mapRw(-1, PAGE);
+    const addr = binding.mapAddress(map);
+    expect(binding.mapDelete(map)).toBe(0);
+    expect(binding.mapDelete(map)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.mapBuffer(map)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.persist(map, 0, 1)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.flush(map, 0, 1)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.msync(map, 0, 1)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.memcpy(map, 0, new Uint8Array(1), 0)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.memmove(map, 0, 1, 1, 0)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.memset(map, 0, 1, 1, 0)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.read(map, 0, new Uint8Array(1))).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.mapSetGranularity(map, 0)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.mapAddress(map)).toBe(0n);
+    expect(binding.mapSize(map)).toBe(0);
+    expect(binding.mapSyncTaken(map)).toBe(false);
+    expect(mapsLineAt(addr, readFileSync('/proc/self/maps', 'utf8'))).toBeUndefined();
+  });
+
+  it('memcpy from a deleted mapping\'s detached buffer copies nothing', () => {
+    const a = mapRw(-1, PAGE);
+    const b = mapRw(-1, PAGE);
+    const src = bytes(a);
+    binding.mapDelete(a);
+    expect(binding.memcpy(b, 0, src, 0)).toBe(0);
+    expect(binding.lastOp().store).toBe('none');
+    binding.mapDelete(b);
+  });
+});
