@@ -11,7 +11,18 @@ import { sysfsPath } from './sysfs-root.js';
 /** libpmem2's BUFF_LENGTH for sysfs `dev` attributes. */
 const DEV_ATTRIBUTE_LENGTH = 64;
 
-/** An NVDIMM region found in sysfs (`/sys/bus/nd/devices/region<N>`). */
+/**
+ * An NVDIMM region found in sysfs (`/sys/bus/nd/devices/region<N>`), as returned by
+ * {@link regionOf}.
+ *
+ * @example
+ * ```ts
+ * import { Source, regionOf, type Region } from '@pmem2/source';
+ * using src = Source.fromPath('/dev/dax0.0');
+ * const region: Region | null = regionOf(src); // { id: 0, path: '/sys/bus/nd/devices/region0' }
+ * ```
+ * @see libpmem2: pmem2_source_numa_node(3)
+ */
 export interface Region {
   /** The region number N (`ndctl_region_get_id`). */
   readonly id: number;
@@ -34,7 +45,8 @@ export interface Region {
  * @param source - the source to locate.
  * @returns the region, or `null` when the source is not on an NVDIMM (and for anonymous sources).
  * @throws {@link Pmem2Error} `PMEM2_E_INVALID_DEV_FORMAT` when a `dev` attribute is empty or
- *   lacks its newline; `-errno` when a `dev` attribute cannot be read.
+ *   lacks its newline; `-errno` when a `dev` attribute cannot be read;
+ *   `PMEM2_E_INVALID_FILE_HANDLE` when the source was deleted.
  * @example
  * ```ts
  * import { Source, regionOf } from '@pmem2/source';

@@ -15,12 +15,32 @@ import { deviceId, deviceUsc } from './usc.js';
 
 /**
  * What a {@link Source} maps: a regular file, a device DAX character device, or anonymous
- * memory. `'directory'` mirrors libpmem2's `PMEM2_FTYPE_DIR`; `pmem2_source_from_fd` refuses
- * directories, so no source ever has it.
+ * memory.
+ *
+ * @remarks
+ * `'directory'` mirrors libpmem2's `PMEM2_FTYPE_DIR`; `pmem2_source_from_fd` refuses
+ * directories, so no source ever has it. `'anon'` is `PMEM2_SOURCE_ANON`.
+ *
+ * @example
+ * ```ts
+ * import { Source, type SourceType } from '@pmem2/source';
+ * const type: SourceType = Source.fromAnon(4096).type; // 'anon'
+ * ```
+ * @see libpmem2: pmem2_source_from_fd(3)
  */
 export type SourceType = 'regular' | 'directory' | 'devdax' | 'anon';
 
-/** Options of {@link Source.fromPath}. */
+/**
+ * Options of {@link Source.fromPath}.
+ *
+ * @example
+ * ```ts
+ * import { Source, type FromPathOptions } from '@pmem2/source';
+ * const options: FromPathOptions = { readOnly: true };
+ * using src = Source.fromPath('/mnt/pmem/log', options);
+ * ```
+ * @see libpmem2: pmem2_source_from_fd(3)
+ */
 export interface FromPathOptions extends SysfsOptions {
   /** Open the file `O_RDONLY` instead of `O_RDWR` (default `false`). */
   readonly readOnly?: boolean;
@@ -56,11 +76,29 @@ interface FdFacts {
  * @see libpmem2: pmem2_source_from_fd(3), pmem2_source_from_anon(3), pmem2_source_delete(3)
  */
 export class Source implements Disposable {
-  /** The kind of source: `'regular'`, `'devdax'` or `'anon'` (see {@link SourceType}). */
+  /**
+   * The kind of source: `'regular'`, `'devdax'` or `'anon'` (see {@link SourceType}), fixed
+   * when the source is created.
+   *
+   * @example
+   * ```ts
+   * import { Source } from '@pmem2/source';
+   * using src = Source.fromPath('/dev/dax0.0');
+   * if (src.type === 'devdax') console.log('device DAX');
+   * ```
+   * @see libpmem2: pmem2_source_from_fd(3)
+   */
   readonly type: SourceType;
   /**
-   * The sysfs root this source reads device facts from (`/` normally; an extension used by
-   * `@pmem2/map` for deep flush and by the tests, see {@link sysfsRoot}).
+   * The sysfs root this source reads device facts from: `/` normally, resolved once at
+   * creation by {@link sysfsRoot} (an extension, used by `@pmem2/map` for deep flush and by tests).
+   *
+   * @example
+   * ```ts
+   * import { Source } from '@pmem2/source';
+   * Source.fromAnon(4096).sysfsRoot; // '/'
+   * ```
+   * @see libpmem2: pmem2_deep_flush(3)
    */
   readonly sysfsRoot: string;
   readonly #file: FdFacts | undefined;
@@ -427,7 +465,19 @@ export class Source implements Disposable {
     if (this.#file?.owned === true) closeSync(this.#file.fd);
   }
 
-  /** Same as {@link Source.delete}, for `using`. @see libpmem2: pmem2_source_delete(3) */
+  /**
+   * Same as {@link Source.delete}, so that `using` releases the source.
+   *
+   * @throws never.
+   * @example
+   * ```ts
+   * import { Source } from '@pmem2/source';
+   * {
+   *   using src = Source.fromPath('/mnt/pmem/log');
+   * } // fd closed here
+   * ```
+   * @see libpmem2: pmem2_source_delete(3)
+   */
   [Symbol.dispose](): void {
     this.delete();
   }

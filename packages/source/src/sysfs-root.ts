@@ -2,7 +2,17 @@
 
 import { join } from 'node:path';
 
-/** Options of every call that reads sysfs. */
+/**
+ * Options of every call that reads sysfs.
+ *
+ * @example
+ * ```ts
+ * import { autoFlush, type SysfsOptions } from '@pmem2/source';
+ * const options: SysfsOptions = { sysfsRoot: '/tmp/fake-sys' };
+ * autoFlush(options);
+ * ```
+ * @see libpmem2: pmem2_source_from_fd(3)
+ */
 export interface SysfsOptions {
   /**
    * The directory that stands for `/` when sysfs paths are built: `<sysfsRoot>/sys/...`.
