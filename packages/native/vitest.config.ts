@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
+// Children (env overrides, crash tests, the packed-tarball install) need more than 5 s on a busy machine.
+export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 120_000 } });
