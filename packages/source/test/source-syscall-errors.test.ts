@@ -1,0 +1,115 @@
+// source-syscall-errors.test.ts -- error paths that need a failing system call: fcntl and
+// fstat errors other than EBADF, and a negative st_size (node:fs is wrapped to inject them)
+
+import * as fs from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Source } from '../src/index.js';
+import { expectPmem2Error, holeyFile, openTracked, tempDir } from './helpers.js';
+
+const inject = vi.hoisted(() => ({
+  readFileSync: undefined as undefined | ((path: string) => string),
+  fstatSync: undefined as undefined | ((real: fs.BigIntStats) => fs.BigIntStats),
+}));
+
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  return {
+    ...real,
+    readFileSync: ((path: string, ...rest: unknown[]) => {
+      if (inject.readFileSync !== undefined && String(path).startsWith('/proc/self/fdinfo/')) {
+        return inject.readFileSync(String(path));
+      }
+      return (real.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
+    }) as typeof real.readFileSync,
+    fstatSync: ((fd: number, options?: fs.StatOptions) => {
+      const stats = real.fstatSync(fd, { bigint: true });
+      if (inject.fstatSync !== undefined) return inject.fstatSync(stats);
+      return options?.bigint === true ? stats : real.fstatSync(fd);
+    }) as typeof real.fstatSync,
+  };
+});
+
+function errnoError(code: string, errno: number, syscall: string): Error {
+  return Object.assign(new Error(`${code}: ${syscall}`), { code, errno: -errno, syscall });
+}
+
+const file = holeyFile(tempDir(), 'testfile', 4096);
+const REAL = { sysfsRoot: '/' };
+
+describe('failing system calls', () => {
+  afterEach(() => {
+    inject.readFileSync = undefined;
+    inject.fstatSync = undefined;
+  });
+
+  it('fcntl failing with an errno other than EBADF → -errno "fcntl: <strerror>"', () => {
+    const fd = openTracked(file, fs.constants.O_RDWR);
+    inject.readFileSync = () => {
+      throw errnoError('EACCES', 13, 'open');
+    };
+    const error = expectPmem2Error(
+      () => Source.fromFd(fd, REAL),
+      'EACCES',
+      'fcntl: Permission denied',
+    );
+    expect(error.errno).toBe(-13);
+  });
+
+  it('fstat failing with an errno other than EBADF → -errno "fstat: <strerror>"', () => {
+    const fd = openTracked(file, fs.constants.O_RDWR);
+    inject.fstatSync = () => {
+      throw errnoError('EIO', 5, 'fstat');
+    };
+    expectPmem2Error(() => Source.fromFd(fd, REAL), 'EIO', 'fstat: Input/output error');
+  });
+
+  it('fstat EBADF during fromFd → PMEM2_E_INVALID_FILE_HANDLE', () => {
+    const fd = openTracked(file, fs.constants.O_RDWR);
+    inject.fstatSync = () => {
+      throw errnoError('EBADF', 9, 'fstat');
+    };
+    expectPmem2Error(
+      () => Source.fromFd(fd, REAL),
+      'PMEM2_E_INVALID_FILE_HANDLE',
+      'fstat: Bad file descriptor',
+    );
+  });
+
+  it('size(): fstat failing with EOVERFLOW → -EOVERFLOW', () => {
+    const src = Source.fromFd(openTracked(file, fs.constants.O_RDWR), REAL);
+    inject.fstatSync = () => {
+      throw errnoError('EOVERFLOW', 75, 'fstat');
+    };
+    expectPmem2Error(() => src.size(), 'EOVERFLOW', 'fstat: Value too large for defined data type');
+  });
+
+  it('size(): a negative st_size → PMEM2_E_INVALID_FILE_HANDLE', () => {
+    const src = Source.fromFd(openTracked(file, fs.constants.O_RDWR), REAL);
+    inject.fstatSync = (real) => Object.assign(Object.create(real), { size: -1n });
+    expectPmem2Error(
+      () => src.size(),
+      'PMEM2_E_INVALID_FILE_HANDLE',
+      'kernel says size of regular file is negative (-1)',
+    );
+  });
+
+  it('size(): a size above 2^53-1 throws RangeError instead of rounding', () => {
+    const src = Source.fromFd(openTracked(file, fs.constants.O_RDWR), REAL);
+    inject.fstatSync = (real) => Object.assign(Object.create(real), { size: 2n ** 53n });
+    expect(() => src.size()).toThrow(RangeError);
+  });
+
+  it('an fdinfo entry without a flags line is reported as a procfs problem', () => {
+    const fd = openTracked(file, fs.constants.O_RDWR);
+    inject.readFileSync = () => 'pos:\t0\nmnt_id:\t23\n';
+    expect(() => Source.fromFd(fd, REAL)).toThrow(/has no "flags:" line/);
+  });
+
+  it('reads the access mode from the octal flags field', () => {
+    const fd = openTracked(file, fs.constants.O_RDWR);
+    inject.readFileSync = () => 'pos:\t0\nflags:\t0100001\nmnt_id:\t23\n';
+    expectPmem2Error(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
+    inject.readFileSync = () => 'pos:\t0\nflags:\t0100002\nmnt_id:\t23\n';
+    expect(Source.fromFd(fd, REAL).type).toBe('regular');
+  });
+});
