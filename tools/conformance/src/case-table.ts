@@ -4,6 +4,7 @@ import {
   type ConformanceCase,
   type FileContent,
   type FileSystemKind,
+  FORCE_VALUES,
   type OpenMode,
   PROT,
   PROT_COMBINATIONS,
@@ -167,20 +168,6 @@ const sourceErrors: CaseGroup = {
     })),
   ],
 };
-
-const FORCE_VALUES = [
-  undefined,
-  'byte',
-  'cache_line',
-  'CaChE_LiNe',
-  'CACHELINE',
-  'page',
-  'PAGE',
-  '0',
-  'junk',
-  '',
-  'cache_line_',
-];
 
 const granularityMatrix: CaseGroup = {
   name: 'granularity',
@@ -415,6 +402,13 @@ const reservationMatrix: CaseGroup = {
         offset: 8n * PAGE,
         premaps: [{ offset: 0n, length: 8n * PAGE }],
       },
+    },
+    {
+      id: 'reservations/zero-content-length-mmap-einval',
+      source: file(4096),
+      granularity: GRANULARITY.PAGE,
+      offset: PAGE,
+      reservation: { size: 4n * PAGE, offset: PAGE, premaps: [] },
     },
     {
       id: 'reservations/anon-2GiB-rsv-alignment',

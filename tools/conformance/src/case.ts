@@ -118,6 +118,21 @@ export const PROT_COMBINATIONS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7].map
   (bits) => (bits & 1 ? PROT.READ : 0) + (bits & 2 ? PROT.WRITE : 0) + (bits & 4 ? PROT.EXEC : 0),
 );
 
+/** PMEM2_FORCE_GRANULARITY values, valid and not (undefined = unset), both cases and spellings. */
+export const FORCE_VALUES = [
+  undefined,
+  'byte',
+  'cache_line',
+  'CaChE_LiNe',
+  'CACHELINE',
+  'page',
+  'PAGE',
+  '0',
+  'junk',
+  '',
+  'cache_line_',
+] as const;
+
 /** Bytes both sides checksum at each end of a mapping. */
 export const SAMPLE_BYTES = 4096;
 

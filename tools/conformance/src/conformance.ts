@@ -62,8 +62,12 @@ function runBatch(
     const deviation = deviationFor(c);
     const report = compareCase(c, cOutcomes.get(c.id), ts, deviation);
     if (report.diffs.length > 0) result.differing.push(report);
-    if (deviation)
-      result.deviated.push({ report: acceptedBy(c, cOutcomes.get(c.id), ts), deviation });
+    if (deviation) {
+      result.deviated.push({
+        report: acceptedBy(c, cOutcomes.get(c.id), ts, deviation),
+        deviation,
+      });
+    }
   }
 }
 
@@ -97,7 +101,15 @@ function compareCase(
   };
 }
 
-function acceptedBy(c: ConformanceCase, cOut: Outcome | undefined, ts: Outcome): CaseReport {
+/** The differences a deviation accepted on a case (none recorded when C was not run). */
+function acceptedBy(
+  c: ConformanceCase,
+  cOut: Outcome | undefined,
+  ts: Outcome,
+  deviation: Deviation,
+): CaseReport {
   const probeLine = encodeCase(c, '<path>');
-  return { testCase: c, probeLine, diffs: cOut ? diffOutcomes(cOut, ts) : [] };
+  const accepted = new Set(deviation.fields ?? []);
+  const diffs = cOut ? diffOutcomes(cOut, ts).filter((d) => accepted.has(d.field)) : [];
+  return { testCase: c, probeLine, diffs };
 }
