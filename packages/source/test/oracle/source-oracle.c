@@ -39,6 +39,7 @@ emit(const char *call, int ret, const char *value)
 			putchar(*c);
 	}
 	printf("\"}\n");
+	fflush(stdout); /* keep the records printed before a crash */
 }
 
 static void
