@@ -224,7 +224,10 @@ const protectionMatrix: CaseGroup = {
 
 function rangeValues(size: number): bigint[] {
   const s = BigInt(size);
-  return [...new Set([0n, 1n, PAGE - 1n, PAGE, s, s - 1n, s + PAGE, INT64_MAX, UINT64_MAX])]
+  const roundedUp = ((s + PAGE - 1n) / PAGE) * PAGE;
+  return [
+    ...new Set([0n, 1n, PAGE - 1n, PAGE, s, s - 1n, roundedUp, s + PAGE, INT64_MAX, UINT64_MAX]),
+  ]
     .filter((v) => v >= 0n)
     .sort((a, b) => (a < b ? -1 : 1));
 }
