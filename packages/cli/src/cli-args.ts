@@ -54,8 +54,9 @@ function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArg
   try {
     return parseArgs(config);
   } catch (error) {
-    // parseArgs reports unknown options and missing values as TypeError with a code.
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // parseArgs reports unknown options and missing values as TypeError, over several lines.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.replace(/\s*\n\s*/g, ' '));
   }
 }
 
@@ -131,7 +132,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     }
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}: use "pmem2 info <path>" or "pmem2 map <path>" (pmem2 --help)`,
+        `unknown command ${JSON.stringify(command)}: use "pmem2 info <path>" or "pmem2 map <path>"`,
       );
   }
 }

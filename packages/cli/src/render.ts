@@ -58,9 +58,7 @@ export function formatFileInfo(info: FileInfo): string {
   if (g === null) {
     lines.push(row('granularity', `unknown: ${info.granularityUnavailable ?? ''}`));
   } else {
-    lines.push(
-      row('granularity', g.forced ? `${g.effective} (detected: ${g.detected})` : g.effective),
-    );
+    lines.push(row('granularity', g.effective));
     lines.push(row('  why', g.reason));
     lines.push(row('  MAP_SYNC', yesNo(g.mapSync)));
     for (const refusal of g.refused) {

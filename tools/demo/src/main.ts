@@ -1,6 +1,6 @@
 // main.ts -- the demo: a crash-safe append-only log on @pmem2/map, crash-tested and timed
 //
-//   node dist/main.js [path] [--records N] [--kill-after N] [--bench-records N]
+//   node dist/main.js [path] [--records N=1000] [--kill-after N=records/2] [--bench-records N=500]
 //
 // Without a path the log lives in a new directory under os.tmpdir(), removed at the end.
 // With a path (e.g. a file on a DAX file system) the log is created there and kept.
@@ -62,10 +62,10 @@ function parseCommandLine() {
     process.exit(0);
   }
   if (positionals.length > 1) throw new DemoUsageError(`unexpected argument ${positionals[1]}`);
-  const records = positiveInteger(values.records, '--records', 2000);
+  const records = positiveInteger(values.records, '--records', 1000);
   const killAfter = positiveInteger(values['kill-after'], '--kill-after', Math.ceil(records / 2));
   if (killAfter > records) throw new DemoUsageError('--kill-after must not exceed --records');
-  const benchRecords = positiveInteger(values['bench-records'], '--bench-records', records);
+  const benchRecords = positiveInteger(values['bench-records'], '--bench-records', 500);
   return { path: positionals[0], records, killAfter, benchRecords };
 }
 
@@ -170,7 +170,8 @@ async function run(): Promise<number> {
     console.log(
       row(
         'note',
-        'SIGKILL ends the process, not the kernel: the page cache survives it. A power loss also needs the order used here (record persisted before the tail), which is what the recovery relies on.',
+        'SIGKILL ends the process, not the kernel: the page cache survives it. Surviving a\n' +
+          '                power loss also needs this commit order (the record persisted before the tail).',
       ),
     );
 
