@@ -93,7 +93,11 @@ export interface ChildResult {
  * Runs an ES module body in a fresh node with `binding` imported and extra environment;
  * anything that could crash the process, or needs load-time environment, runs here.
  */
-export function runChild(body: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildResult {
+export function runChild(
+  body: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): ChildResult {
   const script = `import { binding } from ${JSON.stringify(distEntry)};\n${body}`;
   const r = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
     env: { ...process.env, ...env },
@@ -104,7 +108,11 @@ export function runChild(body: string, env: Record<string, string> = {}, nodeArg
 }
 
 /** Runs a child that prints one JSON value on its last stdout line, and parses it. */
-export function childJson<T>(body: string, env: Record<string, string> = {}, nodeArgs: string[] = []): T {
+export function childJson<T>(
+  body: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): T {
   const r = runChild(body, env, nodeArgs);
   if (r.status !== 0) throw new Error(`child failed (${r.status} ${r.signal}): ${r.stderr}`);
   const lines = r.stdout.trim().split('\n');

@@ -142,7 +142,9 @@ describe('anonymous mappings', () => {
   });
 
   it('unknown protection bits are refused', () => {
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(E.INVALID_PROT_FLAG);
+    expect(binding.mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(
+      E.INVALID_PROT_FLAG,
+    );
   });
 });
 
@@ -242,7 +244,7 @@ describe('one ArrayBuffer per mapping and use after delete', () => {
     expect(mapsLineAt(addr, readFileSync('/proc/self/maps', 'utf8'))).toBeUndefined();
   });
 
-  it('memcpy from a deleted mapping\'s detached buffer copies nothing', () => {
+  it("memcpy from a deleted mapping's detached buffer copies nothing", () => {
     const a = mapRw(-1, PAGE);
     const b = mapRw(-1, PAGE);
     const src = bytes(a);

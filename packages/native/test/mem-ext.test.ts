@@ -39,7 +39,11 @@ const map = mapRw(-1, 16 * 4096);
 const src = new Uint8Array(4096).fill(3);
 
 /** Runs one mem function and returns lastOp(). */
-function run(fn: 'memcpy' | 'memmove' | 'memset', len: number, flags: number): ReturnType<typeof binding.lastOp> {
+function run(
+  fn: 'memcpy' | 'memmove' | 'memset',
+  len: number,
+  flags: number,
+): ReturnType<typeof binding.lastOp> {
   const st =
     fn === 'memcpy'
       ? binding.memcpy(map, 64, src.subarray(0, len), flags)
@@ -50,55 +54,58 @@ function run(fn: 'memcpy' | 'memmove' | 'memset', len: number, flags: number): R
   return binding.lastOp();
 }
 
-describe.runIf(x64 && info.memcpy !== 'generic' && info.memcpy !== 'libc')('pmem2_mem_ext table', () => {
-  for (const fn of ['memcpy', 'memmove', 'memset'] as const) {
-    for (const [gname, g] of GRANULARITIES) {
-      for (const [fname, flags, b128, b1024, p128, p1024] of TABLE) {
-        it(`${fn} ${gname} flags=${fname}: 128 B and 1024 B stores`, () => {
-          binding.mapSetGranularity(map, g);
-          const [e128, e1024] = g === BYTE ? [b128, b1024] : [p128, p1024];
-          const small = run(fn, 128, flags);
-          const large = run(fn, 1024, flags);
-          expect(small.store).toBe(e128);
-          expect(large.store).toBe(e1024);
-          const noflush = (flags & NOFLUSH) !== 0;
-          const nodrain = (flags & NODRAIN) !== 0;
-          for (const op of [small, large]) {
-            if (g === PAGE_GRANULARITY) {
-              // pmem2_memmove_nonpmem: copy with flags & ~NODRAIN, msync unless NOFLUSH, no drain
-              expect(op.msynced).toBe(!noflush);
-              expect(op.drained).toBe(false);
-            } else {
-              expect(op.msynced).toBe(false);
-              expect(op.drained).toBe(!noflush && !nodrain);
+describe.runIf(x64 && info.memcpy !== 'generic' && info.memcpy !== 'libc')(
+  'pmem2_mem_ext table',
+  () => {
+    for (const fn of ['memcpy', 'memmove', 'memset'] as const) {
+      for (const [gname, g] of GRANULARITIES) {
+        for (const [fname, flags, b128, b1024, p128, p1024] of TABLE) {
+          it(`${fn} ${gname} flags=${fname}: 128 B and 1024 B stores`, () => {
+            binding.mapSetGranularity(map, g);
+            const [e128, e1024] = g === BYTE ? [b128, b1024] : [p128, p1024];
+            const small = run(fn, 128, flags);
+            const large = run(fn, 1024, flags);
+            expect(small.store).toBe(e128);
+            expect(large.store).toBe(e1024);
+            const noflush = (flags & NOFLUSH) !== 0;
+            const nodrain = (flags & NODRAIN) !== 0;
+            for (const op of [small, large]) {
+              if (g === PAGE_GRANULARITY) {
+                // pmem2_memmove_nonpmem: copy with flags & ~NODRAIN, msync unless NOFLUSH, no drain
+                expect(op.msynced).toBe(!noflush);
+                expect(op.drained).toBe(false);
+              } else {
+                expect(op.msynced).toBe(false);
+                expect(op.drained).toBe(!noflush && !nodrain);
+              }
+              // BYTE uses the _eadr routines: nothing is flushed; NOFLUSH never flushes
+              if (g === BYTE || noflush) expect(op.flushed).toBe(false);
+              if (g !== BYTE && !noflush && op.store === 't') expect(op.flushed).toBe(true);
             }
-            // BYTE uses the _eadr routines: nothing is flushed; NOFLUSH never flushes
-            if (g === BYTE || noflush) expect(op.flushed).toBe(false);
-            if (g !== BYTE && !noflush && op.store === 't') expect(op.flushed).toBe(true);
-          }
-        });
+          });
+        }
       }
     }
-  }
 
-  it('BYTE non-temporal stores are followed by an sfence (empty flush variant)', () => {
-    binding.mapSetGranularity(map, BYTE);
-    expect(run('memcpy', 1024, NONTEMPORAL).ntFence).toBe(true);
-  });
+    it('BYTE non-temporal stores are followed by an sfence (empty flush variant)', () => {
+      binding.mapSetGranularity(map, BYTE);
+      expect(run('memcpy', 1024, NONTEMPORAL).ntFence).toBe(true);
+    });
 
-  it('an unaligned non-temporal copy flushes its temporal head and tail at CACHE_LINE', () => {
-    binding.mapSetGranularity(map, CACHE_LINE);
-    expect(binding.memcpy(map, 65, src.subarray(0, 1000), NONTEMPORAL)).toBe(0);
-    expect(binding.lastOp()).toMatchObject({ store: 'nt', flushed: true });
-    expect(binding.memcpy(map, 64, src.subarray(0, 1024), NONTEMPORAL)).toBe(0);
-    expect(binding.lastOp()).toMatchObject({ store: 'nt', flushed: false });
-  });
+    it('an unaligned non-temporal copy flushes its temporal head and tail at CACHE_LINE', () => {
+      binding.mapSetGranularity(map, CACHE_LINE);
+      expect(binding.memcpy(map, 65, src.subarray(0, 1000), NONTEMPORAL)).toBe(0);
+      expect(binding.lastOp()).toMatchObject({ store: 'nt', flushed: true });
+      expect(binding.memcpy(map, 64, src.subarray(0, 1024), NONTEMPORAL)).toBe(0);
+      expect(binding.lastOp()).toMatchObject({ store: 'nt', flushed: false });
+    });
 
-  it('length 0, and memmove onto itself, store nothing', () => {
-    binding.mapSetGranularity(map, CACHE_LINE);
-    expect(binding.memset(map, 0, 1, 0, 0)).toBe(0);
-    expect(binding.lastOp().store).toBe('none');
-    expect(binding.memmove(map, 64, 64, 512, 0)).toBe(0);
-    expect(binding.lastOp().store).toBe('none');
-  });
-});
+    it('length 0, and memmove onto itself, store nothing', () => {
+      binding.mapSetGranularity(map, CACHE_LINE);
+      expect(binding.memset(map, 0, 1, 0, 0)).toBe(0);
+      expect(binding.lastOp().store).toBe('none');
+      expect(binding.memmove(map, 64, 64, 512, 0)).toBe(0);
+      expect(binding.lastOp().store).toBe('none');
+    });
+  },
+);

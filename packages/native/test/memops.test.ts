@@ -80,17 +80,20 @@ const ROUTINES: ReadonlyArray<readonly [string, Record<string, string>, boolean]
 
 describe('copy routines are byte-exact', () => {
   for (const [name, env, available] of ROUTINES) {
-    it.runIf(available)(`${name} ${JSON.stringify(env)}: every alignment, length and overlap`, () => {
-      const r = childJson<{ bad: number; runs: number; memcpy: string }>(SWEEP, env);
-      expect(r.memcpy).toBe(name);
-      expect(r.runs).toBeGreaterThan(100_000);
-      expect(r.bad).toBe(0);
-    });
+    it.runIf(available)(
+      `${name} ${JSON.stringify(env)}: every alignment, length and overlap`,
+      () => {
+        const r = childJson<{ bad: number; runs: number; memcpy: string }>(SWEEP, env);
+        expect(r.memcpy).toBe(name);
+        expect(r.runs).toBeGreaterThan(100_000);
+        expect(r.bad).toBe(0);
+      },
+    );
   }
 });
 
 describe('memcpy sources', () => {
-  it('copies from another mapping\'s buffer, a DataView, an ArrayBuffer and a Float64Array', () => {
+  it("copies from another mapping's buffer, a DataView, an ArrayBuffer and a Float64Array", () => {
     const a = mapRw(-1, 4096);
     const b = mapRw(-1, 4096);
     const av = new Uint8Array(binding.mapBuffer(a) as ArrayBuffer);

@@ -14,25 +14,61 @@ describe('persist, flush and drain follow the recorded granularity (ยง5.2)', () 
   it('PAGE: persist and flush msync; neither flushes lines nor drains', () => {
     expect(binding.mapSetGranularity(map, PAGE_GRANULARITY)).toBe(0);
     expect(binding.persist(map, 100, 5000)).toBe(0);
-    expect(binding.lastOp()).toEqual({ store: 'none', flushed: false, ntFence: false, drained: false, msynced: true });
+    expect(binding.lastOp()).toEqual({
+      store: 'none',
+      flushed: false,
+      ntFence: false,
+      drained: false,
+      msynced: true,
+    });
     expect(binding.flush(map, 100, 5000)).toBe(0);
-    expect(binding.lastOp()).toEqual({ store: 'none', flushed: false, ntFence: false, drained: false, msynced: true });
+    expect(binding.lastOp()).toEqual({
+      store: 'none',
+      flushed: false,
+      ntFence: false,
+      drained: false,
+      msynced: true,
+    });
   });
 
   it.runIf(x64)('CACHE_LINE: persist flushes lines then drains; flush only flushes', () => {
     expect(binding.mapSetGranularity(map, CACHE_LINE)).toBe(0);
     expect(binding.persist(map, 1, 200)).toBe(0);
-    expect(binding.lastOp()).toEqual({ store: 'none', flushed: true, ntFence: false, drained: true, msynced: false });
+    expect(binding.lastOp()).toEqual({
+      store: 'none',
+      flushed: true,
+      ntFence: false,
+      drained: true,
+      msynced: false,
+    });
     expect(binding.flush(map, 1, 200)).toBe(0);
-    expect(binding.lastOp()).toEqual({ store: 'none', flushed: true, ntFence: false, drained: false, msynced: false });
+    expect(binding.lastOp()).toEqual({
+      store: 'none',
+      flushed: true,
+      ntFence: false,
+      drained: false,
+      msynced: false,
+    });
   });
 
   it('BYTE: persist only drains; flush does nothing', () => {
     expect(binding.mapSetGranularity(map, BYTE)).toBe(0);
     expect(binding.persist(map, 0, 64)).toBe(0);
-    expect(binding.lastOp()).toEqual({ store: 'none', flushed: false, ntFence: false, drained: true, msynced: false });
+    expect(binding.lastOp()).toEqual({
+      store: 'none',
+      flushed: false,
+      ntFence: false,
+      drained: true,
+      msynced: false,
+    });
     expect(binding.flush(map, 0, 64)).toBe(0);
-    expect(binding.lastOp()).toEqual({ store: 'none', flushed: false, ntFence: false, drained: false, msynced: false });
+    expect(binding.lastOp()).toEqual({
+      store: 'none',
+      flushed: false,
+      ntFence: false,
+      drained: false,
+      msynced: false,
+    });
   });
 
   it('drain issues the fence', () => {
@@ -95,7 +131,9 @@ describe.runIf(x64)('load-time selection honours the PMEM_* variables exactly (ย
 
   it('MOVDIR64B is opt-in: unset or "0" ignores it, any other value uses it when present', () => {
     expect(infoWith({ PMEM_MOVDIR64B: '0' }).memcpy).toBe(defaultMemcpy);
-    expect(infoWith({ PMEM_MOVDIR64B: '1' }).memcpy).toBe(cpu.movdir64b ? 'movdir64b' : defaultMemcpy);
+    expect(infoWith({ PMEM_MOVDIR64B: '1' }).memcpy).toBe(
+      cpu.movdir64b ? 'movdir64b' : defaultMemcpy,
+    );
   });
 
   it('PMEM_MOVNT_THRESHOLD is read with atoll; negative values are ignored', () => {
@@ -119,25 +157,37 @@ describe.runIf(x64)('the selection changes what the mem functions do', () => {
     console.log(JSON.stringify({ st, op: binding.lastOp() }));`;
 
   it('PMEM_MOVNT_THRESHOLD=1000 keeps a 512-byte copy temporal; =0 makes 128 bytes non-temporal', () => {
-    const hi = childJson<{ op: { store: string } }>(probe(CACHE_LINE, 512, 0), { PMEM_MOVNT_THRESHOLD: '1000' });
+    const hi = childJson<{ op: { store: string } }>(probe(CACHE_LINE, 512, 0), {
+      PMEM_MOVNT_THRESHOLD: '1000',
+    });
     expect(hi.op.store).toBe('t');
-    const lo = childJson<{ op: { store: string } }>(probe(CACHE_LINE, 128, 0), { PMEM_MOVNT_THRESHOLD: '0' });
+    const lo = childJson<{ op: { store: string } }>(probe(CACHE_LINE, 128, 0), {
+      PMEM_MOVNT_THRESHOLD: '0',
+    });
     expect(lo.op.store).toBe('nt');
   });
 
   it('with clwb/clflushopt the drain orders NT stores; with clflush an sfence follows them', () => {
-    const clwb = childJson<{ op: { store: string; ntFence: boolean } }>(probe(CACHE_LINE, 1024, 0), {});
+    const clwb = childJson<{ op: { store: string; ntFence: boolean } }>(
+      probe(CACHE_LINE, 1024, 0),
+      {},
+    );
     expect(clwb.op).toMatchObject({ store: 'nt', ntFence: defaultFlush === 'clflush' });
-    const clflush = childJson<{ op: { store: string; ntFence: boolean } }>(probe(CACHE_LINE, 1024, 0), {
-      PMEM_NO_CLWB: '1',
-      PMEM_NO_CLFLUSHOPT: '1',
-    });
+    const clflush = childJson<{ op: { store: string; ntFence: boolean } }>(
+      probe(CACHE_LINE, 1024, 0),
+      {
+        PMEM_NO_CLWB: '1',
+        PMEM_NO_CLFLUSHOPT: '1',
+      },
+    );
     expect(clflush.op).toMatchObject({ store: 'nt', ntFence: true });
   });
 
   it('PMEM_NO_MOVNT=1: generic 8-byte stores, flushed, never non-temporal, even at BYTE', () => {
     for (const g of [BYTE, CACHE_LINE]) {
-      const r = childJson<{ st: number; op: Record<string, unknown> }>(probe(g, 1024, 2), { PMEM_NO_MOVNT: '1' });
+      const r = childJson<{ st: number; op: Record<string, unknown> }>(probe(g, 1024, 2), {
+        PMEM_NO_MOVNT: '1',
+      });
       expect(r.st).toBe(0);
       expect(r.op).toMatchObject({ store: 't', flushed: true, drained: true });
     }

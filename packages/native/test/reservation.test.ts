@@ -72,10 +72,12 @@ describe('maps inside a reservation', () => {
 
   it('re-checks the offset alignment, the bounds and the address alignment', () => {
     const rsv = reserve(2 * MiB);
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 1n)).toBe(E.OFFSET_UNALIGNED);
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE + 1), PROT_RW, false, PAGE, rsv, BigInt(2 * MiB - PAGE))).toBe(
-      E.LENGTH_OUT_OF_RANGE,
+    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 1n)).toBe(
+      E.OFFSET_UNALIGNED,
     );
+    expect(
+      binding.mapNew(-1, 0n, BigInt(PAGE + 1), PROT_RW, false, PAGE, rsv, BigInt(2 * MiB - PAGE)),
+    ).toBe(E.LENGTH_OUT_OF_RANGE);
     expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 2n ** 63n)).toBe(
       E.LENGTH_OUT_OF_RANGE,
     );
@@ -83,7 +85,9 @@ describe('maps inside a reservation', () => {
       E.ADDRESS_UNALIGNED,
     );
     expect(binding.reservationDelete(rsv)).toBe(0);
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n)).toBe(E.MAPPING_NOT_FOUND);
+    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n)).toBe(
+      E.MAPPING_NOT_FOUND,
+    );
   });
 
   it('a failed mmap inside the reservation leaves the range PROT_NONE and unoccupied', () => {
@@ -133,9 +137,13 @@ describe('reservationExtend and reservationShrink', () => {
     const base = binding.reservationAddress(rsv);
     expect(binding.reservationShrink(rsv, 1n, BigInt(PAGE))).toBe(E.OFFSET_UNALIGNED);
     expect(binding.reservationShrink(rsv, 0n, 1n)).toBe(E.LENGTH_UNALIGNED);
-    expect(binding.reservationShrink(rsv, BigInt(8 * MiB), BigInt(PAGE))).toBe(E.OFFSET_OUT_OF_RANGE);
+    expect(binding.reservationShrink(rsv, BigInt(8 * MiB), BigInt(PAGE))).toBe(
+      E.OFFSET_OUT_OF_RANGE,
+    );
     expect(binding.reservationShrink(rsv, 0n, 0n)).toBe(E.LENGTH_OUT_OF_RANGE);
-    expect(binding.reservationShrink(rsv, BigInt(PAGE), BigInt(8 * MiB))).toBe(E.LENGTH_OUT_OF_RANGE);
+    expect(binding.reservationShrink(rsv, BigInt(PAGE), BigInt(8 * MiB))).toBe(
+      E.LENGTH_OUT_OF_RANGE,
+    );
     expect(binding.reservationShrink(rsv, BigInt(PAGE), BigInt(PAGE))).toBe(E.NOSUPP);
     expect(binding.reservationShrink(rsv, 0n, BigInt(8 * MiB))).toBe(E.NOSUPP);
 

@@ -1,0 +1,81 @@
+// guard.test.ts -- SIGBUS under a live mapping becomes PMEM2_E_IO_FAIL; other faults still kill
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { E, FILESYSTEMS, runChild, scratchDir } from './helpers.js';
+
+const { dir, cleanup } = scratchDir(FILESYSTEMS[0].root);
+afterAll(cleanup);
+
+/** A child that maps a 2-page file, truncates it to 0 under the mapping, then runs `then`. */
+function truncatedChild(then: string): ReturnType<typeof runChild> {
+  return runChild(`
+    import fs from 'node:fs';
+    const p = ${JSON.stringify(`${dir}/truncated`)} + process.pid;
+    fs.writeFileSync(p, Buffer.alloc(8192, 1));
+    const fd = fs.openSync(p, 'r+');
+    const m = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+    const view = new Uint8Array(binding.mapBuffer(m));
+    fs.ftruncateSync(fd, 0);
+    binding.mapSetGranularity(m, 1);
+    const r = {
+      memset: binding.memset(m, 0, 1, 100, 0),
+      memcpy: binding.memcpy(m, 10, new Uint8Array(300), 2),
+      memmove: binding.memmove(m, 0, 4096, 100, 0),
+      read: binding.read(m, 0, new Uint8Array(10)),
+      persist: binding.persist(m, 0, 100),
+      flush: binding.flush(m, 0, 8192),
+    };
+    const other = binding.mapNew(-1, 0n, 4096n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+    r.afterwards = binding.memset(other, 0, 1, 10, 0);
+    r.deleted = binding.mapDelete(m);
+    console.log(JSON.stringify(r));
+    ${then}
+  `);
+}
+
+describe('the SIGBUS guard', () => {
+  it('turns a fault inside a guarded call into PMEM2_E_IO_FAIL and the process goes on', () => {
+    const r = truncatedChild("setTimeout(() => console.log('survived'), 10);");
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(JSON.parse(lines[0] ?? '{}')).toEqual({
+      memset: E.IO_FAIL,
+      memcpy: E.IO_FAIL,
+      memmove: E.IO_FAIL,
+      read: E.IO_FAIL,
+      persist: E.IO_FAIL,
+      flush: E.IO_FAIL,
+      afterwards: 0,
+      deleted: 0,
+    });
+    expect(lines[1]).toBe('survived');
+  });
+
+  it('does not swallow a SIGBUS outside any guarded call (a JS store into the truncated page)', () => {
+    const r = runChild(`
+      import fs from 'node:fs';
+      const p = ${JSON.stringify(`${dir}/touched`)} + process.pid;
+      fs.writeFileSync(p, Buffer.alloc(8192, 1));
+      const fd = fs.openSync(p, 'r+');
+      const m = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+      const view = new Uint8Array(binding.mapBuffer(m));
+      fs.ftruncateSync(fd, 0);
+      console.log(binding.memset(m, 0, 1, 1, 0));
+      view[0] = 5;
+      console.log('not reached');
+    `);
+    expect(r.stdout.trim()).toBe(String(E.IO_FAIL));
+    expect(r.signal).toBe('SIGBUS');
+  });
+
+  it('chains unrelated SIGSEGV and SIGBUS to the previous disposition', () => {
+    for (const sig of ['SIGSEGV', 'SIGBUS'] as const) {
+      const r = runChild(
+        `binding.pageSize(); process.kill(process.pid, '${sig}'); setTimeout(() => console.log('survived'), 200);`,
+      );
+      expect(r.signal).toBe(sig);
+      expect(r.stdout).not.toContain('survived');
+    }
+  });
+});
