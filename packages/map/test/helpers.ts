@@ -176,12 +176,19 @@ export function runFixture(
   name: string,
   args: readonly string[] = [],
   env: Readonly<Record<string, string | undefined>> = {},
+  nodeFlags: readonly string[] = [],
 ): ChildResult {
-  const result = spawnSync(process.execPath, [join(here, 'fixtures', name), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  });
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
+  const result = spawnSync(
+    process.execPath,
+    [...nodeFlags, join(here, 'fixtures', name), ...args],
+    {
+      encoding: 'utf8',
+      env: childEnv,
+      timeout: 60_000,
+    },
+  );
   return {
     status: result.status,
     signal: result.signal,

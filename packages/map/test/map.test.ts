@@ -41,10 +41,10 @@ function sharedFileGranularity(force: Force): Granularity {
   return force === undefined ? Granularity.PAGE : FORCED[force];
 }
 
-/** Large anonymous placeholder-like mappings (r--p / ---p without a path) by address. */
+/** Large anonymous read-only mappings (the shape of the PROT_READ placeholder) by address. */
 function largeAnonymousMappings(minimum: number): string[] {
   return procMaps()
-    .filter((l) => l.path === '' && l.perms !== 'rw-p' && l.end - l.start >= BigInt(minimum))
+    .filter((l) => l.path === '' && l.perms === 'r--p' && l.end - l.start >= BigInt(minimum))
     .map((l) => `${l.start.toString(16)}-${l.end.toString(16)} ${l.perms}`);
 }
 

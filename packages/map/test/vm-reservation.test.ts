@@ -273,8 +273,8 @@ describe('mapping into a reservation', () => {
 });
 
 describe('pmem2_vm_reservation_extend / _shrink', () => {
-  it('test_vm_reserv_empty_extend and map_extend', () => {
-    using rsv = VmReservation.new(4 * MiB);
+  it('test_vm_reserv_empty_extend and map_extend (with free space after it)', () => {
+    using rsv = VmReservation.new(4 * MiB, freeAddress(32 * MiB));
     rsv.extend(4 * MiB);
     expect(rsv.size).toBe(8 * MiB);
     expectReservedOnly(rsv.address, 8 * MiB);

@@ -1,0 +1,76 @@
+// child-process.test.ts -- persistence across processes and the crash-prone rules, each in a
+// fresh Node process so that a regression cannot kill the test runner
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { BACKENDS, HAVE_DIST, MiB, makeFile, removeBackendDirs, runFixture } from './helpers.js';
+
+afterAll(removeBackendDirs);
+
+/** Runs a child.mjs scenario and returns its JSON line; fails on a signal or non-zero exit. */
+function child(scenario: string, path: string, nodeFlags: readonly string[] = [], env = {}) {
+  const result = runFixture('child.mjs', [scenario, path], env, nodeFlags);
+  expect({ signal: result.signal, status: result.status, stderr: result.stderr }).toEqual({
+    signal: null,
+    status: 0,
+    stderr: '',
+  });
+  return JSON.parse(result.stdout) as Record<string, unknown>;
+}
+
+it('the package is built (child processes import dist/)', () => {
+  expect(HAVE_DIST, 'run `pnpm build` in packages/map first').toBe(true);
+});
+
+describe.each(BACKENDS)('on %s', (backend) => {
+  it.each([undefined, 'byte', 'cache_line', 'page'])(
+    'write, persist, delete; a fresh process maps again and sees the data (PMEM2_FORCE_GRANULARITY=%s)',
+    (force) => {
+      const path = makeFile(backend, 4 * MiB);
+      const env = { PMEM2_FORCE_GRANULARITY: force };
+      const written = child('write', path, [], env);
+      expect(written.granularity).toBe(
+        force === undefined ? 2 : ['byte', 'cache_line', 'page'].indexOf(force),
+      );
+      const read = child('read', path, [], env);
+      expect(read.values).toEqual(read.expected);
+      expect(read.values).not.toEqual([0, 0, 0, 0, 0, 0]);
+    },
+  );
+
+  it('views of a deleted mapping are detached (length 0), never unmapped memory', () => {
+    const result = child('afterDelete', makeFile(backend, MiB));
+    expect(result).toEqual({
+      length: 0,
+      value: null,
+      dataViewCode: 'TypeError',
+      bufferCode: 'PMEM2_E_MAPPING_NOT_FOUND',
+      mapped: 0,
+    });
+  });
+
+  it('a read-only mapping refuses the buffer and stores, and reads by copy', () => {
+    const path = makeFile(backend, 4 * MiB);
+    child('write', path);
+    expect(child('readOnly', path)).toEqual({
+      bufferCode: 'PMEM2_E_NO_ACCESS',
+      bytesCode: 'PMEM2_E_NO_ACCESS',
+      memsetCode: 'PMEM2_E_NO_ACCESS',
+      first: 3,
+    });
+  });
+
+  it('a forgotten mapping is unmapped by the finalizer and leaves the registry', () => {
+    const result = child('finalizer', makeFile(backend, MiB), ['--expose-gc']);
+    expect(result).toEqual({
+      before: { mapped: 1, registered: 1 },
+      after: { mapped: 0, registered: 0 },
+    });
+  });
+
+  it('reading pages lost to a truncate gives PMEM2_E_IO_FAIL, not SIGBUS', () => {
+    expect(child('truncated', makeFile(backend, MiB))).toEqual({
+      readCode: 'PMEM2_E_IO_FAIL',
+      memsetCode: 'PMEM2_E_IO_FAIL',
+    });
+  });
+});
