@@ -1,6 +1,6 @@
 // region-dimms.ts -- the NVDIMMs (nmem devices) of a region, as ndctl_dimm_foreach_in_region
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Region } from './region-namespace.js';
 
@@ -37,7 +37,6 @@ export function regionDimms(region: Region): RegionDimm[] {
 
 /** A sysfs attribute without its trailing newline (libndctl's sysfs_read_attr), if readable. */
 export function readAttribute(path: string): string | undefined {
-  if (!existsSync(path)) return undefined;
   try {
     return readFileSync(path, 'latin1').replace(/\n$/, '');
   } catch {

@@ -131,9 +131,12 @@ function regionHasBlockDevice(regionDir: string, wanted: string, root: string): 
 
 function regionHasDeviceDax(regionDir: string, wanted: string): boolean {
   for (const daxNamespace of listNames(regionDir).filter((n) => /^dax\d+\.\d+$/.test(n))) {
-    const namespaceDir = join(regionDir, daxNamespace);
-    for (const device of listNames(namespaceDir).filter((n) => /^dax\d+\.\d+$/.test(n))) {
-      if (readDevAttribute(join(namespaceDir, device, 'dev')) === wanted) return true;
+    // the dax bus (Linux 5.1+) puts daxX.Y right under the nd_dax device; the older dax
+    // class one level deeper, in dax/
+    for (const parent of [join(regionDir, daxNamespace), join(regionDir, daxNamespace, 'dax')]) {
+      for (const device of listNames(parent).filter((n) => /^dax\d+\.\d+$/.test(n))) {
+        if (readDevAttribute(join(parent, device, 'dev')) === wanted) return true;
+      }
     }
   }
   return false;

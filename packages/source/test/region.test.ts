@@ -138,6 +138,16 @@ describe('device DAX', () => {
     expect(src.deviceUsc()).toBe(7n);
   });
 
+  it('finds a dax device in the dax/ directory of older kernels', () => {
+    const root = copyFixture('devdax');
+    writeAttribute(root, `${NDBUS}/region0/dax0.1/dax0.0/dev`, '1:99\n');
+    const src = daxSource(root);
+    expect(regionOf(src)).toBeNull();
+    mkdirSync(join(root, `${NDBUS}/region0/dax0.1/dax/dax0.0`), { recursive: true });
+    writeAttribute(root, `${NDBUS}/region0/dax0.1/dax/dax0.0/dev`, '1:3\n');
+    expect(regionId(src)).toBe(0);
+  });
+
   it('a device DAX of no region → unknown region / NOSUPP', () => {
     const src = daxSource(fixture('devdax-missing-region'));
     expect(regionOf(src)).toBeNull();
