@@ -1,0 +1,89 @@
+// c-runner.ts -- compiles c/bench.c against libpmem2 into the ignored cache and runs cases on it
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseRunnerOutput } from './runner-output.js';
+import type { BenchCase, GranularityMode, RunnerResult } from './types.js';
+
+/** The compiled C benchmark, or why there is none. */
+export type CBench =
+  | { readonly ok: true; readonly binary: string }
+  | { readonly ok: false; readonly reason: string };
+
+const CFLAGS = ['-O2', '-Wall', '-Wextra', '-std=gnu11'];
+
+/**
+ * Compiles bench.c once per source and flags (the binary's name carries their hash), so a
+ * second run reuses it. A missing compiler or libpmem2 becomes a reason, not an exception.
+ */
+export function buildCBench(sourceFile: string, cacheDir: string): CBench {
+  if (!fs.existsSync('/usr/include/libpmem2.h')) {
+    return {
+      ok: false,
+      reason: 'libpmem2.h not found: install libpmem2-dev (apt-get install libpmem2-dev)',
+    };
+  }
+  const source = fs.readFileSync(sourceFile);
+  const hash = createHash('sha256')
+    .update(source)
+    .update(CFLAGS.join(' '))
+    .digest('hex')
+    .slice(0, 16);
+  const binary = path.join(cacheDir, `bench-c-${hash}`);
+  if (fs.existsSync(binary)) return { ok: true, binary };
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${binary}.${process.pid}.tmp`;
+  const cc = process.env.CC ?? 'gcc';
+  const res = spawnSync(cc, [...CFLAGS, '-o', tmp, sourceFile, '-lpmem2'], { encoding: 'utf8' });
+  if (res.error) return { ok: false, reason: `cannot run ${cc}: ${res.error.message}` };
+  if (res.status !== 0) {
+    return {
+      ok: false,
+      reason: `${cc} failed on bench.c: ${res.stderr.trim().split('\n').slice(0, 5).join(' | ')}`,
+    };
+  }
+  fs.renameSync(tmp, binary);
+  return { ok: true, binary };
+}
+
+/** The line the C program reads for one case (see the header of c/bench.c). */
+export function cCaseLine(c: BenchCase): string {
+  const peer = c.peer === 'c-libc' ? 'c-libc' : 'c-pmem2';
+  return [
+    c.id,
+    peer,
+    c.workload,
+    c.path,
+    c.size,
+    c.len,
+    c.flags,
+    c.batch,
+    c.samples,
+    c.warmup,
+  ].join(' ');
+}
+
+/** Environment for a runner process with the given forced granularity. */
+export function runnerEnv(granularity: GranularityMode): NodeJS.ProcessEnv {
+  return { ...process.env, PMEM2_FORCE_GRANULARITY: granularity };
+}
+
+/** Runs cases in one C process; a crash becomes an error result for every unanswered case. */
+export function runCCases(
+  binary: string,
+  cases: readonly BenchCase[],
+  granularity: GranularityMode,
+): RunnerResult[] {
+  const res = spawnSync(binary, [], {
+    input: `${cases.map(cCaseLine).join('\n')}\n`,
+    encoding: 'utf8',
+    env: runnerEnv(granularity),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const why = res.error
+    ? res.error.message
+    : `exit ${res.status ?? res.signal}: ${res.stderr.trim().slice(0, 300)}`;
+  return parseRunnerOutput(res.stdout ?? '', cases, `C runner died (${why})`);
+}

@@ -1,0 +1,256 @@
+// harness.ts -- one run: build the C side, install mmap-io, make the files, run every runner, report
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildCBench, runCCases, runnerEnv } from './c-runner.js';
+import { type BenchFiles, createFiles, removeFiles } from './files.js';
+import type { JsRunnerInput } from './js-runner.js';
+import { describeMachine, type MachineInfo } from './machine.js';
+import { installMmapIo } from './mmap-io-install.js';
+import { FILE_SYSTEMS, fileSizes, GRANULARITIES, planCases } from './plan.js';
+import { fullReport } from './report.js';
+import { parseRunnerOutput } from './runner-output.js';
+import { ratioOf, summarize } from './stats.js';
+import { ratioChart } from './svg.js';
+import { checkTargets, type TargetResult } from './targets.js';
+import type { BenchCase, FsKind, GranularityMode, RowResult, RunnerResult } from './types.js';
+
+/** The options of one run (see cli.ts for the flags). */
+export interface RunOptions {
+  readonly quick: boolean;
+  readonly outDir: string;
+  readonly rounds: number;
+  /** Only cases whose id contains this text (for profiling one row), or null for all. */
+  readonly filter: string | null;
+  readonly log: (line: string) => void;
+}
+
+/** Everything a run produced. */
+export interface RunOutcome {
+  readonly rows: readonly RowResult[];
+  readonly targets: readonly TargetResult[];
+  readonly machine: MachineInfo;
+  readonly report: string;
+  readonly files: { readonly json: string; readonly markdown: string; readonly svg: string };
+}
+
+/** tools/bench, found from this file (dist/harness.js). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The ignored cache: compiled C benchmark, installed mmap-io, quick-run results. Inside
+ * node_modules so that neither git nor Biome looks at it.
+ */
+export const CACHE_DIR = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'pmem2-bench');
+
+interface Accumulated {
+  nsPerOp: number[];
+  granularity: string | null;
+  error: string | null;
+  unavailable: string | null;
+}
+
+function runJsCases(
+  cases: readonly BenchCase[],
+  granularity: GranularityMode,
+  mmapIo: Pick<JsRunnerInput, 'mmapIoDir' | 'mmapIoReason'>,
+): RunnerResult[] {
+  const input: JsRunnerInput = { cases, ...mmapIo };
+  const res = spawnSync(
+    process.execPath,
+    ['--expose-gc', path.join(PACKAGE_ROOT, 'dist', 'js-runner.js')],
+    {
+      input: JSON.stringify(input),
+      encoding: 'utf8',
+      env: runnerEnv(granularity),
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  const why = res.error
+    ? res.error.message
+    : `exit ${res.status ?? res.signal}: ${res.stderr.trim().slice(0, 300)}`;
+  return parseRunnerOutput(res.stdout ?? '', cases, `JS runner died (${why})`);
+}
+
+function accumulate(
+  acc: Map<string, Accumulated>,
+  cases: readonly BenchCase[],
+  results: RunnerResult[],
+): void {
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  for (const r of results) {
+    const c = byId.get(r.id);
+    const a = acc.get(r.id);
+    if (c === undefined || a === undefined) continue;
+    if ('error' in r) a.error = r.error;
+    else if ('unavailable' in r) a.unavailable = r.unavailable;
+    else {
+      a.granularity = r.granularity;
+      a.nsPerOp.push(...r.samplesNs.map((ns) => ns / c.batch));
+    }
+  }
+}
+
+function toRows(
+  cases: readonly BenchCase[],
+  acc: Map<string, Accumulated>,
+  skipped: Map<string, string>,
+): RowResult[] {
+  const base = cases.map((c): RowResult => {
+    const a = acc.get(c.id) as Accumulated;
+    const skip = skipped.get(c.id);
+    const status: RowResult['status'] =
+      skip !== undefined
+        ? 'skipped'
+        : a.unavailable !== null
+          ? 'unavailable'
+          : a.error !== null
+            ? 'error'
+            : 'ok';
+    const ok = status === 'ok' && a.nsPerOp.length > 0;
+    return {
+      case: c,
+      status: ok ? 'ok' : status === 'ok' ? 'error' : status,
+      reason: skip ?? a.unavailable ?? a.error ?? (ok ? null : 'no samples'),
+      effectiveGranularity: a.granularity,
+      nsPerOp: a.nsPerOp,
+      stats: ok ? summarize(a.nsPerOp, c.metric, c.len) : null,
+      ratio: null,
+    };
+  });
+  const byId = new Map(base.map((r) => [r.case.id, r]));
+  return base.map((r) => {
+    const b = r.case.baseline === null ? undefined : byId.get(r.case.baseline);
+    if (r.status !== 'ok' || b === undefined || b.status !== 'ok') return r;
+    return { ...r, ratio: ratioOf(r.nsPerOp, b.nsPerOp, r.case.metric) };
+  });
+}
+
+function writeOutputs(
+  outDir: string,
+  report: string,
+  json: unknown,
+  svg: string,
+): RunOutcome['files'] {
+  fs.mkdirSync(outDir, { recursive: true });
+  const files = {
+    json: path.join(outDir, 'results.json'),
+    markdown: path.join(outDir, 'results.md'),
+    svg: path.join(outDir, 'ratios.svg'),
+  };
+  fs.writeFileSync(files.json, `${JSON.stringify(json, null, 1)}\n`);
+  fs.writeFileSync(files.markdown, report);
+  fs.writeFileSync(files.svg, svg);
+  return files;
+}
+
+function rowJson(r: RowResult): Record<string, unknown> {
+  const { case: c, stats } = r;
+  return {
+    id: c.id,
+    workload: c.workload,
+    peer: c.peer,
+    fs: c.fs,
+    granularity: c.granularity,
+    effectiveGranularity: r.effectiveGranularity,
+    label: c.label,
+    size: c.size,
+    len: c.len,
+    flags: c.flags,
+    batch: c.batch,
+    status: r.status,
+    reason: r.reason,
+    baseline: c.baseline,
+    ratio: r.ratio,
+    ...(stats ?? {}),
+    nsPerOp: r.nsPerOp.map((x) => Number(x.toPrecision(6))),
+  };
+}
+
+/** Runs the whole benchmark once; never throws for a missing peer, only for broken setup. */
+export async function runBench(o: RunOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString().replace(/\.\d+Z$/, 'Z');
+  const cBench = buildCBench(path.join(PACKAGE_ROOT, 'c', 'bench.c'), path.join(CACHE_DIR, 'c'));
+  o.log(
+    cBench.ok ? `C benchmark: ${cBench.binary}` : `SKIPPED: C libpmem2 rows — ${cBench.reason}`,
+  );
+  o.log('@riaskov/mmap-io: installing into the cache if needed (npm, compiles from source)…');
+  const mmap = installMmapIo(CACHE_DIR);
+  o.log(
+    mmap.ok ? `@riaskov/mmap-io: ${mmap.dir}` : `SKIPPED: @riaskov/mmap-io rows — ${mmap.reason}`,
+  );
+
+  const sizes = fileSizes({ quick: o.quick });
+  const made: BenchFiles[] = [];
+  const cleanup = (): void => {
+    for (const f of made.splice(0)) removeFiles(f);
+  };
+  const onSignal = (): void => {
+    cleanup();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const files = {} as Record<FsKind, BenchFiles>;
+    for (const kind of FILE_SYSTEMS) {
+      files[kind] = createFiles(kind, sizes);
+      made.push(files[kind]);
+    }
+    const machine = describeMachine(
+      Object.fromEntries(FILE_SYSTEMS.map((k) => [path.dirname(files[k].dir), files[k].fsType])),
+    );
+    const cases = planCases(files, { quick: o.quick }).filter(
+      (c) => o.filter === null || c.id.includes(o.filter),
+    );
+    const acc = new Map<string, Accumulated>(
+      cases.map((c) => [c.id, { nsPerOp: [], granularity: null, error: null, unavailable: null }]),
+    );
+    const skipped = new Map<string, string>();
+    for (const c of cases) {
+      if (!cBench.ok && c.peer.startsWith('c-')) skipped.set(c.id, cBench.reason);
+      if (!mmap.ok && c.peer === 'mmap-io') skipped.set(c.id, mmap.reason);
+    }
+    const runnable = cases.filter((c) => !skipped.has(c.id));
+    const mmapInput = mmap.ok
+      ? { mmapIoDir: mmap.dir, mmapIoReason: null }
+      : { mmapIoDir: null, mmapIoReason: mmap.reason };
+    for (let round = 0; round < o.rounds; round++) {
+      for (const kind of FILE_SYSTEMS) {
+        for (const g of GRANULARITIES) {
+          const group = runnable.filter((c) => c.fs === kind && c.granularity === g);
+          const cCases = group.filter((c) => c.peer.startsWith('c-'));
+          const jsCases = group.filter((c) => !c.peer.startsWith('c-'));
+          const steps: Array<[string, readonly BenchCase[], () => RunnerResult[]]> = [
+            ['C', cCases, () => (cBench.ok ? runCCases(cBench.binary, cCases, g) : [])],
+            ['JS', jsCases, () => runJsCases(jsCases, g, mmapInput)],
+          ];
+          if (round % 2 === 1) steps.reverse();
+          for (const [name, list, run] of steps) {
+            if (list.length === 0) continue;
+            const t0 = Date.now();
+            accumulate(acc, list, run());
+            o.log(
+              `round ${round + 1}/${o.rounds} · ${kind} · ${g} · ${name}: ${list.length} rows, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+            );
+          }
+        }
+      }
+    }
+    const rows = toRows(cases, acc, skipped);
+    const targets = checkTargets(rows);
+    const seconds = (Date.now() - started) / 1000;
+    const meta = { mode: o.quick ? 'quick' : 'full', startedAt, seconds, rounds: o.rounds };
+    const report = fullReport(rows, targets, machine, meta);
+    const svg = ratioChart(rows, `pmem2 for Node.js vs C libpmem2 — ${meta.mode} run ${startedAt}`);
+    const json = { ...meta, machine, rows: rows.map(rowJson), targets };
+    const outFiles = writeOutputs(o.outDir, report, json, svg);
+    return { rows, targets, machine, report, files: outFiles };
+  } finally {
+    cleanup();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

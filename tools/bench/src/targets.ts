@@ -1,0 +1,125 @@
+// targets.ts -- the targets table of issue 8, checked against one run's rows
+
+import { MEMCPY_CHUNKS, NONTEMPORAL } from './plan.js';
+import { ratioOf } from './stats.js';
+import type { RowResult } from './types.js';
+
+/** One target checked on one row. */
+export interface TargetResult {
+  readonly target: string;
+  readonly row: string;
+  /** The measured ratio, or null when the row (or its comparison) has no figures. */
+  readonly measured: number | null;
+  /** e.g. "<= 1.5x C time". */
+  readonly bound: string;
+  readonly status: 'met' | 'missed' | 'not measured';
+}
+
+interface TargetSpec {
+  readonly target: string;
+  readonly select: (r: RowResult) => boolean;
+  /** The limit on the row's ratio to C: `max` for time ratios, `min` for throughput ratios. */
+  readonly limit: { readonly max: number } | { readonly min: number };
+}
+
+const isJsPmem2 = (r: RowResult): boolean => r.case.peer === 'js-pmem2';
+const CHUNK_64K = MEMCPY_CHUNKS[1];
+const CHUNK_2M = MEMCPY_CHUNKS[2];
+
+const SPECS: readonly TargetSpec[] = [
+  {
+    target: 'mapNew + delete, every size',
+    select: (r) => isJsPmem2(r) && r.case.workload === 'map',
+    limit: { max: 1.5 },
+  },
+  {
+    target: 'persist 4 KiB, page granularity, tmpfs',
+    select: (r) =>
+      isJsPmem2(r) &&
+      r.case.workload === 'persist' &&
+      r.case.len === 4096 &&
+      r.case.granularity === 'PAGE' &&
+      r.case.fs === 'tmpfs',
+    limit: { max: 1.25 },
+  },
+  {
+    target: 'persist 64 B, forced cache_line',
+    select: (r) =>
+      isJsPmem2(r) &&
+      r.case.workload === 'persist' &&
+      r.case.len === 64 &&
+      r.case.granularity === 'CACHE_LINE',
+    limit: { max: 2 },
+  },
+  {
+    target: 'persist 64 B, forced byte',
+    select: (r) =>
+      isJsPmem2(r) &&
+      r.case.workload === 'persist' &&
+      r.case.len === 64 &&
+      r.case.granularity === 'BYTE',
+    limit: { max: 3 },
+  },
+  {
+    target: 'memcpy 2 MiB chunks (cache_line/byte, NONTEMPORAL)',
+    select: (r) =>
+      isJsPmem2(r) &&
+      r.case.workload === 'memcpy' &&
+      r.case.len === CHUNK_2M &&
+      r.case.flags === NONTEMPORAL &&
+      r.case.granularity !== 'PAGE',
+    limit: { min: 0.95 },
+  },
+  {
+    target: 'memcpy 64 KiB chunks',
+    select: (r) => isJsPmem2(r) && r.case.workload === 'memcpy' && r.case.len === CHUNK_64K,
+    limit: { min: 0.9 },
+  },
+];
+
+function rowName(r: RowResult): string {
+  return `${r.case.label} · ${r.case.fs} · ${r.case.granularity}`;
+}
+
+function judge(
+  target: string,
+  row: string,
+  ratio: number | null,
+  spec: TargetSpec['limit'],
+): TargetResult {
+  const bound = 'max' in spec ? `<= ${spec.max}x C time` : `>= ${spec.min}x C throughput`;
+  if (ratio === null || !Number.isFinite(ratio))
+    return { target, row, measured: null, bound, status: 'not measured' };
+  const met = 'max' in spec ? ratio <= spec.max : ratio >= spec.min;
+  return { target, row, measured: ratio, bound, status: met ? 'met' : 'missed' };
+}
+
+/** The append target compares @pmem2/map with mmap-io, not with C. */
+function appendTargets(rows: readonly RowResult[]): TargetResult[] {
+  const target = 'append-and-persist records, page granularity';
+  const ours = rows.filter(
+    (r) => isJsPmem2(r) && r.case.workload === 'append' && r.case.granularity === 'PAGE',
+  );
+  return ours.map((r) => {
+    const peer = rows.find(
+      (p) => p.case.peer === 'mmap-io' && p.case.workload === 'append' && p.case.fs === r.case.fs,
+    );
+    const ratio =
+      r.status === 'ok' && peer?.status === 'ok'
+        ? ratioOf(r.nsPerOp, peer.nsPerOp, 'records')
+        : null;
+    const result = judge(target, rowName(r), ratio, { min: 1 });
+    return { ...result, bound: ">= 1x mmap-io's records/s" };
+  });
+}
+
+/** Every target of the issue, one line per row it applies to. */
+export function checkTargets(rows: readonly RowResult[]): TargetResult[] {
+  const out: TargetResult[] = [];
+  for (const spec of SPECS) {
+    for (const r of rows.filter(spec.select))
+      out.push(judge(spec.target, rowName(r), r.ratio, spec.limit));
+  }
+  out.push(...appendTargets(rows));
+  return out;
+}
