@@ -26,5 +26,14 @@ export const Granularity = {
   PAGE: 2,
 } as const;
 
-/** One value of {@link Granularity} (0, 1 or 2), as `enum pmem2_granularity`. */
+/**
+ * One value of {@link Granularity} (0, 1 or 2), as `enum pmem2_granularity`.
+ *
+ * @example
+ * ```ts
+ * import { Granularity } from '@pmem2/config';
+ * const required: Granularity = Granularity.CACHE_LINE;
+ * ```
+ * @see libpmem2: pmem2_config_set_required_store_granularity(3)
+ */
 export type Granularity = (typeof Granularity)[keyof typeof Granularity];

@@ -22,5 +22,14 @@ export const Sharing = {
   PRIVATE: 1,
 } as const;
 
-/** One value of {@link Sharing} (0 or 1), as `enum pmem2_sharing_type`. */
+/**
+ * One value of {@link Sharing} (0 or 1), as `enum pmem2_sharing_type`.
+ *
+ * @example
+ * ```ts
+ * import { Sharing } from '@pmem2/config';
+ * const sharing: Sharing = Sharing.PRIVATE;
+ * ```
+ * @see libpmem2: pmem2_config_set_sharing(3)
+ */
 export type Sharing = (typeof Sharing)[keyof typeof Sharing];

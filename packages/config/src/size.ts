@@ -3,10 +3,31 @@
 import { PMEM2_E, type Pmem2CodeValue, Pmem2Error } from '@pmem2/errors';
 import { describeValue } from './describe-value.js';
 
-/** `SIZE_MAX` on 64-bit Linux: 2^64 − 1, the largest `size_t`. */
+/**
+ * `SIZE_MAX` on 64-bit Linux: 2^64 − 1, the largest `size_t`, the largest size or length
+ * this package accepts.
+ *
+ * @example
+ * ```ts
+ * import { SIZE_MAX, Config } from '@pmem2/config';
+ * new Config().setLength(SIZE_MAX); // accepted; mapNew then reports PMEM2_E_MAP_RANGE
+ * ```
+ * @see libpmem2: pmem2_config_set_length(3)
+ */
 export const SIZE_MAX = 2n ** 64n - 1n;
 
-/** `INT64_MAX`: 2^63 − 1, the largest `off_t`, the limit of `pmem2_config_set_offset`. */
+/**
+ * `INT64_MAX`: 2^63 − 1, the largest `off_t`, the largest offset `pmem2_config_set_offset`
+ * accepts.
+ *
+ * @example
+ * ```ts
+ * import { INT64_MAX, Config } from '@pmem2/config';
+ * new Config().setOffset(INT64_MAX);      // accepted
+ * new Config().setOffset(INT64_MAX + 1n); // throws PMEM2_E_OFFSET_OUT_OF_RANGE
+ * ```
+ * @see libpmem2: pmem2_config_set_offset(3)
+ */
 export const INT64_MAX = 2n ** 63n - 1n;
 
 /**

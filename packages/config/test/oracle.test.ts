@@ -25,11 +25,14 @@ if (missing !== undefined) {
   console.warn(msg);
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'pmem2-config-oracle-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let dir: string | undefined;
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Compiles the oracle against the installed libpmem2 (only called when it is present). */
 function buildOracle(): string {
+  dir = mkdtempSync(join(tmpdir(), 'pmem2-config-oracle-'));
   const exe = join(dir, 'config-oracle');
   execFileSync('gcc', ['-std=gnu11', '-Wall', '-Werror', '-o', exe, SOURCE, '-lpmem2']);
   return exe;
