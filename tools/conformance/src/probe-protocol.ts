@@ -2,6 +2,24 @@
 
 import type { ConformanceCase, Outcome } from './case.js';
 
+/*
+ * Input keys (one case per line, whitespace-separated, values without whitespace):
+ *   id=<text>                       required; echoed back
+ *   src=file|anon|dir|fifo|chardev|fd
+ *   path=<path>                     file, directory, FIFO or character device to open
+ *   open=rdonly|rdwr|wronly|closed  file open mode; closed = O_RDWR, closed before map_new
+ *   anon=<u64>                      size of an anonymous source
+ *   fd=<int>                        raw fd passed to pmem2_source_from_fd (src=fd)
+ *   gran=<int> offset=<u64> length=<u64> prot=<u32> sharing=<int>
+ *                                   config setters, called only when present, in this order
+ *   rsv=<u64> rsvoff=<u64>          pmem2_vm_reservation_new(size) and the map's offset in it
+ *   premaps=<off>:<len>,...         anonymous maps placed in the reservation first
+ *   force=<text>                    PMEM2_FORCE_GRANULARITY for this case (absent = unset)
+ * Output: one JSON object per case, the fields of {@link Outcome}; every call result is
+ * {ret, msg} with msg "" on success or when libpmem2 set no message (probe.c puts a sentinel
+ * text into the errormsg buffer before each call, since release builds never clear it).
+ */
+
 /**
  * Encodes a case as the probe's input line. `sourcePath` is the file, directory or FIFO
  * prepared for the probe's side. Values never contain whitespace (ids are checked).

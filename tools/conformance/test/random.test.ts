@@ -24,7 +24,7 @@ const oracle = requireOracle('randomized conformance against libpmem2');
 
 describe.runIf(oracle.binary)('randomized conformance', () => {
   it(`${runs} random cases answer the same through @pmem2/* as through libpmem2`, () => {
-    const replay = `replay: ${SEED_VARIABLE}=${seed} ${RUNS_VARIABLE}=${runs} pnpm --filter @pmem2/conformance test -- random`;
+    const replay = `replay: ${SEED_VARIABLE}=${seed} ${RUNS_VARIABLE}=${runs} pnpm --filter @pmem2/conformance test random`;
     console.info(`randomized conformance: seed ${seed}, ${runs} cases (${replay})`);
     const cases = sampleCases(seed, runs);
     const result = runConformance(oracle.binary ?? '', cases);
