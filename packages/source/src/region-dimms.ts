@@ -3,14 +3,21 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Region } from './region-namespace.js';
+import { strtoll } from './strtoull.js';
+
+/** The per-family attribute directories libndctl reads DIMM facts from, in its order. */
+const DIMM_FAMILIES = ['nfit', 'papr'] as const;
 
 /** One NVDIMM of a region, with the sysfs facts libndctl reads for it. */
 export interface RegionDimm {
   /** The nmem device name, such as `nmem0`. */
   readonly name: string;
-  /** `nmem*\/nfit/id` (or `nmem*\/id`) without its newline; undefined when neither exists. */
+  /** `nmem*\/nfit/id` (or `papr/id`) without its newline; undefined when neither exists. */
   readonly uniqueId: string | undefined;
-  /** `nmem*\/nfit/dirty_shutdown` parsed as an integer; undefined when missing or malformed. */
+  /**
+   * `nmem*\/nfit/dirty_shutdown` (or `papr/`) parsed with strtoll base 0; undefined when
+   * neither exists (libndctl then reports −ENOENT).
+   */
   readonly dirtyShutdown: bigint | undefined;
 }
 
@@ -26,17 +33,25 @@ export function regionDimms(region: Region): RegionDimm[] {
     if (mapping === undefined) return dimms;
     const name = mapping.split(',')[0] ?? '';
     const dimmDir = join(devicesDir, name);
-    const dirty = readAttribute(join(dimmDir, 'nfit', 'dirty_shutdown'));
+    const dirty = familyAttribute(dimmDir, 'dirty_shutdown');
     dimms.push({
       name,
-      uniqueId: readAttribute(join(dimmDir, 'nfit', 'id')) ?? readAttribute(join(dimmDir, 'id')),
-      dirtyShutdown: dirty !== undefined && /^-?\d+$/.test(dirty) ? BigInt(dirty) : undefined,
+      uniqueId: familyAttribute(dimmDir, 'id'),
+      dirtyShutdown: dirty === undefined ? undefined : strtoll(dirty, 0),
     });
   }
 }
 
+function familyAttribute(dimmDir: string, attribute: string): string | undefined {
+  for (const family of DIMM_FAMILIES) {
+    const value = readAttribute(join(dimmDir, family, attribute));
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /** A sysfs attribute without its trailing newline (libndctl's sysfs_read_attr), if readable. */
-export function readAttribute(path: string): string | undefined {
+function readAttribute(path: string): string | undefined {
   try {
     return readFileSync(path, 'latin1').replace(/\n$/, '');
   } catch {

@@ -427,7 +427,8 @@ export class Source implements Disposable {
   /**
    * The NUMA node of the NVDIMM region under the source (its sysfs `numa_node`).
    *
-   * @returns the node number; −1 when the region does not report one.
+   * @returns the node number; −2 when the region has no `numa_node` attribute, −1 when it
+   *   cannot be read (libndctl's NUMA_NO_ATTR and NUMA_NO_NODE).
    * @throws {@link Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources;
    *   `PMEM2_E_DAX_REGION_NOT_FOUND` ("unknown region") for files not on an NVDIMM region;
    *   `PMEM2_E_INVALID_DEV_FORMAT` or `-errno` from the region lookup;

@@ -1,4 +1,4 @@
-// strtoull.ts -- C's strtoull(3) over a string, for parsing sysfs attributes as libpmem2 did
+// strtoull.ts -- C's strtoull(3) and strtoll(3) over a string, to parse sysfs attributes as C does
 
 const ULLONG_MAX = (1n << 64n) - 1n;
 
@@ -53,4 +53,21 @@ export function strtoull(text: string, base: 0 | 10 | 16): StrtoullResult {
   if (at === firstDigit) return { value: 0n, end: 0, overflow: false };
   if (overflow) return { value: ULLONG_MAX, end: at, overflow };
   return { value: negative ? (ULLONG_MAX + 1n - value) & ULLONG_MAX : value, end: at, overflow };
+}
+
+const LLONG_MAX = (1n << 63n) - 1n;
+const LLONG_MIN = -(1n << 63n);
+
+/**
+ * Parses `text` like glibc's `strtoll(text, NULL, base)`: as {@link strtoull}, but signed and
+ * clamped to LLONG_MIN … LLONG_MAX; 0 when there are no digits.
+ */
+export function strtoll(text: string, base: 0 | 10 | 16): bigint {
+  const parsed = strtoull(text, base);
+  if (parsed.end === 0) return 0n;
+  const negative = /^\s*-/.test(text);
+  if (parsed.overflow) return negative ? LLONG_MIN : LLONG_MAX;
+  const magnitude = negative && parsed.value !== 0n ? (1n << 64n) - parsed.value : parsed.value;
+  if (negative) return magnitude > -LLONG_MIN ? LLONG_MIN : -magnitude;
+  return magnitude > LLONG_MAX ? LLONG_MAX : magnitude;
 }

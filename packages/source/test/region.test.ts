@@ -50,10 +50,10 @@ describe('regular file on an fsdax namespace', () => {
     expect(src.deviceUsc()).toBe(7n);
   });
 
-  it('finds a namespace claimed by a pfn device; numa_node missing reads as -1', () => {
+  it('finds a namespace claimed by a pfn device; a missing numa_node reads as -2 (NUMA_NO_ATTR)', () => {
     const src = fileSource(fsdaxWith('pmem2'));
     expect(regionId(src)).toBe(2);
-    expect(src.numaNode()).toBe(-1);
+    expect(src.numaNode()).toBe(-2);
     expect(src.deviceId()).toBe('8089-a2-1740-00000d02');
     expect(src.deviceUsc()).toBe(0n);
   });
@@ -69,10 +69,21 @@ describe('regular file on an fsdax namespace', () => {
     );
   });
 
-  it('falls back to nmem*/id when there is no nfit/id', () => {
+  it('reads papr/id and papr/dirty_shutdown when there is no nfit directory', () => {
     const root = fsdaxWith('pmem3');
-    writeAttribute(root, `${NDBUS}/nmem3/id`, 'papr-uid-3\n');
-    expect(fileSource(root).deviceId()).toBe('papr-uid-3');
+    writeAttribute(root, `${NDBUS}/nmem3/commands`, '');
+    mkdirSync(join(root, `${NDBUS}/nmem3/papr`));
+    writeAttribute(root, `${NDBUS}/nmem3/papr/id`, 'papr-uid-3\n');
+    writeAttribute(root, `${NDBUS}/nmem3/papr/dirty_shutdown`, '0x10\n');
+    const src = fileSource(root);
+    expect(src.deviceId()).toBe('papr-uid-3');
+    expect(src.deviceUsc()).toBe(16n);
+  });
+
+  it('a dirty_shutdown without digits counts as 0, as strtoll', () => {
+    const root = fsdaxWith('pmem1');
+    writeAttribute(root, `${NDBUS}/nmem2/nfit/dirty_shutdown`, 'n/a\n');
+    expect(fileSource(root).deviceUsc()).toBe(7n);
   });
 
   it('a file on no NVDIMM region: numaNode → DAX_REGION_NOT_FOUND, deviceId/Usc → NOSUPP', () => {

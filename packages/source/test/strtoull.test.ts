@@ -1,7 +1,7 @@
 // strtoull.test.ts -- the strtoull(3) emulation used to parse sysfs numbers
 
 import { describe, expect, it } from 'vitest';
-import { strtoull } from '../src/strtoull.js';
+import { strtoll, strtoull } from '../src/strtoull.js';
 
 describe('strtoull', () => {
   it('base 0 picks hex, octal or decimal like C', () => {
@@ -41,5 +41,21 @@ describe('strtoull', () => {
       end: 20,
       overflow: true,
     });
+  });
+});
+
+describe('strtoll', () => {
+  it('parses signed values in base 0', () => {
+    expect(strtoll('-1\n', 0)).toBe(-1n);
+    expect(strtoll('0x10\n', 0)).toBe(16n);
+    expect(strtoll('-0\n', 0)).toBe(0n);
+    expect(strtoll('abc', 0)).toBe(0n);
+  });
+
+  it('clamps to LLONG_MIN … LLONG_MAX', () => {
+    expect(strtoll('9223372036854775808', 10)).toBe(2n ** 63n - 1n);
+    expect(strtoll('-9223372036854775808', 10)).toBe(-(2n ** 63n));
+    expect(strtoll('-9223372036854775809', 10)).toBe(-(2n ** 63n));
+    expect(strtoll('99999999999999999999999', 10)).toBe(2n ** 63n - 1n);
   });
 });
