@@ -1,5 +1,8 @@
 // conformance.ts -- runs cases on both sides and sorts them into agreeing, deviating and differing
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ConformanceCase, Outcome } from './case.js';
 import { type CaseReport, diffOutcomes, type FieldDiff } from './compare.js';
 import { type Deviation, deviationFor } from './deviations.js';
@@ -21,6 +24,21 @@ export interface ConformanceResult {
   readonly differing: CaseReport[];
   /** Cases a deviation applied to, with what it accepted. */
   readonly deviated: DeviationReport[];
+}
+
+/**
+ * Where the case running through @pmem2/* is written before it runs: if @pmem2 crashes the
+ * test process (it runs in-process), this file names the case that did it.
+ */
+export const BREADCRUMB = path.join(
+  path.dirname(path.dirname(fileURLToPath(import.meta.url))),
+  '.cache',
+  'ts-current-case.txt',
+);
+
+function leaveBreadcrumb(c: ConformanceCase): void {
+  fs.mkdirSync(path.dirname(BREADCRUMB), { recursive: true });
+  fs.writeFileSync(BREADCRUMB, `${encodeCase(c, '<path>')}\n`);
 }
 
 /** Cases per probe process and fixture batch (bounds the scratch files alive at once). */
@@ -52,6 +70,7 @@ function runBatch(
   const inC = batch.filter((c) => !deviationFor(c)?.undefinedInC);
   const cOutcomes = new Map(runProbe(binary, inC, fixtures).map((o) => [o.id, o]));
   for (const c of batch) {
+    leaveBreadcrumb(c);
     const sourcePath = fixtures.prepare(c, 'ts');
     let ts: Outcome;
     try {
