@@ -14,7 +14,7 @@ import { autoFlush, type Source } from '@pmem2/source';
 import { formatPointer } from './format.js';
 import { effectiveGranularity } from './granularity.js';
 import { CONSTRUCT, type ReservationState, reservationStates } from './internal.js';
-import { unwrapResult } from './native-call.js';
+import { checkStatus, unwrapResult } from './native-call.js';
 import { Pmem2Map } from './pmem2-map.js';
 import { mappingRegistry } from './registry.js';
 import { VmReservation } from './vm-reservation.js';
@@ -113,10 +113,13 @@ export function mapNew(config: Config, source: Source): Pmem2Map {
       sourceAlignment,
       target,
     );
-    undo.push(() => binding.mapDelete(handle));
+    undo.push(() => binding.mapDelete(handle)); // err_undo_mapping: munmap, or mend
     const address = binding.mapAddress(handle);
     const granularity = checkGranularity(config, source, handle, requested);
-    binding.mapSetGranularity(handle, granularity);
+    checkStatus(binding.mapSetGranularity(handle, granularity), {
+      action: `recording granularity ${granularity} on the mapping at ${formatPointer(address)}`,
+      syscall: 'mmap',
+    });
     const map = new Pmem2Map(CONSTRUCT, {
       handle,
       address,
@@ -125,7 +128,9 @@ export function mapNew(config: Config, source: Source): Pmem2Map {
       protection: config.protection,
       reservation: target?.reservation ?? null,
     });
-    register(map, address, contentLength, target);
+    registerMapping(map, address, contentLength);
+    undo.push(() => mappingRegistry.remove(map)); // err_unregister_map
+    if (target !== undefined) registerInReservation(map, address, contentLength, target);
     return map;
   } catch (error) {
     for (const step of undo.reverse()) step();
@@ -281,21 +286,24 @@ function checkGranularity(
   });
 }
 
-// Registration in the realm's registry, then in the reservation; each undone on failure.
-function register(
-  map: Pmem2Map,
-  address: bigint,
-  contentLength: bigint,
-  target: ReservationTarget | undefined,
-): void {
+// pmem2_register_mapping: the realm's registry refuses an overlap with the raw -EEXIST.
+function registerMapping(map: Pmem2Map, address: bigint, contentLength: bigint): void {
   if (!mappingRegistry.insert(map, address, contentLength)) {
     throw new Pmem2Error(
       EEXIST,
       `the new mapping at ${formatPointer(address)} overlaps a registered one`,
     );
   }
-  if (target !== undefined && !target.state.maps.insert(map, address, contentLength)) {
-    mappingRegistry.remove(map);
+}
+
+// vm_reservation_map_register_release: the reservation refuses an overlap.
+function registerInReservation(
+  map: Pmem2Map,
+  address: bigint,
+  contentLength: bigint,
+  target: ReservationTarget,
+): void {
+  if (!target.state.maps.insert(map, address, contentLength)) {
     const text = 'mapping at the given region of the reservation already exists';
     throw new Pmem2Error(PMEM2_E.MAPPING_EXISTS, text, { libpmem2Message: text });
   }
