@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__)
+#if defined(PMEM2_ARCH_X86_64)
 #include <cpuid.h>
-#elif defined(__aarch64__)
+#elif defined(PMEM2_ARCH_AARCH64)
 #include <sys/auxv.h>
 #ifndef HWCAP_DCPOP
 #define HWCAP_DCPOP (1 << 16)
@@ -24,7 +24,7 @@ env_is(const char *name, const char *value)
 	return e != NULL && strcmp(e, value) == 0;
 }
 
-#if defined(__x86_64__)
+#if defined(PMEM2_ARCH_X86_64)
 /* cpu.c: "cpuid(0) first checks the max leaf; feature leaves are read with subleaf 0". */
 void
 cpu_detect(struct cpu_features *f, int *genuine_intel)
@@ -119,7 +119,7 @@ select_x86_64(struct persist_info *info, int genuine_intel)
 static void
 select_aarch64(struct persist_info *info)
 {
-#if defined(__aarch64__)
+#if defined(PMEM2_ARCH_AARCH64)
 	info->flush = (getauxval(AT_HWCAP) & HWCAP_DCPOP) ? FLUSH_DC_CVAP : FLUSH_DC_CVAC;
 #else
 	(void)info;
@@ -143,7 +143,7 @@ persist_info_init(void)
 
 	int genuine_intel;
 	cpu_detect(&info->cpu, &genuine_intel);
-#if defined(__x86_64__)
+#if defined(PMEM2_ARCH_X86_64)
 	select_x86_64(info, genuine_intel);
 #else
 	(void)select_x86_64;

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "arch.h"
+
 enum flush_kind {
 	FLUSH_NONE,	  /* no cache flush instruction: msync only (page granularity) */
 	FLUSH_CLFLUSH,

@@ -2,7 +2,7 @@
 
 #include "flush.h"
 
-#if defined(__aarch64__)
+#if defined(PMEM2_ARCH_AARCH64)
 #include <stdint.h>
 
 /* Cleans every 64-byte line to the point of coherency. */

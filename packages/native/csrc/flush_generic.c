@@ -10,7 +10,7 @@ flush_empty(const void *addr, size_t len)
 	(void)len;
 }
 
-#if !defined(__x86_64__) && !defined(__aarch64__)
+#if !defined(PMEM2_ARCH_X86_64) && !defined(PMEM2_ARCH_AARCH64)
 /* Without a cache flush instruction persistence is msync (page granularity) only. */
 flush_fn
 flush_fn_for(enum flush_kind kind)

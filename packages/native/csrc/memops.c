@@ -51,7 +51,7 @@ flush_variant(enum flush_variant v, const void *addr, size_t len)
 static const struct nt_lines *
 nt_family(void)
 {
-#if !defined(__x86_64__)
+#if !defined(PMEM2_ARCH_X86_64)
 	return &Nt_none;
 #endif
 	switch (Persist_info.memcpy) {
@@ -246,6 +246,15 @@ memset_nodrain(char *dst, int c, size_t len, unsigned flags, int eadr)
 		set_nt(dst, c, len, VARIANT_FLUSH);
 }
 
+/* CACHE_LINE without a flush instruction (portable fallback) persists like PAGE: msync. */
+static int
+effective(int granularity)
+{
+	if (granularity == GRANULARITY_CACHE_LINE && Persist_info.flush == FLUSH_NONE)
+		return GRANULARITY_PAGE;
+	return granularity;
+}
+
 /* The final step of pmem2_memmove / _eadr / _nonpmem. */
 static int
 finish(int granularity, char *dst, size_t len, unsigned flags)
@@ -271,6 +280,7 @@ int
 mem_move(int granularity, char *dst, const char *src, size_t len, unsigned flags)
 {
 	last_op_reset();
+	granularity = effective(granularity);
 	if (granularity == GRANULARITY_PAGE)
 		memmove_nodrain(dst, src, len, flags & ~PMEM2_F_MEM_NODRAIN, 0);
 	else
@@ -283,6 +293,7 @@ int
 mem_set(int granularity, char *dst, int c, size_t len, unsigned flags)
 {
 	last_op_reset();
+	granularity = effective(granularity);
 	if (granularity == GRANULARITY_PAGE)
 		memset_nodrain(dst, c, len, flags & ~PMEM2_F_MEM_NODRAIN, 0);
 	else

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "arch.h"
+
 /* What the last persist/flush/mem call on this thread did (types.ts LastOp). */
 struct last_op {
 	const char *store; /* "t", "nt" or "none" */
@@ -35,7 +37,7 @@ struct nt_lines {
 	void (*set)(char *dst, int c, size_t n, int wc_barrier);
 };
 
-#if defined(__x86_64__)
+#if defined(PMEM2_ARCH_X86_64)
 extern const struct nt_lines Nt_sse2, Nt_avx, Nt_avx512f, Nt_movdir64b;
 #else
 /* Other architectures have no non-temporal routines; memops_generic.c defines temporal ones. */

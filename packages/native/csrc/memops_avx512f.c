@@ -2,7 +2,7 @@
 
 #include "memops.h"
 
-#if defined(__x86_64__)
+#if defined(PMEM2_ARCH_X86_64)
 #include <immintrin.h>
 
 #define AVX512F __attribute__((target("avx512f")))

@@ -138,7 +138,7 @@ memset_generic(char *dst, int c, size_t len, unsigned flags, flush_cb flush)
 		flush_flags(rest, remaining, flags, flush);
 }
 
-#if !defined(__x86_64__)
+#if !defined(PMEM2_ARCH_X86_64)
 /* Never called: without non-temporal routines memops.c uses the functions above. */
 static void
 no_lines(char *dst, const char *src, size_t n, int wc)

@@ -2,7 +2,7 @@
 
 #include "memops.h"
 
-#if defined(__x86_64__)
+#if defined(PMEM2_ARCH_X86_64)
 #include <emmintrin.h>
 
 /* "The SSE2/AVX NT loops also sfence every 12 lines (768 B) when the WC workaround is on." */
