@@ -3,7 +3,15 @@
 import { toSize } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 
-/** An (offset, length) pair that lies inside a mapping, as numbers for the native calls. */
+/**
+ * An (offset, length) pair that lies inside a mapping, as numbers for the native calls.
+ *
+ * @example
+ * ```ts
+ * const { offset, length } = checkRange(0, 64, map.size, 'persist');
+ * ```
+ * @see libpmem2: pmem2_get_persist_fn(3)
+ */
 export interface CheckedRange {
   readonly offset: number;
   readonly length: number;
@@ -18,6 +26,12 @@ export interface CheckedRange {
  *
  * @throws {@link Pmem2Error} `PMEM2_E_MAP_RANGE` for a non-size_t argument or a range that
  *   passes the end of the mapping.
+ * @example
+ * ```ts
+ * checkRange(4096, 100, 8192, 'persist'); // { offset: 4096, length: 100 }
+ * checkRange(8100, 100, 8192, 'persist'); // throws PMEM2_E_MAP_RANGE
+ * ```
+ * @see libpmem2: pmem2_get_persist_fn(3), pmem2_get_memcpy_fn(3)
  */
 export function checkRange(
   offset: number | bigint,

@@ -17,6 +17,15 @@ const FORCED: Readonly<Record<string, Granularity>> = {
  * Reads `PMEM2_FORCE_GRANULARITY` as libpmem2's `parse_force_granularity` does: on every call,
  * case-insensitively `BYTE`, `CACHE_LINE`, `CACHELINE` or `PAGE`; a value longer than 10
  * characters or unknown is ignored (`undefined`).
+ *
+ * @param value - the variable's value; by default read from `process.env` now.
+ * @returns the forced granularity, or `undefined` when unset or invalid.
+ * @example
+ * ```ts
+ * forcedGranularity('CaChe_Line'); // Granularity.CACHE_LINE
+ * forcedGranularity('0');          // undefined
+ * ```
+ * @see libpmem2: libpmem2(7), section ENVIRONMENT (PMEM2_FORCE_GRANULARITY)
  */
 export function forcedGranularity(
   value: string | undefined = process.env.PMEM2_FORCE_GRANULARITY,
@@ -25,7 +34,15 @@ export function forcedGranularity(
   return Object.hasOwn(FORCED, value.toUpperCase()) ? FORCED[value.toUpperCase()] : undefined;
 }
 
-/** What the new mapping offers, as libpmem2 derives it after mmap. */
+/**
+ * What the new mapping offers, as libpmem2 derives it after mmap.
+ *
+ * @example
+ * ```ts
+ * const facts: GranularityFacts = { anonymous: false, eADR: false, mapSync: false, sharing: Sharing.SHARED };
+ * ```
+ * @see libpmem2: pmem2_map_get_store_granularity(3)
+ */
 export interface GranularityFacts {
   /** The source is anonymous memory (always BYTE). */
   readonly anonymous: boolean;
@@ -41,7 +58,7 @@ export interface GranularityFacts {
  * `PMEM2_FORCE_GRANULARITY`); then the forced value; no MAP_SYNC → PAGE; no eADR →
  * CACHE_LINE; else BYTE.
  */
-export function availableGranularity(facts: GranularityFacts): Granularity {
+function availableGranularity(facts: GranularityFacts): Granularity {
   if (facts.anonymous) return Granularity.BYTE;
   const forced = forcedGranularity();
   if (facts.sharing === Sharing.PRIVATE) return Granularity.BYTE;
@@ -59,14 +76,14 @@ const NO_MAP_SYNC =
  * libpmem2's `granularity_err_msg[requested][available]` (Linux) for the cells that can occur
  * (available coarser than requested).
  */
-export function granularityErrorText(requested: Granularity, available: Granularity): string {
+function granularityErrorText(requested: Granularity, available: Granularity): string {
   return requested === Granularity.BYTE && available === Granularity.CACHE_LINE
     ? NO_EADR
     : NO_MAP_SYNC;
 }
 
 /** The name of a granularity value, for messages. */
-export function granularityName(granularity: Granularity): string {
+function granularityName(granularity: Granularity): string {
   return ['BYTE', 'CACHE_LINE', 'PAGE'][granularity] ?? String(granularity);
 }
 
@@ -74,6 +91,19 @@ export function granularityName(granularity: Granularity): string {
  * The granularity check of pmem2_map_new: returns the available granularity, or throws
  * `PMEM2_E_GRANULARITY_NOT_SUPPORTED` with libpmem2's text when it is coarser than
  * `requested` (a maximum).
+ *
+ * @remarks
+ * The available granularity is: anonymous → BYTE; private → BYTE (even over the forced
+ * value); `PMEM2_FORCE_GRANULARITY`; no MAP_SYNC → PAGE; no eADR → CACHE_LINE; else BYTE
+ * (`get_min_granularity`). The texts are `granularity_err_msg[requested][available]`.
+ *
+ * @throws {@link Pmem2Error} `PMEM2_E_GRANULARITY_NOT_SUPPORTED` when available > requested.
+ * @example
+ * ```ts
+ * effectiveGranularity(Granularity.PAGE, { anonymous: false, eADR: false, mapSync: false, sharing: Sharing.SHARED });
+ * // Granularity.PAGE
+ * ```
+ * @see libpmem2: pmem2_map_new(3), pmem2_config_set_required_store_granularity(3)
  */
 export function effectiveGranularity(requested: Granularity, facts: GranularityFacts): Granularity {
   const available = availableGranularity(facts);

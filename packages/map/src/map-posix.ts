@@ -309,6 +309,7 @@ function registerInReservation(
   }
 }
 
+// roundup(value, multiple) of libpmem2's util.h.
 function roundUp(value: bigint, multiple: bigint): bigint {
   return ((value + multiple - 1n) / multiple) * multiple;
 }

@@ -48,6 +48,13 @@ const EINVAL = -22;
  *
  * @throws {@link Pmem2Error} `EINVAL` when `flags` is not an integer made of
  *   {@link MemFlags} bits.
+ * @returns `flags`, checked.
+ * @example
+ * ```ts
+ * checkMemFlags(MemFlags.NODRAIN | MemFlags.WC); // 9
+ * checkMemFlags(64);                             // throws EINVAL
+ * ```
+ * @see libpmem2: pmem2_get_memcpy_fn(3)
  */
 export function checkMemFlags(flags: number): number {
   if (!(Number.isInteger(flags) && flags >= 0 && flags <= MemFlags.VALID_FLAGS)) {

@@ -2,7 +2,15 @@
 
 import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 
-/** How to turn the statuses of one native call into errors (libpmem2's texts on that path). */
+/**
+ * How to turn the statuses of one native call into errors (libpmem2's texts on that path).
+ *
+ * @example
+ * ```ts
+ * const context: NativeCallContext = { action: 'mapping 4096 bytes', syscall: 'mmap' };
+ * ```
+ * @see libpmem2: pmem2_errormsg(3)
+ */
 export interface NativeCallContext {
   /** What was being attempted, with the values; starts the user-facing message. */
   readonly action: string;
@@ -19,7 +27,22 @@ export interface NativeCallContext {
 /** A native result: a value, or a negative status. */
 type NativeResult<T> = T | number;
 
-/** Turns a negative status into the {@link Pmem2Error} libpmem2 reports on the same path. */
+/**
+ * Turns a negative status into the {@link Pmem2Error} libpmem2 reports on the same path.
+ *
+ * @remarks
+ * A `PMEM2_E_*` status gets `context.texts[status]` (or no text) as `libpmem2Message`; a
+ * `-errno` gets `"<syscall>: <strerror>"` and keeps that text when `context.translate` turns
+ * it into a `PMEM2_E_*` code (libpmem2 sets the message before converting the value).
+ *
+ * @returns the error (not thrown).
+ * @example
+ * ```ts
+ * nativeError(-13, { action: 'mapping', syscall: 'mmap', translate: { [-13]: PMEM2_E.NO_ACCESS } });
+ * // Pmem2Error PMEM2_E_NO_ACCESS, libpmem2Message 'mmap: Permission denied'
+ * ```
+ * @see libpmem2: pmem2_errormsg(3), pmem2_err_to_errno(3)
+ */
 export function nativeError(status: number, context: NativeCallContext): Pmem2Error {
   if (status <= PMEM2_E.UNKNOWN) {
     const libpmem2Message = context.texts?.[status] ?? '';
@@ -37,17 +60,36 @@ export function nativeError(status: number, context: NativeCallContext): Pmem2Er
   );
 }
 
-/** Throws the {@link Pmem2Error} for a non-zero status; returns quietly for 0. */
+/**
+ * Throws the {@link Pmem2Error} for a non-zero status; returns quietly for 0.
+ *
+ * @throws {@link Pmem2Error} the status's code, as {@link nativeError} builds it.
+ * @example
+ * ```ts
+ * checkStatus(binding.persist(handle, 0, 64), { action: 'persist', syscall: 'msync' });
+ * ```
+ * @see libpmem2: pmem2_errormsg(3)
+ */
 export function checkStatus(status: number, context: NativeCallContext): void {
   if (status !== 0) throw nativeError(status, context);
 }
 
-/** Returns the value of a native call that yields a value or a negative status. */
+/**
+ * Returns the value of a native call that yields a value or a negative status.
+ *
+ * @throws {@link Pmem2Error} when the result is a status, as {@link nativeError} builds it.
+ * @example
+ * ```ts
+ * const rsv = unwrapResult(binding.reservationNew(4096n, null), { action: 'reserving', syscall: 'mmap' });
+ * ```
+ * @see libpmem2: pmem2_errormsg(3)
+ */
 export function unwrapResult<T>(result: NativeResult<T>, context: NativeCallContext): T {
   if (typeof result === 'number') throw nativeError(result, context);
   return result;
 }
 
+// Appends the advice for `status`, if any.
 function withAdvice(message: string, status: number, context: NativeCallContext): string {
   const advice = context.advice?.[status];
   return advice === undefined ? message : `${message}; ${advice}`;

@@ -11,7 +11,15 @@ import { checkStatus, type NativeCallContext, nativeError } from './native-call.
 import { mappingRegistry } from './registry.js';
 import type { VmReservation } from './vm-reservation.js';
 
-/** What mapNew hands a new {@link Pmem2Map}. */
+/**
+ * What mapNew hands a new {@link Pmem2Map} (the fields of libpmem2's `struct pmem2_map`).
+ *
+ * @example
+ * ```ts
+ * new Pmem2Map(CONSTRUCT, { handle, address, size, granularity, protection, reservation: null });
+ * ```
+ * @see libpmem2: pmem2_map_new(3)
+ */
 export interface MapInit {
   readonly handle: MapHandle;
   readonly address: bigint;
@@ -74,6 +82,11 @@ export class Pmem2Map implements Disposable {
    * Not for users: mappings come from {@link mapNew}.
    *
    * @throws TypeError when called from outside the package.
+   * @example
+   * ```ts
+   * const map = mapNew(cfg, src); // not new Pmem2Map(...)
+   * ```
+   * @see libpmem2: pmem2_map_new(3)
    */
   constructor(token: typeof CONSTRUCT, init: MapInit) {
     if (token !== CONSTRUCT) throw new TypeError('Pmem2Map instances are created by mapNew()');
@@ -433,6 +446,7 @@ export class Pmem2Map implements Disposable {
     if (!this.#deleted) this.delete();
   }
 
+  // The persist or flush function of the map's granularity, over a checked range.
   #flushOrPersist(what: 'persist' | 'flush', offset: number | bigint, length: number | bigint) {
     this.#assertLive(what);
     const range = checkRange(offset, length, this.#size, what);
@@ -446,6 +460,7 @@ export class Pmem2Map implements Disposable {
     checkStatus(status, this.#context(`${what} of`, 'msync', range));
   }
 
+  // Refuses an access the mapping's protection does not allow (it would fault).
   #requireProtection(bits: number, what: string): void {
     if ((this.#protection & bits) >>> 0 !== bits >>> 0) {
       throw new Pmem2Error(
@@ -457,6 +472,7 @@ export class Pmem2Map implements Disposable {
     }
   }
 
+  // Refuses every use of a deleted mapping.
   #assertLive(what: string): void {
     if (this.#deleted) {
       throw new Pmem2Error(
@@ -467,6 +483,7 @@ export class Pmem2Map implements Disposable {
     }
   }
 
+  // How native statuses of this mapping's calls become errors.
   #context(action: string, syscall: string, range?: CheckedRange): NativeCallContext {
     const where = range === undefined ? '' : ` (offset ${range.offset}, length ${range.length})`;
     return {

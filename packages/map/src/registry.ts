@@ -21,12 +21,20 @@ interface Entry<T extends object> {
  * then drops the entry, and lookups skip entries whose occupant is already gone. One registry
  * exists per JavaScript realm: each worker thread has its own, which is sound because a
  * mapping created in one worker cannot be handed to another.
+ *
+ * @example
+ * ```ts
+ * const maps = new RangeRegistry<Pmem2Map>('strong');
+ * maps.insert(map, map.address, BigInt(map.size)); // false on overlap
+ * ```
+ * @see libpmem2: pmem2_vm_reservation_map_find(3) (the interval tree it searches)
  */
 export class RangeRegistry<T extends object> {
   readonly #entries: Entry<T>[] = [];
   readonly #weak: boolean;
   readonly #cleanup: FinalizationRegistry<Entry<T>> | undefined;
 
+  /** @param hold - `'weak'` (WeakRef + FinalizationRegistry) or `'strong'` references. */
   constructor(hold: 'weak' | 'strong') {
     this.#weak = hold === 'weak';
     this.#cleanup = this.#weak
@@ -79,6 +87,7 @@ export class RangeRegistry<T extends object> {
     return this.occupants().length;
   }
 
+  // The entry's occupant, or undefined when a weakly held one was collected.
   #occupant(entry: Entry<T>): T | undefined {
     return entry.hold instanceof WeakRef ? (entry.hold.deref() as T | undefined) : entry.hold;
   }
@@ -93,6 +102,7 @@ export class RangeRegistry<T extends object> {
     return undefined;
   }
 
+  // Where an entry starting at `start` goes to keep the order (binary search).
   #insertionIndex(start: bigint): number {
     let low = 0;
     let high = this.#entries.length;
@@ -104,6 +114,7 @@ export class RangeRegistry<T extends object> {
     return low;
   }
 
+  // Drops an entry (also called by the FinalizationRegistry).
   #removeEntry(entry: Entry<T>): void {
     const index = this.#entries.indexOf(entry);
     if (index !== -1) this.#entries.splice(index, 1);
@@ -113,5 +124,11 @@ export class RangeRegistry<T extends object> {
 /**
  * The realm's registry of live mappings (libpmem2's global `State.range_map`), holding them
  * weakly so that the native finalizer can unmap a forgotten mapping.
+ *
+ * @example
+ * ```ts
+ * mappingRegistry.has(map); // false after map.delete()
+ * ```
+ * @see libpmem2: pmem2_map_new(3), pmem2_map_delete(3)
  */
 export const mappingRegistry = new RangeRegistry<Pmem2Map>('weak');

@@ -44,6 +44,11 @@ export class VmReservation implements VmReservationLike, Disposable {
    * Not for users: reservations come from {@link VmReservation.new}.
    *
    * @throws TypeError when called from outside the package.
+   * @example
+   * ```ts
+   * const rsv = VmReservation.new(1 << 21); // not new VmReservation(...)
+   * ```
+   * @see libpmem2: pmem2_vm_reservation_new(3)
    */
   constructor(token: typeof CONSTRUCT, state: ReservationState) {
     if (token !== CONSTRUCT) {
@@ -386,6 +391,7 @@ export class VmReservation implements VmReservationLike, Disposable {
     if (reservationStates.has(this)) this.delete();
   }
 
+  // The live state, or PMEM2_E_MAPPING_NOT_FOUND for a deleted reservation.
   #state(what: string): ReservationState {
     const state = reservationStates.get(this);
     if (state === undefined) {
@@ -397,10 +403,12 @@ export class VmReservation implements VmReservationLike, Disposable {
     return state;
   }
 
+  // How native statuses of this reservation's calls become errors.
   #context(action: string): Omit<NativeCallContext, 'syscall'> {
     return { action: `${action} the reservation at ${formatPointer(this.address)}` };
   }
 
+  // Throws MAPPING_NOT_FOUND with libpmem2's text as both messages.
   #notFound(text: string): never {
     throw new Pmem2Error(PMEM2_E.MAPPING_NOT_FOUND, text, { libpmem2Message: text });
   }

@@ -439,6 +439,12 @@ describe.each(FORCES)('pmem2_map with PMEM2_FORCE_GRANULARITY=%s', (force) => {
       expect(smallMap.read(0, 16)).toEqual(new Uint8Array(16));
     });
 
+    it('a mapping of 2 GiB or more starts on a 1 GiB boundary', () => {
+      using source = Source.fromAnon(2048 * MiB);
+      using map = mapNew(prepareConfig(), source);
+      expect(map.address % BigInt(1024 * MiB)).toBe(0n);
+    });
+
     it('persist on BYTE granularity only drains', () => {
       using source = Source.fromAnon(SIZE);
       using map = mapNew(prepareConfig(), source);
