@@ -9,7 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { isPmem2Error } from '@pmem2/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Source } from '../src/index.js';
-import { fixture, holeyFile, openFifo, openTracked, tempDir } from './helpers.js';
+import {
+  copyFixture,
+  devOf,
+  fixture,
+  holeyFile,
+  openFifo,
+  openTracked,
+  tempDir,
+  writeAttribute,
+} from './helpers.js';
 
 const HEADER = '/usr/include/libpmem2.h';
 const PROGRAM = join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'source-oracle.c');
@@ -38,7 +47,7 @@ const oracle = buildOracle();
 interface CallRecord {
   call: string;
   ret: number;
-  value: number | null;
+  value: number | string | null;
   msg: string;
 }
 
@@ -54,23 +63,49 @@ function runOracle(arg: string, fd?: number): CallRecord[] {
     .map((line) => JSON.parse(line) as CallRecord);
 }
 
+/** A device node to create in a private /dev for the oracle: name, major, minor. */
+type DevNode = readonly [string, number, number];
+
 /**
- * Runs the C oracle in a private mount namespace where `sysRoot/sys` is bind-mounted over
- * `/sys`, so libpmem2 sees a fixture sysfs tree (fd 3 = `fd`).
+ * The shell steps that show libpmem2 a fixture sysfs tree: in a private mount namespace,
+ * `<tree>/sys` is bind-mounted over /sys and, when a device node is given, a tmpfs with only
+ * that node over /dev (libndctl stats `/dev/<daxname>` to match device DAX).
  */
+const OVER_SYS_SCRIPT = [
+  'set -e',
+  'mount --bind "$1/sys" /sys',
+  'if [ -n "$4" ]; then d=$(mktemp -d); mount -t tmpfs none "$d"; mknod "$d/$4" c "$5" "$6"; mount --bind "$d" /dev; fi',
+  'exec "$2" "$3"',
+].join('\n');
+
+/** Runs the C oracle over a fixture sysfs tree (fd 3 = `fd`) and parses its records. */
 function runOracleOverSys(
   sysRoot: string,
   arg: string,
   fd: number,
-  mayCrash = false,
+  options: { devNode?: DevNode; mayCrash?: boolean } = {},
 ): CallRecord[] {
-  const script = 'mount --bind "$1/sys" /sys && exec "$2" "$3"';
+  const [name, major, minor] = options.devNode ?? ['', 0, 0];
   const result = spawnSync(
     'unshare',
-    ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', sysRoot, oracle as string, arg],
+    [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      OVER_SYS_SCRIPT,
+      'sh',
+      sysRoot,
+      oracle as string,
+      arg,
+      name,
+      String(major),
+      String(minor),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe', fd], encoding: 'utf8' },
   );
-  if (!mayCrash) expect(result.status, result.stderr).toBe(0);
+  if (options.mayCrash !== true) expect(result.status, result.stderr).toBe(0);
   return result.stdout
     .trim()
     .split('\n')
@@ -81,14 +116,26 @@ function canUnshareMounts(): boolean {
   if (oracle === undefined) return false;
   const probe = spawnSync(
     'unshare',
-    ['-m', '--propagation', 'private', 'mount', '--bind', '/sys', '/sys'],
-    {
-      stdio: 'ignore',
-    },
+    [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      OVER_SYS_SCRIPT,
+      'sh',
+      '',
+      'true',
+      '',
+      'dax0.0',
+      '1',
+      '3',
+    ],
+    { stdio: 'ignore' },
   );
   if (probe.status === 0) return true;
   console.warn(
-    'SKIPPED: libpmem2 type detection over fixture sysfs trees — needs `unshare -m` and bind mounts (root / CAP_SYS_ADMIN)',
+    'SKIPPED: libpmem2 over fixture sysfs trees — needs `unshare -m`, bind mounts and mknod (root / CAP_SYS_ADMIN)',
   );
   return false;
 }
@@ -99,7 +146,12 @@ function record(call: string, fn: () => number | bigint | string | undefined): C
     return {
       call,
       ret: 0,
-      value: typeof value === 'number' || typeof value === 'bigint' ? Number(value) : null,
+      value:
+        typeof value === 'number' || typeof value === 'bigint'
+          ? Number(value)
+          : typeof value === 'string'
+            ? value
+            : null,
       msg: '',
     };
   } catch (error) {
@@ -117,10 +169,7 @@ function getters(src: Source): CallRecord[] {
       return undefined;
     }),
     record('numa_node', () => src.numaNode()),
-    record('device_id', () => {
-      src.deviceId();
-      return undefined;
-    }),
+    record('device_id', () => src.deviceId()),
     record('device_usc', () => src.deviceUsc()),
   ];
 }
@@ -226,6 +275,93 @@ describe.runIf(canUnshareMounts())('Source matches libpmem2 over fixture sysfs t
     const fd = openTracked('/dev/null', constants.O_RDWR);
     const [created] = viaSource(fd, false, root);
     expect(created).toEqual({ call: 'from_fd', ret: 0, value: null, msg: '' });
-    expect(runOracleOverSys(root, 'fd:3', fd, true)[0]).toEqual(created);
+    expect(runOracleOverSys(root, 'fd:3', fd, { mayCrash: true })[0]).toEqual(created);
+  });
+
+  /** Our records for `fd` with `root` as sysfs, paths inside the tree shown as from /. */
+  function oursOver(root: string, fd: number): CallRecord[] {
+    return viaSource(fd, false, root).map((r) => ({ ...r, msg: r.msg.replaceAll(root, '') }));
+  }
+
+  const DAX_NODE: DevNode = ['dax0.0', 1, 3];
+  const ND_DAX = 'sys/devices/platform/e820_pmem/ndbus0/region0/dax0.1';
+
+  it('devdax: size, alignment, NUMA node, device id and unsafe shutdown count', () => {
+    const root = fixture('devdax');
+    const fd = openTracked('/dev/null', constants.O_RDWR);
+    const expected = runOracleOverSys(root, 'fd:3', fd, { devNode: DAX_NODE });
+    expect(expected.find((r) => r.call === 'device_usc')?.value).toBe(7);
+    expect(oursOver(root, fd)).toEqual(expected);
+  });
+
+  it('devdax aligned to 4 KiB', () => {
+    const root = copyFixture('devdax');
+    writeAttribute(root, `${ND_DAX}/align`, '4096\n');
+    const fd = openTracked('/dev/null', constants.O_RDWR);
+    expect(oursOver(root, fd)).toEqual(runOracleOverSys(root, 'fd:3', fd, { devNode: DAX_NODE }));
+  });
+
+  it('devdax with a non-power-of-two alignment → PMEM2_E_INVALID_ALIGNMENT_VALUE', () => {
+    const root = fixture('devdax-npot-align');
+    const fd = openTracked('/dev/null', constants.O_RDWR);
+    const expected = runOracleOverSys(root, 'fd:3', fd, { devNode: DAX_NODE });
+    expect(expected.find((r) => r.call === 'alignment')?.ret).toBe(-100013);
+    expect(oursOver(root, fd)).toEqual(expected);
+  });
+
+  describe('a regular file on an fsdax namespace', () => {
+    const file = holeyFile(tempDir(), 'on-pmem', 2 << 20);
+    it.each(['pmem1', 'pmem2', 'pmem3'])('whose filesystem is %s', (blk) => {
+      const root = copyFixture('fsdax');
+      writeAttribute(root, `sys/block/${blk}/dev`, `${devOf(file)}\n`);
+      const fd = openTracked(file, constants.O_RDWR);
+      expect(oursOver(root, fd)).toEqual(runOracleOverSys(root, 'fd:3', fd));
+    });
+
+    it('on no region of the machine', () => {
+      const root = fixture('fsdax');
+      const fd = openTracked(file, constants.O_RDWR);
+      const expected = runOracleOverSys(root, 'fd:3', fd);
+      expect(expected.find((r) => r.call === 'numa_node')?.msg).toBe('unknown region');
+      expect(oursOver(root, fd)).toEqual(expected);
+    });
+
+    it.each([
+      ['empty', ''],
+      ['without its newline', '259:0'],
+    ])('with a %s /sys/block/<dev>/dev → PMEM2_E_INVALID_DEV_FORMAT', (_name, content) => {
+      const root = copyFixture('fsdax');
+      writeAttribute(root, 'sys/block/pmem1/dev', content);
+      const fd = openTracked(file, constants.O_RDWR);
+      const expected = runOracleOverSys(root, 'fd:3', fd);
+      expect(expected.find((r) => r.call === 'numa_node')?.ret).toBe(-100027);
+      expect(oursOver(root, fd)).toEqual(expected);
+    });
+  });
+
+  describe('documented differences (libpmem2 reads these through libndctl)', () => {
+    it('a malformed align "2M": libndctl strtoul reads 2; Source says INVALID_ALIGNMENT_FORMAT', () => {
+      const root = fixture('devdax-malformed-align');
+      const fd = openTracked('/dev/null', constants.O_RDWR);
+      const theirs = runOracleOverSys(root, 'fd:3', fd, { devNode: DAX_NODE });
+      expect(theirs.find((r) => r.call === 'alignment')).toMatchObject({ ret: 0, value: 2 });
+      expect(oursOver(root, fd).find((r) => r.call === 'alignment')).toMatchObject({
+        ret: -100012,
+      });
+    });
+
+    it('no nd_dax align: libpmem2 reports alignment 0; Source falls back to dax_region/align', () => {
+      const root = fixture('devdax-region-align');
+      const fd = openTracked('/dev/null', constants.O_RDWR);
+      const theirs = runOracleOverSys(root, 'fd:3', fd, { devNode: DAX_NODE });
+      expect(theirs.find((r) => r.call === 'alignment')).toMatchObject({
+        ret: -100013,
+        msg: 'alignment (0) has to be a power of two',
+      });
+      expect(oursOver(root, fd).find((r) => r.call === 'alignment')).toMatchObject({
+        ret: 0,
+        value: 1 << 30,
+      });
+    });
   });
 });

@@ -72,7 +72,17 @@ getters(struct pmem2_source *src)
 	size_t len = 0;
 	plant();
 	ret = pmem2_source_device_id(src, NULL, &len);
-	emit("device_id", ret, "null");
+	if (ret == 0) {
+		char *id = calloc(1, len);
+		plant();
+		ret = pmem2_source_device_id(src, id, &len);
+		char quoted[256];
+		snprintf(quoted, sizeof(quoted), ret ? "null" : "\"%s\"", id);
+		emit("device_id", ret, quoted);
+		free(id);
+	} else {
+		emit("device_id", ret, "null");
+	}
 
 	uint64_t usc = 0;
 	plant();
