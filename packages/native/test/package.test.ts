@@ -16,6 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const muslPrebuild = existsSync(join(packageRoot, 'prebuilds/linux-x64/@pmem2+native.musl.node'));
+if (!muslPrebuild)
+  console.warn(
+    'SKIPPED: musl prebuild selection — no prebuilds/linux-x64/*.musl.node (musl-gcc missing at build)',
+  );
 const work = mkdtempSync(join(tmpdir(), 'pmem2-native-pack-'));
 const bin = join(work, 'bin');
 const consumer = join(work, 'consumer');
@@ -127,4 +132,22 @@ describe('the packed tarball', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ persisted: 0, deleted: 0, bytes: [1, 2, 3] });
   });
+
+  it.runIf(muslPrebuild)(
+    'node-gyp-build picks the glibc prebuild here and the musl one for LIBC=musl',
+    () => {
+      const resolve = (env: Record<string, string>): string =>
+        spawnSync(
+          'node',
+          ['-e', "console.log(require('node-gyp-build').resolve('node_modules/@pmem2/native'))"],
+          {
+            cwd: consumer,
+            env: cleanEnv(env),
+            encoding: 'utf8',
+          },
+        ).stdout.trim();
+      expect(resolve({})).toMatch(/linux-x64\/@pmem2\+native\.node$/);
+      expect(resolve({ LIBC: 'musl' })).toMatch(/linux-x64\/@pmem2\+native\.musl\.node$/);
+    },
+  );
 });
