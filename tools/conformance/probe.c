@@ -39,6 +39,7 @@ struct probe_case {
 	uint64_t premap_off[MAX_PREMAPS], premap_len[MAX_PREMAPS];
 	int has_force;
 	char force[64];
+	char rsvops[512];	/* comma-separated reservation operations after the map */
 };
 
 /* the text pmem2_errormsg() holds while no call under test has set one */
@@ -189,6 +190,8 @@ parse_token(struct probe_case *c, char *token)
 		c->rsv_offset = parse_u64(key, value);
 	} else if (strcmp(key, "premaps") == 0) {
 		parse_premaps(c, value);
+	} else if (strcmp(key, "rsvops") == 0) {
+		copy_value(c->rsvops, sizeof(c->rsvops), key, value);
 	} else if (strcmp(key, "force") == 0) {
 		c->has_force = 1;
 		copy_value(c->force, sizeof(c->force), key, value);
@@ -345,6 +348,98 @@ report_data(struct pmem2_map *map, unsigned prot, int fd, uint64_t file_offset)
 	}
 }
 
+/* map_name -- which of the case's maps a find returned */
+static const char *
+map_name(struct pmem2_map *found, struct pmem2_map *map, struct pmem2_map **premaps,
+	int npremaps)
+{
+	static char name[32];
+	if (found == NULL)
+		return "none";
+	if (found == map)
+		return "self";
+	for (int i = 0; i < npremaps; i++) {
+		if (found == premaps[i]) {
+			snprintf(name, sizeof(name), "premap%d", i);
+			return name;
+		}
+	}
+	return "other";
+}
+
+/*
+ * run_rsv_ops -- the reservation operations the case lists: extend:<size>,
+ * shrink:<offset>:<size>, find:<offset>:<len>, first, last, next, prev (of the case's map;
+ * skipped without one) and delete (which ends the list when it succeeds)
+ */
+static void
+run_rsv_ops(const struct probe_case *c, struct pmem2_vm_reservation **rsv,
+	struct pmem2_map *map, struct pmem2_map **premaps)
+{
+	char ops[sizeof(c->rsvops)];
+	char *save;
+	int first = 1;
+
+	strcpy(ops, c->rsvops);
+	printf(",\"rsvOps\":[");
+	for (char *op = strtok_r(ops, ",", &save); op && *rsv; op = strtok_r(NULL, ",", &save)) {
+		char *arg1 = strchr(op, ':');
+		char *arg2 = NULL;
+		if (arg1) {
+			*arg1++ = '\0';
+			arg2 = strchr(arg1, ':');
+			if (arg2)
+				*arg2++ = '\0';
+		}
+		struct pmem2_map *found = NULL;
+		int is_find = 1;
+		int ret;
+
+		if ((strcmp(op, "next") == 0 || strcmp(op, "prev") == 0) && map == NULL)
+			continue;
+		mark_errormsg();
+		if (strcmp(op, "extend") == 0 && arg1) {
+			ret = pmem2_vm_reservation_extend(*rsv, parse_u64(op, arg1));
+			is_find = 0;
+		} else if (strcmp(op, "shrink") == 0 && arg1 && arg2) {
+			ret = pmem2_vm_reservation_shrink(*rsv, parse_u64(op, arg1),
+				parse_u64(op, arg2));
+			is_find = 0;
+		} else if (strcmp(op, "find") == 0 && arg1 && arg2) {
+			ret = pmem2_vm_reservation_map_find(*rsv, parse_u64(op, arg1),
+				parse_u64(op, arg2), &found);
+		} else if (strcmp(op, "first") == 0) {
+			ret = pmem2_vm_reservation_map_find_first(*rsv, &found);
+		} else if (strcmp(op, "last") == 0) {
+			ret = pmem2_vm_reservation_map_find_last(*rsv, &found);
+		} else if (strcmp(op, "next") == 0) {
+			ret = pmem2_vm_reservation_map_find_next(*rsv, map, &found);
+		} else if (strcmp(op, "prev") == 0) {
+			ret = pmem2_vm_reservation_map_find_prev(*rsv, map, &found);
+		} else if (strcmp(op, "delete") == 0) {
+			ret = pmem2_vm_reservation_delete(rsv);
+			is_find = 0;
+		} else {
+			fprintf(stderr, "probe: bad rsvops item %s\n", op);
+			exit(2);
+		}
+		printf("%s{\"op\":", first ? "" : ",");
+		print_json_string(op);
+		printf(",\"ret\":%d,\"msg\":", ret);
+		print_json_string(ret != 0 ? current_errormsg() : "");
+		if (is_find) {
+			printf(",\"found\":");
+			print_json_string(ret == 0 ? map_name(found, map, premaps, c->npremaps) :
+				"none");
+		}
+		putchar('}');
+		first = 0;
+	}
+	putchar(']');
+	if (*rsv)
+		printf(",\"rsvSize\":%zu", pmem2_vm_reservation_get_size(*rsv));
+}
+
 static void
 run_case(struct probe_case *c)
 {
@@ -428,6 +523,10 @@ run_case(struct probe_case *c)
 	if (ret == 0) {
 		report_map(map, rsv);
 		report_data(map, applied.prot, fd, applied.offset);
+	}
+	if (rsv && c->rsvops[0] != '\0')
+		run_rsv_ops(c, &rsv, map, premaps);
+	if (map) {
 		mark_errormsg();
 		print_result("delete", pmem2_map_delete(&map));
 	}

@@ -7,6 +7,7 @@ import {
   FORCE_VALUES,
   type OpenMode,
   PROT_COMBINATIONS,
+  type ReservationOp,
   type ReservationSpec,
   type SourceSpec,
 } from './case.js';
@@ -85,6 +86,34 @@ function rangeValue(sourceSize: bigint): fc.Arbitrary<bigint> {
   );
 }
 
+/** Reservation operations within reach of a reservation of `pages` pages (no size_t wrap). */
+function reservationOp(pages: bigint): fc.Arbitrary<ReservationOp> {
+  const pageMultiple = (max: bigint) => fc.bigInt({ min: 0n, max }).map((p) => p * PAGE);
+  const offsetOrOdd = fc.oneof(
+    { weight: 8, arbitrary: pageMultiple(pages + 1n) },
+    { weight: 1, arbitrary: fc.constantFrom(1n, 100n) },
+  );
+  return fc.oneof(
+    fc.record({
+      op: fc.constant('extend' as const),
+      size: fc.oneof(pageMultiple(64n), fc.constant(100n)),
+    }),
+    fc.record({ op: fc.constant('shrink' as const), offset: offsetOrOdd, size: offsetOrOdd }),
+    fc.record({
+      op: fc.constant('find' as const),
+      offset: pageMultiple(pages),
+      length: fc.oneof(fc.constantFrom(0n, 1n), pageMultiple(pages)),
+    }),
+    fc.constantFrom<ReservationOp>(
+      { op: 'first' },
+      { op: 'last' },
+      { op: 'next' },
+      { op: 'prev' },
+      { op: 'delete' },
+    ),
+  );
+}
+
 const reservationArbitrary: fc.Arbitrary<ReservationSpec> = fc
   .bigInt({ min: 1n, max: 16384n })
   .chain((pages) => {
@@ -105,6 +134,10 @@ const reservationArbitrary: fc.Arbitrary<ReservationSpec> = fc
           length: fc.bigInt({ min: 1n, max: 64n }).map((p) => p * PAGE),
         }),
         { maxLength: 2 },
+      ),
+      ops: fc.oneof(
+        { weight: 2, arbitrary: fc.constant([]) },
+        { weight: 1, arbitrary: fc.array(reservationOp(pages), { minLength: 1, maxLength: 4 }) },
       ),
     });
   });

@@ -8,6 +8,7 @@ import {
   type OpenMode,
   PROT,
   PROT_COMBINATIONS,
+  type ReservationOp,
   type SourceSpec,
 } from './case.js';
 
@@ -422,6 +423,133 @@ const reservationMatrix: CaseGroup = {
   ],
 };
 
+const OPS_RSV = 16n * PAGE;
+
+/** Reservation operations after a map at 2 pages, with maps at 0 and 8 pages (unless noted). */
+const RESERVATION_OP_ROWS: readonly {
+  name: string;
+  ops: readonly ReservationOp[];
+  offset?: bigint;
+  premaps?: readonly bigint[];
+}[] = [
+  {
+    name: 'find-family',
+    ops: [
+      { op: 'find', offset: 0n, length: OPS_RSV },
+      { op: 'first' },
+      { op: 'last' },
+      { op: 'next' },
+      { op: 'prev' },
+    ],
+  },
+  {
+    name: 'find-ranges',
+    ops: [
+      { op: 'find', offset: 2n * PAGE, length: 1n },
+      { op: 'find', offset: 3n * PAGE, length: PAGE },
+      { op: 'find', offset: 4n * PAGE, length: PAGE },
+      { op: 'find', offset: 0n, length: 0n },
+      { op: 'find', offset: OPS_RSV, length: PAGE },
+      { op: 'find', offset: UINT64_MAX - PAGE + 1n, length: 2n * PAGE },
+    ],
+  },
+  {
+    name: 'find-empty',
+    premaps: [],
+    offset: 100n,
+    ops: [
+      { op: 'first' },
+      { op: 'last' },
+      { op: 'next' },
+      { op: 'find', offset: 0n, length: PAGE },
+    ],
+  },
+  {
+    name: 'first-last-same',
+    premaps: [],
+    ops: [{ op: 'first' }, { op: 'last' }, { op: 'next' }, { op: 'prev' }],
+  },
+  {
+    name: 'extend',
+    ops: [
+      { op: 'extend', size: PAGE },
+      { op: 'extend', size: 100n },
+      { op: 'extend', size: 0n },
+      { op: 'extend', size: 1n << 20n },
+      { op: 'extend', size: 2n ** 47n },
+      { op: 'find', offset: 0n, length: 1n << 30n },
+    ],
+  },
+  { name: 'extend-wraps-size-t', ops: [{ op: 'extend', size: UINT64_MAX - PAGE + 1n }] },
+  {
+    name: 'shrink-errors',
+    ops: [
+      { op: 'shrink', offset: 100n, size: PAGE },
+      { op: 'shrink', offset: PAGE, size: 100n },
+      { op: 'shrink', offset: PAGE, size: 0n },
+      { op: 'shrink', offset: OPS_RSV, size: PAGE },
+      { op: 'shrink', offset: 0n, size: OPS_RSV },
+      { op: 'shrink', offset: 0n, size: OPS_RSV + PAGE },
+      { op: 'shrink', offset: 12n * PAGE, size: 8n * PAGE },
+      { op: 'shrink', offset: 4n * PAGE, size: 4n * PAGE },
+      { op: 'shrink', offset: 0n, size: PAGE },
+      { op: 'shrink', offset: 2n * PAGE, size: 14n * PAGE },
+    ],
+  },
+  {
+    name: 'shrink-wraps-size-t',
+    ops: [
+      { op: 'shrink', offset: UINT64_MAX - PAGE + 1n, size: 2n * PAGE },
+      { op: 'shrink', offset: PAGE, size: UINT64_MAX - PAGE + 1n },
+    ],
+  },
+  {
+    name: 'shrink-prefix-then-find',
+    premaps: [],
+    offset: 8n * PAGE,
+    ops: [
+      { op: 'shrink', offset: 0n, size: 4n * PAGE },
+      { op: 'find', offset: 4n * PAGE, length: PAGE },
+      { op: 'first' },
+      { op: 'shrink', offset: 12n * PAGE - PAGE, size: PAGE },
+      { op: 'shrink', offset: 0n, size: 4n * PAGE },
+      { op: 'shrink', offset: 0n, size: 5n * PAGE },
+    ],
+  },
+  {
+    name: 'shrink-suffix-then-extend',
+    ops: [
+      { op: 'shrink', offset: 12n * PAGE, size: 4n * PAGE },
+      { op: 'extend', size: 8n * PAGE },
+      { op: 'last' },
+    ],
+  },
+  { name: 'delete-not-empty', ops: [{ op: 'delete' }, { op: 'first' }] },
+  {
+    name: 'delete-after-failed-map',
+    premaps: [],
+    offset: 100n,
+    ops: [{ op: 'delete' }, { op: 'first' }],
+  },
+];
+
+const reservationOps: CaseGroup = {
+  name: 'reservation-ops',
+  covers:
+    'pmem2_vm_reservation_extend(3), _shrink(3), _map_find*(3), _delete(3); libpmem2.md §1.6; PMDK pmem2_vm_reservation extend/shrink/find cases',
+  cases: RESERVATION_OP_ROWS.map((row) => ({
+    id: `reservation-ops/${row.name}`,
+    source: anon(2n * PAGE),
+    granularity: GRANULARITY.PAGE,
+    reservation: {
+      size: OPS_RSV,
+      offset: row.offset ?? 2n * PAGE,
+      premaps: (row.premaps ?? [0n, 8n * PAGE]).map((offset) => ({ offset, length: PAGE })),
+      ops: row.ops,
+    },
+  })),
+};
+
 const orderOfChecks: CaseGroup = {
   name: 'order',
   covers:
@@ -498,6 +626,7 @@ export const CASE_GROUPS: readonly CaseGroup[] = [
   protectionMatrix,
   rangeMatrix,
   reservationMatrix,
+  reservationOps,
   orderOfChecks,
 ];
 

@@ -30,11 +30,43 @@ export interface PremapSpec {
   readonly length: bigint;
 }
 
+/**
+ * An operation on the reservation after the case's map (before it is deleted): extend, shrink,
+ * the map_find family (`next`/`prev` are relative to the case's map and skipped without one),
+ * and delete (which ends the list when it succeeds).
+ */
+export type ReservationOp =
+  | { readonly op: 'extend'; readonly size: bigint }
+  | { readonly op: 'shrink'; readonly offset: bigint; readonly size: bigint }
+  | { readonly op: 'find'; readonly offset: bigint; readonly length: bigint }
+  | { readonly op: 'first' | 'last' | 'next' | 'prev' | 'delete' };
+
 /** A virtual memory reservation the case maps into. */
 export interface ReservationSpec {
   readonly size: bigint;
   readonly offset: bigint;
   readonly premaps: readonly PremapSpec[];
+  readonly ops?: readonly ReservationOp[];
+}
+
+/** A reservation operation as probe.c's `rsvops` item (`extend:8192`, `find:0:4096`, `first`). */
+export function encodeReservationOp(o: ReservationOp): string {
+  switch (o.op) {
+    case 'extend':
+      return `extend:${o.size}`;
+    case 'shrink':
+      return `shrink:${o.offset}:${o.size}`;
+    case 'find':
+      return `find:${o.offset}:${o.length}`;
+    default:
+      return o.op;
+  }
+}
+
+/** The result of one reservation operation; `found` names the map a find returned. */
+export interface ReservationOpResult extends CallResult {
+  readonly op: string;
+  readonly found?: string;
 }
 
 /**
@@ -106,6 +138,8 @@ export interface Outcome {
   fileSees?: boolean;
   /** TypeScript only: the store path of a writable mapping refused to write. */
   writeError?: CallResult;
+  rsvOps?: ReservationOpResult[];
+  rsvSize?: number;
   delete?: CallResult;
   rsvDelete?: CallResult;
 }

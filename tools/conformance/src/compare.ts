@@ -18,17 +18,27 @@ export function maskPointers(text: string): string {
 }
 
 /**
- * Canonical form of an outcome: pointers in messages masked, and a 1 GiB-aligned address of a
+ * Canonical form of an outcome, one entry per field (arrays: one per element, plus the length):
+ * pointers in messages masked, and a 1 GiB-aligned address of a
  * mapping under 2 GiB reported as 2 MiB-aligned (libpmem2 only promises 2 MiB there; 1 GiB
  * happens by chance).
  */
 export function normalizeOutcome(o: Outcome): Record<string, string> {
   const fields: Record<string, string> = {};
+  const put = (key: string, v: unknown) => {
+    fields[key] = JSON.stringify(v, (_k, x) => (typeof x === 'string' ? maskPointers(x) : x));
+  };
   for (const [key, value] of Object.entries(o)) {
     if (key === 'id' || value === undefined) continue;
-    let v: unknown = value;
-    if (key === 'align' && value === '1G' && (o.size ?? 0) < TWO_GiB) v = '2M';
-    fields[key] = JSON.stringify(v, (_k, x) => (typeof x === 'string' ? maskPointers(x) : x));
+    if (Array.isArray(value)) {
+      // one field per element, so a table row shows the one operation that differs
+      put(`${key}.length`, value.length);
+      value.forEach((element, i) => put(`${key}[${i}]`, element));
+    } else if (key === 'align' && value === '1G' && (o.size ?? 0) < TWO_GiB) {
+      put(key, '2M');
+    } else {
+      put(key, value);
+    }
   }
   return fields;
 }

@@ -12,6 +12,8 @@ import {
   fnv1a,
   type Outcome,
   PROT,
+  type ReservationOp,
+  type ReservationOpResult,
   SAMPLE_BYTES,
   writePattern,
 } from './case.js';
@@ -101,12 +103,17 @@ function runWithEnvironment(c: ConformanceCase, sourcePath: string): Outcome {
     const src = source;
     const mapped = attempt(() => mapNew(cfg, src));
     out.map = mapped.result;
-    if (mapped.value) {
-      const map = mapped.value;
+    const map = mapped.value;
+    if (map) {
       reportMap(map, rsv, out);
       reportData(map, applied.protection, fd, applied.offset, out);
-      out.delete = attempt(() => map.delete()).result;
     }
+    const ops = c.reservation?.ops ?? [];
+    if (rsv && ops.length > 0) {
+      const kept = runReservationOps(rsv, ops, map, premaps, out);
+      if (!kept) rsv = undefined;
+    }
+    if (map) out.delete = attempt(() => map.delete()).result;
     return out;
   } finally {
     for (const m of premaps) m.delete();
@@ -186,6 +193,69 @@ function applySetters(
     out.setVmReservation = attempt(() => cfg.setVmReservation(rsv, size(c, at))).result;
   }
   return applied;
+}
+
+/** Which of the case's maps a find returned (mirrors probe.c's map_name). */
+function mapName(found: Pmem2Map, map: Pmem2Map | undefined, premaps: readonly Pmem2Map[]): string {
+  if (found === map) return 'self';
+  const i = premaps.indexOf(found);
+  return i >= 0 ? `premap${i}` : 'other';
+}
+
+/**
+ * Mirrors probe.c's run_rsv_ops; returns false when a `delete` succeeded (the reservation is
+ * gone and the remaining operations are not run).
+ */
+function runReservationOps(
+  rsv: VmReservation,
+  ops: readonly ReservationOp[],
+  map: Pmem2Map | undefined,
+  premaps: readonly Pmem2Map[],
+  out: Outcome,
+): boolean {
+  const results: ReservationOpResult[] = [];
+  out.rsvOps = results;
+  for (const o of ops) {
+    if ((o.op === 'next' || o.op === 'prev') && !map) continue;
+    const name = o.op;
+    let find: (() => Pmem2Map) | undefined;
+    switch (o.op) {
+      case 'extend':
+        results.push({ op: name, ...attempt(() => rsv.extend(o.size)).result });
+        break;
+      case 'shrink':
+        results.push({ op: name, ...attempt(() => rsv.shrink(o.offset, o.size)).result });
+        break;
+      case 'delete': {
+        const deleted = attempt(() => rsv.delete()).result;
+        results.push({ op: name, ...deleted });
+        if (deleted.ret === 0) return false;
+        break;
+      }
+      case 'find':
+        find = () => rsv.mapFind(o.offset, o.length);
+        break;
+      case 'first':
+        find = () => rsv.mapFindFirst();
+        break;
+      case 'last':
+        find = () => rsv.mapFindLast();
+        break;
+      case 'next':
+        find = () => rsv.mapFindNext(map as Pmem2Map);
+        break;
+      case 'prev':
+        find = () => rsv.mapFindPrev(map as Pmem2Map);
+        break;
+    }
+    if (find) {
+      const found = attempt(find);
+      const which = found.value ? mapName(found.value, map, premaps) : 'none';
+      results.push({ op: name, ...found.result, found: which });
+    }
+  }
+  out.rsvSize = rsv.size;
+  return true;
 }
 
 function reportMap(map: Pmem2Map, rsv: VmReservation | undefined, out: Outcome): void {

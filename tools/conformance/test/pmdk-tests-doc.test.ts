@@ -9,7 +9,8 @@ import { matrixCases } from '../src/case-table.js';
 const PACKAGE_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const PACKAGES_DIR = path.join(PACKAGE_DIR, '..', '..', 'packages');
 const doc = fs.readFileSync(path.join(PACKAGE_DIR, 'PMDK-TESTS.md'), 'utf8');
-const MATRIX_GROUPS = /^(setters|sources|granularity|protection|ranges|reservations|order)\//;
+const MATRIX_GROUPS =
+  /^(setters|sources|granularity|protection|ranges|reservations|reservation-ops|order)\//;
 
 /** `pkg/test/file.test.ts › name` citations; the name ends at …, ;, |, ( or a backtick. */
 function citedTests(): { file: string; name: string }[] {
