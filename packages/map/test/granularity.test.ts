@@ -3,7 +3,8 @@
 
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Config, Granularity, Sharing } from '@pmem2/config';
 import { autoFlush } from '@pmem2/source';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -43,8 +44,18 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const EADR_AVAILABLE = () => sysfsTree(['cpu_cache', 'cpu_cache']);
-const EADR_NOT_AVAILABLE = () => sysfsTree(['cpu_cache', 'memory_controller']);
+/** @pmem2/source's fixture sysfs trees (PMDK's linux_eadr_paths counterparts). */
+const SOURCE_FIXTURES = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'source',
+  'test',
+  'fixtures',
+  'sysfs',
+);
+const EADR_AVAILABLE = () => join(SOURCE_FIXTURES, 'eadr');
+const EADR_NOT_AVAILABLE = () => join(SOURCE_FIXTURES, 'mixed-eadr');
 
 const NO_EADR_TEXT =
   "requested granularity not available because the platform doesn't support eADR";
@@ -89,7 +100,23 @@ describe('pmem2_granularity: requested × available (MAP_SYNC as mapped, eADR fr
   it('an eADR tree reads as eADR only when every region says cpu_cache', () => {
     expect(autoFlush({ sysfsRoot: EADR_AVAILABLE() })).toBe(1);
     expect(autoFlush({ sysfsRoot: EADR_NOT_AVAILABLE() })).toBe(0);
+    expect(autoFlush({ sysfsRoot: join(SOURCE_FIXTURES, 'no-eadr') })).toBe(0);
+    expect(autoFlush({ sysfsRoot: sysfsTree(['cpu_cache', 'cpu_cache']) })).toBe(1);
+    expect(autoFlush({ sysfsRoot: sysfsTree(['cpu_cache', 'memory_controller']) })).toBe(0);
     expect(autoFlush({ sysfsRoot: sysfsTree([]) })).toBe(0);
+  });
+
+  it('an unreadable eADR tree (-1) counts as no eADR, as map_new compares == 1', () => {
+    const sysfsRoot = join(SOURCE_FIXTURES, 'eadr-malformed');
+    expect(autoFlush({ sysfsRoot })).toBe(-1);
+    const eADR = autoFlush({ sysfsRoot }) === 1;
+    const facts = { anonymous: false, eADR, mapSync: true, sharing: Sharing.SHARED };
+    expect(effectiveGranularity(G.CACHE_LINE, facts)).toBe(G.CACHE_LINE);
+    expectPmem2(
+      () => effectiveGranularity(G.BYTE, facts),
+      'PMEM2_E_GRANULARITY_NOT_SUPPORTED',
+      NO_EADR_TEXT,
+    );
   });
 
   it('PAGE column end to end: an ext4 file (no MAP_SYNC) under an eADR tree still offers PAGE', () => {
