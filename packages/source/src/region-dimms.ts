@@ -1,6 +1,6 @@
 // region-dimms.ts -- the NVDIMMs (nmem devices) of a region, as ndctl_dimm_foreach_in_region
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Region } from './region-namespace.js';
 import { strtoll } from './strtoull.js';
@@ -22,17 +22,23 @@ export interface RegionDimm {
 }
 
 /**
- * The DIMMs of a region in mapping order: the first field of each `mapping<i>` attribute
- * (`nmem0,0,2147483648,0`), looked up as `/sys/bus/nd/devices/<nmem>`.
+ * The DIMMs of a region in mapping order, as libndctl builds them: `mappings` tells how many
+ * `mapping<i>` attributes to read; each names its DIMM first (`nmem0,0,2147483648,0`), looked
+ * up as `/sys/bus/nd/devices/nmem<id>`. Unreadable or malformed mappings and DIMMs that do not
+ * exist are skipped, as libndctl skips them.
  */
 export function regionDimms(region: Region): RegionDimm[] {
   const devicesDir = dirname(region.path);
+  const count = Number(strtoll(readAttribute(join(region.path, 'mappings')) ?? '0', 0));
   const dimms: RegionDimm[] = [];
-  for (let index = 0; ; index++) {
-    const mapping = readAttribute(join(region.path, `mapping${index}`));
-    if (mapping === undefined) return dimms;
-    const name = mapping.split(',')[0] ?? '';
+  for (let index = 0; index < count; index++) {
+    const mapping = /^nmem(\d+),\d+,\d+/.exec(
+      readAttribute(join(region.path, `mapping${index}`)) ?? '',
+    );
+    if (mapping === null) continue;
+    const name = `nmem${Number(mapping[1])}`;
     const dimmDir = join(devicesDir, name);
+    if (!existsSync(dimmDir)) continue;
     const dirty = familyAttribute(dimmDir, 'dirty_shutdown');
     dimms.push({
       name,
@@ -40,6 +46,7 @@ export function regionDimms(region: Region): RegionDimm[] {
       dirtyShutdown: dirty === undefined ? undefined : strtoll(dirty, 0),
     });
   }
+  return dimms;
 }
 
 function familyAttribute(dimmDir: string, attribute: string): string | undefined {

@@ -86,6 +86,19 @@ describe('regular file on an fsdax namespace', () => {
     expect(fileSource(root).deviceUsc()).toBe(7n);
   });
 
+  it('reads as many mappings as `mappings` says and skips broken ones and unknown DIMMs', () => {
+    const root = fsdaxWith('pmem1');
+    const region1 = `${NDBUS}/region1`;
+    writeAttribute(root, `${region1}/mappings`, '4\n');
+    writeAttribute(root, `${region1}/mapping1`, 'garbage\n');
+    writeAttribute(root, `${region1}/mapping2`, 'nmem9,0,1073741824,2\n');
+    writeAttribute(root, `${region1}/mapping3`, 'nmem2,0,1073741824,3\n');
+    const src = fileSource(root);
+    expect(src.deviceId()).toBe('8089-a2-1740-00000d018089-a2-1740-00000d02');
+    writeAttribute(root, `${region1}/mappings`, '1\n');
+    expect(src.deviceId()).toBe('8089-a2-1740-00000d01');
+  });
+
   it('a file on no NVDIMM region: numaNode → DAX_REGION_NOT_FOUND, deviceId/Usc → NOSUPP', () => {
     const src = fileSource(fixture('fsdax'));
     expect(regionOf(src)).toBeNull();
