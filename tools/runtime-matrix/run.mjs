@@ -1,0 +1,496 @@
+#!/usr/bin/env node
+// run.mjs -- the runtime matrix: the packed @pmem2 stack under Node 20/22/24, linux-arm64
+// (qemu), musl, Bun and Deno, printed as a runtime × suite table
+//
+// Usage: node tools/runtime-matrix/run.mjs [--main-run-passed] [--only rows] [--json file]
+//        [--no-apt] [--keep]
+// See README.md beside this file for what every cell means. Exits 1 if any cell that can run
+// here failed; "not verifiable here" cells (with their reason) do not fail the run.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureDebianPackages } from './lib/apt.mjs';
+import {
+  consumerEnv,
+  installConsumer,
+  makeToolbin,
+  systemNpmGlobalConfig,
+} from './lib/consumer.mjs';
+import { CROSS_TARGETS, crossBuild, prebuildFileName, sha256 } from './lib/cross-build.mjs';
+import { checkArm64Prebuild, checkMuslPrebuild, describeGlibcPrebuild } from './lib/elf.mjs';
+import { FAILED, Matrix, NOT_VERIFIABLE, PASSED } from './lib/matrix.mjs';
+import { muslBunCommand } from './lib/musl-runtime.mjs';
+import { buildPackages, packPackages, pnpmCommand } from './lib/pack.mjs';
+import { CACHE_DIR, packageDir } from './lib/paths.mjs';
+import { ARM64_SYSROOT, DEBIAN_PACKAGES, NODE_BUILDS } from './lib/pins.mjs';
+import { ensureBunMusl, ensureJsRuntimes, ensureNodeBuild } from './lib/runtimes.mjs';
+import { fileSystemType, runSmoke } from './lib/smoke-cell.mjs';
+import { runVitestSuite } from './lib/vitest-suite.mjs';
+
+const HELP = `Usage: node tools/runtime-matrix/run.mjs [options]
+
+  --main-run-passed  Node ${process.versions.node}'s native and map suites already passed in this CI run
+                     (the main test suite); record them instead of running them again
+  --only <rows>      comma-separated rows: node20,node22,node24,arm64,musl,bun,deno
+  --json <file>      also write the matrix as JSON
+  --no-apt           do not apt-get install missing Debian packages (their cells become n/v)
+  --keep             keep the temporary folder (tarballs, consumer projects)
+  -h, --help         this text`;
+
+const MINUTE = 60 * 1000;
+const ALL_ROWS = ['node20', 'node22', 'node24', 'arm64', 'musl', 'bun', 'deno'];
+const SUITES = ['native', 'map'];
+const X64_PREBUILD = `prebuilds/linux-x64/${prebuildFileName('@pmem2/native')}`;
+
+const { values: options } = parseArgs({
+  options: {
+    'main-run-passed': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    json: { type: 'string' },
+    'no-apt': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (options.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const selected = options.only ? options.only.split(',').map((s) => s.trim()) : ALL_ROWS;
+const unknown = selected.filter((r) => !ALL_ROWS.includes(r));
+if (unknown.length) {
+  console.error(`run.mjs: unknown row ${unknown.join(', ')}; rows are ${ALL_ROWS.join(', ')}`);
+  process.exit(2);
+}
+const wants = (row) => selected.includes(row);
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+const say = (text) => console.log(`== [${elapsed()}] ${text}`);
+
+const matrix = new Matrix([
+  { id: 'prebuild', title: 'prebuild' },
+  { id: 'native', title: 'native suite' },
+  { id: 'map', title: 'map suite' },
+  { id: 'install', title: 'npm install, no cc' },
+  { id: 'ext4', title: 'smoke ext4' },
+  { id: 'tmpfs', title: 'smoke tmpfs' },
+]);
+const ROW_TITLES = {
+  node20: `node ${process.versions.node} x64`,
+  node22: `node ${NODE_BUILDS.node22.version} x64`,
+  node24: `node ${NODE_BUILDS.node24.version} x64`,
+  arm64: `node ${NODE_BUILDS.node22arm64.version} arm64 (qemu)`,
+  musl: 'bun 1.4.5 x64 musl',
+  bun: 'bun 1.4.5 x64',
+  deno: 'deno 2.9.6 x64',
+};
+for (const row of selected) matrix.addRow(row, ROW_TITLES[row]);
+
+/** Marks every still-empty cell of `row` in `columns` with `status` and `detail`. */
+function fillRow(row, columns, status, detail) {
+  for (const column of columns) {
+    if (!matrix.get(row, column)) matrix.set(row, column, status, { detail });
+  }
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'pmem2-matrix-'));
+const stepTimes = {};
+
+/** Runs one phase, timing it; a throw fails `onErrorRows`' remaining cells with the message. */
+async function phase(name, onErrorRows, fn) {
+  const t0 = Date.now();
+  say(name);
+  try {
+    return await fn();
+  } catch (error) {
+    console.log(`   ${name} failed: ${error.message}`);
+    for (const row of onErrorRows) {
+      if (wants(row))
+        fillRow(
+          row,
+          matrix.columns.map((c) => c.id),
+          FAILED,
+          `${name}: ${firstLine(error.message)}`,
+        );
+    }
+    return undefined;
+  } finally {
+    stepTimes[name] = Math.round((Date.now() - t0) / 1000);
+  }
+}
+
+function firstLine(text) {
+  return text.split('\n').find((l) => l.trim()) ?? text;
+}
+
+// 1. Debian packages for the cross builds and the emulator.
+const debianOk = {};
+for (const part of ['arm64', 'musl']) {
+  if (!wants(part)) continue;
+  const result = await phase(`Debian packages for ${part}`, [], () =>
+    ensureDebianPackages(DEBIAN_PACKAGES[part], { allowInstall: !options['no-apt'] }),
+  );
+  debianOk[part] = result?.ok ?? false;
+  if (!debianOk[part]) {
+    fillRow(
+      part,
+      ['prebuild', 'ext4', 'tmpfs', 'install'],
+      NOT_VERIFIABLE,
+      result?.reason ?? 'apt-get failed',
+    );
+  } else if (result.installed.length) {
+    console.log(`   installed ${result.installed.join(' ')}`);
+  }
+}
+
+// 2. Runtimes from the npm registry (cached).
+const runtimes = await phase(
+  'runtimes from npm (cached in tools/runtime-matrix/.cache)',
+  [],
+  async () => {
+    const fetches = {
+      node22: wants('node22') && ensureNodeBuild(NODE_BUILDS.node22),
+      node24: wants('node24') && ensureNodeBuild(NODE_BUILDS.node24),
+      arm64: wants('arm64') && ensureNodeBuild(NODE_BUILDS.node22arm64),
+      js: (wants('bun') || wants('deno')) && ensureJsRuntimes(),
+      musl: wants('musl') && ensureBunMusl(),
+    };
+    const settled = {};
+    for (const [key, promise] of Object.entries(fetches)) {
+      if (!promise) continue;
+      try {
+        settled[key] = await promise;
+        console.log(`   ${key}: ${settled[key].fromCache ? 'cached' : 'fetched'}`);
+      } catch (error) {
+        settled[key] = { error: firstLine(error.message) };
+        console.log(`   ${key}: ${error.message}`);
+      }
+    }
+    return settled;
+  },
+);
+const fetchFailed = (key, rows) => {
+  const error = runtimes?.[key]?.error ?? (runtimes ? undefined : 'fetch phase failed');
+  if (error)
+    for (const row of rows)
+      if (wants(row))
+        fillRow(
+          row,
+          matrix.columns.map((c) => c.id),
+          FAILED,
+          `fetching the runtime: ${error}`,
+        );
+  return Boolean(error);
+};
+fetchFailed('node22', ['node22']);
+fetchFailed('node24', ['node24']);
+fetchFailed('arm64', ['arm64']);
+fetchFailed('js', ['bun', 'deno']);
+fetchFailed('musl', ['musl']);
+
+// 3. Build (turbo replays the main run), cross-build, pack.
+const pnpm = await pnpmCommand();
+const built = await phase('build @pmem2/map and its dependencies (turbo)', ALL_ROWS, async () => {
+  await buildPackages(pnpm);
+  return true;
+});
+
+const extraPrebuilds = [];
+const prebuildOut = join(CACHE_DIR, 'prebuilds');
+for (const [row, target, check] of [
+  [
+    'arm64',
+    'linux-arm64',
+    (file) => checkArm64Prebuild(file, CROSS_TARGETS['linux-arm64'].objdump),
+  ],
+  ['musl', 'linux-x64-musl', (file) => checkMuslPrebuild(file)],
+]) {
+  if (!built || !wants(row) || !debianOk[row] || matrix.get(row, 'prebuild')) continue;
+  await phase(`cross-build the addon for ${target}`, [row], async () => {
+    const build = await crossBuild(target, prebuildOut, workDir);
+    if (!build.ok) {
+      console.log(build.log.split('\n').slice(-20).join('\n'));
+      fillRow(
+        row,
+        matrix.columns.map((c) => c.id),
+        FAILED,
+        `${build.reason}: ${firstLine(
+          build.log
+            .split('\n')
+            .filter((l) => /error/i.test(l))
+            .join('\n') || build.log,
+        )}`,
+      );
+      return;
+    }
+    const checked = await check(build.file);
+    matrix.set(row, 'prebuild', checked.ok ? PASSED : FAILED, {
+      detail: `${build.relative} (${build.sha256.slice(0, 12)}, built in ${(build.ms / 1000).toFixed(0)} s): ${checked.ok ? checked.detail : checked.problems.join('; ')}`,
+    });
+    if (checked.ok) extraPrebuilds.push(build);
+  });
+}
+
+const packed = built
+  ? await phase('pnpm pack errors, config, source, native, map', ALL_ROWS, () =>
+      packPackages(pnpm, join(workDir, 'tarballs'), extraPrebuilds),
+    )
+  : undefined;
+if (packed) {
+  console.log(`   native tarball prebuilds: ${Object.keys(packed.prebuilds).join(', ')}`);
+  const local = join(packageDir('native'), X64_PREBUILD);
+  const facts = await describeGlibcPrebuild(local).catch((e) => `readelf failed: ${e.message}`);
+  const same = packed.prebuilds[X64_PREBUILD] === sha256(local);
+  for (const row of ['node20', 'node22', 'node24', 'bun', 'deno']) {
+    if (!wants(row) || matrix.get(row, 'prebuild')) continue;
+    matrix.set(row, 'prebuild', same ? PASSED : FAILED, {
+      detail: same
+        ? `${X64_PREBUILD} (${packed.prebuilds[X64_PREBUILD].slice(0, 12)}), built once by prebuildify: ${facts}`
+        : `the packed ${X64_PREBUILD} differs from packages/native/prebuilds (or is missing)`,
+    });
+  }
+}
+
+// 4. Files to map: one on ext4 (the clone's file system), one on tmpfs.
+const filesDir = { ext4: join(CACHE_DIR, 'smoke-files'), tmpfs: '/dev/shm/pmem2-matrix' };
+const fsOk = {};
+for (const [column, dir] of Object.entries(filesDir)) {
+  const type = await fileSystemType(dir).catch(() => 'unknown');
+  fsOk[column] = column === 'ext4' ? type === 'ext2/ext3' : type === 'tmpfs';
+  if (!fsOk[column]) {
+    for (const row of selected) {
+      if (!matrix.get(row, column))
+        matrix.set(row, column, NOT_VERIFIABLE, { detail: `${dir} is ${type}, not ${column}` });
+    }
+  }
+}
+const smokeFiles = (row) =>
+  Object.entries(filesDir)
+    .filter(([column]) => fsOk[column] && !matrix.get(row, column))
+    .map(([column, dir]) => ({ column, file: join(dir, `${row}-${process.pid}.bin`) }));
+
+/** Runs the smoke test for `row` and records one cell per file system. */
+async function smokeRow(
+  row,
+  { command, consumerDir, env, expectedPrebuild, checkLibraries, timeoutMs = 2 * MINUTE },
+) {
+  const targets = smokeFiles(row);
+  if (targets.length === 0) return;
+  const results = await runSmoke({
+    command,
+    consumerDir,
+    files: targets.map((t) => t.file),
+    env,
+    expectedPrebuild,
+    checkLibraries,
+    timeoutMs,
+  });
+  for (const [i, t] of targets.entries()) matrix.record(row, t.column, results[i]);
+}
+
+// 5. Node 20, 22, 24: suites, npm install with no compiler, smoke.
+const nodeBinaries = {
+  node20: process.execPath,
+  node22: runtimes?.node22?.node,
+  node24: runtimes?.node24?.node,
+};
+const consumers = {};
+const globalConfig = await systemNpmGlobalConfig();
+for (const row of ['node20', 'node22', 'node24']) {
+  if (!wants(row) || !nodeBinaries[row] || !packed) continue;
+  const node = nodeBinaries[row];
+  for (const suite of SUITES) {
+    if (matrix.get(row, suite)) continue;
+    if (row === 'node20' && options['main-run-passed']) {
+      matrix.set(row, suite, PASSED, {
+        short: '(main run)',
+        detail:
+          'the main test suite ran it under this Node and passed (.ci/run stops before the matrix otherwise)',
+      });
+      continue;
+    }
+    await phase(`${ROW_TITLES[row]}: ${suite} suite`, [], async () => {
+      matrix.record(
+        row,
+        suite,
+        await runVitestSuite(node, suite, join(workDir, `node-only-${row}`), 8 * MINUTE),
+      );
+    });
+  }
+  await phase(
+    `${ROW_TITLES[row]}: npm install the tarballs with no compiler, then smoke`,
+    [],
+    async () => {
+      const toolbin = await makeToolbin(join(workDir, `bin-${row}`), { node });
+      const env = consumerEnv(toolbin, globalConfig);
+      const consumerDir = join(workDir, `consumer-${row}`);
+      const install = await installConsumer(
+        consumerDir,
+        packed.tarballs,
+        packed.prebuilds,
+        env,
+        3 * MINUTE,
+      );
+      matrix.record(row, 'install', install);
+      if (!install.ok) return fillRow(row, ['ext4', 'tmpfs'], FAILED, 'npm install failed');
+      consumers[row] = { dir: consumerDir, env };
+      await smokeRow(row, { command: [node], consumerDir, env, expectedPrebuild: X64_PREBUILD });
+    },
+  );
+}
+
+// 6. linux-arm64 under qemu: npm install run by the emulated node, then smoke.
+if (wants('arm64') && packed && runtimes?.arm64?.node && debianOk.arm64) {
+  const armPrebuild = `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native')}`;
+  if (!packed.prebuilds[armPrebuild]) {
+    fillRow(
+      'arm64',
+      ['install', 'ext4', 'tmpfs'],
+      FAILED,
+      'the arm64 prebuild was not built, nothing to load',
+    );
+  } else {
+    await phase(`${ROW_TITLES.arm64}: npm install and smoke under qemu-aarch64`, [], async () => {
+      const wrapper = `/usr/bin/qemu-aarch64 -L ${ARM64_SYSROOT} "${runtimes.arm64.node}"`;
+      const toolbin = await makeToolbin(join(workDir, 'bin-arm64'), { nodeWrapper: wrapper });
+      const env = consumerEnv(toolbin, globalConfig);
+      const consumerDir = join(workDir, 'consumer-arm64');
+      const install = await installConsumer(
+        consumerDir,
+        packed.tarballs,
+        packed.prebuilds,
+        env,
+        6 * MINUTE,
+      );
+      matrix.record('arm64', 'install', install);
+      if (!install.ok) return fillRow('arm64', ['ext4', 'tmpfs'], FAILED, 'npm install failed');
+      await smokeRow('arm64', {
+        command: ['/usr/bin/qemu-aarch64', '-L', ARM64_SYSROOT, runtimes.arm64.node],
+        consumerDir,
+        env,
+        expectedPrebuild: armPrebuild,
+        timeoutMs: 4 * MINUTE,
+      });
+    });
+  }
+}
+if (wants('arm64')) {
+  fillRow(
+    'arm64',
+    SUITES,
+    NOT_VERIFIABLE,
+    'vitest 4 runs on vite 8, whose bundler (rolldown) is a native binary installed here for linux-x64 only; the smoke test (page msync path, and the dc cvap/cvac flush + memcpy path via PMEM2_FORCE_GRANULARITY=CACHE_LINE) is the arm64 subset',
+  );
+}
+
+// 7. Bun and Deno (glibc builds): the smoke test in the Node 20 npm consumer.
+const baseConsumer = consumers.node20 ?? consumers.node22 ?? consumers.node24;
+for (const row of ['bun', 'deno']) {
+  if (!wants(row) || !runtimes?.js?.[row] || !packed) continue;
+  if (!baseConsumer) {
+    fillRow(
+      row,
+      ['ext4', 'tmpfs'],
+      NOT_VERIFIABLE,
+      'no npm-installed consumer project (run a node row too)',
+    );
+    continue;
+  }
+  const binary = runtimes.js[row];
+  await phase(`${ROW_TITLES[row]}: smoke`, [], () =>
+    smokeRow(row, {
+      command: row === 'bun' ? [binary.path] : [binary.path, 'run', '-A', '--no-lock'],
+      consumerDir: baseConsumer.dir,
+      env: {
+        ...baseConsumer.env,
+        NO_COLOR: '1',
+        DENO_NO_UPDATE_CHECK: '1',
+        DENO_DIR: join(CACHE_DIR, 'deno-dir'),
+      },
+      expectedPrebuild: X64_PREBUILD,
+    }),
+  );
+  if (!binary.postinstall)
+    console.log(
+      `   note: ${row}'s npm postinstall did not run; used the platform package's binary`,
+    );
+}
+
+// 8. musl: Bun's musl build under Debian's musl loader, loading the musl prebuild.
+if (wants('musl') && packed && runtimes?.musl?.bun && debianOk.musl && baseConsumer) {
+  const muslPrebuild = `prebuilds/linux-x64/${prebuildFileName('@pmem2/native', '.musl')}`;
+  await phase(`${ROW_TITLES.musl}: smoke under musl's loader`, [], async () => {
+    if (!packed.prebuilds[muslPrebuild]) {
+      return fillRow(
+        'musl',
+        ['ext4', 'tmpfs'],
+        FAILED,
+        'the musl prebuild was not built, nothing to load',
+      );
+    }
+    const launcher = await muslBunCommand(runtimes.musl.bun);
+    if (!launcher.ok) return fillRow('musl', ['ext4', 'tmpfs'], NOT_VERIFIABLE, launcher.reason);
+    // A separate copy of the consumer, so LIBC=musl cannot affect the glibc rows.
+    const consumerDir = join(workDir, 'consumer-musl');
+    cpSync(baseConsumer.dir, consumerDir, { recursive: true, verbatimSymlinks: true });
+    await smokeRow('musl', {
+      command: launcher.command,
+      consumerDir,
+      // node-gyp-build detects musl only by /etc/alpine-release; LIBC is its documented override.
+      env: { ...baseConsumer.env, LIBC: 'musl' },
+      expectedPrebuild: muslPrebuild,
+      checkLibraries: (libs) => {
+        if (!libs.some((l) => l.includes('ld-musl')))
+          return `musl's loader is not mapped (${libs.join(' ')})`;
+        const glibc = libs.filter((l) => /\/libc\.so\.6$|ld-linux-x86-64\.so\.2$/.test(l));
+        return glibc.length ? `glibc is mapped: ${glibc.join(' ')}` : undefined;
+      },
+    });
+  });
+}
+if (wants('musl')) {
+  fillRow(
+    'musl',
+    SUITES,
+    NOT_VERIFIABLE,
+    'vitest is not run under the musl runtime; the smoke test is the musl check',
+  );
+}
+for (const row of ['bun', 'deno', 'musl']) {
+  if (wants(row) && !matrix.get(row, 'install')) {
+    matrix.set(row, 'install', NOT_VERIFIABLE, {
+      detail: 'uses the Node 20 npm install (Bun and Deno run from an npm-installed project)',
+    });
+  }
+}
+for (const row of ['bun', 'deno']) {
+  if (wants(row))
+    fillRow(
+      row,
+      SUITES,
+      NOT_VERIFIABLE,
+      'the vitest suites are not run under Bun/Deno here; the smoke test is their check',
+    );
+}
+
+// 9. The table.
+const { passed, failed, notVerifiable } = matrix.counts();
+console.log(
+  `\n== runtime matrix (${elapsed()}; phases: ${Object.entries(stepTimes)
+    .map(([k, v]) => `${k.split(':')[0]} ${v}s`)
+    .join(', ')})\n`,
+);
+console.log(matrix.render());
+if (options.json) {
+  writeFileSync(
+    options.json,
+    `${JSON.stringify({ date: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), ...matrix.toJSON() }, null, 2)}\n`,
+  );
+}
+if (options.keep) console.log(`\nkept ${workDir}`);
+else rmSync(workDir, { recursive: true, force: true });
+rmSync(filesDir.tmpfs, { recursive: true, force: true });
+console.log(`\nMatrix: ${passed} passed, ${failed} failed, ${notVerifiable} skipped`);
+process.exitCode = failed > 0 ? 1 : 0;
