@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type FileInfo, inspectFile } from '@pmem2/cli';
+import { type FileInfo, GRANULARITY_NAMES, inspectFile } from '@pmem2/cli';
 import { isPmem2Error } from '@pmem2/errors';
 import { runCrashTest } from './crash-test.js';
 import { DEFAULT_RECORD_SIZE, MAGIC } from './log-format.js';
@@ -83,17 +83,25 @@ function checkOverwritable(path: string): void {
 
 const row = (label: string, value: string): string => `  ${label.padEnd(13)} ${value}`;
 
-function describeGranularity(info: FileInfo): string[] {
+/** The log mapping's granularity, with the reason `pmem2 info` found for the same file. */
+function describeGranularity(info: FileInfo, logGranularity: string): string[] {
   const g = info.granularity;
   if (g === null) return [row('granularity', info.granularityUnavailable ?? 'unknown')];
   const force = process.env.PMEM2_FORCE_GRANULARITY;
+  const reason =
+    g.effective === logGranularity
+      ? g.reason
+      : `differs from the read-only probe (${g.effective}: ${g.reason})`;
   return [
-    row('granularity', `${g.effective}: ${g.reason}`),
+    row('granularity', `${logGranularity}: ${reason}`),
     row(
       '',
       `MAP_SYNC ${g.mapSync ? 'taken' : 'not taken'}, eADR ${info.eADR ? 'yes' : 'no'}, ` +
-        `PMEM2_FORCE_GRANULARITY ${force === undefined ? 'not set' : `=${force}${g.forced ? '' : ' (ignored: invalid)'}`}`,
+        `PMEM2_FORCE_GRANULARITY${force === undefined ? ' not set' : `=${force}${g.forced ? '' : ' (ignored: invalid)'}`}`,
     ),
+    ...(g.forced && g.effective !== g.detected
+      ? [row('', `warning: persist now acts for ${g.effective}, not for what the hardware needs`)]
+      : []),
   ];
 }
 
@@ -115,7 +123,10 @@ async function run(): Promise<number> {
     console.log('pmem2 demo: a crash-safe append-only log on @pmem2/map\n');
     console.log(row('log file', `${path} (${scratch ? 'temporary' : 'kept after the run'})`));
     console.log(row('source', `${info.type}, ${info.size} bytes, alignment ${info.alignment}`));
-    for (const line of describeGranularity(info)) console.log(line);
+    const log = PersistentLog.open(path);
+    const logGranularity = GRANULARITY_NAMES[log.storeGranularity];
+    log.close();
+    for (const line of describeGranularity(info, logGranularity)) console.log(line);
     console.log(
       row(
         'flush',
