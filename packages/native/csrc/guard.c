@@ -89,8 +89,17 @@ guard_run(const void *lo, size_t len, guarded_fn fn, void *ctx)
 	frame.lo = (uintptr_t)lo;
 	frame.hi = (uintptr_t)lo + len;
 	frame.prev = Guard_top;
-	if (sigsetjmp(frame.env, 1)) {
+	/*
+	 * The mask is not saved (that is a system call on every guarded call); the handler runs
+	 * with the signal blocked, so the rare fault path unblocks both signals itself.
+	 */
+	if (sigsetjmp(frame.env, 0)) {
 		Guard_top = frame.prev;
+		sigset_t faults;
+		sigemptyset(&faults);
+		sigaddset(&faults, SIGBUS);
+		sigaddset(&faults, SIGSEGV);
+		pthread_sigmask(SIG_UNBLOCK, &faults, NULL);
 		return PMEM2_E_IO_FAIL;
 	}
 	Guard_top = &frame;
