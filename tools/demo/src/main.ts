@@ -44,7 +44,10 @@ function parseCommandLine() {
     }>
   >;
   try {
+    // `pnpm start -- …` passes the `--` through; it separates nothing here.
+    const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
     parsed = parseArgs({
+      args,
       options: {
         records: { type: 'string' },
         'kill-after': { type: 'string' },
