@@ -124,6 +124,56 @@ describe('offsets above 4 GiB', () => {
   });
 });
 
+describe('mappings of 2 GiB and more', () => {
+  const { dir, cleanup } = scratchDir(FILESYSTEMS[0].root);
+  afterAll(cleanup);
+
+  it('are placed on a 1 GiB boundary, and offsets above 4 GiB inside them work', () => {
+    const size = 5 * 1024 * MiB;
+    const { path, fd } = makeFile(dir, 'five-gib', size);
+    const map = mapRw(fd, size);
+    expect(binding.mapAddress(map) % BigInt(1024 * MiB)).toBe(0n);
+    const off = 4 * 1024 * MiB + 100;
+    expect(binding.memset(map, off, 0x77, 3, 0)).toBe(0);
+    expect(binding.persist(map, off, 3)).toBe(0);
+    const out = new Uint8Array(3);
+    expect(binding.read(map, off, out)).toBe(0);
+    expect([...out]).toEqual([0x77, 0x77, 0x77]);
+    expect(binding.persist(map, size - 1, 2)).toBe(E.MAP_RANGE);
+    const rd = openSync(path, 'r');
+    const got = Buffer.alloc(3);
+    readSync(rd, got, 0, 3, off);
+    expect([...got]).toEqual([0x77, 0x77, 0x77]);
+    closeSync(rd);
+    binding.mapDelete(map);
+    close(fd);
+  });
+});
+
+describe('pageSize, fcntlGetFl and msync', () => {
+  const { dir, cleanup } = scratchDir(FILESYSTEMS[0].root);
+  afterAll(cleanup);
+
+  it('pageSize is the system page size and fcntlGetFl reads the access mode or -EBADF', () => {
+    expect([4096, 16384, 65536]).toContain(PAGE);
+    const { fd } = makeFile(dir, 'fl', PAGE);
+    expect(binding.fcntlGetFl(fd) & 3).toBe(2); // O_RDWR
+    close(fd);
+    expect(binding.fcntlGetFl(fd)).toBe(-9);
+  });
+
+  it('msync writes a range back whatever the granularity', () => {
+    const { path, fd } = makeFile(dir, 'msync', 2 * PAGE);
+    const map = mapRw(fd, 2 * PAGE);
+    binding.mapSetGranularity(map, 0);
+    bytes(map)[PAGE + 1] = 9;
+    expect(binding.msync(map, PAGE + 1, 1)).toBe(0);
+    expect(readFileSync(path)[PAGE + 1]).toBe(9);
+    binding.mapDelete(map);
+    close(fd);
+  });
+});
+
 describe('anonymous mappings', () => {
   it('use MAP_ANONYMOUS, ignore the offset and start zeroed', () => {
     const map = mapRw(-1, 4 * MiB, BigInt(PAGE));
