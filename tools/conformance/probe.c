@@ -20,6 +20,7 @@
 #define MAX_LINE 4096
 #define MAX_PREMAPS 8
 #define SAMPLE_BYTES 4096
+#define MEM_WINDOW 65536
 #define SENTINEL_SHARING 0x7eadbeef
 
 struct probe_case {
@@ -40,6 +41,7 @@ struct probe_case {
 	int has_force;
 	char force[64];
 	char rsvops[512];	/* comma-separated reservation operations after the map */
+	char memops[512];	/* comma-separated mem function calls after the write */
 };
 
 /* the text pmem2_errormsg() holds while no call under test has set one */
@@ -190,6 +192,8 @@ parse_token(struct probe_case *c, char *token)
 		c->rsv_offset = parse_u64(key, value);
 	} else if (strcmp(key, "premaps") == 0) {
 		parse_premaps(c, value);
+	} else if (strcmp(key, "memops") == 0) {
+		copy_value(c->memops, sizeof(c->memops), key, value);
 	} else if (strcmp(key, "rsvops") == 0) {
 		copy_value(c->rsvops, sizeof(c->rsvops), key, value);
 	} else if (strcmp(key, "force") == 0) {
@@ -346,6 +350,65 @@ report_data(struct pmem2_map *map, unsigned prot, int fd, uint64_t file_offset)
 			sees = buf[i] == write_pattern(i);
 		printf(",\"fileSees\":%s", sees ? "true" : "false");
 	}
+}
+
+/* copy_source_byte -- the bytes memcpy copies from (mirrors memCopySource in TypeScript) */
+static unsigned char
+copy_source_byte(size_t i)
+{
+	return (unsigned char)(i * 11 + 7);
+}
+
+/*
+ * run_mem_ops -- the mem function calls the case lists, each only when its range lies inside
+ * the mapping (outside is undefined behaviour in C): memset:<off>:<len>:<byte>:<flags>,
+ * memmove:<dst>:<src>:<len>:<flags>, memcpy:<dst>:<len>:<flags>; then the checksum of the
+ * first min(size, 64 KiB) bytes and how many calls ran
+ */
+static void
+run_mem_ops(const struct probe_case *c, struct pmem2_map *map)
+{
+	static unsigned char source[MEM_WINDOW];
+	unsigned char *addr = pmem2_map_get_address(map);
+	size_t size = pmem2_map_get_size(map);
+	pmem2_memset_fn memset_fn = pmem2_get_memset_fn(map);
+	pmem2_memmove_fn memmove_fn = pmem2_get_memmove_fn(map);
+	pmem2_memcpy_fn memcpy_fn = pmem2_get_memcpy_fn(map);
+	char ops[sizeof(c->memops)];
+	char *save;
+	int ran = 0;
+
+	for (size_t i = 0; i < sizeof(source); i++)
+		source[i] = copy_source_byte(i);
+	strcpy(ops, c->memops);
+	for (char *op = strtok_r(ops, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
+		uint64_t v[5] = {0};
+		int n = 0;
+		char *name = op;
+		for (char *p = strchr(op, ':'); p && n < 5; p = strchr(p + 1, ':')) {
+			*p = '\0';
+			v[n++] = strtoull(p + 1, NULL, 10);
+		}
+		if (strcmp(name, "memset") == 0 && n == 4) {
+			if (v[0] > size || v[1] > size - v[0])
+				continue;
+			memset_fn(addr + v[0], (int)v[2], v[1], (unsigned)v[3]);
+		} else if (strcmp(name, "memmove") == 0 && n == 4) {
+			if (v[0] > size || v[2] > size - v[0] || v[1] > size || v[2] > size - v[1])
+				continue;
+			memmove_fn(addr + v[0], addr + v[1], v[2], (unsigned)v[3]);
+		} else if (strcmp(name, "memcpy") == 0 && n == 3) {
+			if (v[0] > size || v[1] > size - v[0] || v[1] > sizeof(source))
+				continue;
+			memcpy_fn(addr + v[0], source, v[1], (unsigned)v[2]);
+		} else {
+			fprintf(stderr, "probe: bad memops item %s\n", name);
+			exit(2);
+		}
+		ran++;
+	}
+	size_t window = size < MEM_WINDOW ? size : MEM_WINDOW;
+	printf(",\"memOpsRun\":%d,\"memSum\":\"%08x\"", ran, fnv1a(addr, window));
 }
 
 /* map_name -- which of the case's maps a find returned */
@@ -523,6 +586,9 @@ run_case(struct probe_case *c)
 	if (ret == 0) {
 		report_map(map, rsv);
 		report_data(map, applied.prot, fd, applied.offset);
+		unsigned rw = PMEM2_PROT_READ | PMEM2_PROT_WRITE;
+		if (c->memops[0] != '\0' && (applied.prot & rw) == rw)
+			run_mem_ops(c, map);
 	}
 	if (rsv && c->rsvops[0] != '\0')
 		run_rsv_ops(c, &rsv, map, premaps);

@@ -5,6 +5,7 @@ import {
   type ConformanceCase,
   type FileSystemKind,
   FORCE_VALUES,
+  type MemOp,
   type OpenMode,
   PROT_COMBINATIONS,
   type ReservationOp,
@@ -156,6 +157,30 @@ function optional<T>(arb: fc.Arbitrary<T>, present = 2, absent = 1): fc.Arbitrar
   );
 }
 
+/** Mem function calls mostly inside a 16 KiB window (both sides skip the ones outside). */
+const memOpArbitrary: fc.Arbitrary<MemOp> = fc.oneof(
+  fc.record({
+    fn: fc.constant('memset' as const),
+    offset: fc.nat(20000),
+    length: fc.nat(5000),
+    value: fc.nat(255),
+    flags: fc.nat(63),
+  }),
+  fc.record({
+    fn: fc.constant('memmove' as const),
+    dst: fc.nat(20000),
+    src: fc.nat(20000),
+    length: fc.nat(5000),
+    flags: fc.nat(63),
+  }),
+  fc.record({
+    fn: fc.constant('memcpy' as const),
+    dst: fc.nat(20000),
+    length: fc.nat(5000),
+    flags: fc.nat(63),
+  }),
+);
+
 /** A random case; `id` is filled in by {@link sampleCases}. */
 export const caseArbitrary: fc.Arbitrary<Omit<ConformanceCase, 'id'>> = sourceArbitrary.chain(
   (source) =>
@@ -183,6 +208,7 @@ export const caseArbitrary: fc.Arbitrary<Omit<ConformanceCase, 'id'>> = sourceAr
           ),
         ),
         reservation: optional(reservationArbitrary, 1, 3),
+        memOps: optional(fc.array(memOpArbitrary, { minLength: 1, maxLength: 4 }), 1, 2),
         forceGranularity: fc.constantFrom(...FORCE_VALUES),
         asNumbers: fc.boolean(),
       })

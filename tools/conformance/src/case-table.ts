@@ -5,6 +5,7 @@ import {
   type FileContent,
   type FileSystemKind,
   FORCE_VALUES,
+  type MemOp,
   type OpenMode,
   PROT,
   PROT_COMBINATIONS,
@@ -550,6 +551,69 @@ const reservationOps: CaseGroup = {
   })),
 };
 
+const MEM_FLAG_VALUES = [0, 1, 2, 4, 8, 16, 32, 63];
+
+const MEM_OP_ROWS: readonly { name: string; ops: readonly MemOp[] }[] = [
+  {
+    name: 'memset-every-flag',
+    ops: MEM_FLAG_VALUES.map((flags, i) => ({
+      fn: 'memset' as const,
+      offset: 7 + i * 700,
+      length: 300 + i * 37,
+      value: 0xa0 + i,
+      flags,
+    })),
+  },
+  {
+    name: 'memmove-overlaps',
+    ops: [
+      { fn: 'memmove', dst: 100, src: 0, length: 1000, flags: 0 },
+      { fn: 'memmove', dst: 0, src: 100, length: 1000, flags: 2 },
+      { fn: 'memmove', dst: 4096, src: 4000, length: 300, flags: 4 },
+      { fn: 'memmove', dst: 8000, src: 8100, length: 2000, flags: 8 },
+      { fn: 'memmove', dst: 50, src: 50, length: 100, flags: 0 },
+      { fn: 'memmove', dst: 9, src: 3, length: 0, flags: 32 },
+    ],
+  },
+  {
+    name: 'memcpy-alignments',
+    ops: [
+      { fn: 'memcpy', dst: 1, length: 63, flags: 0 },
+      { fn: 'memcpy', dst: 63, length: 1100, flags: 2 },
+      { fn: 'memcpy', dst: 4095, length: 5000, flags: 32 },
+      { fn: 'memcpy', dst: 10000, length: 256, flags: 1 },
+      { fn: 'memcpy', dst: 0, length: 0, flags: 16 },
+    ],
+  },
+  {
+    name: 'outside-the-mapping-skipped',
+    ops: [
+      { fn: 'memset', offset: 16000, length: 1000, value: 1, flags: 0 },
+      { fn: 'memmove', dst: 0, src: 16000, length: 1000, flags: 0 },
+      { fn: 'memcpy', dst: 16383, length: 2, flags: 0 },
+      { fn: 'memset', offset: 16383, length: 1, value: 2, flags: 0 },
+    ],
+  },
+];
+
+const memFunctions: CaseGroup = {
+  name: 'mem-functions',
+  covers:
+    'pmem2_get_memset_fn(3), pmem2_get_memmove_fn(3), pmem2_get_memcpy_fn(3): data after each call, per granularity; libpmem2.md §1.5, §5.3; PMDK pmem2_memcpy/memmove/memset',
+  cases: cross({
+    source: [file(16384), file(16384, { fs: 'tmpfs' }), anon(16384)],
+    variant: ['shared', 'private', 'forced-cache-line'] as const,
+    row: MEM_OP_ROWS,
+  }).map(({ source, variant, row }) => ({
+    id: `mem-functions/${sourceName(source)}/${variant}/${row.name}`,
+    source,
+    granularity: GRANULARITY.PAGE,
+    ...(variant === 'private' ? { sharing: SHARING.PRIVATE } : {}),
+    ...(variant === 'forced-cache-line' ? { forceGranularity: 'cache_line' } : {}),
+    memOps: row.ops,
+  })),
+};
+
 const orderOfChecks: CaseGroup = {
   name: 'order',
   covers:
@@ -627,6 +691,7 @@ export const CASE_GROUPS: readonly CaseGroup[] = [
   rangeMatrix,
   reservationMatrix,
   reservationOps,
+  memFunctions,
   orderOfChecks,
 ];
 

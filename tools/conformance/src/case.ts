@@ -41,6 +41,55 @@ export type ReservationOp =
   | { readonly op: 'find'; readonly offset: bigint; readonly length: bigint }
   | { readonly op: 'first' | 'last' | 'next' | 'prev' | 'delete' };
 
+/**
+ * A call of a mem function (pmem2_get_memset_fn / _memmove_fn / _memcpy_fn) after the write
+ * step; both sides skip a call whose range is not inside the mapping (undefined in C). memcpy
+ * copies from bytes `(i * 11 + 7) & 0xff`.
+ */
+export type MemOp =
+  | {
+      readonly fn: 'memset';
+      readonly offset: number;
+      readonly length: number;
+      readonly value: number;
+      readonly flags: number;
+    }
+  | {
+      readonly fn: 'memmove';
+      readonly dst: number;
+      readonly src: number;
+      readonly length: number;
+      readonly flags: number;
+    }
+  | {
+      readonly fn: 'memcpy';
+      readonly dst: number;
+      readonly length: number;
+      readonly flags: number;
+    };
+
+/** A mem function call as probe.c's `memops` item. */
+export function encodeMemOp(o: MemOp): string {
+  switch (o.fn) {
+    case 'memset':
+      return `memset:${o.offset}:${o.length}:${o.value}:${o.flags}`;
+    case 'memmove':
+      return `memmove:${o.dst}:${o.src}:${o.length}:${o.flags}`;
+    default:
+      return `memcpy:${o.dst}:${o.length}:${o.flags}`;
+  }
+}
+
+/** The bytes memcpy copies from (mirrors probe.c's copy_source_byte). */
+export function memCopySource(length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) bytes[i] = (i * 11 + 7) & 0xff;
+  return bytes;
+}
+
+/** Bytes checksummed after the mem function calls (`memSum`). */
+export const MEM_WINDOW = 65536;
+
 /** A virtual memory reservation the case maps into. */
 export interface ReservationSpec {
   readonly size: bigint;
@@ -82,6 +131,8 @@ export interface ConformanceCase {
   readonly protection?: number;
   readonly sharing?: number;
   readonly reservation?: ReservationSpec;
+  /** Mem function calls after the write step (READ|WRITE mappings only). */
+  readonly memOps?: readonly MemOp[];
   /** The value of PMEM2_FORCE_GRANULARITY during the case; absent means unset. */
   readonly forceGranularity?: string;
   /** Pass offsets and lengths to TypeScript as `number` where they are safe integers. */
@@ -136,6 +187,10 @@ export interface Outcome {
   tail?: string;
   readBack?: boolean;
   fileSees?: boolean;
+  memOpsRun?: number;
+  memSum?: string;
+  /** TypeScript only: mem function calls that threw. */
+  memErrors?: CallResult[];
   /** TypeScript only: the store path of a writable mapping refused to write. */
   writeError?: CallResult;
   rsvOps?: ReservationOpResult[];

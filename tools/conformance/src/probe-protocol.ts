@@ -1,6 +1,6 @@
 // probe-protocol.ts -- the line protocol of probe.c: one case in (key=value tokens), one JSON line out
 
-import { type ConformanceCase, encodeReservationOp, type Outcome } from './case.js';
+import { type ConformanceCase, encodeMemOp, encodeReservationOp, type Outcome } from './case.js';
 
 /*
  * Input keys (one case per line, whitespace-separated, values without whitespace):
@@ -15,6 +15,7 @@ import { type ConformanceCase, encodeReservationOp, type Outcome } from './case.
  *   rsv=<u64> rsvoff=<u64>          pmem2_vm_reservation_new(size) and the map's offset in it
  *   premaps=<off>:<len>,...         anonymous maps placed in the reservation first
  *   rsvops=<op>,...                 reservation operations after the map (see ReservationOp)
+ *   memops=<call>,...               mem function calls after the write step (see MemOp)
  *   force=<text>                    PMEM2_FORCE_GRANULARITY for this case (absent = unset)
  * Output: one JSON object per case, the fields of {@link Outcome}; every call result is
  * {ret, msg} with msg "" on success or when libpmem2 set no message (probe.c puts a sentinel
@@ -56,6 +57,7 @@ export function encodeCase(c: ConformanceCase, sourcePath: string): string {
     if (r.ops && r.ops.length > 0)
       tokens.push(`rsvops=${r.ops.map(encodeReservationOp).join(',')}`);
   }
+  if (c.memOps && c.memOps.length > 0) tokens.push(`memops=${c.memOps.map(encodeMemOp).join(',')}`);
   if (c.forceGranularity !== undefined) {
     if (/\s/.test(c.forceGranularity))
       throw new Error('PMEM2_FORCE_GRANULARITY value with whitespace');

@@ -10,6 +10,9 @@ import {
   type CallResult,
   type ConformanceCase,
   fnv1a,
+  MEM_WINDOW,
+  type MemOp,
+  memCopySource,
   type Outcome,
   PROT,
   type ReservationOp,
@@ -107,6 +110,10 @@ function runWithEnvironment(c: ConformanceCase, sourcePath: string): Outcome {
     if (map) {
       reportMap(map, rsv, out);
       reportData(map, applied.protection, fd, applied.offset, out);
+      const rw = (PROT.READ | PROT.WRITE) >>> 0;
+      if (c.memOps && c.memOps.length > 0 && (applied.protection & rw) >>> 0 === rw) {
+        runMemOps(map, c.memOps, out);
+      }
     }
     const ops = c.reservation?.ops ?? [];
     if (rsv && ops.length > 0) {
@@ -193,6 +200,33 @@ function applySetters(
     out.setVmReservation = attempt(() => cfg.setVmReservation(rsv, size(c, at))).result;
   }
   return applied;
+}
+
+/** Mirrors probe.c's run_mem_ops: the same skip rule, then the checksum of the window. */
+function runMemOps(map: Pmem2Map, ops: readonly MemOp[], out: Outcome): void {
+  const size = map.size;
+  const inside = (offset: number, length: number) => offset <= size && length <= size - offset;
+  const errors: CallResult[] = [];
+  let ran = 0;
+  for (const o of ops) {
+    let call: () => void;
+    if (o.fn === 'memset') {
+      if (!inside(o.offset, o.length)) continue;
+      call = () => map.memset(o.offset, o.value, o.length, o.flags);
+    } else if (o.fn === 'memmove') {
+      if (!inside(o.dst, o.length) || !inside(o.src, o.length)) continue;
+      call = () => map.memmove(o.dst, o.src, o.length, o.flags);
+    } else {
+      if (!inside(o.dst, o.length) || o.length > MEM_WINDOW) continue;
+      call = () => map.memcpy(o.dst, memCopySource(o.length), o.flags);
+    }
+    const result = attempt(call).result;
+    if (result.ret !== 0) errors.push(result);
+    ran++;
+  }
+  out.memOpsRun = ran;
+  out.memSum = fnv1a(map.read(0, Math.min(size, MEM_WINDOW)));
+  if (errors.length > 0) out.memErrors = errors;
 }
 
 /** Which of the case's maps a find returned (mirrors probe.c's map_name). */

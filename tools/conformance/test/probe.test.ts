@@ -58,6 +58,23 @@ describe.runIf(oracle.binary)('probe', () => {
     expect(forced).toMatchObject({ map: { ret: 0, msg: '' }, granularity: 1 });
   });
 
+  it('runs the mem functions inside the mapping, skips the rest, and checksums the result', () => {
+    const [out] = run([
+      {
+        id: 'mem',
+        source: { kind: 'anon', size: 8192n },
+        granularity: 0,
+        memOps: [
+          { fn: 'memset', offset: 0, length: 100, value: 255, flags: 0 },
+          { fn: 'memmove', dst: 10, src: 0, length: 50, flags: 2 },
+          { fn: 'memcpy', dst: 8000, length: 500, flags: 0 },
+        ],
+      },
+    ]);
+    expect(out?.memOpsRun).toBe(2);
+    expect(out?.memSum).toMatch(/^[0-9a-f]{8}$/);
+  });
+
   it('reports no data for a PROT_NONE mapping and checksums only for a read-only one', () => {
     const [none, ro] = run([
       { id: 'none', source: file, granularity: 2, protection: PROT.NONE },
