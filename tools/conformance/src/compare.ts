@@ -33,7 +33,7 @@ export function normalizeOutcome(o: Outcome): Record<string, string> {
     if (Array.isArray(value)) {
       // one field per element, so a table row shows the one operation that differs
       put(`${key}.length`, value.length);
-      value.forEach((element, i) => put(`${key}[${i}]`, element));
+      for (const [i, element] of value.entries()) put(`${key}[${i}]`, element);
     } else if (key === 'align' && value === '1G' && (o.size ?? 0) < TWO_GiB) {
       put(key, '2M');
     } else {
