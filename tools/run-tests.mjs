@@ -17,6 +17,7 @@ const args = [
   'lint',
   'test',
   '--continue=dependencies-successful',
+  '--concurrency=1',
   ...process.argv.slice(2),
 ];
 const child = spawn('pnpm', ['exec', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -33,7 +34,7 @@ function scan(line) {
       totals[kind === 'todo' ? 'skipped' : kind] += Number(n);
     }
   }
-  const skip = /SKIPPED: (.*)$/.exec(plain);
+  const skip = /^(?:\S+:\S+: )?SKIPPED: (.*)$/.exec(plain);
   if (skip) skipped.add(skip[1].trim());
 }
 
