@@ -1,12 +1,14 @@
 // bench.c -- the C side of `pnpm bench`: the same workloads as the JS runner, on libpmem2.
 //
 // Reads one case per line on stdin:
-//   <id> <peer> <workload> <path> <size> <len> <flags> <batch> <samples> <warmup>
+//   <id> <peer> <workload> <path> <size> <len> <flags> <batch> <samples> <warmup> <target_ms>
 // peer:     c-pmem2 (libpmem2's functions) or c-libc (plain memcpy into the mapping)
 // workload: map | persist | memcpy | append | update (see tools/bench/README.md)
 // and prints one JSON object per case on stdout:
-//   {"id":"...","granularity":"PAGE","samplesNs":[...]}   or   {"id":"...","error":"..."}
-// Each sample is the wall time of <batch> operations (CLOCK_MONOTONIC); the harness divides.
+//   {"id":"...","granularity":"PAGE","batch":N,"samplesNs":[...]}   or   {"id":"...","error":"..."}
+// Each sample is the wall time of "batch" operations (CLOCK_MONOTONIC); the harness divides.
+// The batch is <batch> at most, fewer when that many operations would take longer than
+// <target_ms>: a calibration pass (the JS runner does the same) measures the operation first.
 // PMEM2_FORCE_GRANULARITY comes from the environment the harness starts this process with.
 
 #define _GNU_SOURCE
@@ -35,6 +37,7 @@ struct bench_case {
 	unsigned long batch;
 	unsigned long samples;
 	unsigned long warmup;
+	unsigned long target_ms;
 };
 
 struct mapped {
@@ -205,6 +208,42 @@ static int run_op(struct op_state *s, uint64_t i)
 	return -1;
 }
 
+/* Runs n operations from number *i on; reports and returns -1 on failure. */
+static int run_batch(struct op_state *s, uint64_t *i, unsigned long n)
+{
+	for (unsigned long b = 0; b < n; b++)
+		if (run_op(s, (*i)++)) {
+			report_error(s->c, "pmem2_map_new", pmem2_errormsg());
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * Doubles a trial batch until it takes an eighth of the target sample time (or reaches the
+ * case's batch), then sizes the batch so that a sample takes about the target time.
+ */
+static int calibrate(struct op_state *s, uint64_t *i, unsigned long *batch)
+{
+	const struct bench_case *c = s->c;
+	uint64_t target = (uint64_t)c->target_ms * 1000000ull;
+	unsigned long n = 1;
+	uint64_t took;
+	for (;;) {
+		uint64_t t0 = now_ns();
+		if (run_batch(s, i, n))
+			return -1;
+		took = now_ns() - t0;
+		if (took >= target / 8 || n >= c->batch)
+			break;
+		n = n * 2 > c->batch ? c->batch : n * 2;
+	}
+	double per_op = took > 0 ? (double)took / (double)n : 1.0;
+	double fit = (double)target / per_op;
+	*batch = fit < 1.0 ? 1 : fit > (double)c->batch ? c->batch : (unsigned long)fit;
+	return 0;
+}
+
 static void run_case(const struct bench_case *c)
 {
 	struct mapped m;
@@ -246,25 +285,22 @@ static void run_case(const struct bench_case *c)
 	random_offsets(s.offsets, RANDOM_OFFSETS, c->size);
 
 	uint64_t i = 0;
+	unsigned long batch = 0;
+	if (calibrate(&s, &i, &batch))
+		goto out_free;
 	for (unsigned long w = 0; w < c->warmup; w++)
-		for (unsigned long b = 0; b < c->batch; b++)
-			if (run_op(&s, i++)) {
-				report_error(c, "pmem2_map_new", pmem2_errormsg());
-				goto out_free;
-			}
+		if (run_batch(&s, &i, batch))
+			goto out_free;
 	for (unsigned long k = 0; k < c->samples; k++) {
 		uint64_t t0 = now_ns();
-		for (unsigned long b = 0; b < c->batch; b++)
-			if (run_op(&s, i++)) {
-				report_error(c, "pmem2_map_new", pmem2_errormsg());
-				goto out_free;
-			}
+		if (run_batch(&s, &i, batch))
+			goto out_free;
 		samples_ns[k] = now_ns() - t0;
 	}
 
 	printf("{\"id\":");
 	print_json_string(c->id);
-	printf(",\"granularity\":\"%s\",\"samplesNs\":[", granularity);
+	printf(",\"granularity\":\"%s\",\"batch\":%lu,\"samplesNs\":[", granularity, batch);
 	for (unsigned long k = 0; k < c->samples; k++)
 		printf("%s%llu", k ? "," : "", (unsigned long long)samples_ns[k]);
 	printf("]}\n");
@@ -283,12 +319,12 @@ int main(void)
 	while (fgets(line, sizeof(line), stdin)) {
 		struct bench_case c;
 		memset(&c, 0, sizeof(c));
-		int n = sscanf(line, "%127s %31s %31s %4095s %zu %zu %u %lu %lu %lu", c.id, c.peer,
-			       c.workload, c.path, &c.size, &c.len, &c.flags, &c.batch, &c.samples,
-			       &c.warmup);
-		if (n != 10) {
+		int n = sscanf(line, "%127s %31s %31s %4095s %zu %zu %u %lu %lu %lu %lu", c.id,
+			       c.peer, c.workload, c.path, &c.size, &c.len, &c.flags, &c.batch,
+			       &c.samples, &c.warmup, &c.target_ms);
+		if (n != 11) {
 			if (n > 0)
-				report_error(&c, "case", "expected 10 fields");
+				report_error(&c, "case", "expected 11 fields");
 			continue;
 		}
 		run_case(&c);

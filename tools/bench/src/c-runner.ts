@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runProcess } from './run-process.js';
 import { parseRunnerOutput } from './runner-output.js';
 import type { BenchCase, GranularityMode, RunnerResult } from './types.js';
 
@@ -62,6 +63,7 @@ export function cCaseLine(c: BenchCase): string {
     c.batch,
     c.samples,
     c.warmup,
+    c.targetSampleMs,
   ].join(' ');
 }
 
@@ -71,19 +73,12 @@ export function runnerEnv(granularity: GranularityMode): NodeJS.ProcessEnv {
 }
 
 /** Runs cases in one C process; a crash becomes an error result for every unanswered case. */
-export function runCCases(
+export async function runCCases(
   binary: string,
   cases: readonly BenchCase[],
   granularity: GranularityMode,
-): RunnerResult[] {
-  const res = spawnSync(binary, [], {
-    input: `${cases.map(cCaseLine).join('\n')}\n`,
-    encoding: 'utf8',
-    env: runnerEnv(granularity),
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const why = res.error
-    ? res.error.message
-    : `exit ${res.status ?? res.signal}: ${res.stderr.trim().slice(0, 300)}`;
-  return parseRunnerOutput(res.stdout ?? '', cases, `C runner died (${why})`);
+): Promise<RunnerResult[]> {
+  const input = `${cases.map(cCaseLine).join('\n')}\n`;
+  const res = await runProcess(binary, [], input, runnerEnv(granularity));
+  return parseRunnerOutput(res.stdout, cases, `C runner died (${res.failure ?? 'no output'})`);
 }

@@ -6,9 +6,9 @@ import { CACHE_DIR, PACKAGE_ROOT, runBench } from './harness.js';
 
 const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--rounds N] [--filter TEXT]
   --quick        smoke run (< 1 minute): few samples, 32 MiB memcpy passes
-  --out DIR      where results.json, results.md and ratios.svg go
-                 (default: tools/bench/results, or tools/bench/node_modules/.cache/pmem2-bench/quick-results
-                 with --quick)
+  --out DIR      where results.json, results.md and ratios.svg go (default: tools/bench/results,
+                 whose full runs also update README.md; with --quick:
+                 tools/bench/node_modules/.cache/pmem2-bench/quick-results)
   --rounds N     alternate C-first and JS-first rounds (default: 2, or 1 with --quick)
   --filter TEXT  only rows whose id contains TEXT (e.g. persist.tmpfs.BYTE)`;
 
@@ -32,13 +32,16 @@ async function main(): Promise<void> {
   const rounds = values.rounds === undefined ? (quick ? 1 : 2) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new Error(`--rounds must be a positive integer, not ${values.rounds}`);
+  const committedResults = path.join(PACKAGE_ROOT, 'results');
   const outDir = path.resolve(
-    values.out ??
-      (quick ? path.join(CACHE_DIR, 'quick-results') : path.join(PACKAGE_ROOT, 'results')),
+    values.out ?? (quick ? path.join(CACHE_DIR, 'quick-results') : committedResults),
   );
+  // only a full run of every row, into the committed folder, becomes the README's table
+  const updateReadme = !quick && values.filter === undefined && outDir === committedResults;
   const outcome = await runBench({
     quick,
     outDir,
+    updateReadme,
     rounds,
     filter: values.filter ?? null,
     log: (line) => console.error(line),

@@ -1,6 +1,5 @@
 // harness.ts -- one run: build the C side, install mmap-io, make the files, run every runner, report
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,9 @@ import type { JsRunnerInput } from './js-runner.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { installMmapIo } from './mmap-io-install.js';
 import { FILE_SYSTEMS, fileSizes, GRANULARITIES, planCases } from './plan.js';
+import { updateReadmeResults } from './readme.js';
 import { fullReport } from './report.js';
+import { killRunners, runProcess } from './run-process.js';
 import { parseRunnerOutput } from './runner-output.js';
 import { ratioOf, summarize } from './stats.js';
 import { ratioChart } from './svg.js';
@@ -21,6 +22,8 @@ import type { BenchCase, FsKind, GranularityMode, RowResult, RunnerResult } from
 export interface RunOptions {
   readonly quick: boolean;
   readonly outDir: string;
+  /** Also put the report into README.md (full runs into the committed results folder). */
+  readonly updateReadme: boolean;
   readonly rounds: number;
   /** Only cases whose id contains this text (for profiling one row), or null for all. */
   readonly filter: string | null;
@@ -46,31 +49,26 @@ export const CACHE_DIR = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'pmem
 
 interface Accumulated {
   nsPerOp: number[];
+  batches: number[];
   granularity: string | null;
   error: string | null;
   unavailable: string | null;
 }
 
-function runJsCases(
+async function runJsCases(
   cases: readonly BenchCase[],
   granularity: GranularityMode,
   mmapIo: Pick<JsRunnerInput, 'mmapIoDir' | 'mmapIoReason'>,
-): RunnerResult[] {
+): Promise<RunnerResult[]> {
   const input: JsRunnerInput = { cases, ...mmapIo };
-  const res = spawnSync(
+  const runner = path.join(PACKAGE_ROOT, 'dist', 'js-runner.js');
+  const res = await runProcess(
     process.execPath,
-    ['--expose-gc', path.join(PACKAGE_ROOT, 'dist', 'js-runner.js')],
-    {
-      input: JSON.stringify(input),
-      encoding: 'utf8',
-      env: runnerEnv(granularity),
-      maxBuffer: 64 * 1024 * 1024,
-    },
+    ['--expose-gc', runner],
+    JSON.stringify(input),
+    runnerEnv(granularity),
   );
-  const why = res.error
-    ? res.error.message
-    : `exit ${res.status ?? res.signal}: ${res.stderr.trim().slice(0, 300)}`;
-  return parseRunnerOutput(res.stdout ?? '', cases, `JS runner died (${why})`);
+  return parseRunnerOutput(res.stdout, cases, `JS runner died (${res.failure ?? 'no output'})`);
 }
 
 function accumulate(
@@ -87,7 +85,8 @@ function accumulate(
     else if ('unavailable' in r) a.unavailable = r.unavailable;
     else {
       a.granularity = r.granularity;
-      a.nsPerOp.push(...r.samplesNs.map((ns) => ns / c.batch));
+      a.batches.push(r.batch);
+      a.nsPerOp.push(...r.samplesNs.map((ns) => ns / r.batch));
     }
   }
 }
@@ -114,6 +113,7 @@ function toRows(
       status: ok ? 'ok' : status === 'ok' ? 'error' : status,
       reason: skip ?? a.unavailable ?? a.error ?? (ok ? null : 'no samples'),
       effectiveGranularity: a.granularity,
+      batches: a.batches,
       nsPerOp: a.nsPerOp,
       stats: ok ? summarize(a.nsPerOp, c.metric, c.len) : null,
       ratio: null,
@@ -158,7 +158,9 @@ function rowJson(r: RowResult): Record<string, unknown> {
     size: c.size,
     len: c.len,
     flags: c.flags,
-    batch: c.batch,
+    maxBatch: c.batch,
+    batches: r.batches,
+    targetSampleMs: c.targetSampleMs,
     status: r.status,
     reason: r.reason,
     baseline: c.baseline,
@@ -188,6 +190,7 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
     for (const f of made.splice(0)) removeFiles(f);
   };
   const onSignal = (): void => {
+    killRunners();
     cleanup();
     process.exit(130);
   };
@@ -206,7 +209,7 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
       (c) => o.filter === null || c.id.includes(o.filter),
     );
     const acc = new Map<string, Accumulated>(
-      cases.map((c) => [c.id, { nsPerOp: [], granularity: null, error: null, unavailable: null }]),
+      cases.map((c) => [c.id, { nsPerOp: [], batches: [], granularity: null, error: null, unavailable: null }]),
     );
     const skipped = new Map<string, string>();
     for (const c of cases) {
@@ -223,15 +226,15 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
           const group = runnable.filter((c) => c.fs === kind && c.granularity === g);
           const cCases = group.filter((c) => c.peer.startsWith('c-'));
           const jsCases = group.filter((c) => !c.peer.startsWith('c-'));
-          const steps: Array<[string, readonly BenchCase[], () => RunnerResult[]]> = [
-            ['C', cCases, () => (cBench.ok ? runCCases(cBench.binary, cCases, g) : [])],
+          const steps: Array<[string, readonly BenchCase[], () => Promise<RunnerResult[]>]> = [
+            ['C', cCases, async () => (cBench.ok ? runCCases(cBench.binary, cCases, g) : [])],
             ['JS', jsCases, () => runJsCases(jsCases, g, mmapInput)],
           ];
           if (round % 2 === 1) steps.reverse();
           for (const [name, list, run] of steps) {
             if (list.length === 0) continue;
             const t0 = Date.now();
-            accumulate(acc, list, run());
+            accumulate(acc, list, await run());
             o.log(
               `round ${round + 1}/${o.rounds} · ${kind} · ${g} · ${name}: ${list.length} rows, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
             );
@@ -247,6 +250,9 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
     const svg = ratioChart(rows, `pmem2 for Node.js vs C libpmem2 — ${meta.mode} run ${startedAt}`);
     const json = { ...meta, machine, rows: rows.map(rowJson), targets };
     const outFiles = writeOutputs(o.outDir, report, json, svg);
+    if (o.updateReadme && !updateReadmeResults(path.join(PACKAGE_ROOT, 'README.md'), report)) {
+      o.log('README.md has no latest-results markers: not updated');
+    }
     return { rows, targets, machine, report, files: outFiles };
   } finally {
     cleanup();

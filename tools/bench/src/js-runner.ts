@@ -22,8 +22,28 @@ function emit(result: RunnerResult): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/**
+ * Doubles a trial batch until it takes an eighth of the target sample time (or reaches the
+ * case's batch), then sizes the batch so that a sample takes about the target time: the
+ * same rule as calibrate() in c/bench.c.
+ */
+function calibrate(c: BenchCase, ops: PreparedOps): number {
+  const target = c.targetSampleMs * 1e6;
+  let n = 1;
+  let took: number;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    ops.run(n);
+    took = Number(process.hrtime.bigint() - t0);
+    if (took >= target / 8 || n >= c.batch) break;
+    n = Math.min(c.batch, n * 2);
+  }
+  const perOp = took > 0 ? took / n : 1;
+  return Math.max(1, Math.min(c.batch, Math.floor(target / perOp)));
+}
+
 /** Times `batch` operations per tinybench iteration; returns the sample times in ns. */
-async function measure(c: BenchCase, ops: PreparedOps): Promise<number[]> {
+async function measure(c: BenchCase, ops: PreparedOps, batch: number): Promise<number[]> {
   const bench = new Bench({
     iterations: c.samples,
     time: 0,
@@ -35,7 +55,7 @@ async function measure(c: BenchCase, ops: PreparedOps): Promise<number[]> {
     timestampProvider: 'hrtimeNow',
   });
   const afterEach = ops.betweenSamples;
-  bench.add(c.id, () => ops.run(c.batch), afterEach ? { afterEach } : {});
+  bench.add(c.id, () => ops.run(batch), afterEach ? { afterEach } : {});
   await bench.run();
   const result = bench.getTask(c.id)?.result;
   if (result === undefined || !('latency' in result) || result.latency.samples === undefined) {
@@ -49,8 +69,9 @@ async function runCase(c: BenchCase, peers: JsPeers): Promise<RunnerResult> {
   try {
     ops = prepareOps(c, peers);
     if ('unavailable' in ops) return { id: c.id, unavailable: ops.unavailable };
-    const samplesNs = await measure(c, ops);
-    return { id: c.id, granularity: ops.effectiveGranularity, samplesNs };
+    const batch = calibrate(c, ops);
+    const samplesNs = await measure(c, ops, batch);
+    return { id: c.id, granularity: ops.effectiveGranularity, batch, samplesNs };
   } catch (e) {
     return { id: c.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   } finally {

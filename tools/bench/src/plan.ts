@@ -81,12 +81,19 @@ function memcpyBatch(size: number, chunk: number, durableOnExt4: boolean, quick:
 interface Counts {
   readonly samples: number;
   readonly warmup: number;
+  /** See BenchCase.targetSampleMs. */
+  readonly targetMs: number;
 }
 
+/**
+ * Samples, warm-up samples and the time a sample should take. `slow` rows msync to ext4's
+ * disk; a memcpy sample may take a whole pass over the file.
+ */
 function counts(quick: boolean, workload: Workload, slow: boolean): Counts {
-  if (quick) return { samples: 3, warmup: 1 };
-  if (workload === 'memcpy') return { samples: slow ? 5 : 7, warmup: 1 };
-  return { samples: slow ? 12 : 20, warmup: 2 };
+  const copy = workload === 'memcpy';
+  if (quick) return { samples: 3, warmup: 1, targetMs: copy ? 40 : slow ? 20 : 3 };
+  if (copy) return { samples: slow ? 5 : 7, warmup: 1, targetMs: slow ? 300 : 400 };
+  return { samples: slow ? 12 : 20, warmup: 2, targetMs: slow ? 60 : 20 };
 }
 
 /** Everything that differs between the rows of one comparison. */
@@ -124,6 +131,7 @@ function makeCase(
     len: p.len,
     flags: p.flags,
     batch: p.batch,
+    targetSampleMs: p.counts.targetMs,
     samples: p.counts.samples,
     warmup: p.counts.warmup,
     metric: p.metric,
@@ -145,7 +153,7 @@ function mapCases(fs: FsKind, files: BenchFiles, quick: boolean): BenchCase[] {
       len: size,
       flags: 0,
       batch: quick ? 5 : 50,
-      counts: quick ? { samples: 3, warmup: 1 } : { samples: 20, warmup: 2 },
+      counts: counts(quick, 'map', false),
       metric: 'time',
       tag: formatBytes(size).replace(' ', ''),
     };

@@ -9,6 +9,8 @@ function isRunnerResult(value: unknown): value is RunnerResult {
   if (typeof v.error === 'string' || typeof v.unavailable === 'string') return true;
   return (
     typeof v.granularity === 'string' &&
+    typeof v.batch === 'number' &&
+    v.batch > 0 &&
     Array.isArray(v.samplesNs) &&
     v.samplesNs.every((x) => typeof x === 'number' && Number.isFinite(x))
   );

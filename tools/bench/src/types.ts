@@ -34,8 +34,13 @@ export interface BenchCase {
   readonly len: number;
   /** PMEM2_F_MEM_* flags for memcpy (0 or NONTEMPORAL). */
   readonly flags: number;
-  /** Operations per sample. */
+  /** Operations per sample at most (a memcpy pass, or enough for the fastest peer). */
   readonly batch: number;
+  /**
+   * The wall time a sample should take: each runner measures the operation first and uses
+   * fewer than `batch` operations per sample when they would take longer than this.
+   */
+  readonly targetSampleMs: number;
   readonly samples: number;
   /** Untimed samples before the timed ones. */
   readonly warmup: number;
@@ -48,7 +53,13 @@ export interface BenchCase {
 
 /** What a runner prints for one case. */
 export type RunnerResult =
-  | { readonly id: string; readonly granularity: string; readonly samplesNs: readonly number[] }
+  | {
+      readonly id: string;
+      readonly granularity: string;
+      /** Operations per sample the runner chose (see BenchCase.targetSampleMs). */
+      readonly batch: number;
+      readonly samplesNs: readonly number[];
+    }
   | { readonly id: string; readonly error: string }
   | { readonly id: string; readonly unavailable: string };
 
@@ -60,6 +71,8 @@ export interface RowResult {
   readonly reason: string | null;
   /** The effective granularity the runner saw (pmem2_map_get_store_granularity). */
   readonly effectiveGranularity: string | null;
+  /** The batch each runner process chose (one entry per round). */
+  readonly batches: readonly number[];
   /** Nanoseconds per operation, one entry per sample, over every round. */
   readonly nsPerOp: readonly number[];
   readonly stats: Summary | null;
