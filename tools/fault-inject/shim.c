@@ -11,8 +11,10 @@
  *   PMEM2_FAULT_ERRNO  the errno number to fail with
  *   PMEM2_FAULT_PATH   for open/fstat/statx: only paths containing this text count (open only)
  * Counting starts when the process opens the path "/pmem2-fault/arm" (that open fails with
- * ENOENT), so Node's own start-up calls are never counted. mmap, munmap and msync count only
- * calls made from the @pmem2/native addon (its file name contains "pmem2"), found with dladdr.
+ * ENOENT), so Node's own start-up calls are never counted. mmap (and mmap64, which the addon
+ * imports), munmap and msync count only calls made from the @pmem2/native addon (the base name
+ * of its file contains "pmem2"), found with dladdr. fcntl counts fcntl and fcntl64 calls from
+ * anywhere.
  * fstat is Node's fs.fstatSync, which libuv makes through the statx system call: it is counted
  * at syscall(SYS_statx).
  */
@@ -46,12 +48,21 @@ shim_init(void)
 	fault_errno = err ? atoi(err) : 0;
 }
 
-/* from_addon -- is the caller's code inside the @pmem2/native addon? */
+/*
+ * from_addon -- is the caller's code inside the @pmem2/native addon? Only the file's base
+ * name is compared (build/Release/pmem2_native.node, prebuilds/…/@pmem2+native.node, an ASan
+ * build's pmem2_native*.node), so a checkout under a directory named pmem2 counts nothing
+ * else, and this shim (pmem2-fault-shim.so) never counts itself.
+ */
 static int
 from_addon(void *ret)
 {
 	Dl_info info;
-	return dladdr(ret, &info) && info.dli_fname && strstr(info.dli_fname, "pmem2");
+	if (!dladdr(ret, &info) || !info.dli_fname)
+		return 0;
+	const char *slash = strrchr(info.dli_fname, '/');
+	const char *base = slash ? slash + 1 : info.dli_fname;
+	return strstr(base, "pmem2") != NULL && strstr(base, "fault-shim") == NULL;
 }
 
 /* should_fail -- counts an armed call of func and tells whether this one fails */
@@ -74,6 +85,15 @@ mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	if (from_addon(__builtin_return_address(0)) && should_fail("mmap"))
 		return MAP_FAILED;
 	return REAL(mmap)(addr, len, prot, flags, fd, off);
+}
+
+/* The addon is built with _FILE_OFFSET_BITS=64, so it imports mmap64 (the same function). */
+void *
+mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("mmap"))
+		return MAP_FAILED;
+	return REAL(mmap64)(addr, len, prot, flags, fd, off);
 }
 
 int
@@ -147,6 +167,19 @@ fcntl(int fd, int cmd, ...)
 	if (should_fail("fcntl"))
 		return -1;
 	return REAL(fcntl)(fd, cmd, arg);
+}
+
+/* The addon and Node import fcntl64 (glibc >= 2.28 with _FILE_OFFSET_BITS=64). */
+int
+fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	long arg = va_arg(ap, long);
+	va_end(ap);
+	if (should_fail("fcntl"))
+		return -1;
+	return REAL(fcntl64)(fd, cmd, arg);
 }
 
 int
