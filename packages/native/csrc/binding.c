@@ -607,7 +607,7 @@ js_msync(napi_env env, napi_callback_info info)
 	uint64_t off, len;
 	int st = range_args(env, info, &map, &off, &len);
 	if (st == 0)
-		st = msync_range(map->addr + off, (size_t)len);
+		st = msync_op(map->addr + off, (size_t)len);
 	return status_or_thrown(env, st);
 }
 

@@ -64,6 +64,14 @@ flush_range(int granularity, char *addr, size_t len)
 	return 0;
 }
 
+/* msync(MS_SYNC) of the range whatever the granularity (the deep flush of regular files). */
+int
+msync_op(char *addr, size_t len)
+{
+	last_op_reset();
+	return persist_pages(addr, len);
+}
+
 /* sfence / dsb ish. */
 void
 drain(void)

@@ -163,7 +163,7 @@ export interface NativeBinding {
   flush(map: MapHandle, offset: number, length: number): Status;
   /** pmem2_drain_fn: sfence (no-op for PAGE is decided by the caller). */
   drain(): void;
-  /** msync(MS_SYNC) of the page-aligned range (deep flush of regular files). */
+  /** msync(MS_SYNC) of the page-aligned range (deep flush of regular files); lastOp().msynced. */
   msync(map: MapHandle, offset: number, length: number): Status;
   /** pmem2_memcpy_fn: copies all of `src` to `dstOffset`, honouring PMEM2_F_MEM_* flags. */
   memcpy(
@@ -188,6 +188,6 @@ export interface NativeBinding {
    * mapping) returns PMEM2_E_IO_FAIL instead of killing the process.
    */
   read(map: MapHandle, srcOffset: number, dst: ArrayBufferView): Status;
-  /** What the last persist/flush/mem call on this thread did. */
+  /** What the last persist/flush/drain/msync/mem call on this thread did. */
   lastOp(): LastOp;
 }

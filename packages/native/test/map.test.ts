@@ -168,6 +168,13 @@ describe('pageSize, fcntlGetFl and msync', () => {
     binding.mapSetGranularity(map, 0);
     bytes(map)[PAGE + 1] = 9;
     expect(binding.msync(map, PAGE + 1, 1)).toBe(0);
+    expect(binding.lastOp()).toEqual({
+      store: 'none',
+      flushed: false,
+      ntFence: false,
+      drained: false,
+      msynced: true,
+    });
     expect(readFileSync(path)[PAGE + 1]).toBe(9);
     binding.mapDelete(map);
     close(fd);
