@@ -1,5 +1,6 @@
 // case-table.ts -- the declarative case matrix: axes per topic, crossed into named cases
 
+import * as fs from 'node:fs';
 import {
   type ConformanceCase,
   type FileContent,
@@ -64,7 +65,9 @@ const sourceName = (s: SourceSpec): string =>
       ? `anon-${s.size}`
       : s.kind === 'fd'
         ? `fd${s.fd}`
-        : s.kind;
+        : s.kind === 'existing'
+          ? s.path
+          : s.kind;
 
 const setterErrors: CaseGroup = {
   name: 'setters',
@@ -121,6 +124,11 @@ const setterErrors: CaseGroup = {
   ],
 };
 
+/** A sysfs attribute: a 4096-byte regular file whose mmap fails with ENODEV. */
+const SYSFS_ATTRIBUTE = '/sys/kernel/mm/transparent_hugepage/enabled';
+/** A procfs file: a regular file of size 0. */
+const PROCFS_FILE = '/proc/self/status';
+
 const sourceErrors: CaseGroup = {
   name: 'sources',
   covers:
@@ -162,6 +170,18 @@ const sourceErrors: CaseGroup = {
       id: `sources/anon-size=${size}`,
       source: anon(size),
       granularity: GRANULARITY.BYTE,
+    })),
+    ...cross({
+      path: [SYSFS_ATTRIBUTE, PROCFS_FILE],
+      sharing: [SHARING.SHARED, SHARING.PRIVATE],
+      length: [undefined, PAGE],
+    }).map(({ path, sharing, length }) => ({
+      id: `sources/${path === SYSFS_ATTRIBUTE ? 'sysfs-attribute' : 'procfs-file'}/sharing=${sharing}/length=${show(length)}`,
+      source: { kind: 'existing', path, open: 'rdonly' } as SourceSpec,
+      granularity: GRANULARITY.PAGE,
+      protection: PROT.READ,
+      sharing,
+      ...(length === undefined ? {} : { length }),
     })),
     ...[2n ** 47n, 2n ** 63n, UINT64_MAX].map((size) => ({
       id: `sources/anon-size=${size}-enomem`,
@@ -698,4 +718,9 @@ export const CASE_GROUPS: readonly CaseGroup[] = [
 /** Every case of the matrix, in table order. */
 export function matrixCases(): ConformanceCase[] {
   return CASE_GROUPS.flatMap((g) => g.cases);
+}
+
+/** Whether this machine has what the case needs (the sysfs/procfs files of `existing` sources). */
+export function caseRunsHere(c: ConformanceCase): boolean {
+  return c.source.kind !== 'existing' || fs.existsSync(c.source.path);
 }

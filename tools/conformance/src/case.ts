@@ -19,6 +19,8 @@ export type SourceSpec =
       readonly open: OpenMode;
     }
   | { readonly kind: 'anon'; readonly size: bigint }
+  /** A file the system provides (sysfs, procfs), never written: its mmap behaviour differs. */
+  | { readonly kind: 'existing'; readonly path: string; readonly open: 'rdonly' | 'rdwr' }
   | { readonly kind: 'dir' }
   | { readonly kind: 'fifo' }
   | { readonly kind: 'chardev' }

@@ -62,6 +62,8 @@ export class Fixtures {
         return this.#fifo;
       case 'chardev':
         return CHAR_DEVICE;
+      case 'existing':
+        return source.path;
       default:
         return '';
     }

@@ -37,6 +37,9 @@ export function encodeCase(c: ConformanceCase, sourcePath: string): string {
     case 'anon':
       tokens.push('src=anon', `anon=${s.size}`);
       break;
+    case 'existing':
+      tokens.push('src=file', `path=${s.path}`, `open=${s.open}`);
+      break;
     case 'fd':
       tokens.push('src=fd', `fd=${s.fd}`);
       break;

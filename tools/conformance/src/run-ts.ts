@@ -161,6 +161,7 @@ function openFlags(c: ConformanceCase): number {
   const s = c.source;
   if (s.kind === 'dir') return O_RDONLY | O_DIRECTORY;
   if (s.kind === 'fifo') return O_RDWR | O_NONBLOCK;
+  if (s.kind === 'existing') return s.open === 'rdonly' ? O_RDONLY : O_RDWR;
   if (s.kind !== 'file') return O_RDWR;
   if (s.open === 'rdonly') return O_RDONLY;
   if (s.open === 'wronly') return O_WRONLY;

@@ -1,7 +1,7 @@
 // matrix.test.ts -- the declarative case matrix through libpmem2 and @pmem2/*, compared field by field
 
 import { describe, expect, it } from 'vitest';
-import { CASE_GROUPS, matrixCases } from '../src/case-table.js';
+import { CASE_GROUPS, caseRunsHere, matrixCases } from '../src/case-table.js';
 import { formatDiffTable } from '../src/compare.js';
 import { runConformance } from '../src/conformance.js';
 import { requireOracle } from '../src/oracle.js';
@@ -20,7 +20,14 @@ const oracle = requireOracle('conformance matrix against libpmem2');
 
 describe.runIf(oracle.binary)('conformance matrix', () => {
   it('every case answers the same through @pmem2/* as through libpmem2', () => {
-    const cases = matrixCases();
+    const all = matrixCases();
+    const cases = all.filter(caseRunsHere);
+    if (cases.length < all.length) {
+      const missing = all.filter((c) => !caseRunsHere(c)).map((c) => c.id);
+      console.warn(
+        `SKIPPED: ${missing.length} matrix cases — their file is missing here: ${missing.join(', ')}`,
+      );
+    }
     const result = runConformance(oracle.binary ?? '', cases);
     console.info(`conformance matrix: ${cases.length} cases\n${formatDeviations(result)}`);
     expect(result.differing.length, formatDiffTable(result.differing, cases.length)).toBe(0);
