@@ -191,6 +191,8 @@ export interface Outcome {
   fileSees?: boolean;
   memOpsRun?: number;
   memSum?: string;
+  /** TypeScript only: an accessor (size, read, find, …) threw where C cannot fail. */
+  harnessError?: CallResult;
   /** TypeScript only: mem function calls that threw. */
   memErrors?: CallResult[];
   /** TypeScript only: the store path of a writable mapping refused to write. */

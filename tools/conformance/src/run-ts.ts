@@ -107,18 +107,26 @@ function runWithEnvironment(c: ConformanceCase, sourcePath: string): Outcome {
     const mapped = attempt(() => mapNew(cfg, src));
     out.map = mapped.result;
     const map = mapped.value;
+    // An exception from an accessor is recorded (as `harnessError`), not allowed to end the run.
+    const step = (fn: () => void) => {
+      const failed = attempt(fn).result;
+      if (failed.ret !== 0) out.harnessError = failed;
+    };
     if (map) {
-      reportMap(map, rsv, out);
-      reportData(map, applied.protection, fd, applied.offset, out);
+      step(() => reportMap(map, rsv, out));
+      step(() => reportData(map, applied.protection, fd, applied.offset, out));
       const rw = (PROT.READ | PROT.WRITE) >>> 0;
-      if (c.memOps && c.memOps.length > 0 && (applied.protection & rw) >>> 0 === rw) {
-        runMemOps(map, c.memOps, out);
+      const memOps = c.memOps ?? [];
+      if (memOps.length > 0 && (applied.protection & rw) >>> 0 === rw) {
+        step(() => runMemOps(map, memOps, out));
       }
     }
     const ops = c.reservation?.ops ?? [];
-    if (rsv && ops.length > 0) {
-      const kept = runReservationOps(rsv, ops, map, premaps, out);
-      if (!kept) rsv = undefined;
+    const reservation = rsv;
+    if (reservation && ops.length > 0) {
+      step(() => {
+        if (!runReservationOps(reservation, ops, map, premaps, out)) rsv = undefined;
+      });
     }
     if (map) out.delete = attempt(() => map.delete()).result;
     return out;
