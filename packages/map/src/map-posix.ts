@@ -11,6 +11,7 @@ import {
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding, type MapHandle } from '@pmem2/native';
 import { autoFlush, type Source } from '@pmem2/source';
+import { sourceFacts } from './deep-flush.js';
 import { formatPointer } from './format.js';
 import { effectiveGranularity } from './granularity.js';
 import { CONSTRUCT, type ReservationState, reservationStates } from './internal.js';
@@ -127,6 +128,7 @@ export function mapNew(config: Config, source: Source): Pmem2Map {
       granularity,
       protection: config.protection,
       reservation: target?.reservation ?? null,
+      source: sourceFacts(source),
     });
     registerMapping(map, address, contentLength);
     undo.push(() => mappingRegistry.remove(map)); // err_unregister_map

@@ -4,6 +4,7 @@ import { Granularity, Protection, toSize } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding, type MapHandle } from '@pmem2/native';
 import { type CheckedRange, checkRange } from './check-range.js';
+import { type SourceFacts, writeDeepFlush } from './deep-flush.js';
 import { formatPointer } from './format.js';
 import { CONSTRUCT, reservationStates } from './internal.js';
 import { checkMemFlags } from './mem-flags.js';
@@ -28,6 +29,8 @@ export interface MapInit {
   /** The PMEM2_PROT_* bits, unsigned. */
   readonly protection: number;
   readonly reservation: VmReservation | null;
+  /** What deep flush needs of the source (libpmem2 keeps a copy of the source). */
+  readonly source: SourceFacts;
 }
 
 const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
@@ -76,6 +79,7 @@ export class Pmem2Map implements Disposable {
   readonly #granularity: Granularity;
   readonly #protection: number;
   readonly #reservation: VmReservation | null;
+  readonly #source: SourceFacts;
   #deleted = false;
 
   /**
@@ -96,6 +100,7 @@ export class Pmem2Map implements Disposable {
     this.#granularity = init.granularity;
     this.#protection = init.protection;
     this.#reservation = init.reservation;
+    this.#source = init.source;
   }
 
   /**
@@ -305,6 +310,76 @@ export class Pmem2Map implements Disposable {
   }
 
   /**
+   * Flushes `[offset, offset + length)` all the way to the media, beyond the persistence
+   * domain: libpmem2's `pmem2_deep_flush`.
+   *
+   * @remarks
+   * By granularity: PAGE → nothing (persist already ran msync); CACHE_LINE and BYTE → for a
+   * regular file, msync of the page-aligned range (not restarted on EINTR); for a device DAX,
+   * a persist of the range, then `1` written to the region's sysfs `deep_flush` attribute
+   * (skipped when it reads `0`; failures to open, read or write it are ignored, as in
+   * libpmem2); anonymous memory → `PMEM2_E_NOSUPP`. A private file mapping (BYTE) takes the
+   * msync path. For a BYTE device DAX mapping the persist is a drain only (eADR flushes CPU
+   * caches), where libpmem2 also flushes the cache lines.
+   *
+   * @throws {@link Pmem2Error} `PMEM2_E_DEEP_FLUSH_RANGE` `"requested deep flush rage ptr %p
+   *   size %zu exceeds map range %p"` (sic; the second `%p` is the mapping's address here);
+   *   `PMEM2_E_NOSUPP` `"Anonymous source does not support deep flush"`;
+   *   `PMEM2_E_DAX_REGION_NOT_FOUND` `"unknown region"` for a device DAX on no region;
+   *   `-errno` (`msync: …`); `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * map.persist(0, 4096);
+   * map.deepFlush(0, 4096);
+   * ```
+   * @see libpmem2: pmem2_deep_flush(3)
+   */
+  deepFlush(offset: number | bigint, length: number | bigint): void {
+    this.#assertLive('deepFlush');
+    const start = toSize(offset, 'offset', PMEM2_E.DEEP_FLUSH_RANGE);
+    const count = toSize(length, 'length', PMEM2_E.DEEP_FLUSH_RANGE);
+    if (start + count > BigInt(this.#size)) {
+      const text =
+        `requested deep flush rage ptr ${formatPointer(this.#address + start)} size ${count} ` +
+        `exceeds map range ${formatPointer(this.#address)}`;
+      throw new Pmem2Error(
+        PMEM2_E.DEEP_FLUSH_RANGE,
+        `deep flush of offset ${start} + length ${count} passes the end of the ` +
+          `${this.#size}-byte mapping; keep offset + length <= map.size`,
+        { libpmem2Message: text },
+      );
+    }
+    if (this.#granularity === Granularity.PAGE) return;
+    const range = { offset: Number(start), length: Number(count) };
+    if (this.#source.type === 'anon') {
+      const text = 'Anonymous source does not support deep flush';
+      throw new Pmem2Error(
+        PMEM2_E.NOSUPP,
+        `${text}: anonymous memory has no media; persist() is all it needs`,
+        { libpmem2Message: text },
+      );
+    }
+    if (this.#source.type === 'devdax') {
+      checkStatus(
+        binding.persist(this.#handle, range.offset, range.length),
+        this.#context('persist of', 'msync', range),
+      );
+      const region = this.#source.region;
+      if (typeof region !== 'number') {
+        throw new Pmem2Error(PMEM2_E.DAX_REGION_NOT_FOUND, region?.message, {
+          libpmem2Message: region?.libpmem2Message ?? 'unknown region',
+        });
+      }
+      writeDeepFlush(region, this.#source.sysfsRoot);
+      return;
+    }
+    checkStatus(
+      binding.msync(this.#handle, range.offset, range.length),
+      this.#context('deep flush of', 'msync', range),
+    );
+  }
+
+  /**
    * Copies all of `source` to `dstOffset` and makes it persistent (per the granularity),
    * honouring {@link MemFlags}. `source` may be a view of another mapping.
    *
@@ -425,7 +500,9 @@ export class Pmem2Map implements Disposable {
     }
     const status = binding.mapDelete(this.#handle);
     if (status !== 0) {
-      reregister();
+      // libpmem2 re-registers the map; a native record already cleared cannot be used again.
+      if (binding.mapSize(this.#handle) !== 0) reregister();
+      else this.#deleted = true;
       throw nativeError(status, this.#context('deleting', 'munmap'));
     }
     reservationMaps?.remove(this);
