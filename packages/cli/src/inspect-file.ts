@@ -63,7 +63,7 @@ export interface FileInfo {
  *   (`PMEM2_E_NO_ACCESS`, `-errno` of mmap).
  * @example
  * ```ts
- * import { writeFileSync } from 'node:fs';
+ * import { rmSync, writeFileSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { inspectFile } from '@pmem2/cli';
@@ -72,6 +72,7 @@ export interface FileInfo {
  * const info = inspectFile(path);
  * info.alignment; // 4096 on x86-64
  * info.granularity?.effective; // 'PAGE' unless the file is on DAX
+ * rmSync(path);
  * ```
  * @see libpmem2: pmem2_source_from_fd(3), pmem2_source_size(3), pmem2_source_alignment(3),
  *   pmem2_map_new(3), pmem2_map_get_store_granularity(3)

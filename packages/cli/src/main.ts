@@ -70,7 +70,7 @@ function run(command: Command, out: Output): ExitCode {
  * import { main } from '@pmem2/cli';
  * const lines: string[] = [];
  * const status = main(['map'], { stdout: (t) => lines.push(t), stderr: (t) => lines.push(t) });
- * status; // 2: missing <path>
+ * status; // 2
  * ```
  * @see libpmem2: pmem2_perror(3)
  */

@@ -71,7 +71,7 @@ function withoutForcedGranularity<T>(run: () => T): T {
  *   `PMEM2_E_GRANULARITY_NOT_SUPPORTED` (e.g. `PMEM2_E_NO_ACCESS`, `PMEM2_E_SOURCE_EMPTY`).
  * @example
  * ```ts
- * import { writeFileSync } from 'node:fs';
+ * import { rmSync, writeFileSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { Source } from '@pmem2/source';
@@ -81,6 +81,7 @@ function withoutForcedGranularity<T>(run: () => T): T {
  * const source = Source.fromPath(path);
  * probeGranularity(source, 4096).mapSync; // false on a disk or tmpfs file
  * source.delete();
+ * rmSync(path);
  * ```
  * @see libpmem2: pmem2_map_new(3), pmem2_map_get_store_granularity(3)
  */

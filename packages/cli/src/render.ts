@@ -37,13 +37,14 @@ export function toJson(value: unknown): string {
  * @returns the lines, joined with newlines.
  * @example
  * ```ts
- * import { writeFileSync } from 'node:fs';
+ * import { rmSync, writeFileSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { formatFileInfo, inspectFile } from '@pmem2/cli';
  * const path = join(tmpdir(), `format-${process.pid}`);
  * writeFileSync(path, Buffer.alloc(4096));
  * console.log(formatFileInfo(inspectFile(path)));
+ * rmSync(path);
  * ```
  * @see libpmem2: pmem2_map_get_store_granularity(3)
  */
@@ -98,7 +99,7 @@ export function formatFileInfo(info: FileInfo): string {
  * @returns the lines, joined with newlines.
  * @example
  * ```ts
- * import { writeFileSync } from 'node:fs';
+ * import { rmSync, writeFileSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { Granularity } from '@pmem2/config';
@@ -106,6 +107,7 @@ export function formatFileInfo(info: FileInfo): string {
  * const path = join(tmpdir(), `format-map-${process.pid}`);
  * writeFileSync(path, Buffer.alloc(4096));
  * console.log(formatMapResult(tryMap(path, { granularity: Granularity.PAGE })));
+ * rmSync(path);
  * ```
  * @see libpmem2: pmem2_map_new(3)
  */

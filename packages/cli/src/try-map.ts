@@ -62,7 +62,7 @@ export interface TryMapResult {
  *   `PMEM2_E_INVALID_FILE_TYPE`, `PMEM2_E_NO_ACCESS`, `ENOENT`, `EACCES`, …
  * @example
  * ```ts
- * import { writeFileSync } from 'node:fs';
+ * import { rmSync, writeFileSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { Granularity } from '@pmem2/config';
@@ -70,6 +70,7 @@ export interface TryMapResult {
  * const path = join(tmpdir(), `try-map-${process.pid}`);
  * writeFileSync(path, Buffer.alloc(8192));
  * tryMap(path, { granularity: Granularity.PAGE, offset: 4096n }).size; // 4096
+ * rmSync(path);
  * ```
  * @see libpmem2: pmem2_map_new(3), pmem2_config_set_offset(3), pmem2_config_set_length(3)
  */
