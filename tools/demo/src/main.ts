@@ -149,7 +149,9 @@ async function run(): Promise<number> {
         'writer',
         crash.signal !== null
           ? `killed by ${crash.signal}`
-          : `finished before the kill (exit code ${crash.exitCode})`,
+          : crash.exitCode === 0
+            ? 'finished all records before the kill'
+            : `failed on its own (exit code ${crash.exitCode}): see its error above`,
       ),
     );
     console.log(
