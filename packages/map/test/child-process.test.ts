@@ -1,8 +1,20 @@
 // child-process.test.ts -- persistence across processes and the crash-prone rules, each in a
 // fresh Node process so that a regression cannot kill the test runner
 
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BACKENDS, HAVE_DIST, MiB, makeFile, removeBackendDirs, runFixture } from './helpers.js';
+import { mapNew } from '../src/index.js';
+import { mappingRegistry } from '../src/registry.js';
+import {
+  BACKENDS,
+  HAVE_DIST,
+  MiB,
+  makeFile,
+  openSource,
+  prepareConfig,
+  removeBackendDirs,
+  runFixture,
+} from './helpers.js';
 
 afterAll(removeBackendDirs);
 
@@ -72,5 +84,26 @@ describe.each(BACKENDS)('on %s', (backend) => {
       readCode: 'PMEM2_E_IO_FAIL',
       memsetCode: 'PMEM2_E_IO_FAIL',
     });
+  });
+});
+
+describe('worker threads', () => {
+  it('each realm has its own registry; a worker maps, writes and deletes independently', async () => {
+    const path = makeFile('tmpfs', MiB);
+    using file = openSource(path);
+    using mine = mapNew(prepareConfig(), file.source);
+    const before = mappingRegistry.size;
+    const worker = new Worker(new URL('./fixtures/worker.mjs', import.meta.url), {
+      workerData: { path },
+    });
+    const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(result).toMatchObject({ registered: 1, after: 0 });
+    expect(result.address).not.toBe(mine.address.toString(16));
+    expect(mappingRegistry.size).toBe(before);
+    expect(new TextDecoder().decode(mine.read(0, 13))).toBe('from a worker');
   });
 });

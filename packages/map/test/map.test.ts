@@ -367,6 +367,11 @@ describe.each(FORCES)('pmem2_map with PMEM2_FORCE_GRANULARITY=%s', (force) => {
       expectPmem2(() => map.buffer, 'PMEM2_E_NO_ACCESS');
       expectPmem2(() => map.read(0, 1), 'PMEM2_E_NO_ACCESS');
       expect(mappingsOf(file.path)[0]?.perms).toBe('---s');
+      if (map.storeGranularity === Granularity.CACHE_LINE) {
+        expectPmem2(() => map.persist(0, 1), 'PMEM2_E_NO_ACCESS'); // the flush would fault
+      } else {
+        map.persist(0, map.size); // msync or a fence: no access to the pages
+      }
     });
 
     it('delete detaches the buffer: views read as length 0', () => {
