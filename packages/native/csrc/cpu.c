@@ -109,6 +109,7 @@ select_x86_64(struct persist_info *info, int genuine_intel)
 		info->memcpy = MEMCPY_AVX;
 	if (f->avx512f && !env_is("PMEM_AVX512F", "0"))
 		info->memcpy = MEMCPY_AVX512F;
+	info->temporal = info->memcpy;
 	/* MOVDIR64B is opt-in: "used only if set and not 0" */
 	const char *e = getenv("PMEM_MOVDIR64B");
 	if (f->movdir64b && e != NULL && strcmp(e, "0") != 0)

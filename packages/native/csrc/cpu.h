@@ -35,6 +35,7 @@ struct persist_info {
 	struct cpu_features cpu;
 	enum flush_kind flush;
 	enum memcpy_routine memcpy;
+	enum memcpy_routine temporal; /* whose temporal movers run (MOVDIR64B keeps the previous) */
 	size_t movnt_threshold;
 	int wc_workaround;
 };

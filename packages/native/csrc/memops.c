@@ -47,23 +47,25 @@ flush_variant(enum flush_variant v, const void *addr, size_t len)
 		flush_tracked(addr, len);
 }
 
-/* The family of non-temporal line movers selected at load. */
-static const struct nt_lines *
-nt_family(void)
+/* The line movers of `routine`. */
+static const struct line_movers *
+family(enum memcpy_routine routine)
 {
 #if !defined(PMEM2_ARCH_X86_64)
-	return &Nt_none;
-#endif
-	switch (Persist_info.memcpy) {
+	(void)routine;
+	return &Lines_none;
+#else
+	switch (routine) {
 	case MEMCPY_MOVDIR64B:
-		return &Nt_movdir64b;
+		return &Lines_movdir64b;
 	case MEMCPY_AVX512F:
-		return &Nt_avx512f;
+		return &Lines_avx512f;
 	case MEMCPY_AVX:
-		return &Nt_avx;
+		return &Lines_avx;
 	default:
-		return &Nt_sse2;
+		return &Lines_sse2;
 	}
+#endif
 }
 
 /*
@@ -88,13 +90,64 @@ wc_barrier(void)
 			(Persist_info.memcpy == MEMCPY_SSE2 || Persist_info.memcpy == MEMCPY_AVX);
 }
 
-/* Temporal copy (libc memmove: ordinary cached stores) and its flush. */
+/* The split of a destination range: an unaligned head, whole 64-byte lines, a tail. */
+struct split {
+	size_t head, body, tail;
+};
+
+/* Splits [dst, dst+len) at 64-byte boundaries. */
+static struct split
+split_lines(const char *dst, size_t len)
+{
+	struct split sp;
+	sp.head = (FLUSH_ALIGN - ((uintptr_t)dst & (FLUSH_ALIGN - 1))) & (FLUSH_ALIGN - 1);
+	if (sp.head > len)
+		sp.head = len;
+	sp.body = (len - sp.head) & ~(FLUSH_ALIGN - 1);
+	sp.tail = len - sp.head - sp.body;
+	return sp;
+}
+
+/* Whether dst lies inside the source, so pieces must go from the end. */
+static int
+must_go_backward(const char *dst, const char *src, size_t len)
+{
+	return (uintptr_t)dst > (uintptr_t)src && (uintptr_t)dst - (uintptr_t)src < len;
+}
+
+/* A piece below a line: copied with ordinary stores (libc memmove), then flushed per variant. */
+static void
+copy_piece(char *dst, const char *src, size_t len, enum flush_variant v)
+{
+	if (len == 0)
+		return;
+	memmove(dst, src, len); /* SAFETY: inside ranges checked by the caller; may overlap */
+	flush_variant(v, dst, len);
+}
+
+/*
+ * Temporal copy (memmove_mov_*): head and tail with ordinary stores, whole lines with the
+ * family's vector stores, each line flushed right after it is stored in the .flush variant.
+ */
 static void
 copy_t(char *dst, const char *src, size_t len, enum flush_variant v)
 {
 	Last_op.store = "t";
-	memmove(dst, src, len); /* SAFETY: both ranges checked by the caller; may overlap */
-	flush_variant(v, dst, len);
+	const struct line_movers *lines = family(Persist_info.temporal);
+	void (*flush)(const void *, size_t) = v == VARIANT_FLUSH ? flush_tracked : NULL;
+	struct split sp = split_lines(dst, len);
+	size_t n = sp.body / FLUSH_ALIGN;
+	if (must_go_backward(dst, src, len)) {
+		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
+		if (n)
+			lines->t_bwd(dst + sp.head, src + sp.head, n, flush);
+		copy_piece(dst, src, sp.head, v);
+	} else {
+		copy_piece(dst, src, sp.head, v);
+		if (n)
+			lines->t_fwd(dst + sp.head, src + sp.head, n, flush);
+		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
+	}
 }
 
 /*
@@ -106,47 +159,46 @@ static void
 copy_nt(char *dst, const char *src, size_t len, enum flush_variant v)
 {
 	Last_op.store = "nt";
-	const struct nt_lines *nt = nt_family();
+	const struct line_movers *lines = family(Persist_info.memcpy);
 	int wc = wc_barrier();
-	size_t head = (FLUSH_ALIGN - ((uintptr_t)dst & (FLUSH_ALIGN - 1))) & (FLUSH_ALIGN - 1);
-	if (head > len)
-		head = len;
-	size_t body = (len - head) & ~(FLUSH_ALIGN - 1);
-	size_t tail = len - head - body;
-	int backward = (uintptr_t)dst > (uintptr_t)src && (uintptr_t)dst - (uintptr_t)src < len;
-
-	if (!backward && head) {
-		memmove(dst, src, head);
-		flush_variant(v, dst, head);
-	}
-	if (tail && backward) {
-		memmove(dst + head + body, src + head + body, tail);
-		flush_variant(v, dst + head + body, tail);
-	}
-	if (body) {
-		if (backward)
-			nt->bwd(dst + head, src + head, body / FLUSH_ALIGN, wc);
-		else
-			nt->fwd(dst + head, src + head, body / FLUSH_ALIGN, wc);
-	}
-	if (tail && !backward) {
-		memmove(dst + head + body, src + head + body, tail);
-		flush_variant(v, dst + head + body, tail);
-	}
-	if (backward && head) {
-		memmove(dst, src, head);
-		flush_variant(v, dst, head);
+	struct split sp = split_lines(dst, len);
+	size_t n = sp.body / FLUSH_ALIGN;
+	if (must_go_backward(dst, src, len)) {
+		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
+		if (n)
+			lines->nt_bwd(dst + sp.head, src + sp.head, n, wc);
+		copy_piece(dst, src, sp.head, v);
+	} else {
+		copy_piece(dst, src, sp.head, v);
+		if (n)
+			lines->nt_fwd(dst + sp.head, src + sp.head, n, wc);
+		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
 	}
 	nt_barrier(v);
 }
 
-/* Temporal memset and its flush. */
+/* A memset piece below a line, flushed per variant. */
+static void
+set_piece(char *dst, int c, size_t len, enum flush_variant v)
+{
+	if (len == 0)
+		return;
+	memset(dst, c, len); /* SAFETY: inside a range checked by the caller */
+	flush_variant(v, dst, len);
+}
+
+/* Temporal memset (memset_mov_*): vector stores per line, each flushed in the .flush variant. */
 static void
 set_t(char *dst, int c, size_t len, enum flush_variant v)
 {
 	Last_op.store = "t";
-	memset(dst, c, len); /* SAFETY: range checked by the caller */
-	flush_variant(v, dst, len);
+	struct split sp = split_lines(dst, len);
+	set_piece(dst, c, sp.head, v);
+	if (sp.body)
+		family(Persist_info.temporal)
+				->t_set(dst + sp.head, c, sp.body / FLUSH_ALIGN,
+						v == VARIANT_FLUSH ? flush_tracked : NULL);
+	set_piece(dst + sp.head + sp.body, c, sp.tail, v);
 }
 
 /* Non-temporal memset: temporal head and tail, streamed whole lines. */
@@ -154,21 +206,11 @@ static void
 set_nt(char *dst, int c, size_t len, enum flush_variant v)
 {
 	Last_op.store = "nt";
-	size_t head = (FLUSH_ALIGN - ((uintptr_t)dst & (FLUSH_ALIGN - 1))) & (FLUSH_ALIGN - 1);
-	if (head > len)
-		head = len;
-	size_t body = (len - head) & ~(FLUSH_ALIGN - 1);
-	size_t tail = len - head - body;
-	if (head) {
-		memset(dst, c, head);
-		flush_variant(v, dst, head);
-	}
-	if (body)
-		nt_family()->set(dst + head, c, body / FLUSH_ALIGN, wc_barrier());
-	if (tail) {
-		memset(dst + head + body, c, tail);
-		flush_variant(v, dst + head + body, tail);
-	}
+	struct split sp = split_lines(dst, len);
+	set_piece(dst, c, sp.head, v);
+	if (sp.body)
+		family(Persist_info.memcpy)->nt_set(dst + sp.head, c, sp.body / FLUSH_ALIGN, wc_barrier());
+	set_piece(dst + sp.head + sp.body, c, sp.tail, v);
 	nt_barrier(v);
 }
 

@@ -30,22 +30,30 @@ int mem_move(int granularity, char *dst, const char *src, size_t len, unsigned f
 /* pmem2_memset_fn of a map with `granularity`. */
 int mem_set(int granularity, char *dst, int c, size_t len, unsigned flags);
 
-/* Non-temporal line movers: n whole 64-byte lines, dst 64-byte aligned. */
-struct nt_lines {
-	void (*fwd)(char *dst, const char *src, size_t n, int wc_barrier);
-	void (*bwd)(char *dst, const char *src, size_t n, int wc_barrier);
-	void (*set)(char *dst, int c, size_t n, int wc_barrier);
+/*
+ * Line movers of one instruction family: n whole 64-byte lines, dst 64-byte aligned, every
+ * line loaded whole before it is stored (overlap safety). The temporal ones flush each line
+ * right after storing it when `flush` is not NULL, as libpmem2's memmove_mov_* do.
+ */
+struct line_movers {
+	void (*nt_fwd)(char *dst, const char *src, size_t n, int wc_barrier);
+	void (*nt_bwd)(char *dst, const char *src, size_t n, int wc_barrier);
+	void (*nt_set)(char *dst, int c, size_t n, int wc_barrier);
+	void (*t_fwd)(char *dst, const char *src, size_t n, void (*flush)(const void *, size_t));
+	void (*t_bwd)(char *dst, const char *src, size_t n, void (*flush)(const void *, size_t));
+	void (*t_set)(char *dst, int c, size_t n, void (*flush)(const void *, size_t));
 };
 
 #if defined(PMEM2_ARCH_X86_64)
-extern const struct nt_lines Nt_sse2, Nt_avx, Nt_avx512f, Nt_movdir64b;
+/* MOVDIR64B has no temporal movers: libpmem2 keeps the previous family's (persist_info.temporal). */
+extern const struct line_movers Lines_sse2, Lines_avx, Lines_avx512f, Lines_movdir64b;
 #else
-/* Other architectures have no non-temporal routines; memops_generic.c defines temporal ones. */
-extern const struct nt_lines Nt_none;
-#define Nt_sse2 Nt_none
-#define Nt_avx Nt_none
-#define Nt_avx512f Nt_none
-#define Nt_movdir64b Nt_none
+/* Other architectures have no vector routines; memops_generic.c defines placeholders. */
+extern const struct line_movers Lines_none;
+#define Lines_sse2 Lines_none
+#define Lines_avx Lines_none
+#define Lines_avx512f Lines_none
+#define Lines_movdir64b Lines_none
 #endif
 
 /* memops_generic.c: 8-byte stores, flushed per 64-byte block unless NOFLUSH. */

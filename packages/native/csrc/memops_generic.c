@@ -139,21 +139,39 @@ memset_generic(char *dst, int c, size_t len, unsigned flags, flush_cb flush)
 }
 
 #if !defined(PMEM2_ARCH_X86_64)
-/* Never called: without non-temporal routines memops.c uses the functions above. */
+/* Never called: without vector routines memops.c uses memmove_generic / memset_generic. */
 static void
-no_lines(char *dst, const char *src, size_t n, int wc)
+no_nt_lines(char *dst, const char *src, size_t n, int wc)
 {
 	memmove(dst, src, n * 64);
 	(void)wc;
 }
 
-/* Never called, as no_lines. */
+/* Never called, as no_nt_lines. */
 static void
-no_set(char *dst, int c, size_t n, int wc)
+no_nt_set(char *dst, int c, size_t n, int wc)
 {
 	memset(dst, c, n * 64);
 	(void)wc;
 }
 
-const struct nt_lines Nt_none = {no_lines, no_lines, no_set};
+/* Never called, as no_nt_lines. */
+static void
+no_t_lines(char *dst, const char *src, size_t n, flush_cb flush)
+{
+	memmove(dst, src, n * 64);
+	(void)flush;
+}
+
+/* Never called, as no_nt_lines. */
+static void
+no_t_set(char *dst, int c, size_t n, flush_cb flush)
+{
+	memset(dst, c, n * 64);
+	(void)flush;
+}
+
+const struct line_movers Lines_none = {
+	no_nt_lines, no_nt_lines, no_nt_set, no_t_lines, no_t_lines, no_t_set,
+};
 #endif

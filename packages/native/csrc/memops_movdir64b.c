@@ -4,6 +4,7 @@
 
 #if defined(PMEM2_ARCH_X86_64)
 #include <immintrin.h>
+#include <stddef.h>
 #include <string.h>
 
 #define MOVDIR64B __attribute__((target("movdir64b")))
@@ -37,5 +38,8 @@ set_movdir64b(char *dst, int c, size_t n, int wc)
 		_movdir64b(dst + i * 64, line);
 }
 
-const struct nt_lines Nt_movdir64b = {fwd_movdir64b, bwd_movdir64b, set_movdir64b};
+/* Only non-temporal movers: temporal copies use persist_info.temporal's family, as libpmem2. */
+const struct line_movers Lines_movdir64b = {
+	fwd_movdir64b, bwd_movdir64b, set_movdir64b, NULL, NULL, NULL,
+};
 #endif
