@@ -30,7 +30,7 @@ export const BACKENDS: readonly Backend[] = ['ext4', 'tmpfs'];
 const dirs = new Map<Backend, string>();
 
 /** A directory of this test run on the backend. */
-export function backendDir(backend: Backend): string {
+function backendDir(backend: Backend): string {
   let dir = dirs.get(backend);
   if (dir === undefined) {
     dir = mkdtempSync(join(backend === 'ext4' ? tmpdir() : '/dev/shm', 'pmem2-map-'));
@@ -144,21 +144,10 @@ export function mappingsIn(start: bigint, end: bigint): MapsLine[] {
   return procMaps().filter((line) => line.start < end && start < line.end);
 }
 
-/** A fingerprint of the address space: every mapping except the heap-like anonymous ones. */
-export function addressSpaceSnapshot(): Set<string> {
-  return new Set(
-    procMaps()
-      .filter((line) => line.path !== '' || line.perms === '---p' || line.perms === 'r--p')
-      .map(
-        (line) => `${line.start.toString(16)}-${line.end.toString(16)} ${line.perms} ${line.path}`,
-      ),
-  );
-}
-
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The built package entry, which child processes import. */
-export const DIST_ENTRY = join(here, '..', 'dist', 'index.js');
+const DIST_ENTRY = join(here, '..', 'dist', 'index.js');
 
 /** Whether the package has been built (child-process tests need it). */
 export const HAVE_DIST = existsSync(DIST_ENTRY);
