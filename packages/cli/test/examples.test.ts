@@ -1,4 +1,5 @@
-// examples.test.ts -- runs every TSDoc @example of packages/*/src as a standalone script
+// examples.test.ts -- runs every TSDoc @example of packages/*/src, and the guide's ts blocks,
+// as standalone scripts
 //
 // Each example becomes an .mjs file in a scratch directory inside this package, so that
 // `@pmem2/*` imports resolve to the built packages exactly as a user's would, and runs in its
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findExamples, toModule } from './extract-examples.js';
+import { findExamples, guideExamples, toModule } from './extract-examples.js';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +20,7 @@ const scratch = join(packageRoot, `.examples-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const examples = findExamples(repoRoot);
+const examples = [...findExamples(repoRoot), ...guideExamples(repoRoot)];
 const env = { ...process.env };
 delete env.PMEM2_FORCE_GRANULARITY;
 

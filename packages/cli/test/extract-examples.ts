@@ -136,6 +136,16 @@ function __expectValue(run, expected, source) {
 }
 `;
 
+/** The ```ts blocks of docs/guide.md, which must run like the TSDoc examples. */
+export function guideExamples(repoRoot: string): Example[] {
+  const path = join(repoRoot, 'docs', 'guide.md');
+  const text = readFileSync(path, 'utf8');
+  return [...text.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((match) => ({
+    label: `docs/guide.md:${text.slice(0, match.index).split('\n').length}`,
+    code: match[1]?.trim() ?? '',
+  }));
+}
+
 /**
  * `babelHelpers.usingCtx`, which oxc's lowering of `using` calls (Node 20 cannot parse
  * `using`): records disposables, disposes them in reverse order, rethrows the body's error.
