@@ -78,4 +78,17 @@ describe('the SIGBUS guard', () => {
       expect(r.stdout).not.toContain('survived');
     }
   });
+
+  it('turns a SIGSEGV inside the guarded map range (flushing a PROT_NONE map) into PMEM2_E_IO_FAIL', () => {
+    const r = runChild(`
+      const m = binding.mapNew(-1, 0n, 8192n, 0, false, 4096, null, 0n);
+      binding.mapSetGranularity(m, 1);
+      const out = [binding.persist(m, 0, 64), binding.flush(m, 4096, 64), binding.read(m, 0, new Uint8Array(1))];
+      binding.mapSetGranularity(m, 2);
+      out.push(binding.persist(m, 0, 64), binding.mapDelete(m));
+      console.log(JSON.stringify(out));
+    `);
+    expect(r.signal).toBeNull();
+    expect(JSON.parse(r.stdout)).toEqual([E.IO_FAIL, E.IO_FAIL, E.NO_ACCESS, 0, 0]);
+  });
 });
