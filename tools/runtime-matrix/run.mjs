@@ -21,9 +21,9 @@ import { CROSS_TARGETS, crossBuild, prebuildFileName, sha256 } from './lib/cross
 import { checkArm64Prebuild, checkMuslPrebuild, describeGlibcPrebuild } from './lib/elf.mjs';
 import { FAILED, Matrix, NOT_VERIFIABLE, PASSED } from './lib/matrix.mjs';
 import { muslBunCommand } from './lib/musl-runtime.mjs';
-import { buildPackages, packPackages, pnpmCommand } from './lib/pack.mjs';
+import { addPrebuilds, buildPackages, packPackages, pnpmCommand } from './lib/pack.mjs';
 import { CACHE_DIR, packageDir } from './lib/paths.mjs';
-import { ARM64_SYSROOT, DEBIAN_PACKAGES, NODE_BUILDS } from './lib/pins.mjs';
+import { ARM64_QEMU_CPU, ARM64_SYSROOT, DEBIAN_PACKAGES, NODE_BUILDS } from './lib/pins.mjs';
 import { ensureBunMusl, ensureJsRuntimes, ensureNodeBuild } from './lib/runtimes.mjs';
 import { fileSystemType, runSmoke } from './lib/smoke-cell.mjs';
 import { runVitestSuite } from './lib/vitest-suite.mjs';
@@ -35,6 +35,8 @@ const HELP = `Usage: node tools/runtime-matrix/run.mjs [options]
   --only <rows>      comma-separated rows: node20,node22,node24,arm64,musl,bun,deno
   --json <file>      also write the matrix as JSON
   --no-apt           do not apt-get install missing Debian packages (their cells become n/v)
+  --no-build         pack the packages as they are built now (release workflow: the prebuilds
+                     downloaded from the platform runners must not be rebuilt here)
   --keep             keep the temporary folder (tarballs, consumer projects)
   -h, --help         this text`;
 
@@ -49,6 +51,7 @@ const { values: options } = parseArgs({
     only: { type: 'string' },
     json: { type: 'string' },
     'no-apt': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -125,6 +128,13 @@ function firstLine(text) {
   return text.split('\n').find((l) => l.trim()) ?? text;
 }
 
+/** The command that failed and the first line of its output that says "error". */
+function errorSummary(text) {
+  const lines = text.split('\n');
+  const error = lines.slice(1).find((l) => /\berror\b/i.test(l));
+  return error ? `${lines[0].trim()} ${error.trim()}` : firstLine(text);
+}
+
 // 1. Debian packages for the cross builds and the emulator.
 const debianOk = {};
 for (const part of ['arm64', 'musl']) {
@@ -193,49 +203,14 @@ fetchFailed('musl', ['musl']);
 // 3. Build (turbo replays the main run), cross-build, pack.
 const pnpm = await pnpmCommand();
 const built = await phase('build @pmem2/map and its dependencies (turbo)', ALL_ROWS, async () => {
-  await buildPackages(pnpm);
+  if (options['no-build']) console.log('   skipped (--no-build)');
+  else await buildPackages(pnpm);
   return true;
 });
 
-const extraPrebuilds = [];
-const prebuildOut = join(CACHE_DIR, 'prebuilds');
-for (const [row, target, check] of [
-  [
-    'arm64',
-    'linux-arm64',
-    (file) => checkArm64Prebuild(file, CROSS_TARGETS['linux-arm64'].objdump),
-  ],
-  ['musl', 'linux-x64-musl', (file) => checkMuslPrebuild(file)],
-]) {
-  if (!built || !wants(row) || !debianOk[row] || matrix.get(row, 'prebuild')) continue;
-  await phase(`cross-build the addon for ${target}`, [row], async () => {
-    const build = await crossBuild(target, prebuildOut, workDir);
-    if (!build.ok) {
-      console.log(build.log.split('\n').slice(-20).join('\n'));
-      fillRow(
-        row,
-        matrix.columns.map((c) => c.id),
-        FAILED,
-        `${build.reason}: ${firstLine(
-          build.log
-            .split('\n')
-            .filter((l) => /error/i.test(l))
-            .join('\n') || build.log,
-        )}`,
-      );
-      return;
-    }
-    const checked = await check(build.file);
-    matrix.set(row, 'prebuild', checked.ok ? PASSED : FAILED, {
-      detail: `${build.relative} (${build.sha256.slice(0, 12)}, built in ${(build.ms / 1000).toFixed(0)} s): ${checked.ok ? checked.detail : checked.problems.join('; ')}`,
-    });
-    if (checked.ok) extraPrebuilds.push(build);
-  });
-}
-
 const packed = built
   ? await phase('pnpm pack errors, config, source, native, map', ALL_ROWS, () =>
-      packPackages(pnpm, join(workDir, 'tarballs'), extraPrebuilds),
+      packPackages(pnpm, join(workDir, 'tarballs')),
     )
   : undefined;
 if (packed) {
@@ -247,10 +222,59 @@ if (packed) {
     if (!wants(row) || matrix.get(row, 'prebuild')) continue;
     matrix.set(row, 'prebuild', same ? PASSED : FAILED, {
       detail: same
-        ? `${X64_PREBUILD} (${packed.prebuilds[X64_PREBUILD].slice(0, 12)}), built once by prebuildify: ${facts}`
+        ? `${X64_PREBUILD} (${packed.prebuilds[X64_PREBUILD].slice(0, 12)}), built once by @pmem2/native's build (prebuildify): ${facts}`
         : `the packed ${X64_PREBUILD} differs from packages/native/prebuilds (or is missing)`,
     });
   }
+}
+
+// The arm64 and musl prebuilds: checked where @pmem2/native's build already packed one,
+// else cross-built here (Debian's aarch64 gcc / musl-gcc) and added to the tarball.
+const extraPrebuilds = [];
+const prebuildOut = join(CACHE_DIR, 'prebuilds');
+for (const [row, target, check] of [
+  [
+    'arm64',
+    'linux-arm64',
+    (file) => checkArm64Prebuild(file, CROSS_TARGETS['linux-arm64'].objdump),
+  ],
+  ['musl', 'linux-x64-musl', (file) => checkMuslPrebuild(file)],
+]) {
+  if (!packed || !wants(row) || !debianOk[row] || matrix.get(row, 'prebuild')) continue;
+  const spec = CROSS_TARGETS[target];
+  const relative = `${spec.tuple}/${prebuildFileName('@pmem2/native', spec.tags)}`;
+  if (packed.prebuilds[`prebuilds/${relative}`]) {
+    const checked = await check(join(packed.nativeRoot, 'prebuilds', relative));
+    matrix.set(row, 'prebuild', checked.ok ? PASSED : FAILED, {
+      detail: `prebuilds/${relative} (${packed.prebuilds[`prebuilds/${relative}`].slice(0, 12)}), built by @pmem2/native's build: ${checked.ok ? checked.detail : checked.problems.join('; ')}`,
+    });
+    continue;
+  }
+  await phase(`cross-build the addon for ${target}`, [row], async () => {
+    const build = await crossBuild(target, prebuildOut, workDir);
+    if (!build.ok) {
+      console.log(build.log.split('\n').slice(-20).join('\n'));
+      const errors = build.log.split('\n').filter((l) => /error/i.test(l));
+      fillRow(
+        row,
+        matrix.columns.map((c) => c.id),
+        FAILED,
+        `${build.reason}: ${firstLine(errors.join('\n') || build.log)}`,
+      );
+      return;
+    }
+    const checked = await check(build.file);
+    matrix.set(row, 'prebuild', checked.ok ? PASSED : FAILED, {
+      detail: `prebuilds/${build.relative} (${build.sha256.slice(0, 12)}), cross-built here in ${(build.ms / 1000).toFixed(0)} s: ${checked.ok ? checked.detail : checked.problems.join('; ')}`,
+    });
+    if (checked.ok) extraPrebuilds.push(build);
+  });
+}
+if (packed && extraPrebuilds.length) {
+  await phase('add the cross-built prebuilds to the native tarball', ALL_ROWS, async () => {
+    await addPrebuilds(packed, extraPrebuilds);
+    console.log(`   native tarball prebuilds: ${Object.keys(packed.prebuilds).join(', ')}`);
+  });
 }
 
 // 4. Files to map: one on ext4 (the clone's file system), one on tmpfs.
@@ -367,9 +391,16 @@ if (wants('arm64') && packed && runtimes?.arm64?.node && debianOk.arm64) {
       matrix.record('arm64', 'install', install);
       if (!install.ok) return fillRow('arm64', ['ext4', 'tmpfs'], FAILED, 'npm install failed');
       await smokeRow('arm64', {
-        command: ['/usr/bin/qemu-aarch64', '-L', ARM64_SYSROOT, runtimes.arm64.node],
+        command: [
+          '/usr/bin/qemu-aarch64',
+          '-cpu',
+          ARM64_QEMU_CPU,
+          '-L',
+          ARM64_SYSROOT,
+          runtimes.arm64.node,
+        ],
         consumerDir,
-        env,
+        env: { ...env, PMEM2_SMOKE_PAGE_FORCE: 'PAGE' },
         expectedPrebuild: armPrebuild,
         timeoutMs: 4 * MINUTE,
       });
@@ -381,7 +412,7 @@ if (wants('arm64')) {
     'arm64',
     SUITES,
     NOT_VERIFIABLE,
-    'vitest 4 runs on vite 8, whose bundler (rolldown) is a native binary installed here for linux-x64 only; the smoke test (page msync path, and the dc cvap/cvac flush + memcpy path via PMEM2_FORCE_GRANULARITY=CACHE_LINE) is the arm64 subset',
+    'vitest 4 runs on vite 8, whose bundler (rolldown) is a native binary installed here for linux-x64 only; the smoke test is the arm64 subset: msync (page), and dc cvac + dsb with the addon memcpy (PMEM2_FORCE_GRANULARITY=CACHE_LINE) on the cortex-a72 qemu emulates; dc cvap only by disassembly (qemu 7.2 raises SIGILL on it)',
   );
 }
 
@@ -442,8 +473,9 @@ if (wants('musl') && packed && runtimes?.musl?.bun && debianOk.musl && baseConsu
       env: { ...baseConsumer.env, LIBC: 'musl' },
       expectedPrebuild: muslPrebuild,
       checkLibraries: (libs) => {
-        if (!libs.some((l) => l.includes('ld-musl')))
-          return `musl's loader is not mapped (${libs.join(' ')})`;
+        // musl's loader is its libc (/lib/ld-musl-x86_64.so.1 -> x86_64-linux-musl/libc.so).
+        if (!libs.some((l) => /ld-musl|\/x86_64-linux-musl\/libc\.so$/.test(l)))
+          return `musl's libc is not mapped (${libs.join(' ')})`;
         const glibc = libs.filter((l) => /\/libc\.so\.6$|ld-linux-x86-64\.so\.2$/.test(l));
         return glibc.length ? `glibc is mapped: ${glibc.join(' ')}` : undefined;
       },

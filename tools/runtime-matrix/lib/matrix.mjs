@@ -45,7 +45,7 @@ export class Matrix {
 
   /**
    * The table, then numbered notes: the reason of every not-verifiable cell, the error of
-   * every failed one and the detail of passed ones. Identical reasons share one number.
+   * every failed one and the detail of passed ones. Cells with the same text share a note.
    */
   render() {
     const notes = [];
@@ -57,9 +57,7 @@ export class Matrix {
     const text = (row, column) => {
       const cell = this.get(row.id, column.id);
       if (!cell) return '-';
-      const mark = cell.detail
-        ? ` [${noteNumber(`${row.title} × ${column.title}: ${cell.detail}`)}]`
-        : '';
+      const mark = cell.detail ? ` [${noteNumber(cell.detail)}]` : '';
       const word = cell.status === NOT_VERIFIABLE ? 'n/v' : cell.status;
       return `${word}${cell.short ? ` ${cell.short}` : ''}${mark}`;
     };

@@ -1,10 +1,11 @@
 // pack.mjs -- builds and packs the workspace packages the way they would be published
 //
-// `pnpm pack` turns `workspace:*` into real versions. The native tarball then gets the
-// cross-built prebuilds (linux-arm64, linux-x64 musl) added next to the linux-x64 glibc one,
-// which is what a release tarball built by release-workflow.yml contains.
+// `pnpm pack` turns `workspace:*` into real versions. Prebuilds that the native package's own
+// build does not make here (linux-arm64; linux-x64 musl without musl-gcc) are cross-built by
+// the matrix and added next to the others, which is what a release tarball built by
+// release-workflow.yml contains.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sha256 } from './cross-build.mjs';
 import { run, runOrThrow } from './exec.mjs';
 import { PACKED_PACKAGES, packageDir, REPO_ROOT } from './paths.mjs';
@@ -55,11 +56,11 @@ function listPrebuilds(packageRoot) {
 }
 
 /**
- * Packs every package into `destDir`, adds `extraPrebuilds` ([{ relative, file }]) to the
- * native tarball, and resolves to `{ tarballs: { errors: path, … }, prebuilds }` where
- * `prebuilds` maps each prebuild in the final native tarball to its sha256.
+ * Packs every package into `destDir` and unpacks the native tarball next to it. Resolves to
+ * `{ tarballs: { errors: path, … }, nativeRoot, prebuilds }` where `prebuilds` maps each
+ * prebuild in the native tarball (`prebuilds/<tuple>/<file>`) to its sha256.
  */
-export async function packPackages(pnpm, destDir, extraPrebuilds) {
+export async function packPackages(pnpm, destDir) {
   mkdirSync(destDir, { recursive: true });
   const tarballs = {};
   for (const name of PACKED_PACKAGES) {
@@ -75,22 +76,33 @@ export async function packPackages(pnpm, destDir, extraPrebuilds) {
   rmSync(unpacked, { recursive: true, force: true });
   mkdirSync(unpacked);
   await runOrThrow('tar', ['xzf', tarballs.native, '-C', unpacked]);
-  const packageRoot = join(unpacked, 'package');
-  const own = listPrebuilds(packageRoot);
-  if (
-    !Object.keys(own).some((p) => p.startsWith('prebuilds/linux-x64/') && !p.includes('.musl.'))
-  ) {
+  const nativeRoot = join(unpacked, 'package');
+  const prebuilds = listPrebuilds(nativeRoot);
+  if (!Object.keys(prebuilds).some((p) => /^prebuilds\/linux-x64\/[^.]+\.node$/.test(p))) {
     throw new Error(
-      `the packed @pmem2/native has no prebuilds/linux-x64/*.node (it has: ${Object.keys(own).join(', ') || 'none'}); its build (prebuildify --napi --strip) must run before packing`,
+      `the packed @pmem2/native has no prebuilds/linux-x64/*.node (it has: ${Object.keys(prebuilds).join(', ') || 'none'}); its build (prebuildify --napi --strip) must run before packing`,
     );
   }
-  for (const { relative, file } of extraPrebuilds) {
-    mkdirSync(join(packageRoot, 'prebuilds', relative.split('/')[0]), { recursive: true });
-    cpSync(file, join(packageRoot, 'prebuilds', relative));
+  return { tarballs, nativeRoot, prebuilds };
+}
+
+/**
+ * Adds prebuilds built here (`[{ relative: 'linux-arm64/x.node', file }]`) to the packed
+ * native tarball, as a release tarball would carry them, and updates `packed.prebuilds`.
+ */
+export async function addPrebuilds(packed, extras) {
+  if (extras.length === 0) return;
+  for (const { relative, file } of extras) {
+    mkdirSync(join(packed.nativeRoot, 'prebuilds', relative.split('/')[0]), { recursive: true });
+    cpSync(file, join(packed.nativeRoot, 'prebuilds', relative));
   }
-  rmSync(tarballs.native);
-  await runOrThrow('tar', ['czf', tarballs.native, '-C', unpacked, 'package']);
-  const prebuilds = listPrebuilds(packageRoot);
-  rmSync(unpacked, { recursive: true, force: true });
-  return { tarballs, prebuilds };
+  rmSync(packed.tarballs.native);
+  await runOrThrow('tar', [
+    'czf',
+    packed.tarballs.native,
+    '-C',
+    dirname(packed.nativeRoot),
+    'package',
+  ]);
+  packed.prebuilds = listPrebuilds(packed.nativeRoot);
 }

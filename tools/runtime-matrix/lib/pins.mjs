@@ -26,5 +26,13 @@ export const DEBIAN_PACKAGES = {
 /** Where Debian's arm64 cross runtime lives (qemu's -L). */
 export const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 
+/**
+ * The CPU qemu emulates for the arm64 row: one without DCPoP (HWCAP_DCPOP clear), so the
+ * addon flushes with `dc cvac`. Debian's qemu-user 7.2 raises SIGILL on `dc cvap` at EL0
+ * even for CPUs whose HWCAP_DCPOP it advertises (max, cortex-a76, neoverse-n1), so that
+ * path is verified by disassembly only.
+ */
+export const ARM64_QEMU_CPU = 'cortex-a72';
+
 /** musl's dynamic loader from Debian's `musl` package. */
 export const MUSL_LOADER = '/lib/ld-musl-x86_64.so.1';

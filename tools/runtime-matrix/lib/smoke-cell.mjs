@@ -41,7 +41,7 @@ export function judgeSmokeFile(result, file, expectedPrebuild, checkLibraries) {
   const { runtime } = result;
   return {
     ok: true,
-    detail: `${runtime.name} ${runtime.version} ${runtime.arch} napi ${runtime.napi} loaded ${result.prebuild}; ${entry.steps.length} steps passed`,
+    detail: `${runtime.name} ${runtime.version} ${runtime.arch} napi ${runtime.napi} loaded ${result.prebuild}; ${entry.steps.length} steps passed${checkLibraries ? `; C runtime mapped: ${(result.libraries ?? []).join(' ')}` : ''}`,
   };
 }
 

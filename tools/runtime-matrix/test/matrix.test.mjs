@@ -26,8 +26,14 @@ describe('Matrix', () => {
     expect(lines[0]).toBe('runtime | suite      | smoke');
     expect(lines[2]).toBe('node 22 | passed 3/3 | FAILED [1]');
     expect(lines[3]).toBe('arm64   | n/v [2]    | -');
-    expect(text).toContain('[1] node 22 × smoke: map: EACCES');
-    expect(text).toContain('[2] arm64 × suite: no vitest here');
+    expect(text).toContain('\n[1] map: EACCES\n[2] no vitest here');
+  });
+
+  it('gives cells with the same text one note', () => {
+    const matrix = sample();
+    matrix.set('b', 'smoke', NOT_VERIFIABLE, { detail: 'no vitest here' });
+    expect(matrix.render().split('\n')[3]).toBe('arm64   | n/v [2]    | n/v [2]');
+    expect(matrix.render()).not.toContain('[3]');
   });
 
   it('rejects cells of unknown rows or columns', () => {
