@@ -4,6 +4,9 @@ import { openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { ARM_PATH } from '@pmem2/fault-inject';
 import { Pmem2Error } from '@pmem2/errors';
 
+// Create the stdout stream now: Node opens and fcntls it lazily, which an armed fault would hit.
+process.stdout;
+
 const mapDist = new URL('.', import.meta.resolve('@pmem2/map'));
 /** @pmem2/map's realm-wide registry of live mappings (internal module, same instance). */
 export const { mappingRegistry } = await import(new URL('registry.js', mapDist).href);

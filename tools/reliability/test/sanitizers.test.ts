@@ -1,0 +1,119 @@
+// sanitizers.test.ts -- @pmem2/native built a second time with -fsanitize=address,undefined
+// runs the map stack (crash scenarios, the workload, worker threads) with zero reports; a
+// valgrind memcheck pass over the normal build finds no invalid access in the addon's frames
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAddon, redirectScript } from '../src/build-addon.js';
+import { packageDir, removeDir, runChild, tempDir } from './helpers.js';
+
+const dir = tempDir('sanitizers');
+afterAll(() => removeDir(dir));
+const cache = join(packageDir, '.cache');
+
+/** The shared object gcc links ASan from ('' when gcc has none). */
+function libasan(): string {
+  try {
+    const path = execFileSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+    return path.startsWith('/') ? path : '';
+  } catch {
+    return '';
+  }
+}
+
+const asanLibrary = libasan();
+const hasValgrind = spawnSync('valgrind', ['--version']).status === 0;
+if (asanLibrary === '') console.warn('SKIPPED: ASan/UBSan run — gcc has no libasan.so (apt-get install gcc)');
+if (!hasValgrind) console.warn('SKIPPED: valgrind memcheck run — valgrind not found (apt-get install valgrind)');
+
+/** The sanitizer reports that must not appear. */
+const REPORTS = /ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|SUMMARY: UndefinedBehaviorSanitizer/;
+
+describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => {
+  let redirect = '';
+  let env: NodeJS.ProcessEnv = {};
+
+  beforeAll(() => {
+    const addon = buildAddon({
+      output: join(cache, 'asan', 'pmem2_native_asan.node'),
+      flags: ['-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined'],
+    });
+    redirect = join(cache, 'asan', 'redirect.cjs');
+    writeFileSync(redirect, redirectScript(addon));
+    env = {
+      LD_PRELOAD: asanLibrary,
+      // Node leaks by design at exit; V8 needs its own SIGSEGV handling (trap handler)
+      ASAN_OPTIONS: 'detect_leaks=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:abort_on_error=0',
+      UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
+    };
+  });
+
+  /** Runs a child against the ASan build and checks it is clean. */
+  function clean(script: string, args: string[], execArgv: string[] = []): string {
+    const child = runChild(script, args, {
+      env,
+      execArgv: ['--require', redirect, ...execArgv],
+      timeout: 170_000,
+    });
+    expect(child.stderr).not.toMatch(REPORTS);
+    expect({ status: child.status, signal: child.signal }).toEqual({ status: 0, signal: null });
+    return child.stdout;
+  }
+
+  it('really loads the sanitized addon', () => {
+    const child = runChild('loaded-addon.mjs', [], { env, execArgv: ['--require', redirect] });
+    expect(child.stdout.trim().split('\n')).toEqual([expect.stringMatching(/pmem2_native_asan\.node$/)]);
+  });
+
+  it('the workload (every binding entry, hostile arguments, every map operation) is clean', () => {
+    const answer = JSON.parse(clean('workload.mjs', [dir]).trim().split('\n').at(-1) as string);
+    expect(answer.foreignKinds).toEqual(['TypeError']);
+    expect(answer.registry).toBe(0);
+  });
+
+  it.each([
+    ['deleted-map', []],
+    ['deleted-source', []],
+    ['protections', []],
+    ['truncated', []],
+    ['reservation-with-maps', []],
+    ['workers', []],
+    ['gc-map-then-views', ['--expose-gc']],
+    ['gc-views-then-map', ['--expose-gc']],
+  ])('crash scenario %s is clean', (scenario, execArgv) => {
+    clean('crash.mjs', [scenario, dir], execArgv);
+  });
+});
+
+describe.runIf(hasValgrind)('valgrind memcheck over the normal build', () => {
+  it('no invalid read or write in the addon frames during a small workload', () => {
+    const child = spawnSync(
+      'valgrind',
+      [
+        '--tool=memcheck',
+        '--error-limit=no',
+        '--leak-check=no',
+        '--undef-value-errors=no',
+        '--smc-check=all',
+        process.execPath,
+        '--jitless',
+        '--max-old-space-size=256',
+        join(packageDir, 'test', 'children', 'workload.mjs'),
+        dir,
+        'small',
+      ],
+      { cwd: packageDir, encoding: 'utf8', timeout: 170_000 },
+    );
+    expect(child.status).toBe(0);
+    expect(child.stderr).toMatch(/ERROR SUMMARY: \d+ errors/); // valgrind really ran
+    // one report per error: a header line, then "   at"/"   by" frames, then a blank line
+    const blocks = child.stderr.split(/\n==\d+== \n/);
+    const addonBlocks = blocks.filter(
+      (b) => /Invalid (read|write)|Jump to the invalid|Invalid free/.test(b) && /pmem2[_+]native|csrc\//.test(b),
+    );
+    expect(addonBlocks).toEqual([]);
+    expect(child.stdout).toContain('"registry":0');
+  });
+});
