@@ -42,10 +42,15 @@ export class RangeRegistry<T extends object> {
       : undefined;
   }
 
-  /** Registers `occupant` at `[start, start + length)`; false when a live entry overlaps. */
+  /**
+   * Registers `occupant` at `[start, start + length)`; false when a live entry overlaps
+   * (ravl_interval_insert: `[a, b)` and `[c, d)` clash unless `a >= d` or `b <= c`, so
+   * adjacent ranges do not).
+   */
   insert(occupant: T, start: bigint, length: bigint): boolean {
     const end = start + length;
-    if (this.#firstOverlap(start, end) !== undefined) return false;
+    const clash = this.#live().some((e) => !(start >= e.end || end <= e.start));
+    if (clash) return false;
     const entry: Entry<T> = { start, end, hold: this.#weak ? new WeakRef(occupant) : occupant };
     this.#entries.splice(this.#insertionIndex(start), 0, entry);
     this.#cleanup?.register(occupant, entry, entry);
@@ -66,10 +71,22 @@ export class RangeRegistry<T extends object> {
     return this.#entries.some((e) => this.#occupant(e) === occupant);
   }
 
-  /** The lowest-addressed live occupant overlapping `[start, start + length)`. */
+  /**
+   * What libpmem2's `ravl_interval_find` returns for the query `[start, start + length)`,
+   * both computed in `size_t` (modulo 2^64, as C's pointer arithmetic): the lowest live
+   * entry that ends after `start`, if it begins at `start` or before the query's end.
+   *
+   * @remarks
+   * So a zero-length query finds a range that starts at it or strictly contains it, and a
+   * query whose end wraps below its start finds only a range beginning at `start` or before
+   * that wrapped end.
+   */
   find(start: bigint, length: bigint): T | undefined {
-    const entry = this.#firstOverlap(start, start + length);
-    return entry === undefined ? undefined : this.#occupant(entry);
+    const from = BigInt.asUintN(64, start);
+    const to = BigInt.asUintN(64, from + length);
+    const entry = this.#live().find((e) => e.end > from);
+    if (entry === undefined || !(entry.start === from || entry.start < to)) return undefined;
+    return this.#occupant(entry);
   }
 
   /** The live occupants in address order. */
@@ -92,14 +109,9 @@ export class RangeRegistry<T extends object> {
     return entry.hold instanceof WeakRef ? (entry.hold.deref() as T | undefined) : entry.hold;
   }
 
-  // [s, e) overlaps [start, end) when s < end && start < e (ravl_interval_compare): adjacent
-  // ranges do not overlap, and a zero-length query only hits a range strictly around it.
-  #firstOverlap(start: bigint, end: bigint): Entry<T> | undefined {
-    for (const entry of this.#entries) {
-      if (entry.start >= end) break;
-      if (start < entry.end && this.#occupant(entry) !== undefined) return entry;
-    }
-    return undefined;
+  // The entries whose occupant is alive, in address order.
+  #live(): Entry<T>[] {
+    return this.#entries.filter((e) => this.#occupant(e) !== undefined);
   }
 
   // Where an entry starting at `start` goes to keep the order (binary search).

@@ -10,6 +10,8 @@ import type { Pmem2Map } from './pmem2-map.js';
 import { RangeRegistry } from './registry.js';
 
 /** libpmem2's texts for the statuses of the reservation's native mmap (NOREPLACE) calls. */
+const EINVAL = 22;
+
 const RESERVE_TEXTS: Readonly<Record<number, string>> = {
   [PMEM2_E.MAPPING_EXISTS]: 'mmap MAP_FIXED_NOREPLACE: File exists',
 };
@@ -219,14 +221,16 @@ export class VmReservation implements VmReservationLike, Disposable {
         'pass the number of bytes to remove',
       );
     }
-    if (start + bytes > total) {
+    // libpmem2 adds in size_t: a sum that wraps passes this check and the next decides
+    const end = BigInt.asUintN(64, start + bytes);
+    if (end > total) {
       fail(
         PMEM2_E.LENGTH_OUT_OF_RANGE,
         `reservation shrink size ${bytes} stands out of reservation range`,
         `offset + size must be at most ${total}`,
       );
     }
-    if (start !== 0n && start + bytes !== total) {
+    if (start !== 0n && end !== total) {
       fail(
         PMEM2_E.NOSUPP,
         'shrinking reservation from the middle is not supported',
@@ -351,9 +355,13 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * Releases the reserved address space.
    *
+   * @remarks
+   * Quirk kept from libpmem2: a reservation of size 0 cannot be deleted (libpmem2 calls
+   * `munmap(addr, 0)`, which fails with `EINVAL`); it stays valid.
+   *
    * @throws {@link Pmem2Error} `PMEM2_E_VM_RESERVATION_NOT_EMPTY` `"vm reservation %p isn't
-   *   empty"` while a mapping lives in it; `-errno` (`munmap: …`) when munmap fails;
-   *   `PMEM2_E_MAPPING_NOT_FOUND` when already deleted.
+   *   empty"` while a mapping lives in it; `-errno` (`munmap: …`) when munmap fails, and
+   *   `EINVAL` for a 0-byte reservation; `PMEM2_E_MAPPING_NOT_FOUND` when already deleted.
    * @example
    * ```ts
    * rsv.delete();
@@ -370,9 +378,22 @@ export class VmReservation implements VmReservationLike, Disposable {
         { libpmem2Message: text },
       );
     }
+    if (this.size === 0) {
+      // libpmem2 munmaps the user-visible size; munmap of 0 bytes fails with EINVAL
+      throw Pmem2Error.fromErrno(
+        EINVAL,
+        'munmap',
+        `deleting the empty reservation at ${formatPointer(this.address)} failed: munmap: ` +
+          'Invalid argument (libpmem2 cannot delete a 0-byte reservation either); extend it ' +
+          'first, or let the finalizer release it',
+      );
+    }
     checkStatus(binding.reservationDelete(state.handle), {
       ...this.#context('deleting'),
       syscall: 'munmap',
+      texts: {
+        [PMEM2_E.VM_RESERVATION_NOT_EMPTY]: `vm reservation ${formatPointer(this.address)} isn't empty`,
+      },
     });
     reservationStates.delete(this);
   }

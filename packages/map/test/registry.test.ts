@@ -18,7 +18,7 @@ describe('RangeRegistry', () => {
     expect(registry.occupants().map((o) => o.name)).toEqual(['a', 'b', 'c']);
   });
 
-  it('finds the lowest overlapping occupant; a zero-length query hits only a range around it', () => {
+  it('finds as ravl_interval_find: lowest overlap; zero-length hits a start or an inside', () => {
     const registry = new RangeRegistry<{ name: string }>('strong');
     const a = { name: 'a' };
     const b = { name: 'b' };
@@ -29,7 +29,14 @@ describe('RangeRegistry', () => {
     expect(registry.find(0x2000n, 0x1n)).toBe(b);
     expect(registry.find(0x3000n, 0x1000n)).toBeUndefined();
     expect(registry.find(0x1800n, 0n)).toBe(a);
-    expect(registry.find(0x2000n, 0n)).toBeUndefined();
+    expect(registry.find(0x2000n, 0n)).toBe(b);
+    expect(registry.find(0x3000n, 0n)).toBeUndefined();
+    expect(registry.find(0x800n, 0x800n)).toBeUndefined();
+    // size_t arithmetic, as the C pointer sums: 0x1000 + (2^64 - 0x800) wraps to 0x800
+    expect(registry.find(0x1000n + (2n ** 64n - 0x800n), 0x1000n)).toBe(a);
+    // an end that wraps below the start finds only a range beginning at the start
+    expect(registry.find(0x1800n, 2n ** 64n - 0x1000n)).toBeUndefined();
+    expect(registry.find(0x2000n, 2n ** 64n - 0x1000n)).toBe(b);
   });
 
   it('remove and has', () => {

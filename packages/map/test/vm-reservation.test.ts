@@ -79,6 +79,16 @@ describe('pmem2_vm_reservation_new', () => {
     expectReservedOnly(address, 16 * MiB);
   });
 
+  it('a 0-byte reservation is valid but cannot be deleted: -EINVAL "munmap: Invalid argument"', () => {
+    const rsv = VmReservation.new(0);
+    expect(rsv.size).toBe(0);
+    const e = expectPmem2(() => rsv.delete(), 'EINVAL', 'munmap: Invalid argument');
+    expect(e.errno).toBe(-22);
+    expect(rsv.size).toBe(0);
+    rsv.extend(PAGE);
+    rsv.delete();
+  });
+
   it('without an address, starts on a 2 MiB boundary', () => {
     using rsv = VmReservation.new(4 * MiB);
     expect(rsv.address % BigInt(2 * MiB)).toBe(0n);
@@ -342,6 +352,15 @@ describe('pmem2_vm_reservation_extend / _shrink', () => {
     );
   });
 
+  it('sizes add in size_t as in libpmem2: an end that wraps past 2^64 is "from the middle"', () => {
+    using rsv = VmReservation.new(16 * MiB);
+    expectPmem2(
+      () => rsv.shrink(PAGE, 2n ** 64n - BigInt(PAGE)),
+      'PMEM2_E_NOSUPP',
+      'shrinking reservation from the middle is not supported',
+    );
+  });
+
   it('test_vm_reserv_unsupported_shrink: NOSUPP for the middle and the whole', () => {
     using rsv = VmReservation.new(16 * MiB);
     expectPmem2(
@@ -398,6 +417,14 @@ describe('pmem2_vm_reservation_map_find*', () => {
       'PMEM2_E_MAPPING_NOT_FOUND',
       `mapping not found at the range (offset ${6 * MiB}, size ${2 * MiB}) in reservation ${hex(t.rsv.address)}`,
     );
+  });
+
+  it('mapFind as ravl_interval_find: zero length at a start or inside; offsets wrap in size_t', () => {
+    using t = twoMaps();
+    expect(t.rsv.mapFind(2 * MiB, 0)).toBe(t.first);
+    expect(t.rsv.mapFind(3 * MiB, 0)).toBe(t.first);
+    expectPmem2(() => t.rsv.mapFind(6 * MiB, 0), 'PMEM2_E_MAPPING_NOT_FOUND');
+    expect(t.rsv.mapFind(2n ** 64n - BigInt(PAGE), 4 * MiB)).toBe(t.first);
   });
 
   it('test_vm_reserv_prev_map_find / next_map_find / first_last_map_find', () => {
