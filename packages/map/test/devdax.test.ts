@@ -50,8 +50,8 @@ afterEach(() => {
 });
 
 /** A device DAX source over /dev/null (mmap fails) or /dev/zero (mmap works). */
-function devdax(device: 'null' | 'zero'): Source {
-  const fd = openSync(`/dev/${device}`, constants.O_RDWR);
+function devdax(device: 'null' | 'zero', flags = constants.O_RDWR): Source {
+  const fd = openSync(`/dev/${device}`, flags);
   fds.push(fd);
   const source = Source.fromFd(fd, { sysfsRoot: root });
   expect(source.type).toBe('devdax');
@@ -79,6 +79,17 @@ describe('pmem2_map on a fixture device DAX (1 GiB, align 2 MiB)', () => {
     const registered = mappingRegistry.size;
     const e = expectPmem2(() => mapNew(prepareConfig(), source), 'ENODEV', 'mmap: No such device');
     expect(e.errno).toBe(-19);
+    expect(mappingRegistry.size).toBe(registered);
+  });
+
+  it('TEST3 test_map_rdonly_file (devdax): O_RDONLY with READ|WRITE shared gives PMEM2_E_NO_ACCESS', () => {
+    using source = devdax('zero', constants.O_RDONLY);
+    const registered = mappingRegistry.size;
+    expectPmem2(
+      () => mapNew(prepareConfig(), source),
+      'PMEM2_E_NO_ACCESS',
+      'mmap: Permission denied',
+    );
     expect(mappingRegistry.size).toBe(registered);
   });
 
