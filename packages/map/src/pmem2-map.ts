@@ -8,7 +8,7 @@ import { type SourceFacts, writeDeepFlush } from './deep-flush.js';
 import { formatPointer } from './format.js';
 import { CONSTRUCT, reservationStates } from './internal.js';
 import { checkMemFlags } from './mem-flags.js';
-import { checkStatus, type NativeCallContext, nativeError } from './native-call.js';
+import { checkStatus, type NativeCallContext, nativeError, unwrapResult } from './native-call.js';
 import { mappingRegistry } from './registry.js';
 import type { VmReservation } from './vm-reservation.js';
 
@@ -176,11 +176,10 @@ export class Pmem2Map implements Disposable {
           'through it would crash the process; use map.read(offset, length) to copy bytes out',
       );
     }
-    const buffer = binding.mapBuffer(this.#handle);
-    if (typeof buffer === 'number') {
-      throw nativeError(buffer, this.#context('creating the buffer of', 'mmap'));
-    }
-    return buffer;
+    return unwrapResult(
+      binding.mapBuffer(this.#handle),
+      this.#context('creating the buffer of', 'mmap'),
+    );
   }
 
   /**
