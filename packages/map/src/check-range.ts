@@ -39,6 +39,9 @@ export function checkRange(
   size: number,
   action: string,
 ): CheckedRange {
+  // fast path: safe non-negative integers whose sum is inside (a sum above 2^53 that rounds
+  // is still above any size, so the comparison stays exact)
+  if (isIndex(offset) && isIndex(length) && offset + length <= size) return { offset, length };
   const start = toSize(offset, 'offset', PMEM2_E.MAP_RANGE);
   const count = toSize(length, 'length', PMEM2_E.MAP_RANGE);
   if (start + count > BigInt(size)) {
@@ -49,4 +52,9 @@ export function checkRange(
     );
   }
   return { offset: Number(start), length: Number(count) };
+}
+
+// A non-negative safe-integer number.
+function isIndex(value: number | bigint): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

@@ -28,6 +28,23 @@ export interface NativeCallContext {
 type NativeResult<T> = T | number;
 
 /**
+ * A context, or a function that builds it only when the call failed, so that hot paths
+ * (persist, flush, mem functions) format no message on success.
+ *
+ * @example
+ * ```ts
+ * checkStatus(binding.persist(h, 0, 64), () => ({ action: `persist of ${name}`, syscall: 'msync' }));
+ * ```
+ * @see libpmem2: pmem2_errormsg(3)
+ */
+export type LazyContext = NativeCallContext | (() => NativeCallContext);
+
+// The context itself, built now if it was deferred.
+function resolve(context: LazyContext): NativeCallContext {
+  return typeof context === 'function' ? context() : context;
+}
+
+/**
  * Turns a negative status into the {@link Pmem2Error} libpmem2 reports on the same path.
  *
  * @remarks
@@ -70,8 +87,8 @@ export function nativeError(status: number, context: NativeCallContext): Pmem2Er
  * ```
  * @see libpmem2: pmem2_errormsg(3)
  */
-export function checkStatus(status: number, context: NativeCallContext): void {
-  if (status !== 0) throw nativeError(status, context);
+export function checkStatus(status: number, context: LazyContext): void {
+  if (status !== 0) throw nativeError(status, resolve(context));
 }
 
 /**
@@ -84,8 +101,8 @@ export function checkStatus(status: number, context: NativeCallContext): void {
  * ```
  * @see libpmem2: pmem2_errormsg(3)
  */
-export function unwrapResult<T>(result: NativeResult<T>, context: NativeCallContext): T {
-  if (typeof result === 'number') throw nativeError(result, context);
+export function unwrapResult<T>(result: NativeResult<T>, context: LazyContext): T {
+  if (typeof result === 'number') throw nativeError(result, resolve(context));
   return result;
 }
 

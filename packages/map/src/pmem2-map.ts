@@ -176,8 +176,7 @@ export class Pmem2Map implements Disposable {
           'through it would crash the process; use map.read(offset, length) to copy bytes out',
       );
     }
-    return unwrapResult(
-      binding.mapBuffer(this.#handle),
+    return unwrapResult(binding.mapBuffer(this.#handle), () =>
       this.#context('creating the buffer of', 'mmap'),
     );
   }
@@ -241,8 +240,7 @@ export class Pmem2Map implements Disposable {
     const target = ArrayBuffer.isView(lengthOrTarget)
       ? lengthOrTarget
       : new Uint8Array(range.length);
-    checkStatus(
-      binding.read(this.#handle, range.offset, target),
+    checkStatus(binding.read(this.#handle, range.offset, target), () =>
       this.#context('reading', 'read', range),
     );
     return target;
@@ -359,8 +357,7 @@ export class Pmem2Map implements Disposable {
       );
     }
     if (this.#source.type === 'devdax') {
-      checkStatus(
-        binding.persist(this.#handle, range.offset, range.length),
+      checkStatus(binding.persist(this.#handle, range.offset, range.length), () =>
         this.#context('persist of', 'msync', range),
       );
       const region = this.#source.region;
@@ -372,8 +369,7 @@ export class Pmem2Map implements Disposable {
       writeDeepFlush(region, this.#source.sysfsRoot);
       return;
     }
-    checkStatus(
-      binding.msync(this.#handle, range.offset, range.length),
+    checkStatus(binding.msync(this.#handle, range.offset, range.length), () =>
       this.#context('deep flush of', 'msync', range),
     );
   }
@@ -398,8 +394,7 @@ export class Pmem2Map implements Disposable {
     this.#requireProtection(READ_WRITE, 'memcpy');
     checkMemFlags(flags);
     const range = checkRange(dstOffset, source.byteLength, this.#size, 'memcpy');
-    checkStatus(
-      binding.memcpy(this.#handle, range.offset, source, flags),
+    checkStatus(binding.memcpy(this.#handle, range.offset, source, flags), () =>
       this.#context('memcpy into', 'msync', range),
     );
   }
@@ -429,7 +424,7 @@ export class Pmem2Map implements Disposable {
     const target = checkRange(dstOffset, length, this.#size, 'memmove destination');
     checkStatus(
       binding.memmove(this.#handle, target.offset, source.offset, target.length, flags),
-      this.#context('memmove in', 'msync', target),
+      () => this.#context('memmove in', 'msync', target),
     );
   }
 
@@ -450,8 +445,7 @@ export class Pmem2Map implements Disposable {
     this.#requireProtection(READ_WRITE, 'memset');
     checkMemFlags(flags);
     const range = checkRange(dstOffset, length, this.#size, 'memset');
-    checkStatus(
-      binding.memset(this.#handle, range.offset, value & 0xff, range.length, flags),
+    checkStatus(binding.memset(this.#handle, range.offset, value & 0xff, range.length, flags), () =>
       this.#context('memset in', 'msync', range),
     );
   }
@@ -533,7 +527,7 @@ export class Pmem2Map implements Disposable {
       what === 'persist'
         ? binding.persist(this.#handle, range.offset, range.length)
         : binding.flush(this.#handle, range.offset, range.length);
-    checkStatus(status, this.#context(`${what} of`, 'msync', range));
+    checkStatus(status, () => this.#context(`${what} of`, 'msync', range));
   }
 
   // Refuses an access the mapping's protection does not allow (it would fault).
