@@ -291,33 +291,64 @@ export class Source implements Disposable {
   }
 
   /**
-   * The size of the source in bytes, read again on every call.
+   * The size of the source in bytes, read again on every call, as a number.
    *
    * @remarks
    * Anonymous: the size given to {@link Source.fromAnon}. Regular file: `st_size` of a fresh
-   * fstat. Device DAX: fstat, then `/sys/dev/char/<M:m>/size`.
+   * fstat. Device DAX: fstat, then `/sys/dev/char/<M:m>/size`. The same value as
+   * {@link Source.sizeBigInt}, for sizes that a number holds exactly (below 2^53); use
+   * `sizeBigInt()` where an anonymous source may be larger.
    *
    * @returns the size in bytes.
-   * @throws {@link Pmem2Error} `PMEM2_E_INVALID_FILE_HANDLE` when the fd was closed (fstat
-   *   EBADF) or the source deleted; `-errno` when fstat fails otherwise; for device DAX
-   *   `PMEM2_E_DAX_REGION_NOT_FOUND` (no size attribute), `PMEM2_E_INVALID_SIZE_FORMAT`,
-   *   `-ERANGE` or `-errno`.
+   * @throws {@link @pmem2/errors!Pmem2Error} every error of {@link Source.sizeBigInt}.
    * @throws RangeError when the size exceeds 2^53 − 1 and cannot be a number exactly.
    * @example
    * ```ts
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/mnt/pmem/log');
+   * const src = Source.fromAnon(16 * 1024 * 1024);
    * src.size(); // 16777216
    * ```
    * @see libpmem2: pmem2_source_size(3)
    */
   size(): number {
-    const file = this.#liveFile();
-    if (file === undefined) return toSafeNumber(this.#anonSize, 'anonymous source size');
-    const stats = fstatOrThrow(file.fd);
-    if (this.type === 'devdax') {
-      return toSafeNumber(deviceDaxSize(file.rdev, this.sysfsRoot), 'device DAX size');
+    const size = this.sizeBigInt();
+    if (size > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new RangeError(
+        `the ${this.type} source size ${size} exceeds 2^53-1 and cannot be returned as a number; use sizeBigInt()`,
+      );
     }
+    return Number(size);
+  }
+
+  /**
+   * The exact size of the source in bytes, read again on every call, as C's `size_t`.
+   *
+   * @remarks
+   * What `pmem2_source_size` stores: anonymous sources may be as large as 2^64 − 1 bytes
+   * (libpmem2 accepts such a size and only fails when it is mapped, with -ENOMEM from mmap), so
+   * callers that pass the size on (such as `@pmem2/map`'s mapNew) need this form; otherwise it
+   * is {@link Source.size}. Anonymous: the size given to {@link Source.fromAnon}. Regular file:
+   * `st_size` of a fresh fstat. Device DAX: fstat, then `/sys/dev/char/<M:m>/size`.
+   *
+   * @returns the size in bytes, 0 ≤ size ≤ 2^64 − 1.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_FILE_HANDLE` when the fd was
+   *   closed (fstat EBADF), fstat reports a negative size, or the source was deleted; `-errno`
+   *   when fstat fails otherwise; for device DAX `PMEM2_E_DAX_REGION_NOT_FOUND` (no size
+   *   attribute), `PMEM2_E_INVALID_SIZE_FORMAT`, `-ERANGE` or `-errno`.
+   * @example
+   * ```ts
+   * import { Source } from '@pmem2/source';
+   * const src = Source.fromAnon(2n ** 63n);
+   * src.sizeBigInt(); // 9223372036854775808n
+   * src.delete();
+   * ```
+   * @see libpmem2: pmem2_source_size(3)
+   */
+  sizeBigInt(): bigint {
+    const file = this.#liveFile();
+    if (file === undefined) return this.#anonSize;
+    const stats = fstatOrThrow(file.fd);
+    if (this.type === 'devdax') return deviceDaxSize(file.rdev, this.sysfsRoot);
     if (stats.size < 0n) {
       throw new Pmem2Error(
         PMEM2_E.INVALID_FILE_HANDLE,
@@ -325,7 +356,7 @@ export class Source implements Disposable {
         { libpmem2Message: `kernel says size of regular file is negative (${stats.size})` },
       );
     }
-    return toSafeNumber(stats.size, 'file size');
+    return stats.size;
   }
 
   /**

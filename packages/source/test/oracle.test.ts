@@ -249,6 +249,17 @@ describe.runIf(oracle !== undefined)('Source matches libpmem2 (pmem2_source_*)',
     expect(viaSource(-1)).toEqual(runOracle('fd:-1'));
   });
 
+  it.each([2n ** 53n, 2n ** 63n, 2n ** 64n - 1n])(
+    'an anonymous source of %s bytes: sizeBigInt() is pmem2_source_size exactly',
+    (size) => {
+      const result = spawnSync(oracle as string, [`anon:${size}`], { encoding: 'utf8' });
+      // the raw text: JSON.parse would round a size_t above 2^53
+      const reported = /"call":"size","ret":0,"value":(\d+)/.exec(result.stdout)?.[1];
+      expect(reported, result.stdout).toBe(String(size));
+      expect(Source.fromAnon(size).sizeBigInt()).toBe(BigInt(reported as string));
+    },
+  );
+
   it.each([0, 4096, 2 ** 40])('an anonymous source of %i bytes', (size) => {
     const src = Source.fromAnon(size);
     expect([{ call: 'from_anon', ret: 0, value: null, msg: '' }, ...getters(src)]).toEqual(

@@ -78,7 +78,53 @@ describe('Source.size on an anonymous source', () => {
   });
 
   it('throws RangeError when the size does not fit in a number exactly', () => {
+    expect(() => Source.fromAnon(2n ** 53n).size()).toThrow(/use sizeBigInt\(\)/);
     expect(() => Source.fromAnon(2n ** 53n).size()).toThrow(RangeError);
+    expect(Source.fromAnon(2n ** 53n - 1n).size()).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('Source.sizeBigInt', () => {
+  it.each([0n, 4096n, 2n ** 53n, 2n ** 63n, 2n ** 64n - 1n])(
+    'an anonymous source of %s bytes gives that exact size',
+    (size) => {
+      expect(Source.fromAnon(size).sizeBigInt()).toBe(size);
+    },
+  );
+
+  it('a number given to fromAnon comes back as the same bigint', () => {
+    expect(Source.fromAnon(12345).sizeBigInt()).toBe(12345n);
+  });
+
+  it('a regular file: st_size of a fresh fstat, like size()', () => {
+    const fd = openTracked(holeyFile(tempDir(), 'bigint', 3 * MiB), constants.O_RDWR);
+    const src = Source.fromFd(fd, REAL);
+    expect(src.sizeBigInt()).toBe(BigInt(3 * MiB));
+    ftruncateSync(fd, 5);
+    expect(src.sizeBigInt()).toBe(5n);
+  });
+
+  it('device DAX: the sysfs size attribute, with its errors', () => {
+    const devNull = openTracked('/dev/null', constants.O_RDWR);
+    expect(Source.fromFd(devNull, { sysfsRoot: fixture('devdax') }).sizeBigInt()).toBe(
+      BigInt(1024 * MiB),
+    );
+    const missing = Source.fromFd(devNull, { sysfsRoot: fixture('devdax-missing-region') });
+    expectPmem2Error(() => missing.sizeBigInt(), 'PMEM2_E_DAX_REGION_NOT_FOUND');
+  });
+
+  it('a closed fd or a deleted source gives PMEM2_E_INVALID_FILE_HANDLE', () => {
+    const fd = openSync(holeyFile(tempDir(), 'closed-bigint', 4096), 'r+');
+    const src = Source.fromFd(fd, REAL);
+    closeSync(fd);
+    expectPmem2Error(
+      () => src.sizeBigInt(),
+      'PMEM2_E_INVALID_FILE_HANDLE',
+      'fstat: Bad file descriptor',
+    );
+    const anon = Source.fromAnon(2n ** 63n);
+    anon.delete();
+    expectPmem2Error(() => anon.sizeBigInt(), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 });
 
