@@ -1,0 +1,111 @@
+// mcsafe.ts -- pmem2_source_pread_mcsafe / pmem2_source_pwrite_mcsafe (libpmem2: mcsafe_ops_posix.c)
+
+import { readSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { requireErrno } from './node-errno.js';
+import { toSizeT, wrapSizeT } from './size-t.js';
+import type { Source } from './source.js';
+
+/** Linux's MAX_RW_COUNT: one read(2)/write(2) moves at most this many bytes. */
+const MAX_RW_COUNT = 0x7ffff000;
+const OFF_T_MAX = 2n ** 63n - 1n;
+
+/** Which of the two operations runs. */
+export type McsafeOperation = 'read' | 'write';
+
+/**
+ * Runs one mcsafe read or write of `buffer` at `offset` of `source` with libpmem2's checks in
+ * its order: the source type, the length against the source size (in wrapping `size_t`
+ * arithmetic, so an offset past the end passes as in C), then one pread(2)/pwrite(2) whose short
+ * count is ignored, as in C.
+ *
+ * @throws {@link @pmem2/errors!Pmem2Error} see {@link Source.preadMcsafe}.
+ */
+export function mcsafeTransfer(
+  source: Source,
+  operation: McsafeOperation,
+  buffer: ArrayBufferView,
+  offset: number | bigint,
+): void {
+  const position = toSizeT(offset, `${operation} offset`);
+  if (source.type === 'anon') {
+    throw new Pmem2Error(
+      PMEM2_E.SOURCE_TYPE_NOT_SUPPORTED,
+      `mcsafe ${operation}s need a file: an anonymous source has none; map it and use the mapping's memory instead`,
+      {
+        libpmem2Message:
+          "operation doesn't support provided source type, only sources created from file descriptor or file handle are supported",
+      },
+    );
+  }
+  const length = BigInt(buffer.byteLength);
+  const maxLength = wrapSizeT(source.sizeBigInt() - position);
+  if (length > maxLength) {
+    throw new Pmem2Error(
+      PMEM2_E.LENGTH_OUT_OF_RANGE,
+      `a ${operation} of ${length} bytes at offset ${position} goes beyond the end of the ${source.type} source (${maxLength} bytes are left); shorten it or grow the source`,
+      {
+        libpmem2Message: `size of read ${length} from offset ${position} goes beyond the file length ${maxLength}`,
+      },
+    );
+  }
+  if (source.type === 'devdax') {
+    throw new Pmem2Error(
+      PMEM2_E.NOSUPP,
+      `mcsafe ${operation}s of device DAX are not supported by this pure-TypeScript package: libpmem2 maps the device and copies under a SIGBUS handler, which JavaScript cannot install; map the device with @pmem2/map instead`,
+      { libpmem2Message: '' },
+    );
+  }
+  systemCall(source.getFd(), operation, buffer, position);
+}
+
+function systemCall(
+  fd: number,
+  operation: McsafeOperation,
+  buffer: ArrayBufferView,
+  position: bigint,
+): void {
+  const syscall = operation === 'read' ? 'pread' : 'pwrite';
+  if (position > OFF_T_MAX) {
+    // C passes the offset as off_t: a negative one, which the kernel refuses with EINVAL
+    throw ioFailure(constants.errno.EINVAL, syscall, operation, position);
+  }
+  if (operation === 'write' && position > BigInt(Number.MAX_SAFE_INTEGER)) {
+    // node:fs takes a write position only as a number (a bigint would mean "current position")
+    throw new RangeError(
+      `write offset ${position} is above 2^53-1: node:fs cannot pass it to pwrite(2) exactly`,
+    );
+  }
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const length = Math.min(bytes.byteLength, MAX_RW_COUNT);
+  try {
+    if (operation === 'read') readSync(fd, bytes, 0, length, position);
+    else writeSync(fd, bytes, 0, length, Number(position));
+  } catch (error) {
+    throw ioFailure(requireErrno(error), syscall, operation, position);
+  }
+}
+
+function ioFailure(
+  errno: number,
+  syscall: 'pread' | 'pwrite',
+  operation: McsafeOperation,
+  position: bigint,
+): Pmem2Error {
+  if (errno === constants.errno.EIO) {
+    return new Pmem2Error(
+      PMEM2_E.IO_FAIL,
+      `${syscall} at offset ${position} hit a physical I/O error (EIO): the range probably holds a bad block; see BadBlockContext`,
+      {
+        libpmem2Message: `physical I/O error occurred on ${operation} operation, possible bad block`,
+        syscall,
+      },
+    );
+  }
+  return Pmem2Error.fromErrno(
+    errno,
+    syscall,
+    `${syscall} at offset ${position} failed: ${syscall}: ${strerror(errno)}`,
+  );
+}
