@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /** The @pmem2/native package directory (holds binding.gyp and csrc/). */
-export const nativeDir = dirname(createRequire(import.meta.url).resolve('@pmem2/native/package.json'));
+export const nativeDir = dirname(
+  createRequire(import.meta.url).resolve('@pmem2/native/package.json'),
+);
 
 /** Options of {@link buildAddon}. */
 export interface AddonBuild {

@@ -2,10 +2,10 @@
 // and every record the writer acknowledged before SIGKILL is intact when the file is mapped again
 
 import { spawn } from 'node:child_process';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerOf, childrenDir, packageDir, removeDir, runChild, tempDir } from './helpers.js';
-import { closeSync, ftruncateSync, openSync } from 'node:fs';
 
 const dir = tempDir('durability');
 afterAll(() => removeDir(dir));

@@ -35,9 +35,11 @@ describe.each([
       execArgv: ['--expose-gc'],
       timeout: soak ? 1_800_000 : 170_000,
     });
-    const { baseline, end, registry } = answerOf<{ baseline: Measure; end: Measure; registry: number }>(
-      child,
-    );
+    const { baseline, end, registry } = answerOf<{
+      baseline: Measure;
+      end: Measure;
+      registry: number;
+    }>(child);
     expect(registry).toBe(0);
     expect(end.fds).toBe(baseline.fds);
     expect(end.fileLines).toBe(baseline.fileLines);

@@ -15,7 +15,13 @@ interface FuzzAnswer {
   counterexample: string | null;
   error: string | null;
   codes: Record<string, number>;
-  leak: { fileLines: string[]; newBig: string[]; fdsAdded: string[]; fdsRemoved: string[]; registry: number };
+  leak: {
+    fileLines: string[];
+    newBig: string[];
+    fdsAdded: string[];
+    fdsRemoved: string[];
+    registry: number;
+  };
 }
 
 describe.each([
@@ -31,7 +37,13 @@ describe.each([
       `replay with PMEM2_FUZZ_SEED=${answer.seed}`,
     ).toEqual({ failed: false, counterexample: null, error: null });
     expect(answer.runs).toBe(runs);
-    expect(answer.leak).toMatchObject({ fileLines: [], newBig: [], fdsAdded: [], fdsRemoved: [], registry: 0 });
+    expect(answer.leak).toMatchObject({
+      fileLines: [],
+      newBig: [],
+      fdsAdded: [],
+      fdsRemoved: [],
+      registry: 0,
+    });
     if (property === 'map') expect(answer.codes.mapped).toBeGreaterThan(runs / 100);
     else expect(answer.codes.PMEM2_E_MAP_RANGE).toBeGreaterThan(0);
   });

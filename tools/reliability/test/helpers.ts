@@ -31,7 +31,11 @@ export interface ChildOptions {
 }
 
 /** Runs `node [execArgv] test/children/<script> ...args` and waits for it. */
-export function runChild(script: string, args: readonly string[] = [], options: ChildOptions = {}): ChildRun {
+export function runChild(
+  script: string,
+  args: readonly string[] = [],
+  options: ChildOptions = {},
+): ChildRun {
   const result: SpawnSyncReturns<string> = spawnSync(
     process.execPath,
     [...(options.execArgv ?? []), join(childrenDir, script), ...args],
@@ -43,16 +47,23 @@ export function runChild(script: string, args: readonly string[] = [], options: 
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  return {
+    status: result.status,
+    signal: result.signal,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
 }
 
 /** Asserts the child exited 0 without a signal and returns its last stdout line as JSON. */
 export function answerOf<T>(child: ChildRun): T {
-  expect({ status: child.status, signal: child.signal, stderr: child.stderr.slice(-4000) }).toEqual({
-    status: 0,
-    signal: null,
-    stderr: expect.any(String),
-  });
+  expect({ status: child.status, signal: child.signal, stderr: child.stderr.slice(-4000) }).toEqual(
+    {
+      status: 0,
+      signal: null,
+      stderr: expect.any(String),
+    },
+  );
   const lines = child.stdout.trim().split('\n');
   return JSON.parse(lines.at(-1) as string) as T;
 }

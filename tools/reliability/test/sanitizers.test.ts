@@ -25,11 +25,14 @@ function libasan(): string {
 
 const asanLibrary = libasan();
 const hasValgrind = spawnSync('valgrind', ['--version']).status === 0;
-if (asanLibrary === '') console.warn('SKIPPED: ASan/UBSan run — gcc has no libasan.so (apt-get install gcc)');
-if (!hasValgrind) console.warn('SKIPPED: valgrind memcheck run — valgrind not found (apt-get install valgrind)');
+if (asanLibrary === '')
+  console.warn('SKIPPED: ASan/UBSan run — gcc has no libasan.so (apt-get install gcc)');
+if (!hasValgrind)
+  console.warn('SKIPPED: valgrind memcheck run — valgrind not found (apt-get install valgrind)');
 
 /** The sanitizer reports that must not appear. */
-const REPORTS = /ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|SUMMARY: UndefinedBehaviorSanitizer/;
+const REPORTS =
+  /ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|SUMMARY: UndefinedBehaviorSanitizer/;
 
 describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => {
   let redirect = '';
@@ -38,14 +41,19 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
   beforeAll(() => {
     const addon = buildAddon({
       output: join(cache, 'asan', 'pmem2_native_asan.node'),
-      flags: ['-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=undefined'],
+      flags: [
+        '-fsanitize=address,undefined',
+        '-fno-omit-frame-pointer',
+        '-fno-sanitize-recover=undefined',
+      ],
     });
     redirect = join(cache, 'asan', 'redirect.cjs');
     writeFileSync(redirect, redirectScript(addon));
     env = {
       LD_PRELOAD: asanLibrary,
       // Node leaks by design at exit; V8 needs its own SIGSEGV handling (trap handler)
-      ASAN_OPTIONS: 'detect_leaks=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:abort_on_error=0',
+      ASAN_OPTIONS:
+        'detect_leaks=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:abort_on_error=0',
       UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
     };
   });
@@ -64,7 +72,9 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
 
   it('really loads the sanitized addon', () => {
     const child = runChild('loaded-addon.mjs', [], { env, execArgv: ['--require', redirect] });
-    expect(child.stdout.trim().split('\n')).toEqual([expect.stringMatching(/pmem2_native_asan\.node$/)]);
+    expect(child.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/pmem2_native_asan\.node$/),
+    ]);
   });
 
   it('the workload (every binding entry, hostile arguments, every map operation) is clean', () => {
@@ -111,7 +121,9 @@ describe.runIf(hasValgrind)('valgrind memcheck over the normal build', () => {
     // one report per error: a header line, then "   at"/"   by" frames, then a blank line
     const blocks = child.stderr.split(/\n==\d+== \n/);
     const addonBlocks = blocks.filter(
-      (b) => /Invalid (read|write)|Jump to the invalid|Invalid free/.test(b) && /pmem2[_+]native|csrc\//.test(b),
+      (b) =>
+        /Invalid (read|write)|Jump to the invalid|Invalid free/.test(b) &&
+        /pmem2[_+]native|csrc\//.test(b),
     );
     expect(addonBlocks).toEqual([]);
     expect(child.stdout).toContain('"registry":0');

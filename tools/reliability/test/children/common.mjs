@@ -6,7 +6,7 @@ import { Config, Granularity, Protection, Sharing } from '@pmem2/config';
 import { mapNew } from '@pmem2/map';
 import { Source } from '@pmem2/source';
 
-export { Config, Granularity, Protection, Sharing, Source, mapNew };
+export { Config, Granularity, mapNew, Protection, Sharing, Source };
 
 /** Protection.READ | Protection.WRITE as the unsigned value the config takes. */
 export const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;

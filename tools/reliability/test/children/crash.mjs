@@ -1,19 +1,19 @@
 // crash.mjs -- crash-proofing scenarios; argv[2] names one, the answer is one JSON line
 
-import { ftruncateSync, openSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { VmReservation } from '@pmem2/map';
 import {
+  makeFile,
   mapFile,
   mapNew,
-  makeFile,
-  pageConfig,
   Protection,
+  pageConfig,
   READ_WRITE,
   Sharing,
   Source,
 } from './common.mjs';
-import { diff, mapsLines, mappingRegistry, outcome, report, snapshot } from './lib.mjs';
+import { diff, mappingRegistry, mapsLines, outcome, report, snapshot } from './lib.mjs';
 
 const [, , scenario, dir] = process.argv;
 
@@ -132,13 +132,15 @@ const scenarios = {
     const fd = source.getFd();
     const map = mapNew(pageConfig(), source);
     source.delete();
-    const fdOpen = mapsLines().length >= 0 && (() => {
-      try {
-        return openSync(`/proc/self/fd/${fd}`, 'r') >= 0;
-      } catch {
-        return false;
-      }
-    })();
+    const fdOpen =
+      mapsLines().length >= 0 &&
+      (() => {
+        try {
+          return openSync(`/proc/self/fd/${fd}`, 'r') >= 0;
+        } catch {
+          return false;
+        }
+      })();
     const calls = {
       type: () => source.type,
       dev: () => source.dev,
@@ -338,7 +340,58 @@ const scenarios = {
     b.delete();
     const finally_ = outcome(() => rsv.delete());
     source.delete();
-    return { refused, usable, shrinkRefused, stillRefused, finally: finally_, leak: diff(before, snapshot()) };
+    return {
+      refused,
+      usable,
+      shrinkRefused,
+      stillRefused,
+      finally: finally_,
+      leak: diff(before, snapshot()),
+    };
+  },
+
+  'zero-length-in-reservation': () => {
+    const before = snapshot();
+    const path = makeFile(dir, 'zero-length', 4096);
+    const source = Source.fromPath(path);
+    const rsv = VmReservation.new(2 * 1024 * 1024);
+    const mapped = outcome(() =>
+      mapNew(pageConfig().setOffset(4096).setVmReservation(rsv, 0), source),
+    );
+    const rsvDelete = outcome(() => rsv.delete());
+    source.delete();
+    return { mapped, rsvDelete, leak: diff(before, snapshot()) };
+  },
+
+  'real-faults': () => {
+    const before = snapshot();
+    const path = makeFile(dir, 'real-faults', 65536);
+    const readOnly = Source.fromPath(path, { readOnly: true });
+    const result = {
+      readOnlyFdWritableShared: outcome(() => mapNew(pageConfig(), readOnly)),
+      readOnlyFdReadShared: outcome(() => mapNew(pageConfig(Protection.READ), readOnly).delete()),
+      readOnlyFdWritablePrivate: outcome(() =>
+        mapNew(pageConfig(READ_WRITE, Sharing.PRIVATE), readOnly).delete(),
+      ),
+    };
+    readOnly.delete();
+    const huge = Source.fromAnon(2n ** 47n);
+    result.addressSpace = outcome(() => mapNew(pageConfig(), huge));
+    huge.delete();
+    const appendOnly = process.argv[4];
+    if (appendOnly !== undefined) {
+      // an append-only file opens read-write only with O_APPEND ('a+'); mmap then says EACCES
+      const fd = openSync(appendOnly, 'a+');
+      const source = Source.fromFd(fd);
+      result.appendOnlyShared = outcome(() => mapNew(pageConfig(), source));
+      result.appendOnlyPrivate = outcome(() =>
+        mapNew(pageConfig(READ_WRITE, Sharing.PRIVATE), source).delete(),
+      );
+      source.delete();
+      closeSync(fd);
+    }
+    result.leak = diff(before, snapshot());
+    return result;
   },
 
   workers: async () => {
@@ -385,15 +438,17 @@ const scenarios = {
       })().catch((e) => parentPort.postMessage({ id: workerData.id, error: String(e && e.stack) }));
     `;
     const answers = await Promise.all(
-      Array.from({ length: workers }, (_, id) =>
-        new Promise((resolve, reject) => {
-          const w = new Worker(code, {
-            eval: true,
-            workerData: { id, path, count: mapsEach, barrier, total: workers },
-          });
-          w.once('message', resolve);
-          w.once('error', reject);
-        }),
+      Array.from(
+        { length: workers },
+        (_, id) =>
+          new Promise((resolve, reject) => {
+            const w = new Worker(code, {
+              eval: true,
+              workerData: { id, path, count: mapsEach, barrier, total: workers },
+            });
+            w.once('message', resolve);
+            w.once('error', reject);
+          }),
       ),
     );
     const all = answers.flatMap((a) =>

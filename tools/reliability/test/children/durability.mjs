@@ -2,7 +2,7 @@
 // (argv: role, file). Records are 64 bytes at slot i: u32 sequence i + 1, u32 checksum, and
 // 56 payload bytes derived from i. The writer acknowledges each record on stdout after persist.
 
-import { Source, mapNew, pageConfig } from './common.mjs';
+import { mapNew, pageConfig, Source } from './common.mjs';
 
 const [, , role, path, limitText] = process.argv;
 const RECORD = 64;

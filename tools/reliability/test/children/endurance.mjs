@@ -3,8 +3,8 @@
 
 import { readdirSync } from 'node:fs';
 import { VmReservation } from '@pmem2/map';
-import { Sharing, Source, mapNew, makeFile, pageConfig } from './common.mjs';
-import { mapsLines, mappingRegistry, report, rssBytes } from './lib.mjs';
+import { makeFile, mapNew, pageConfig, Sharing, Source } from './common.mjs';
+import { mappingRegistry, mapsLines, report, rssBytes } from './lib.mjs';
 
 const [, , kind, countText, dir] = process.argv;
 const count = Number(countText);
@@ -28,8 +28,18 @@ function mapCycle(i) {
 /** One reservation create/map/delete cycle. */
 function reservationCycle(i, source) {
   const rsv = VmReservation.new(4 * MIB);
-  const a = mapNew(pageConfig().setLength(64 * KIB).setVmReservation(rsv, 0), source);
-  const b = mapNew(pageConfig().setLength(sizes[i % 3]).setVmReservation(rsv, 2 * MIB), source);
+  const a = mapNew(
+    pageConfig()
+      .setLength(64 * KIB)
+      .setVmReservation(rsv, 0),
+    source,
+  );
+  const b = mapNew(
+    pageConfig()
+      .setLength(sizes[i % 3])
+      .setVmReservation(rsv, 2 * MIB),
+    source,
+  );
   if (i % 4 === 0) rsv.extend(2 * MIB);
   a.delete();
   b.delete();

@@ -3,7 +3,7 @@
 
 import { closeSync, openSync } from 'node:fs';
 import { VmReservation } from '@pmem2/map';
-import { Sharing, mapNew, makeFile, pageConfig, Source } from './common.mjs';
+import { makeFile, mapNew, pageConfig, Sharing, Source } from './common.mjs';
 import { arm, diff, outcome, report, snapshot } from './lib.mjs';
 
 const op = process.env.FAULT_OP;
@@ -79,7 +79,10 @@ const ops = {
       map.bytes()[0] = 1;
       map.persist(0, 4096);
     },
-    after: ({ map }) => ({ retry: outcome(() => map.persist(0, 4096)), delete: outcome(() => map.delete()) }),
+    after: ({ map }) => ({
+      retry: outcome(() => map.persist(0, 4096)),
+      delete: outcome(() => map.delete()),
+    }),
   },
   'reservation-new': { call: () => VmReservation.new(4 * MIB2).delete() },
   'reservation-new-at': {

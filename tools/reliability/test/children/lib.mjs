@@ -1,8 +1,8 @@
 // lib.mjs -- shared by the child scripts: process snapshots, error capture, the map registry
 
 import { openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { ARM_PATH } from '@pmem2/fault-inject';
 import { Pmem2Error } from '@pmem2/errors';
+import { ARM_PATH } from '@pmem2/fault-inject';
 
 // Create the stdout stream now: Node opens and fcntls it lazily, which an armed fault would hit.
 process.stdout;
@@ -48,6 +48,19 @@ function rangeOf(line) {
   return [BigInt(`0x${lo}`), BigInt(`0x${hi}`)];
 }
 
+const ARENA = 64n * 1024n * 1024n;
+
+/**
+ * Whether a line is part of a glibc malloc arena of Node's threads: an anonymous rw-p head
+ * starting on a 64 MiB boundary, or the ---p rest of it ending on one.
+ */
+function mallocArena(line) {
+  const [range, perms, , , , name] = line.split(/\s+/);
+  if (name) return false;
+  const [lo, hi] = rangeOf(range);
+  return (perms === 'rw-p' && lo % ARENA === 0n) || (perms === '---p' && hi % ARENA === 0n);
+}
+
 /** The bytes of address space all lines cover. */
 function virtualBytes(lines) {
   return lines.reduce((sum, line) => {
@@ -72,7 +85,9 @@ export function diff(before, after, { marker = 'pmem2-reliability', big = 8 * 10
     fileLines: after.maps.filter((l) => l.includes(marker)),
     newBig: after.maps.filter((line) => {
       const [lo, hi] = rangeOf(line);
-      return hi - lo >= BigInt(big) && !old.some(([a, b]) => lo < b && a < hi);
+      return (
+        hi - lo >= BigInt(big) && !old.some(([a, b]) => lo < b && a < hi) && !mallocArena(line)
+      );
     }),
     vmDelta: Number(virtualBytes(after.maps) - virtualBytes(before.maps)),
     fdsAdded: fdsAdded.map((fd) => `${fd} -> ${after.fds[fd]}`),
@@ -86,7 +101,9 @@ export function outcome(fn) {
   try {
     const value = fn();
     const plain = ['number', 'string', 'boolean', 'bigint'].includes(typeof value);
-    return plain ? { ok: true, value: typeof value === 'bigint' ? `${value}n` : value } : { ok: true };
+    return plain
+      ? { ok: true, value: typeof value === 'bigint' ? `${value}n` : value }
+      : { ok: true };
   } catch (error) {
     if (error instanceof Pmem2Error) {
       return { code: error.code, errno: error.errno, text: error.libpmem2Message };
@@ -106,5 +123,7 @@ export function arm() {
 
 /** Writes the child's result as one JSON line. */
 export function report(value) {
-  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}\n`);
+  process.stdout.write(
+    `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}\n`,
+  );
 }

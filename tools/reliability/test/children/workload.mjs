@@ -1,9 +1,9 @@
 // workload.mjs -- a representative pass over @pmem2/native and @pmem2/map for the sanitizer
 // and valgrind runs: every binding entry with good and hostile arguments, every map operation
 
-import { binding } from '@pmem2/native';
 import { MemFlags, VmReservation } from '@pmem2/map';
-import { Sharing, Source, mapNew, makeFile, pageConfig } from './common.mjs';
+import { binding } from '@pmem2/native';
+import { makeFile, mapNew, pageConfig, Sharing, Source } from './common.mjs';
 import { mappingRegistry, outcome, report } from './lib.mjs';
 
 const dir = process.argv[2];
@@ -70,7 +70,12 @@ const path = makeFile(dir, 'workload', 1 << 20);
 for (let round = 0; round < rounds; round++) {
   for (const sharing of [Sharing.SHARED, Sharing.PRIVATE]) {
     const source = round % 2 ? Source.fromAnon(1 << 20) : Source.fromPath(path);
-    const m = mapNew(pageConfig(undefined, sharing).setLength(1 << 19).setOffset(round % 2 ? 0 : 4096), source);
+    const m = mapNew(
+      pageConfig(undefined, sharing)
+        .setLength(1 << 19)
+        .setOffset(round % 2 ? 0 : 4096),
+      source,
+    );
     const bytes = m.bytes();
     bytes[0] = round;
     tally(() => m.memcpy(10, new Uint8Array(1000).fill(round), MemFlags.NONTEMPORAL));
@@ -89,7 +94,12 @@ for (let round = 0; round < rounds; round++) {
   const rsv = VmReservation.new(8 * 1024 * 1024);
   const source = Source.fromPath(path);
   const maps = [0, 1, 3].map((slot) =>
-    mapNew(pageConfig().setLength(65536).setVmReservation(rsv, slot * 2 * 1024 * 1024), source),
+    mapNew(
+      pageConfig()
+        .setLength(65536)
+        .setVmReservation(rsv, slot * 2 * 1024 * 1024),
+      source,
+    ),
   );
   tally(() => rsv.mapFind(2 * 1024 * 1024, 4096));
   tally(() => rsv.mapFindNext(maps[0]));
