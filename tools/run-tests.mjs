@@ -3,9 +3,10 @@
 //
 // Streams turbo's output, adds up every package's vitest "Tests" line, repeats the loud
 // SKIPPED notices of tests that could not run here (and why), runs biome over the tree, and ends with
-// "Tests: N passed, N failed, N skipped". Exits with turbo's status, or 1 when a failure
+// "Tests: N passed, N failed, N skipped" (also written to .test-summary). Exits with turbo's status, or 1 when a failure
 // was counted.
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { stripVTControlCharacters } from 'node:util';
 
