@@ -58,8 +58,8 @@ interface ReservationTarget {
  * registry entry. The source's fd is only used during the call.
  *
  * Where a libpmem2 text prints `%p` of its own struct, the address of the reservation or
- * mapping is printed instead. A placeholder mmap failure is reported with libpmem2's
- * `"mmap: …"` text, not `"mmap MAP_ANONYMOUS: …"` (the native call does both steps).
+ * mapping is printed instead. A failed mmap has libpmem2's text for its step:
+ * `"mmap MAP_ANONYMOUS: …"` for the placeholder, `"mmap: …"` for the mapping of the source.
  *
  * @param config - what to map (granularity, offset, length, protection, sharing, reservation).
  * @param source - the file, device DAX or anonymous memory to map.
@@ -244,32 +244,31 @@ function mmapSource(
   target: ReservationTarget | undefined,
 ): MapHandle {
   const fd = source.type === 'anon' ? -1 : source.getFd();
-  return unwrapResult(
-    binding.mapNew(
-      fd,
-      effectiveOffset,
-      contentLength,
-      config.protection,
-      config.sharing === Sharing.PRIVATE,
-      Number(sourceAlignment),
-      target?.state.handle ?? null,
-      target?.offset ?? 0n,
-    ),
-    {
-      action: `mapping ${contentLength} bytes at offset ${effectiveOffset} of the ${source.type} source`,
-      syscall: 'mmap',
-      translate: {
-        [EACCES]: PMEM2_E.NO_ACCESS,
-        [ENOTSUP]: PMEM2_E.NOSUPP,
-        [EEXIST]: PMEM2_E.MAPPING_EXISTS,
-      },
-      advice: {
-        [PMEM2_E.NO_ACCESS]:
-          'the fd does not allow this protection (a read-only fd cannot be mapped shared ' +
-          'and writable); open it read-write, or map it read-only or Sharing.PRIVATE',
-      },
-    },
+  const result = binding.mapNew(
+    fd,
+    effectiveOffset,
+    contentLength,
+    config.protection,
+    config.sharing === Sharing.PRIVATE,
+    Number(sourceAlignment),
+    target?.state.handle ?? null,
+    target?.offset ?? 0n,
   );
+  return unwrapResult(result, () => ({
+    action: `mapping ${contentLength} bytes at offset ${effectiveOffset} of the ${source.type} source`,
+    // map_reserve's placeholder and file_map name their mmap differently
+    syscall: binding.mapNewFailedStep() === 'placeholder' ? 'mmap MAP_ANONYMOUS' : 'mmap',
+    translate: {
+      [EACCES]: PMEM2_E.NO_ACCESS,
+      [ENOTSUP]: PMEM2_E.NOSUPP,
+      [EEXIST]: PMEM2_E.MAPPING_EXISTS,
+    },
+    advice: {
+      [PMEM2_E.NO_ACCESS]:
+        'the fd does not allow this protection (a read-only fd cannot be mapped shared ' +
+        'and writable); open it read-write, or map it read-only or Sharing.PRIVATE',
+    },
+  }));
 }
 
 // The effective granularity must not be coarser than the required one.

@@ -450,6 +450,24 @@ describe.each(FORCES)('pmem2_map with PMEM2_FORCE_GRANULARITY=%s', (force) => {
       expect(map.address % BigInt(1024 * MiB)).toBe(0n);
     });
 
+    it('a placeholder that cannot be placed (2^47 bytes) gives -ENOMEM "mmap MAP_ANONYMOUS: …"', () => {
+      using source = Source.fromAnon(2 ** 47);
+      expectPmem2(
+        () => mapNew(prepareConfig(), source),
+        'ENOMEM',
+        'mmap MAP_ANONYMOUS: Cannot allocate memory',
+      );
+    });
+
+    it('a failed mmap of the source after the placeholder gives "mmap: …"', () => {
+      using file = openSource(makeFile('ext4', 2 * PAGE));
+      expectPmem2(
+        () => mapNew(prepareConfig(2 * PAGE, 0), file.source),
+        'EINVAL',
+        'mmap: Invalid argument',
+      );
+    });
+
     it('persist on BYTE granularity only drains', () => {
       using source = Source.fromAnon(SIZE);
       using map = mapNew(prepareConfig(), source);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <node_api.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -430,6 +431,15 @@ js_map_new(napi_env env, napi_callback_info info)
 	return handle;
 }
 
+/* mapNewFailedStep(): which mmap of the last failed mapNew on this thread failed. */
+static napi_value
+js_map_new_failed_step(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	static const char *const names[] = {"none", "placeholder", "mmap"};
+	return string(env, names[Map_new_failed_step]);
+}
+
 /* Unwraps the single map-handle argument of the getters. */
 static struct map_record *
 only_map_arg(napi_env env, napi_callback_info info)
@@ -609,6 +619,82 @@ js_msync(napi_env env, napi_callback_info info)
 	if (st == 0)
 		st = msync_op(map->addr + off, (size_t)len);
 	return status_or_thrown(env, st);
+}
+
+/* One msyncAsync call: the pinned range, the promise, and msync's result. */
+struct msync_work {
+	napi_async_work work;
+	napi_deferred deferred;
+	struct map_record *map;
+	char *addr;
+	size_t len;
+	int result;
+};
+
+/* On a thread-pool thread: msync, then release the pin so a waiting delete may unmap. */
+static void
+msync_work_execute(napi_env env, void *data)
+{
+	(void)env;
+	struct msync_work *w = data;
+	w->result = msync_range(w->addr, w->len);
+	map_record_unpin(w->map);
+}
+
+/* Back on the main thread: resolve with the status and drop the work's reference. */
+static void
+msync_work_complete(napi_env env, napi_status status, void *data)
+{
+	struct msync_work *w = data;
+	if (status == napi_cancelled)
+		map_record_unpin(w->map); /* never ran (environment teardown) */
+	napi_value result;
+	if (napi_create_double(env, status == napi_ok ? w->result : -ECANCELED, &result) ==
+			napi_ok)
+		napi_resolve_deferred(env, w->deferred, result);
+	napi_delete_async_work(env, w->work);
+	map_record_put(w->map);
+	free(w);
+}
+
+/*
+ * msyncAsync(map, offset, length): a Promise of msync's status, msync running on the libuv
+ * thread pool under a pin; a status number when the arguments are refused.
+ */
+static napi_value
+js_msync_async(napi_env env, napi_callback_info info)
+{
+	struct map_record *map;
+	uint64_t off, len;
+	int st = range_args(env, info, &map, &off, &len);
+	if (st)
+		return status_or_thrown(env, st);
+	struct msync_work *w = calloc(1, sizeof(*w));
+	if (!w)
+		return number(env, -ENOMEM);
+	w->map = map;
+	w->addr = map->addr + off;
+	w->len = (size_t)len;
+	napi_value promise, name;
+	if (napi_create_promise(env, &w->deferred, &promise) != napi_ok ||
+			napi_create_string_utf8(env, "pmem2:msync", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+			napi_create_async_work(env, NULL, name, msync_work_execute, msync_work_complete, w,
+					&w->work) != napi_ok) {
+		free(w); /* a created deferred is dropped with the promise, never settled */
+		throw_napi(env, "napi_create_async_work");
+		return NULL;
+	}
+	map->refs++;
+	map_record_pin(map);
+	if (napi_queue_async_work(env, w->work) != napi_ok) {
+		map_record_unpin(map);
+		map->refs--;
+		napi_delete_async_work(env, w->work);
+		free(w);
+		throw_napi(env, "napi_queue_async_work");
+		return NULL;
+	}
+	return promise;
 }
 
 /* drain(). */
@@ -803,6 +889,8 @@ init(napi_env env, napi_value exports)
 		FN("flush", js_flush),
 		FN("drain", js_drain),
 		FN("msync", js_msync),
+		FN("msyncAsync", js_msync_async),
+		FN("mapNewFailedStep", js_map_new_failed_step),
 		FN("memcpy", js_memcpy),
 		FN("memmove", js_memmove),
 		FN("memset", js_memset),

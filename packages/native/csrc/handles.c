@@ -154,16 +154,22 @@ handle_map_buffer(napi_env env, struct map_record *map, napi_value *out)
 }
 
 /*
- * Copies the address and length out and clears the record before detaching (the finalizer
- * may run inside napi_detach_arraybuffer), then unmaps or mends with the copies.
+ * Waits for async msyncs over the range, then unmaps or mends FIRST: when that fails the
+ * record, its buffer and (inside a reservation) its occupancy are untouched and a later
+ * delete can succeed, as libpmem2 re-registers the map. Only after it succeeded is the
+ * record cleared and the buffer detached (no JavaScript runs in between, so no view ever
+ * reads unmapped memory; a finalizer run inside napi_detach_arraybuffer only drops a
+ * reference, and the handle still holds one).
  */
 int
 handle_map_delete(napi_env env, struct map_record *map)
 {
 	if (!map->addr)
 		return PMEM2_E_MAPPING_NOT_FOUND;
-	char *addr = map->addr;
-	size_t len = map->reserved_len;
+	map_record_wait_unpinned(map);
+	int ret = map_record_unmap(map, map->addr, map->reserved_len);
+	if (ret)
+		return ret;
 	map->addr = NULL;
 	napi_value ab = live_buffer(env, map);
 	if (map->buffer_ref) {
@@ -172,5 +178,5 @@ handle_map_delete(napi_env env, struct map_record *map)
 	}
 	if (ab)
 		napi_detach_arraybuffer(env, ab);
-	return map_record_unmap(map, addr, len);
+	return 0;
 }

@@ -25,7 +25,7 @@ struct rsv_record *handle_rsv(napi_env env, napi_value value);
 /* The mapping's one external ArrayBuffer; 0, a negative status or HANDLE_NAPI_FAILED. */
 int handle_map_buffer(napi_env env, struct map_record *map, napi_value *out);
 
-/* pmem2_map_delete's system part: clear, detach, then unmap or mend. */
+/* pmem2_map_delete's system part: wait for pins, unmap or mend, then clear and detach. */
 int handle_map_delete(napi_env env, struct map_record *map);
 
 #endif

@@ -9,6 +9,8 @@
 #include "mmap.h"
 #include "status.h"
 
+_Thread_local enum map_new_step Map_new_failed_step;
+
 /* The index of the first range whose end is above `start` (binary search). */
 static size_t
 ranges_lower_bound(const struct rsv_record *rsv, uintptr_t start)
@@ -274,14 +276,22 @@ map_in_reservation(struct map_record *map, int fd, uint64_t offset, int prot,
 		ret = PMEM2_E_LENGTH_OUT_OF_RANGE;
 	else if (alignment && start % alignment)
 		ret = PMEM2_E_ADDRESS_UNALIGNED;
-	else
+	else if (map->reserved_len)
 		ret = ranges_insert(rsv, start, start + map->reserved_len);
+	/*
+	 * A zero-length map occupies nothing, so it is not inserted (an empty range could never
+	 * be found again to be removed); its mmap fails with EINVAL as libpmem2's does, and the
+	 * reservation is left exactly as it was.
+	 */
 	if (ret == 0) {
 		ret = map_fixed((char *)start, map->content_len, prot, private_mapping, fd, offset,
 				&map->map_sync);
 		if (ret) {
-			map_mend((char *)start, map->reserved_len);
-			ranges_remove(rsv, start);
+			Map_new_failed_step = MAP_NEW_STEP_MMAP;
+			if (map->reserved_len) {
+				map_mend((char *)start, map->reserved_len);
+				ranges_remove(rsv, start);
+			}
 		} else {
 			map->addr = (char *)start;
 			map->rsv = rsv;
@@ -310,6 +320,7 @@ map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
 	map->protection = protection;
 	map->granularity = GRANULARITY_PAGE;
 	map->refs = 1;
+	Map_new_failed_step = MAP_NEW_STEP_NONE;
 	int ret;
 	if (align_up(length, page_size(), &map->reserved_len)) {
 		ret = PMEM2_E_MAP_RANGE;
@@ -320,18 +331,24 @@ map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
 		char *addr;
 		size_t reserved;
 		ret = placeholder_reserve(length, map_alignment(length, alignment), &addr, &reserved);
-		if (ret == 0) {
+		if (ret) {
+			Map_new_failed_step = MAP_NEW_STEP_PLACEHOLDER;
+		} else {
 			ret = map_fixed(addr, length, prot, private_mapping, fd, offset, &map->map_sync);
-			if (ret)
+			if (ret) {
+				Map_new_failed_step = MAP_NEW_STEP_MMAP;
 				map_unmap(addr, reserved);
-			else
+			} else {
 				map->addr = addr;
+			}
 		}
 	}
 	if (ret) {
 		free(map);
 		return ret;
 	}
+	pthread_mutex_init(&map->pin_lock, NULL);
+	pthread_cond_init(&map->unpinned, NULL);
 	*out = map;
 	return 0;
 }
@@ -371,7 +388,38 @@ map_record_put(struct map_record *map)
 	}
 	if (map->rsv)
 		rsv_record_put(map->rsv);
+	pthread_cond_destroy(&map->unpinned);
+	pthread_mutex_destroy(&map->pin_lock);
 	free(map);
+}
+
+/* Takes a pin for an async msync (main thread; the caller also takes a reference). */
+void
+map_record_pin(struct map_record *map)
+{
+	pthread_mutex_lock(&map->pin_lock);
+	map->pins++;
+	pthread_mutex_unlock(&map->pin_lock);
+}
+
+/* Releases a pin once the msync returned (worker thread) and wakes a waiting delete. */
+void
+map_record_unpin(struct map_record *map)
+{
+	pthread_mutex_lock(&map->pin_lock);
+	if (--map->pins == 0)
+		pthread_cond_broadcast(&map->unpinned);
+	pthread_mutex_unlock(&map->pin_lock);
+}
+
+/* Blocks until no async msync runs over the mapping. */
+void
+map_record_wait_unpinned(struct map_record *map)
+{
+	pthread_mutex_lock(&map->pin_lock);
+	while (map->pins)
+		pthread_cond_wait(&map->unpinned, &map->pin_lock);
+	pthread_mutex_unlock(&map->pin_lock);
 }
 
 /* Overflow-safe bounds check of [offset, offset+len) against the content length. */

@@ -38,8 +38,19 @@ struct map_record {
 	int granularity;      /* enum granularity */
 	struct rsv_record *rsv;
 	void *buffer_ref;     /* napi_ref (weak) to the external ArrayBuffer, owned by handles.c */
-	unsigned refs;	      /* the handle + the ArrayBuffer */
+	unsigned refs;	      /* the handle + the ArrayBuffer + one per pin (main thread only) */
+	pthread_mutex_t pin_lock;
+	pthread_cond_t unpinned;
+	unsigned pins;	      /* async msyncs running on the thread pool over the mapping */
 };
+
+/* Which system call of the last failed map_record_new on this thread failed. */
+enum map_new_step {
+	MAP_NEW_STEP_NONE = 0,
+	MAP_NEW_STEP_PLACEHOLDER = 1, /* the anonymous placeholder mmap (map_reserve) */
+	MAP_NEW_STEP_MMAP = 2,	      /* the mmap of the source (file_map) */
+};
+extern _Thread_local enum map_new_step Map_new_failed_step;
 
 int rsv_record_new(size_t size, char *hint, struct rsv_record **out);
 int rsv_record_extend(struct rsv_record *rsv, size_t size);
@@ -52,6 +63,15 @@ int map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
 		struct map_record **out);
 int map_record_unmap(struct map_record *map, char *addr, size_t len);
 void map_record_put(struct map_record *map);
+
+/*
+ * Pins: an async msync takes a pin (and a reference) on the main thread before it is queued,
+ * and releases the pin from the worker thread once msync returned; delete waits for zero
+ * pins before it unmaps, so memory is never unmapped under a running msync.
+ */
+void map_record_pin(struct map_record *map);
+void map_record_unpin(struct map_record *map);
+void map_record_wait_unpinned(struct map_record *map);
 
 /*
  * Checks [offset, offset+len) against the live content length without overflow; 0 or

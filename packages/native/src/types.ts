@@ -82,6 +82,15 @@ export interface LastOp {
   readonly msynced: boolean;
 }
 
+/**
+ * Which system call of the last failed {@link NativeBinding.mapNew} on this thread failed:
+ * `'placeholder'` is the anonymous placeholder mmap outside a reservation (libpmem2's
+ * map_reserve, text `"mmap MAP_ANONYMOUS: <strerror>"`), `'mmap'` the mapping of the source
+ * itself (file_map, text `"mmap: <strerror>"`), `'none'` when the last mapNew failed before
+ * any system call (a refused argument) or succeeded.
+ */
+export type MapNewStep = 'none' | 'placeholder' | 'mmap';
+
 /** The mapping granularity enum values (pmem2_granularity). */
 export type GranularityValue = 0 | 1 | 2;
 
@@ -136,6 +145,20 @@ export interface NativeBinding {
     rsv: ReservationHandle | null,
     rsvOffset: bigint,
   ): MapHandle | Status;
+  /**
+   * Which mmap of the last failed {@link NativeBinding.mapNew} on the calling thread failed,
+   * so that the caller can print libpmem2's exact text for it; read it right after the
+   * failed call (the next mapNew resets it).
+   *
+   * @example
+   * ```ts
+   * import { binding } from '@pmem2/native';
+   * const st = binding.mapNew(-1, 0n, 2n ** 47n, 0xc0000000, false, 4096, null, 0n);
+   * console.log(st, binding.mapNewFailedStep()); // -12 'placeholder'
+   * ```
+   * @see libpmem2: pmem2_map_new(3), pmem2_errormsg(3)
+   */
+  mapNewFailedStep(): MapNewStep;
   /** Whether MAP_SYNC took for this mapping. */
   mapSyncTaken(map: MapHandle): boolean;
   /** Records the effective granularity that persist/flush/mem functions follow. */
@@ -151,9 +174,12 @@ export interface NativeBinding {
    */
   mapBuffer(map: MapHandle): ArrayBuffer | Status;
   /**
-   * pmem2_map_delete's system part: clears the record, detaches the buffer (every view reads
-   * as length 0), then munmaps, or mends the range back to PROT_NONE inside a reservation.
-   * A second call returns PMEM2_E_MAPPING_NOT_FOUND.
+   * pmem2_map_delete's system part: waits (blocking) until no {@link NativeBinding.msyncAsync}
+   * runs over the mapping, then munmaps, or mends the range back to PROT_NONE inside a
+   * reservation; only when that succeeded it clears the record and detaches the buffer (every
+   * view reads as length 0). On failure (-errno) the mapping, its buffer and its reservation
+   * occupancy are untouched and a later call can succeed, as libpmem2 re-registers the map.
+   * A call after a successful one returns PMEM2_E_MAPPING_NOT_FOUND.
    */
   mapDelete(map: MapHandle): Status;
 
@@ -161,6 +187,33 @@ export interface NativeBinding {
   persist(map: MapHandle, offset: number, length: number): Status;
   /** pmem2_flush_fn per the recorded granularity. */
   flush(map: MapHandle, offset: number, length: number): Status;
+  /**
+   * msync(MS_SYNC) of the page-aligned cover of `[offset, offset + length)` on the libuv thread
+   * pool (napi_create_async_work), so that the event loop keeps running: the persist and flush
+   * functions of PAGE granularity, without blocking.
+   *
+   * @remarks
+   * The range is checked first (PMEM2_E_MAP_RANGE, PMEM2_E_MAPPING_NOT_FOUND after delete):
+   * a refused call returns that status as a number and queues nothing. Otherwise it returns a
+   * Promise that never rejects and resolves with msync's status (0 or -errno; -ECANCELED if the
+   * environment was torn down before it ran). While it is pending the native record is pinned:
+   * {@link NativeBinding.mapDelete} blocks until the msync returned, so the range is never
+   * unmapped under it, and the record outlives a collected handle. `lastOp()` of the calling
+   * thread is not changed.
+   *
+   * @example
+   * ```ts
+   * import { binding } from '@pmem2/native';
+   * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n);
+   * if (typeof map !== 'number') {
+   *   const pending = binding.msyncAsync(map, 0, 4096);
+   *   console.log(typeof pending === 'number' ? pending : await pending); // 0
+   *   binding.mapDelete(map);
+   * }
+   * ```
+   * @see libpmem2: pmem2_get_persist_fn(3) (pmem2_persist_pages), msync(2)
+   */
+  msyncAsync(map: MapHandle, offset: number, length: number): Promise<Status> | Status;
   /** pmem2_drain_fn: sfence (no-op for PAGE is decided by the caller). */
   drain(): void;
   /** msync(MS_SYNC) of the page-aligned range (deep flush of regular files); lastOp().msynced. */

@@ -194,8 +194,21 @@ describe('anonymous mappings', () => {
     binding.mapDelete(map);
   });
 
-  it('zero length fails with -EINVAL', () => {
+  it('zero length fails with -EINVAL in the mmap of the source', () => {
     expect(binding.mapNew(-1, 0n, 0n, PROT_RW, false, PAGE, null, 0n)).toBe(-22);
+    expect(binding.mapNewFailedStep()).toBe('mmap');
+  });
+
+  it('mapNewFailedStep tells a failed placeholder (2^47 bytes: -ENOMEM) from the mmap', () => {
+    expect(binding.mapNew(-1, 0n, 2n ** 47n, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
+    expect(binding.mapNewFailedStep()).toBe('placeholder');
+    const map = mapRw(-1, PAGE);
+    expect(binding.mapNewFailedStep()).toBe('none');
+    binding.mapDelete(map);
+    expect(binding.mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(
+      E.INVALID_PROT_FLAG,
+    );
+    expect(binding.mapNewFailedStep()).toBe('none');
   });
 
   it('unknown protection bits are refused', () => {

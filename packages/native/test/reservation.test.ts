@@ -100,6 +100,16 @@ describe('maps inside a reservation', () => {
     if (typeof map !== 'number') binding.mapDelete(map);
     expect(binding.reservationDelete(rsv)).toBe(0);
   });
+
+  it('a zero-length map (content length 0) fails with -EINVAL and occupies nothing', () => {
+    const rsv = reserve(2 * MiB);
+    expect(binding.mapNew(-1, 0n, 0n, PROT_RW, false, PAGE, rsv, 0n)).toBe(-22);
+    expect(binding.mapNewFailedStep()).toBe('mmap');
+    const map = binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n);
+    expect(typeof map).toBe('object');
+    if (typeof map !== 'number') expect(binding.mapDelete(map)).toBe(0);
+    expect(binding.reservationDelete(rsv)).toBe(0);
+  });
 });
 
 describe('reservationExtend and reservationShrink', () => {
