@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon, redirectScript } from '../src/build-addon.js';
+import { buildAddon, nativeDir, redirectScript } from '../src/build-addon.js';
 import { packageDir, removeDir, runChild, tempDir } from './helpers.js';
 
 const dir = tempDir('sanitizers');
@@ -24,6 +24,7 @@ function libasan(): string {
 }
 
 const asanLibrary = libasan();
+const asanSuites = process.env.PMEM2_ASAN_SUITES === '1';
 const hasValgrind = spawnSync('valgrind', ['--version']).status === 0;
 if (asanLibrary === '')
   console.warn('SKIPPED: ASan/UBSan run — gcc has no libasan.so (apt-get install gcc)');
@@ -58,6 +59,23 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
     };
   });
 
+  // The whole native and map suites against the sanitized build (~5 minutes each on 2 cores):
+  // `pnpm test:asan-suites`. vitest's workers inherit NODE_OPTIONS and LD_PRELOAD.
+  it.runIf(asanSuites).each(['native', 'map'])(
+    'the @pmem2/%s test suite is clean',
+    (name) => {
+      const child = spawnSync('pnpm', ['exec', 'vitest', 'run'], {
+        cwd: join(nativeDir, '..', name),
+        env: { ...process.env, ...env, NODE_OPTIONS: `--require ${redirect}` },
+        encoding: 'utf8',
+        timeout: 900_000,
+      });
+      expect(`${child.stdout}${child.stderr}`).not.toMatch(REPORTS);
+      expect(child.status, child.stdout.slice(-3000)).toBe(0);
+    },
+    900_000,
+  );
+
   /** Runs a child against the ASan build and checks it is clean. */
   function clean(script: string, args: string[], execArgv: string[] = []): string {
     const child = runChild(script, args, {
@@ -69,6 +87,28 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
     expect({ status: child.status, signal: child.signal }).toEqual({ status: 0, signal: null });
     return child.stdout;
   }
+
+  it('reports a deliberate heap overflow (the setup can fail)', () => {
+    const canary = join(cache, 'asan', 'canary.node');
+    execFileSync('gcc', [
+      '-shared',
+      '-fPIC',
+      '-g',
+      '-fsanitize=address',
+      '-I/usr/include/node',
+      '-DNAPI_VERSION=8',
+      '-o',
+      canary,
+      join(packageDir, 'test', 'children', 'canary.c'),
+    ]);
+    const child = spawnSync(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(canary)}).overflow()`],
+      { env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
+    expect(child.stderr).toMatch(/ERROR: AddressSanitizer: heap-buffer-overflow/);
+    expect(child.status).not.toBe(0);
+  });
 
   it('really loads the sanitized addon', () => {
     const child = runChild('loaded-addon.mjs', [], { env, execArgv: ['--require', redirect] });
