@@ -9,7 +9,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { ensureDebianPackages } from './lib/apt.mjs';
 import {
   consumerEnv,
@@ -19,6 +19,7 @@ import {
 } from './lib/consumer.mjs';
 import { CROSS_TARGETS, crossBuild, prebuildFileName, sha256 } from './lib/cross-build.mjs';
 import { checkArm64Prebuild, checkMuslPrebuild, describeGlibcPrebuild } from './lib/elf.mjs';
+import { tail } from './lib/exec.mjs';
 import { FAILED, Matrix, NOT_VERIFIABLE, PASSED } from './lib/matrix.mjs';
 import { muslBunCommand } from './lib/musl-runtime.mjs';
 import { addPrebuilds, buildPackages, packPackages, pnpmCommand } from './lib/pack.mjs';
@@ -336,11 +337,24 @@ for (const row of ['node20', 'node22', 'node24']) {
       continue;
     }
     await phase(`${ROW_TITLES[row]}: ${suite} suite`, [], async () => {
-      matrix.record(
-        row,
-        suite,
-        await runVitestSuite(node, suite, join(workDir, `node-only-${row}`), 8 * MINUTE),
-      );
+      const runSuite = () =>
+        runVitestSuite(node, suite, join(workDir, `node-only-${row}`), 8 * MINUTE);
+      const result = await runSuite();
+      if (result.ok) return matrix.record(row, suite, result);
+      // A failure's own words go into the log (the table only has the summary).
+      console.log(tail(stripVTControlCharacters(result.log), 80));
+      // One retry tells a flaky test (visible in the note, does not fail the run) from a
+      // runtime that really breaks the suite (fails twice).
+      console.log(`   ${ROW_TITLES[row]} ${suite} suite failed; running it once more`);
+      const retry = await runSuite();
+      if (!retry.ok) console.log(tail(stripVTControlCharacters(retry.log), 40));
+      matrix.record(row, suite, {
+        ok: retry.ok,
+        short: retry.ok ? `${retry.short} on retry` : '',
+        detail: retry.ok
+          ? `${retry.detail}; the first run FAILED (flaky?): ${result.detail}`
+          : `failed twice; ${retry.detail}`,
+      });
     });
   }
   await phase(
@@ -358,7 +372,10 @@ for (const row of ['node20', 'node22', 'node24']) {
         3 * MINUTE,
       );
       matrix.record(row, 'install', install);
-      if (!install.ok) return fillRow(row, ['ext4', 'tmpfs'], FAILED, 'npm install failed');
+      if (!install.ok) {
+        console.log(tail(install.log, 40));
+        return fillRow(row, ['ext4', 'tmpfs'], FAILED, 'npm install failed');
+      }
       consumers[row] = { dir: consumerDir, env };
       await smokeRow(row, { command: [node], consumerDir, env, expectedPrebuild: X64_PREBUILD });
     },
@@ -389,7 +406,10 @@ if (wants('arm64') && packed && runtimes?.arm64?.node && debianOk.arm64) {
         6 * MINUTE,
       );
       matrix.record('arm64', 'install', install);
-      if (!install.ok) return fillRow('arm64', ['ext4', 'tmpfs'], FAILED, 'npm install failed');
+      if (!install.ok) {
+        console.log(tail(install.log, 40));
+        return fillRow('arm64', ['ext4', 'tmpfs'], FAILED, 'npm install failed');
+      }
       await smokeRow('arm64', {
         command: [
           '/usr/bin/qemu-aarch64',

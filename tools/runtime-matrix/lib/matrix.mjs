@@ -45,7 +45,8 @@ export class Matrix {
 
   /**
    * The table, then numbered notes: the reason of every not-verifiable cell, the error of
-   * every failed one and the detail of passed ones. Cells with the same text share a note.
+   * every failed one (prefixed with its runtime and suite) and the detail of passed ones.
+   * Cells with the same text share a note.
    */
   render() {
     const notes = [];
@@ -57,7 +58,10 @@ export class Matrix {
     const text = (row, column) => {
       const cell = this.get(row.id, column.id);
       if (!cell) return '-';
-      const mark = cell.detail ? ` [${noteNumber(cell.detail)}]` : '';
+      // A failure's note names its runtime and suite, so it reads alone in a CI log.
+      const note =
+        cell.status === FAILED ? `${row.title} × ${column.title}: ${cell.detail}` : cell.detail;
+      const mark = cell.detail ? ` [${noteNumber(note)}]` : '';
       const word = cell.status === NOT_VERIFIABLE ? 'n/v' : cell.status;
       return `${word}${cell.short ? ` ${cell.short}` : ''}${mark}`;
     };

@@ -66,14 +66,17 @@ export async function runSmoke({
   });
   const result = parseSmokeResult(outcome.output);
   if (!result) {
+    console.log(tail(outcome.output, 40));
     const why = outcome.timedOut
       ? `timed out after ${timeoutMs / 1000} s`
       : `exit ${outcome.code ?? outcome.signal}, no SMOKE-RESULT`;
     return files.map(() => ({ ok: false, detail: `${why}: ${tail(outcome.output, 8)}` }));
   }
   const seconds = `${(outcome.ms / 1000).toFixed(1)}s`;
-  return files.map((file) => {
-    const judged = judgeSmokeFile(result, file, expectedPrebuild, checkLibraries);
-    return judged.ok ? { ...judged, short: seconds } : judged;
-  });
+  const judged = files.map((file) =>
+    judgeSmokeFile(result, file, expectedPrebuild, checkLibraries),
+  );
+  // A failure's own words go into the log (the table only has the summary).
+  if (judged.some((j) => !j.ok)) console.log(tail(outcome.output, 40));
+  return judged.map((j) => (j.ok ? { ...j, short: seconds } : j));
 }

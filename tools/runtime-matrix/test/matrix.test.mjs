@@ -26,7 +26,7 @@ describe('Matrix', () => {
     expect(lines[0]).toBe('runtime | suite      | smoke');
     expect(lines[2]).toBe('node 22 | passed 3/3 | FAILED [1]');
     expect(lines[3]).toBe('arm64   | n/v [2]    | -');
-    expect(text).toContain('\n[1] map: EACCES\n[2] no vitest here');
+    expect(text).toContain('\n[1] node 22 × smoke: map: EACCES\n[2] no vitest here');
   });
 
   it('gives cells with the same text one note', () => {
