@@ -56,6 +56,31 @@ export interface Region {
  * @see libpmem2: pmem2_source_numa_node(3), pmem2_deep_flush(3)
  */
 export function regionOf(source: Source): Region | null {
+  return regionNamespaceOf(source)?.region ?? null;
+}
+
+/**
+ * The sysfs device that holds a source inside its region: the namespace, or the pfn, btt or
+ * nd_dax device that claims it (libndctl's `ndctl_namespace` with its pfn/btt/dax).
+ */
+export interface NamespaceDevice {
+  /** The region holding it. */
+  readonly region: Region;
+  /** What the matching directory is: a plain (raw) namespace or the device claiming one. */
+  readonly kind: 'namespace' | 'pfn' | 'btt' | 'dax';
+  /** The matching directory inside the region, such as `.../region1/pfn1.0`. */
+  readonly path: string;
+  /** The block device name (`pmem1`) for files; undefined for device DAX. */
+  readonly blockDevice: string | undefined;
+}
+
+/**
+ * The region and namespace device holding a source, found as {@link regionOf} finds the
+ * region (libpmem2's `pmem2_region_namespace`); null when none matches and for anonymous sources.
+ *
+ * @throws {@link @pmem2/errors!Pmem2Error} the errors of {@link regionOf}.
+ */
+export function regionNamespaceOf(source: Source): NamespaceDevice | null {
   if (source.type === 'anon') return null;
   const wanted = devName(source.type === 'devdax' ? source.rdev : source.dev);
   const root = source.sysfsRoot;
@@ -63,9 +88,9 @@ export function regionOf(source: Source): Region | null {
   for (const region of listRegions(devicesDir)) {
     const found =
       source.type === 'devdax'
-        ? regionHasDeviceDax(region.path, wanted)
-        : regionHasBlockDevice(region.path, wanted, root);
-    if (found) return region;
+        ? regionDeviceDax(region, wanted)
+        : regionBlockDevice(region, wanted, root);
+    if (found !== undefined) return found;
   }
   return null;
 }
@@ -117,29 +142,39 @@ function listNames(dir: string): string[] {
   }
 }
 
-function regionHasBlockDevice(regionDir: string, wanted: string, root: string): boolean {
-  for (const namespace of listNames(regionDir).filter((n) =>
+function regionBlockDevice(
+  region: Region,
+  wanted: string,
+  root: string,
+): NamespaceDevice | undefined {
+  for (const name of listNames(region.path).filter((n) =>
     /^(namespace|pfn|btt)\d+\.\d+$/.test(n),
   )) {
-    for (const blockDevice of listNames(join(regionDir, namespace, 'block'))) {
-      if (readDevAttribute(sysfsPath(root, `/sys/block/${blockDevice}/dev`)) === wanted)
-        return true;
-    }
-  }
-  return false;
-}
-
-function regionHasDeviceDax(regionDir: string, wanted: string): boolean {
-  for (const daxNamespace of listNames(regionDir).filter((n) => /^dax\d+\.\d+$/.test(n))) {
-    // the dax bus (Linux 5.1+) puts daxX.Y right under the nd_dax device; the older dax
-    // class one level deeper, in dax/
-    for (const parent of [join(regionDir, daxNamespace), join(regionDir, daxNamespace, 'dax')]) {
-      for (const device of listNames(parent).filter((n) => /^dax\d+\.\d+$/.test(n))) {
-        if (readDevAttribute(join(parent, device, 'dev')) === wanted) return true;
+    const path = join(region.path, name);
+    for (const blockDevice of listNames(join(path, 'block'))) {
+      if (readDevAttribute(sysfsPath(root, `/sys/block/${blockDevice}/dev`)) === wanted) {
+        const kind = name.startsWith('pfn') ? 'pfn' : name.startsWith('btt') ? 'btt' : 'namespace';
+        return { region, kind, path, blockDevice };
       }
     }
   }
-  return false;
+  return undefined;
+}
+
+function regionDeviceDax(region: Region, wanted: string): NamespaceDevice | undefined {
+  for (const daxNamespace of listNames(region.path).filter((n) => /^dax\d+\.\d+$/.test(n))) {
+    const path = join(region.path, daxNamespace);
+    // the dax bus (Linux 5.1+) puts daxX.Y right under the nd_dax device; the older dax
+    // class one level deeper, in dax/
+    for (const parent of [path, join(path, 'dax')]) {
+      for (const device of listNames(parent).filter((n) => /^dax\d+\.\d+$/.test(n))) {
+        if (readDevAttribute(join(parent, device, 'dev')) === wanted) {
+          return { region, kind: 'dax', path, blockDevice: undefined };
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 function readDevAttribute(path: string): string {

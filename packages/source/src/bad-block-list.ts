@@ -1,0 +1,111 @@
+// bad-block-list.ts -- the bad blocks libndctl reads from sysfs `badblocks` files, and the
+// namespace bounds that place region bad blocks in a namespace
+
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import type { NamespaceDevice } from './region-namespace.js';
+import { strtoull } from './strtoull.js';
+import { sysfsPath } from './sysfs-root.js';
+
+/** libndctl's sector: bad block offsets and lengths are counted in 512-byte units. */
+export const SECTOR = 512n;
+
+/** A bad block range in bytes. */
+export interface ByteRange {
+  readonly offset: bigint;
+  readonly length: bigint;
+}
+
+/**
+ * The `<sector> <count>` lines of a sysfs `badblocks` file, in bytes, as libndctl's iterator
+ * reads them (it stops at the first line that does not parse); empty when the file is missing.
+ */
+export function readBadBlocksFile(path: string): ByteRange[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'latin1');
+  } catch {
+    return [];
+  }
+  const ranges: ByteRange[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*(\d+)\s+(\d+)/.exec(line);
+    if (match === null) break;
+    ranges.push({
+      offset: BigInt(match[1] as string) * SECTOR,
+      length: BigInt(match[2] as string) * SECTOR,
+    });
+  }
+  return ranges;
+}
+
+/** The bad blocks of an fsdax namespace: `/sys/block/<bdev>/badblocks`, namespace-relative. */
+export function namespaceBadBlocks(device: NamespaceDevice, root: string): ByteRange[] {
+  return readBadBlocksFile(sysfsPath(root, `/sys/block/${device.blockDevice}/badblocks`));
+}
+
+/** The bad blocks of a region: `<region>/badblocks`, region-relative. */
+export function regionBadBlocks(device: NamespaceDevice): ByteRange[] {
+  return readBadBlocksFile(join(device.region.path, 'badblocks'));
+}
+
+/**
+ * Where the namespace of a raw, btt or device DAX source lies in its region, in bytes: the
+ * `resource` and `size` of the nd_dax device or of the namespace, minus the region's
+ * `resource` (libpmem2's `badblocks_get_namespace_bounds`).
+ *
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_CANNOT_READ_BOUNDS` when an attribute of the
+ *   namespace is missing; `-ENOENT` when the region has no `resource`.
+ */
+export function namespaceBounds(device: NamespaceDevice): { begin: bigint; size: bigint } {
+  const label = device.kind === 'dax' ? '(dax)' : '(raw/btt)';
+  const dir = device.kind === 'btt' ? claimedNamespace(device) : device.path;
+  const resource = readNumber(join(dir, 'resource'));
+  if (resource === undefined) {
+    throw new Pmem2Error(
+      PMEM2_E.CANNOT_READ_BOUNDS,
+      `${join(dir, 'resource')} is missing or malformed; cannot place the namespace in its region`,
+      { libpmem2Message: `${label} cannot read offset of the namespace` },
+    );
+  }
+  const size = readNumber(join(dir, 'size'));
+  if (size === undefined) {
+    throw new Pmem2Error(
+      PMEM2_E.CANNOT_READ_BOUNDS,
+      `${join(dir, 'size')} is missing or malformed; cannot place the namespace in its region`,
+      { libpmem2Message: `${label} cannot read size of the namespace` },
+    );
+  }
+  const regionResource = readNumber(join(device.region.path, 'resource'));
+  if (regionResource === undefined) {
+    const errno = constants.errno.ENOENT;
+    throw new Pmem2Error(
+      -errno,
+      `${join(device.region.path, 'resource')} is missing or malformed; cannot place the namespace in its region`,
+      { libpmem2Message: `cannot read offset of the region: ${strerror(errno)}` },
+    );
+  }
+  return { begin: BigInt.asUintN(64, resource - regionResource), size };
+}
+
+function claimedNamespace(device: NamespaceDevice): string {
+  const name = readAttribute(join(device.path, 'namespace'));
+  return join(device.region.path, name ?? '');
+}
+
+function readNumber(path: string): bigint | undefined {
+  const text = readAttribute(path);
+  if (text === undefined) return undefined;
+  const parsed = strtoull(text, 0);
+  return parsed.end === 0 || parsed.overflow ? undefined : parsed.value;
+}
+
+function readAttribute(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'latin1').replace(/\n$/, '');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,404 @@
+// bad-blocks.ts -- BadBlockContext: pmem2_badblock_context_new / _next / _clear / _delete from sysfs
+
+import { type BigIntStats, fstatSync } from 'node:fs';
+import { isPmem2Error, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import {
+  type ByteRange,
+  namespaceBadBlocks,
+  namespaceBounds,
+  regionBadBlocks,
+} from './bad-block-list.js';
+import { type FileExtent, fileExtents } from './file-extents.js';
+import { requireErrno } from './node-errno.js';
+import { type NamespaceDevice, regionNamespaceOf } from './region-namespace.js';
+import type { Source } from './source.js';
+
+/**
+ * A bad block of a source, in bytes: for a regular file, relative to the start of the file
+ * and widened to whole filesystem blocks; for device DAX, relative to the start of the device.
+ *
+ * @example
+ * ```ts
+ * import type { BadBlock } from '@pmem2/source';
+ * const badBlock: BadBlock = { offset: 4096n, length: 512n };
+ * badBlock.offset + badBlock.length; // 4608n
+ * ```
+ * @see libpmem2: pmem2_badblock_next(3)
+ */
+export interface BadBlock {
+  /** Where it starts, in bytes (`struct pmem2_badblock`'s `offset`). */
+  readonly offset: bigint;
+  /** How long it is, in bytes. */
+  readonly length: bigint;
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+const ALL_ONES = 2n ** 64n - 1n;
+
+/**
+ * Iterates over the bad blocks of a file or device DAX source, as libpmem2 does through libndctl
+ * — read here from sysfs.
+ *
+ * @remarks
+ * The source is located in its NVDIMM region as `pmem2_region_namespace` does (see
+ * {@link regionOf}). An fsdax namespace (a pfn device) lists its bad blocks in
+ * `/sys/block/<pmemN>/badblocks`; a raw or sector namespace and device DAX use the region's
+ * `badblocks`, kept to the namespace's bounds (`resource`/`size`). Both count 512-byte sectors.
+ * For a regular file the device's bad blocks are then mapped through the file's extents, which
+ * libpmem2 asks with the FS_IOC_FIEMAP ioctl; node:fs has no ioctl, so this package runs
+ * `filefrag -v` (e2fsprogs) on the fd and fails with `PMEM2_E_NOSUPP` when it is missing. A
+ * source on no NVDIMM (any file off pmem) gets an empty context, whose {@link BadBlockContext.next}
+ * reports `PMEM2_E_NO_BAD_BLOCK_FOUND` at once, exactly like libpmem2.
+ *
+ * @example
+ * ```ts
+ * import { rmSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { BadBlockContext, Source } from '@pmem2/source';
+ * const path = join(tmpdir(), `bad-blocks-${process.pid}`);
+ * writeFileSync(path, Buffer.alloc(4096));
+ * const src = Source.fromPath(path);
+ * const context = BadBlockContext.new(src);
+ * try {
+ *   context.next(); // throws PMEM2_E_NO_BAD_BLOCK_FOUND
+ * } finally {
+ *   context.delete();
+ *   src.delete();
+ *   rmSync(path);
+ * }
+ * ```
+ * @see libpmem2: pmem2_badblock_context_new(3), pmem2_badblock_next(3)
+ */
+export class BadBlockContext implements Disposable {
+  readonly #device: NamespaceDevice | null;
+  readonly #type: 'regular' | 'devdax';
+  readonly #badBlocks: () => Iterator<BadBlock>;
+  #iterator: Iterator<BadBlock> | undefined;
+  #deleted = false;
+
+  private constructor(
+    device: NamespaceDevice | null,
+    type: 'regular' | 'devdax',
+    badBlocks: () => Iterator<BadBlock>,
+  ) {
+    this.#device = device;
+    this.#type = type;
+    this.#badBlocks = badBlocks;
+  }
+
+  /**
+   * Creates a bad block context for a source.
+   *
+   * @remarks
+   * Finds the region and namespace now, reads the namespace bounds (raw, sector and device DAX
+   * namespaces) and the extents of a regular file on pmem; the bad block list itself is read at
+   * the first {@link BadBlockContext.next}.
+   *
+   * @param source - a file or device DAX source.
+   * @returns the new context.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources ("Anonymous
+   *   source does not support bad blocks"), and for a regular file on pmem whose extents cannot
+   *   be read (no filefrag, or no FIEMAP); `PMEM2_E_CANNOT_READ_BOUNDS` when the namespace's
+   *   `resource` or `size` is missing; `-ENOENT` when the region's `resource` is; `-EINVAL` for
+   *   an empty file on pmem (FIEMAP of nothing); `-errno` when fstat fails; the errors of
+   *   {@link regionOf}; `PMEM2_E_INVALID_FILE_HANDLE` for a deleted source.
+   * @example
+   * ```ts
+   * import { BadBlockContext, Source } from '@pmem2/source';
+   * BadBlockContext.new(Source.fromAnon(4096)); // throws PMEM2_E_NOSUPP
+   * ```
+   * @see libpmem2: pmem2_badblock_context_new(3)
+   */
+  static new(source: Source): BadBlockContext {
+    if (source.type === 'anon') {
+      throw new Pmem2Error(
+        PMEM2_E.NOSUPP,
+        'an anonymous source is not on any device, so it has no bad blocks',
+        { libpmem2Message: 'Anonymous source does not support bad blocks' },
+      );
+    }
+    const fd = source.getFd();
+    const type = source.type === 'devdax' ? 'devdax' : 'regular';
+    const device = regionNamespaceOf(source);
+    if (device === null) return new BadBlockContext(null, type, () => [][Symbol.iterator]());
+    const deviceBlocks =
+      device.kind === 'pfn'
+        ? () => namespaceBadBlocks(device, source.sysfsRoot)
+        : regionBadBlocksInNamespace(device);
+    if (type === 'devdax') return new BadBlockContext(device, type, () => deviceBlocks().values());
+    const stats = fstatOrThrow(fd);
+    const extents = fileExtents(fd, stats.size);
+    return new BadBlockContext(device, type, () =>
+      fileBadBlocks(deviceBlocks(), extents, stats.blksize),
+    );
+  }
+
+  /**
+   * The next bad block of the source.
+   *
+   * @returns the bad block, in bytes from the start of the file (or device).
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NO_BAD_BLOCK_FOUND` when there are no more
+   *   (with "Cannot find any matching device, no bad blocks found" when the source is on no
+   *   NVDIMM, and no message otherwise, as libpmem2); `PMEM2_E_INVALID_FILE_HANDLE` after
+   *   {@link BadBlockContext.delete}.
+   * @example
+   * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { BadBlockContext, Source, isNoBadBlockFound } from '@pmem2/source';
+   * const path = join(tmpdir(), `bad-blocks-next-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(4096));
+   * const src = Source.fromPath(path);
+   * const context = BadBlockContext.new(src);
+   * const found = [];
+   * try {
+   *   for (;;) found.push(context.next());
+   * } catch (error) {
+   *   if (!isNoBadBlockFound(error)) throw error;
+   * } finally {
+   *   context.delete();
+   *   src.delete();
+   *   rmSync(path);
+   * }
+   * found.length; // 0
+   * ```
+   * @see libpmem2: pmem2_badblock_next(3)
+   */
+  next(): BadBlock {
+    this.#assertLive();
+    if (this.#device === null) {
+      throw new Pmem2Error(
+        PMEM2_E.NO_BAD_BLOCK_FOUND,
+        `the ${this.#type === 'devdax' ? 'device DAX' : 'file'} is on no NVDIMM region, so it has no bad blocks`,
+        { libpmem2Message: 'Cannot find any matching device, no bad blocks found' },
+      );
+    }
+    this.#iterator ??= this.#badBlocks();
+    const step = this.#iterator.next();
+    if (step.done === true) {
+      throw new Pmem2Error(PMEM2_E.NO_BAD_BLOCK_FOUND, 'no more bad blocks', {
+        libpmem2Message: '',
+      });
+    }
+    return step.value;
+  }
+
+  /**
+   * Clears a bad block — not possible from pure TypeScript, so this checks the block as
+   * libpmem2 does and then reports `PMEM2_E_NOSUPP`.
+   *
+   * @remarks
+   * libpmem2 clears a regular file's bad block by punching a hole over it and allocating new
+   * blocks (two `fallocate(2)` calls), and a device DAX one with the NVDIMM bus's ARS "clear
+   * error" command (an ioctl through libndctl). node:fs offers neither system call, so after
+   * libpmem2's range checks (offset and length must fit in `off_t`) this throws
+   * `PMEM2_E_NOSUPP`; clear bad blocks with `ndctl clear-errors` (or by rewriting the file
+   * range) instead.
+   *
+   * @param badBlock - a bad block from {@link BadBlockContext.next}.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_OFFSET_OUT_OF_RANGE` / `PMEM2_E_LENGTH_OUT_OF_RANGE`
+   *   for a regular file's block whose offset or length exceeds 2^63 − 1; `PMEM2_E_NOSUPP`
+   *   otherwise; `PMEM2_E_INVALID_FILE_HANDLE` after {@link BadBlockContext.delete}.
+   * @example
+   * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { BadBlockContext, Source } from '@pmem2/source';
+   * const path = join(tmpdir(), `bad-blocks-clear-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(4096));
+   * const src = Source.fromPath(path);
+   * const context = BadBlockContext.new(src);
+   * try {
+   *   context.clear({ offset: 0n, length: 4096n }); // throws PMEM2_E_NOSUPP
+   * } finally {
+   *   context.delete();
+   *   src.delete();
+   *   rmSync(path);
+   * }
+   * ```
+   * @see libpmem2: pmem2_badblock_clear(3)
+   */
+  clear(badBlock: BadBlock): void {
+    this.#assertLive();
+    if (this.#type === 'regular') {
+      if (badBlock.offset > INT64_MAX) {
+        throw new Pmem2Error(
+          PMEM2_E.OFFSET_OUT_OF_RANGE,
+          `bad block offset ${badBlock.offset} exceeds 2^63-1, the largest file offset`,
+          { libpmem2Message: "bad block's offset is greater than INT64_MAX" },
+        );
+      }
+      if (badBlock.length > INT64_MAX) {
+        throw new Pmem2Error(
+          PMEM2_E.LENGTH_OUT_OF_RANGE,
+          `bad block length ${badBlock.length} exceeds 2^63-1, the largest file length`,
+          { libpmem2Message: "bad block's length is greater than INT64_MAX" },
+        );
+      }
+    }
+    const how =
+      this.#type === 'regular'
+        ? 'libpmem2 punches a hole and re-allocates the range with fallocate(2), which node:fs does not offer; rewrite the range or use `ndctl clear-errors`'
+        : 'libpmem2 sends the NVDIMM bus an ARS clear-error command (an ioctl), which node:fs does not offer; use `ndctl clear-errors`';
+    throw new Pmem2Error(
+      PMEM2_E.NOSUPP,
+      `cannot clear the bad block at ${badBlock.offset} (${badBlock.length} bytes) from pure TypeScript: ${how}`,
+      { libpmem2Message: '' },
+    );
+  }
+
+  /**
+   * Releases the context. Calling it again does nothing; other methods then throw.
+   *
+   * @throws never.
+   * @example
+   * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { BadBlockContext, Source } from '@pmem2/source';
+   * const path = join(tmpdir(), `bad-blocks-delete-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(4096));
+   * const src = Source.fromPath(path);
+   * const context = BadBlockContext.new(src);
+   * context.delete();
+   * context.next(); // throws PMEM2_E_INVALID_FILE_HANDLE
+   * src.delete();
+   * rmSync(path);
+   * ```
+   * @see libpmem2: pmem2_badblock_context_delete(3)
+   */
+  delete(): void {
+    this.#deleted = true;
+    this.#iterator = undefined;
+  }
+
+  /**
+   * Same as {@link BadBlockContext.delete}, so that `using` releases the context.
+   *
+   * @throws never.
+   * @example
+   * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { BadBlockContext, Source } from '@pmem2/source';
+   * const path = join(tmpdir(), `bad-blocks-dispose-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(4096));
+   * const src = Source.fromPath(path);
+   * const context = BadBlockContext.new(src);
+   * context[Symbol.dispose]();
+   * src.delete();
+   * rmSync(path);
+   * ```
+   * @see libpmem2: pmem2_badblock_context_delete(3)
+   */
+  [Symbol.dispose](): void {
+    this.delete();
+  }
+
+  #assertLive(): void {
+    if (this.#deleted) {
+      throw new Pmem2Error(
+        PMEM2_E.INVALID_FILE_HANDLE,
+        'this bad block context was deleted; create a new one with BadBlockContext.new',
+        { libpmem2Message: '' },
+      );
+    }
+  }
+}
+
+/**
+ * Tells whether an error is the end of a bad block iteration (`PMEM2_E_NO_BAD_BLOCK_FOUND`).
+ *
+ * @param error - anything caught.
+ * @returns true for a Pmem2Error with that code.
+ * @example
+ * ```ts
+ * import { isNoBadBlockFound } from '@pmem2/source';
+ * isNoBadBlockFound(new Error('other')); // false
+ * ```
+ * @see libpmem2: pmem2_badblock_next(3)
+ */
+export function isNoBadBlockFound(error: unknown): boolean {
+  return isPmem2Error(error) && error.errno === PMEM2_E.NO_BAD_BLOCK_FOUND;
+}
+
+/** The region's bad blocks that touch the namespace, clipped to it and namespace-relative. */
+function regionBadBlocksInNamespace(device: NamespaceDevice): () => ByteRange[] {
+  const { begin, size } = namespaceBounds(device);
+  const end = BigInt.asUintN(64, begin + size - 1n);
+  return () =>
+    regionBadBlocks(device).flatMap((block) => {
+      const blockEnd = BigInt.asUintN(64, block.offset + block.length - 1n);
+      if (block.offset > end || begin > blockEnd) return [];
+      const from = larger(block.offset, begin);
+      const to = smaller(blockEnd, end);
+      return [{ offset: from - begin, length: to - from + 1n }];
+    });
+}
+
+/**
+ * The device bad blocks that fall in a file's extents, as file ranges widened to whole blocks:
+ * each bad block is checked against the extents in file order, and yields one range per extent
+ * it overlaps while it runs past the end of the extent it overlapped.
+ */
+export function* fileBadBlocks(
+  deviceBlocks: Iterable<ByteRange>,
+  extents: readonly FileExtent[],
+  blockSize: bigint,
+): Generator<BadBlock> {
+  for (const block of deviceBlocks) {
+    const blockEnd = BigInt.asUintN(64, block.offset + block.length - 1n);
+    let first = 0;
+    for (;;) {
+      const index = extents.findIndex(
+        (extent, i) =>
+          i >= first && block.offset <= extentEnd(extent) && extent.physical <= blockEnd,
+      );
+      if (index < 0) break;
+      const extent = extents[index] as FileExtent;
+      const from = larger(block.offset, extent.physical);
+      const to = smaller(blockEnd, extentEnd(extent));
+      let offset = BigInt.asUintN(64, from + extent.logical - extent.physical);
+      let length = to - from + 1n;
+      const misalignment = offset & (blockSize - 1n);
+      offset -= misalignment;
+      length += misalignment;
+      length = (length + blockSize - 1n) & (ALL_ONES ^ (blockSize - 1n));
+      yield { offset, length };
+      if (blockEnd > extentEnd(extent) && index + 1 < extents.length) first = index + 1;
+      else break;
+    }
+  }
+}
+
+function larger(a: bigint, b: bigint): bigint {
+  if (a > b) return a;
+  return b;
+}
+
+function smaller(a: bigint, b: bigint): bigint {
+  if (a < b) return a;
+  return b;
+}
+
+function extentEnd(extent: FileExtent): bigint {
+  return BigInt.asUintN(64, extent.physical + extent.length - 1n);
+}
+
+function fstatOrThrow(fd: number): BigIntStats {
+  try {
+    return fstatSync(fd, { bigint: true });
+  } catch (error) {
+    const errno = requireErrno(error);
+    const text = `fstat ${fd}: ${strerror(errno)}`;
+    throw new Pmem2Error(-errno, `cannot read the extents of fd ${fd}: ${text}`, {
+      libpmem2Message: text,
+      syscall: 'fstat',
+    });
+  }
+}
