@@ -287,7 +287,7 @@ describe('real (not injected) failures', () => {
     },
   );
 
-  // Regression (fails until patches/native-zero-length-map-in-reservation.diff is applied):
+  // Regression (a native bug the suite found; fixed in fc7bbbe):
   // mmap of zero bytes fails with EINVAL, and the reservation must not stay occupied.
   it('a zero-length map into a reservation fails with EINVAL and leaves it empty', () => {
     const answer = scenario<{ mapped: Outcome; rsvDelete: Outcome; leak: Leak }>(
