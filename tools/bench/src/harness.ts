@@ -209,7 +209,10 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
       (c) => o.filter === null || c.id.includes(o.filter),
     );
     const acc = new Map<string, Accumulated>(
-      cases.map((c) => [c.id, { nsPerOp: [], batches: [], granularity: null, error: null, unavailable: null }]),
+      cases.map((c) => [
+        c.id,
+        { nsPerOp: [], batches: [], granularity: null, error: null, unavailable: null },
+      ]),
     );
     const skipped = new Map<string, string>();
     for (const c of cases) {

@@ -76,13 +76,18 @@ export function ratioChart(rows: readonly RowResult[], title: string): string {
   }
   const height = y + 20;
   const axis: string[] = [];
+  const labelEvery = hi - lo > 8 ? 2 : 1; // keep labels apart on wide ranges
   for (let e = lo; e <= hi; e++) {
     const ax = x(2 ** e);
     const text = e >= 0 ? `${2 ** e}×` : `1/${2 ** -e}×`;
     axis.push(
       `<line x1="${ax.toFixed(1)}" y1="${TOP - 6}" x2="${ax.toFixed(1)}" y2="${height - 16}" stroke="${e === 0 ? '#000' : '#ddd'}" stroke-width="${e === 0 ? 1.5 : 1}"/>`,
-      `<text x="${ax.toFixed(1)}" y="${TOP - 10}" text-anchor="middle" fill="#444">${text}</text>`,
     );
+    if (e % labelEvery === 0) {
+      axis.push(
+        `<text x="${ax.toFixed(1)}" y="${TOP - 10}" text-anchor="middle" fill="#444">${text}</text>`,
+      );
+    }
   }
   const width = LABEL_W + PLOT_W + 60;
   return [
