@@ -218,6 +218,22 @@ describe('a file truncated while mapped', () => {
   });
 });
 
+describe('persistAsync', () => {
+  it('delete while msyncs are in flight: no crash, they settle, later calls reject', () => {
+    const answer = scenario<Record<string, unknown>>('persist-async-delete');
+    if ('skipped' in answer) {
+      console.warn(`SKIPPED: delete during persistAsync — ${String(answer.skipped)}`);
+      return;
+    }
+    expect(answer.deleted).toEqual({ ok: true });
+    expect(answer.settled).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: true }]);
+    expect(answer.after).toMatchObject(NOT_FOUND);
+    expect(answer.disposed).toEqual({ ok: true });
+    expect(answer.pendingResult).toEqual({ ok: true });
+    expect(answer.leak).toMatchObject(NO_LEAK);
+  });
+});
+
 describe('reservations and threads', () => {
   it('deleting a reservation that still has maps is refused and changes nothing', () => {
     const answer = scenario<Record<string, unknown>>('reservation-with-maps');

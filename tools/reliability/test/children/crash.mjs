@@ -350,6 +350,41 @@ const scenarios = {
     };
   },
 
+  'persist-async-delete': async () => {
+    const before = snapshot();
+    const path = makeFile(dir, 'persist-async', 32 * 1024 * 1024);
+    const source = Source.fromPath(path);
+    const map = mapNew(pageConfig(), source);
+    if (typeof map.persistAsync !== 'function') {
+      map.delete();
+      source.delete();
+      return { skipped: 'Pmem2Map has no persistAsync yet' };
+    }
+    const settle = (promise) =>
+      promise.then(
+        () => ({ ok: true }),
+        (error) =>
+          outcome(() => {
+            throw error;
+          }),
+      );
+    map.bytes().fill(0x42);
+    const inFlight = [0, 1, 2, 3].map((k) =>
+      settle(map.persistAsync(k * 8 * 1024 * 1024, 8 * 1024 * 1024)),
+    );
+    const deleted = outcome(() => map.delete()); // while the msyncs run on the thread pool
+    const settled = await Promise.all(inFlight);
+    const after = await settle(map.persistAsync(0, 4096));
+    // the async-dispose path: waits for the in-flight msync, then deletes
+    const second = mapNew(pageConfig(), source);
+    second.bytes().fill(1);
+    const pending = settle(second.persistAsync(0, second.size));
+    const disposed = await settle(second[Symbol.asyncDispose]());
+    const pendingResult = await pending;
+    source.delete();
+    return { deleted, settled, after, disposed, pendingResult, leak: diff(before, snapshot()) };
+  },
+
   'zero-length-in-reservation': () => {
     const before = snapshot();
     const path = makeFile(dir, 'zero-length', 4096);
