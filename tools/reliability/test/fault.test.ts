@@ -90,6 +90,8 @@ const cases: Case[] = [
   ['persist', 'msync', 1, 'EIO', 'EIO'],
   ['persist', 'msync', 1, 'EBUSY', 'EBUSY'],
   ['persist', 'msync', 1, 'EINTR', 'ok'], // restarted on EINTR, as pmem2_persist_pages does
+  ['persist-async', 'msync', 1, 'ENOMEM', 'ENOMEM', 'msync: Cannot allocate memory'],
+  ['persist-async', 'msync', 1, 'EIO', 'EIO'],
   ['reservation-new', 'mmap', 1, 'ENOMEM', 'ENOMEM', 'mmap MAP_ANONYMOUS: Cannot allocate memory'],
   ['reservation-new', 'mmap', 1, 'EAGAIN', 'EAGAIN'],
   ['reservation-new-at', 'mmap', 1, 'EEXIST', 'PMEM2_E_MAPPING_EXISTS'],

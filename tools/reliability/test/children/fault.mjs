@@ -84,6 +84,14 @@ const ops = {
       delete: outcome(() => map.delete()),
     }),
   },
+  'persist-async': {
+    setup: () => ({ map: mapIt() }),
+    call: async ({ map }) => {
+      map.bytes()[0] = 1;
+      await map.persistAsync(0, 4096); // msync on the libuv thread pool
+    },
+    after: ({ map }) => ({ delete: outcome(() => map.delete()) }),
+  },
   'reservation-new': { call: () => VmReservation.new(4 * MIB2).delete() },
   'reservation-new-at': {
     setup: () => {
@@ -124,6 +132,14 @@ const { setup = () => ({}), call, after = () => ({}) } = ops[op];
 const before = snapshot();
 const state = setup();
 arm();
-const result = outcome(() => call(state));
+let result;
+try {
+  await call(state);
+  result = { ok: true };
+} catch (error) {
+  result = outcome(() => {
+    throw error;
+  });
+}
 const rest = after(state);
 report({ result, ...rest, leak: diff(before, snapshot()) });

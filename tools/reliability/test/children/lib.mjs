@@ -75,7 +75,7 @@ function virtualBytes(lines) {
  * contains `marker` (the test's directory); `newBig` are new ranges of at least `big` bytes
  * that overlap nothing that was mapped before (a leaked placeholder, reservation or mapping
  * of the sizes the tests use); `vmDelta` is the change of the total mapped size, which also
- * sees leaks the kernel merged into a neighbour. Fds and the registry are compared exactly.
+ * sees leaks the kernel merged into a neighbour (malloc arenas of Node's threads excepted). Fds and the registry are compared exactly.
  */
 export function diff(before, after, { marker = 'pmem2-reliability', big = 8 * 1024 * 1024 } = {}) {
   const old = before.maps.map(rangeOf);
@@ -89,7 +89,10 @@ export function diff(before, after, { marker = 'pmem2-reliability', big = 8 * 10
         hi - lo >= BigInt(big) && !old.some(([a, b]) => lo < b && a < hi) && !mallocArena(line)
       );
     }),
-    vmDelta: Number(virtualBytes(after.maps) - virtualBytes(before.maps)),
+    vmDelta: Number(
+      virtualBytes(after.maps.filter((l) => !mallocArena(l))) -
+        virtualBytes(before.maps.filter((l) => !mallocArena(l))),
+    ),
     fdsAdded: fdsAdded.map((fd) => `${fd} -> ${after.fds[fd]}`),
     fdsRemoved: fdsRemoved.map((fd) => `${fd} -> ${before.fds[fd]}`),
     registry: after.registry - before.registry,
