@@ -94,7 +94,7 @@ export function mapNew(config: Config, source: Source): Pmem2Map {
   validateGranularitySet(config);
   const requested = config.requiredStoreGranularity as Granularity;
   const sourceAlignment = BigInt(source.alignment());
-  const fileLength = BigInt(source.size());
+  const fileLength = source.sizeBigInt();
   validateOffset(config, sourceAlignment);
   const effectiveOffset = source.type === 'anon' ? 0n : config.offset;
   rejectDirectory(source);

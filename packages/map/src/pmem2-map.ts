@@ -35,6 +35,9 @@ export interface MapInit {
 
 const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
 
+// A CPU without a flush instruction persists CACHE_LINE mappings with msync too.
+const CACHE_LINE_USES_MSYNC = binding.persistInfo().flush === 'none';
+
 /**
  * A mapping created by {@link mapNew}: libpmem2's `struct pmem2_map`.
  *
@@ -72,7 +75,7 @@ const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
  * ```
  * @see libpmem2: pmem2_map_new(3), pmem2_map_delete(3)
  */
-export class Pmem2Map implements Disposable {
+export class Pmem2Map implements Disposable, AsyncDisposable {
   readonly #handle: MapHandle;
   readonly #address: bigint;
   readonly #size: number;
@@ -80,6 +83,8 @@ export class Pmem2Map implements Disposable {
   readonly #protection: number;
   readonly #reservation: VmReservation | null;
   readonly #source: SourceFacts;
+  /** The native promises of msyncs running on the thread pool (they never reject). */
+  readonly #inFlight = new Set<Promise<number>>();
   #deleted = false;
 
   /**
@@ -287,6 +292,86 @@ export class Pmem2Map implements Disposable {
    */
   flush(offset: number | bigint, length: number | bigint): void {
     this.#flushOrPersist('flush', offset, length);
+  }
+
+  /**
+   * {@link Pmem2Map.persist} without blocking the event loop: at PAGE granularity (and
+   * CACHE_LINE on a CPU without a flush instruction) the msync runs on the libuv thread pool;
+   * CACHE_LINE and BYTE complete synchronously (a cache-line flush and sfence take
+   * microseconds) and return a settled promise.
+   *
+   * @remarks
+   * Checks run at the call: a bad range or a deleted mapping gives a rejected promise, and
+   * nothing runs. While an msync is in flight the native mapping is pinned: {@link
+   * Pmem2Map.delete} called meanwhile waits (blocking) for the running msync to return before
+   * it unmaps, and the promise still settles with that msync's result; await the promise, or
+   * use `await using` / {@link Pmem2Map.[Symbol.asyncDispose]}, to delete without blocking.
+   * Stores made after the call are not guaranteed to be covered: persist after the last
+   * store you need durable. Concurrent calls are allowed and run in parallel.
+   *
+   * @returns a promise that resolves when `[offset, offset + length)` is persistent.
+   * @throws {@link @pmem2/errors!Pmem2Error} (as a rejection) `PMEM2_E_MAP_RANGE` for a range
+   *   outside the mapping; `PMEM2_E_NO_ACCESS` for a cache-line flush of a mapping without
+   *   `Protection.READ`; `-errno` (`msync: …`) when msync fails;
+   *   `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * import { writeFileSync, unlinkSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const path = join(tmpdir(), `persist-async-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(1 << 20));
+   * const src = Source.fromPath(path);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes().fill(7, 0, 4096);
+   *   await map.persistAsync(0, 4096); // the event loop keeps running meanwhile
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   *   unlinkSync(path);
+   * }
+   * ```
+   * @see libpmem2: pmem2_get_persist_fn(3)
+   */
+  persistAsync(offset: number | bigint, length: number | bigint): Promise<void> {
+    return this.#flushOrPersistAsync('persist', offset, length);
+  }
+
+  /**
+   * {@link Pmem2Map.flush} without blocking the event loop: PAGE → msync on the libuv thread
+   * pool (as {@link Pmem2Map.persistAsync}); CACHE_LINE → cache-line flush, synchronously;
+   * BYTE → nothing. Call {@link Pmem2Map.drain} after the flushes settled.
+   *
+   * @remarks
+   * Pinning, delete and checks as {@link Pmem2Map.persistAsync}.
+   *
+   * @returns a promise that resolves when the flush of `[offset, offset + length)` is done.
+   * @throws {@link @pmem2/errors!Pmem2Error} (as a rejection) as
+   *   {@link Pmem2Map.persistAsync}.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes()[0] = 1;
+   *   await Promise.all([map.flushAsync(0, 1), map.flushAsync(4096, 1)]);
+   *   map.drain();
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see libpmem2: pmem2_get_flush_fn(3)
+   */
+  flushAsync(offset: number | bigint, length: number | bigint): Promise<void> {
+    return this.#flushOrPersistAsync('flush', offset, length);
   }
 
   /**
@@ -516,6 +601,35 @@ export class Pmem2Map implements Disposable {
     if (!this.#deleted) this.delete();
   }
 
+  /**
+   * Waits for every pending {@link Pmem2Map.persistAsync} / {@link Pmem2Map.flushAsync}
+   * msync, then deletes the mapping unless it is already deleted, for `await using` (where
+   * the runtime supports it; call it directly on Node 20).
+   *
+   * @remarks
+   * Rejections of the pending calls are not rethrown here: they reach whoever awaits them.
+   *
+   * @throws {@link @pmem2/errors!Pmem2Error} (as a rejection) as {@link Pmem2Map.delete},
+   *   except the second-delete error.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * const pending = map.persistAsync(0, 4096);
+   * await map[Symbol.asyncDispose](); // waits for the msync, then deletes
+   * await pending;
+   * src.delete();
+   * ```
+   * @see libpmem2: pmem2_map_delete(3)
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+    if (!this.#deleted) this.delete();
+  }
+
   // The persist or flush function of the map's granularity, over a checked range.
   #flushOrPersist(what: 'persist' | 'flush', offset: number | bigint, length: number | bigint) {
     this.#assertLive(what);
@@ -528,6 +642,32 @@ export class Pmem2Map implements Disposable {
         ? binding.persist(this.#handle, range.offset, range.length)
         : binding.flush(this.#handle, range.offset, range.length);
     checkStatus(status, () => this.#context(`${what} of`, 'msync', range));
+  }
+
+  // persist/flush on the thread pool when they msync; synchronously (settled) otherwise.
+  async #flushOrPersistAsync(
+    what: 'persist' | 'flush',
+    offset: number | bigint,
+    length: number | bigint,
+  ): Promise<void> {
+    const msyncs =
+      this.#granularity === Granularity.PAGE ||
+      (this.#granularity === Granularity.CACHE_LINE && CACHE_LINE_USES_MSYNC);
+    if (!msyncs) {
+      this.#flushOrPersist(what, offset, length);
+      return;
+    }
+    this.#assertLive(`${what}Async`);
+    const range = checkRange(offset, length, this.#size, `${what}Async`);
+    const context = () => this.#context(`${what}Async of`, 'msync', range);
+    const pending = binding.msyncAsync(this.#handle, range.offset, range.length);
+    if (typeof pending === 'number') return checkStatus(pending, context);
+    this.#inFlight.add(pending);
+    try {
+      checkStatus(await pending, context);
+    } finally {
+      this.#inFlight.delete(pending);
+    }
   }
 
   // Refuses an access the mapping's protection does not allow (it would fault).

@@ -87,6 +87,29 @@ describe.each(BACKENDS)('on %s', (backend) => {
   });
 });
 
+describe('persistAsync in flight', () => {
+  it('delete() waits for the running msyncs: no crash, every promise resolves, data durable', () => {
+    const result = child('deleteDuringPersistAsync', makeFile('ext4', 64 * MiB));
+    expect(result).toEqual({
+      deleteCode: 'none',
+      statuses: ['fulfilled', 'fulfilled', 'fulfilled'],
+      after: 'PMEM2_E_MAPPING_NOT_FOUND',
+      mapped: 0,
+      last: 3,
+    });
+  });
+
+  it('[Symbol.asyncDispose] awaits the pending persistAsync, then deletes', () => {
+    const result = child('asyncDispose', makeFile('ext4', 16 * MiB));
+    expect(result).toEqual({
+      resolvedBeforeDelete: true,
+      sizeCode: 'PMEM2_E_MAPPING_NOT_FOUND',
+      mapped: 0,
+      first: 5,
+    });
+  });
+});
+
 describe('worker threads', () => {
   it('each realm has its own registry; a worker maps, writes and deletes independently', async () => {
     const path = makeFile('tmpfs', MiB);

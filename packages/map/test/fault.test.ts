@@ -184,6 +184,28 @@ describe('persist and deepFlush when msync fails', () => {
     });
   });
 
+  it('PAGE persistAsync rejects with -errno "msync: …" from the thread pool; the next one works', () => {
+    const path = makeFile('ext4', 1024 * 1024);
+    const result = run(
+      { func: 'msync', nth: 1, errno: EIO },
+      path,
+      `
+      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
+      const settle = (p) => p.then(() => ({ code: 'none' }),
+        (e) => ({ code: e.code, errno: e.errno, text: e.libpmem2Message }));
+      arm();
+      const first = await settle(map.persistAsync(0, 1));
+      const again = await settle(map.persistAsync(0, 1));
+      map.delete();
+      return { first, again };
+    `,
+    );
+    expect(result).toEqual({
+      first: { code: 'EIO', errno: -EIO, text: 'msync: Input/output error' },
+      again: { code: 'none' },
+    });
+  });
+
   const EIO_TEXT = { code: 'EIO', errno: -EIO, text: 'msync: Input/output error' };
   it.each([
     ['shared, forced cache_line', PAGE_CONFIG, 'cache_line', EIO_TEXT],

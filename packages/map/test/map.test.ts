@@ -459,6 +459,14 @@ describe.each(FORCES)('pmem2_map with PMEM2_FORCE_GRANULARITY=%s', (force) => {
       );
     });
 
+    it.each([
+      [2n ** 63n, 'mmap MAP_ANONYMOUS: Cannot allocate memory'],
+      [2n ** 64n - 1n, 'mmap: Cannot allocate memory'], // libpmem2's placeholder size wraps
+    ])('an anonymous source of %s bytes fails -ENOMEM with %j', (size, text) => {
+      using source = Source.fromAnon(size);
+      expectPmem2(() => mapNew(prepareConfig(), source), 'ENOMEM', text);
+    });
+
     it('a failed mmap of the source after the placeholder gives "mmap: …"', () => {
       using file = openSource(makeFile('ext4', 2 * PAGE));
       expectPmem2(

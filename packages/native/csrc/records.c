@@ -322,8 +322,15 @@ map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
 	map->refs = 1;
 	Map_new_failed_step = MAP_NEW_STEP_NONE;
 	int ret;
-	if (align_up(length, page_size(), &map->reserved_len)) {
-		ret = PMEM2_E_MAP_RANGE;
+	if (align_up(length, page_size(), &map->reserved_len) ||
+			(!rsv && length > SIZE_MAX - map_alignment(length, alignment))) {
+		/*
+		 * libpmem2 computes the page roundup and the placeholder size (length + alignment)
+		 * in size_t: they wrap, its small placeholder succeeds and the mmap of the source
+		 * fails with ENOMEM. Nothing is mapped here; the outcome is the same.
+		 */
+		ret = -ENOMEM;
+		Map_new_failed_step = MAP_NEW_STEP_MMAP;
 	} else if (rsv) {
 		ret = map_in_reservation(map, fd, offset, prot, private_mapping, alignment, rsv,
 				rsv_offset);

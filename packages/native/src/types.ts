@@ -154,7 +154,8 @@ export interface NativeBinding {
    * ```ts
    * import { binding } from '@pmem2/native';
    * const st = binding.mapNew(-1, 0n, 2n ** 47n, 0xc0000000, false, 4096, null, 0n);
-   * console.log(st, binding.mapNewFailedStep()); // -12 'placeholder'
+   * console.log(st); // -12
+   * console.log(binding.mapNewFailedStep()); // 'placeholder'
    * ```
    * @see libpmem2: pmem2_map_new(3), pmem2_errormsg(3)
    */
@@ -207,7 +208,8 @@ export interface NativeBinding {
    * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n);
    * if (typeof map !== 'number') {
    *   const pending = binding.msyncAsync(map, 0, 4096);
-   *   console.log(typeof pending === 'number' ? pending : await pending); // 0
+   *   const status = typeof pending === 'number' ? pending : await pending;
+   *   console.log(status); // 0
    *   binding.mapDelete(map);
    * }
    * ```

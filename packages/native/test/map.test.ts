@@ -211,6 +211,15 @@ describe('anonymous mappings', () => {
     expect(binding.mapNewFailedStep()).toBe('none');
   });
 
+  it('a length whose page roundup or placeholder wraps size_t fails -ENOMEM in the mmap step', () => {
+    for (const length of [2n ** 64n - 1n, 2n ** 64n - BigInt(PAGE)]) {
+      expect(binding.mapNew(-1, 0n, length, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
+      expect(binding.mapNewFailedStep()).toBe('mmap');
+    }
+    expect(binding.mapNew(-1, 0n, 2n ** 63n, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
+    expect(binding.mapNewFailedStep()).toBe('placeholder');
+  });
+
   it('unknown protection bits are refused', () => {
     expect(binding.mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(
       E.INVALID_PROT_FLAG,
