@@ -116,7 +116,7 @@ export class Config {
    * @param granularity - {@link Granularity.BYTE}, {@link Granularity.CACHE_LINE} or
    *   {@link Granularity.PAGE}.
    * @returns `this`, for chaining.
-   * @throws {@link Pmem2Error} `PMEM2_E_GRANULARITY_NOT_SUPPORTED` when `granularity` is not
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_GRANULARITY_NOT_SUPPORTED` when `granularity` is not
    *   0, 1 or 2. `libpmem2Message` is `"unknown granularity value %d"` for a 32-bit integer
    *   (what C's `int` enum can carry) and empty for any other value.
    * @example
@@ -154,7 +154,7 @@ export class Config {
    *
    * @param offset - 0 … INT64_MAX, as a safe-integer number or a bigint.
    * @returns `this`, for chaining.
-   * @throws {@link Pmem2Error} `PMEM2_E_OFFSET_OUT_OF_RANGE`:
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_OFFSET_OUT_OF_RANGE`:
    *   - for an integer above INT64_MAX, with `libpmem2Message`
    *     `"offset is greater than INT64_MAX"`;
    *   - for a negative integer, with the same `libpmem2Message`: C would receive it as a
@@ -197,7 +197,7 @@ export class Config {
    *
    * @param length - 0 … 2^64 − 1, as a safe-integer number or a bigint.
    * @returns `this`, for chaining.
-   * @throws {@link Pmem2Error} `PMEM2_E_LENGTH_OUT_OF_RANGE` (this package's choice; the C
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_LENGTH_OUT_OF_RANGE` (this package's choice; the C
    *   setter never fails) for what is not a `size_t`: a negative number or bigint (C would
    *   silently wrap it to 2^64 − |length|), a fraction, NaN, ±Infinity, a number above
    *   2^53 − 1 (pass a bigint), a bigint above 2^64 − 1 or a non-number. `libpmem2Message` is
@@ -226,7 +226,7 @@ export class Config {
    *
    * @param flags - an OR of {@link Protection} values.
    * @returns `this`, for chaining.
-   * @throws {@link Pmem2Error} `PMEM2_E_INVALID_PROT_FLAG`:
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_PROT_FLAG`:
    *   - when a bit outside 29..31 is set, with `libpmem2Message` `"invalid flag %u"` (the whole
    *     unsigned value, as libpmem2 prints it);
    *   - for a number that is not an integer from −2^31 to 2^32 − 1, or a non-number, with an
@@ -267,7 +267,7 @@ export class Config {
    *
    * @param sharing - 0 (SHARED) or 1 (PRIVATE).
    * @returns `this`, for chaining.
-   * @throws {@link Pmem2Error} `PMEM2_E_INVALID_SHARING_VALUE` for any other value.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_SHARING_VALUE` for any other value.
    *   `libpmem2Message` is `"unknown sharing value %d"` for a 32-bit integer (what C's `int`
    *   enum can carry) and empty for any other value.
    * @example
@@ -304,7 +304,7 @@ export class Config {
    *   or `null`.
    * @param offset - 0 … 2^64 − 1, as a safe-integer number or a bigint.
    * @returns `this`, for chaining.
-   * @throws {@link Pmem2Error} (choices of this package; the C setter never fails; empty
+   * @throws {@link @pmem2/errors!Pmem2Error} (choices of this package; the C setter never fails; empty
    *   `libpmem2Message`):
    *   - `PMEM2_E_NOSUPP` when `reservation` is neither `null` nor an object with `address`
    *     and `size`;
@@ -357,7 +357,11 @@ export class Config {
    * @example
    * ```ts
    * import { Config } from '@pmem2/config';
-   * { using cfg = new Config(); }
+   * // `using cfg = new Config()` calls it at the end of the block (Node 24, or TypeScript's
+   * // downlevel `using`); on Node 20 call it yourself, or not at all: it does nothing
+   * const cfg = new Config();
+   * cfg[Symbol.dispose]();
+   * cfg.setOffset(4096); // still usable
    * ```
    * @see libpmem2: pmem2_config_delete(3)
    */

@@ -55,7 +55,7 @@ export function isExactInteger(value: unknown): value is number | bigint {
  * @param what - the argument's name, for the message (`'offset'`, `'length'`).
  * @param code - the `PMEM2_E_*` value to throw with.
  * @returns the value as a bigint.
- * @throws {@link Pmem2Error} with `code` when `value` is not a size_t.
+ * @throws {@link @pmem2/errors!Pmem2Error} with `code` when `value` is not a size_t.
  * @example
  * ```ts
  * import { toSize } from '@pmem2/config';
@@ -102,7 +102,7 @@ function sizeProblem(value: unknown): string | undefined {
  * `libpmem2Message`. Like libpmem2's checks, any other value is used as is (a source
  * alignment is always a power of two, but the checks only take a remainder).
  *
- * @throws {@link Pmem2Error} `PMEM2_E_INVALID_ALIGNMENT_VALUE` for 0 or a non-size_t.
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_ALIGNMENT_VALUE` for 0 or a non-size_t.
  */
 export function toAlignment(value: number | bigint): bigint {
   const alignment = toSize(value, 'alignment', PMEM2_E.INVALID_ALIGNMENT_VALUE);

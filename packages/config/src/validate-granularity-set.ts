@@ -11,7 +11,7 @@ import type { Config } from './config.js';
  * `PMEM2_GRANULARITY_INVALID` is refused before the source is looked at.
  *
  * @param cfg - the config to check.
- * @throws {@link Pmem2Error} `PMEM2_E_GRANULARITY_NOT_SET` when
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_GRANULARITY_NOT_SET` when
  *   {@link Config.setRequiredStoreGranularity} was never called; `libpmem2Message` is
  *   `"please define the max granularity requested for the mapping"`.
  * @example

@@ -19,7 +19,7 @@ import { SIZE_MAX, toAlignment, toSize } from './size.js';
  * @param cfg - the config to check.
  * @param fileLength - the source size in bytes (`Source.size()`).
  * @param alignment - the source alignment (`Source.alignment()`), not 0.
- * @throws {@link Pmem2Error}
+ * @throws {@link @pmem2/errors!Pmem2Error}
  *   - `PMEM2_E_SOURCE_EMPTY` when `fileLength` is 0: `"file length is equal 0"`;
  *   - `PMEM2_E_LENGTH_UNALIGNED` when the length is not a multiple of `alignment`:
  *     `"length is not a multiple of %lu"`;

@@ -14,7 +14,7 @@ import { toAlignment } from './size.js';
  *
  * @param cfg - the config to check.
  * @param alignment - the source alignment (`Source.alignment()`), not 0.
- * @throws {@link Pmem2Error}
+ * @throws {@link @pmem2/errors!Pmem2Error}
  *   - `PMEM2_E_OFFSET_UNALIGNED` when `cfg.offset % alignment` is not 0; `libpmem2Message` is
  *     `"offset is not a multiple of %lu"` with the alignment.
  *   - `PMEM2_E_INVALID_ALIGNMENT_VALUE` when `alignment` is 0 or not a `size_t` (libpmem2

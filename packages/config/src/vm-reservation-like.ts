@@ -12,8 +12,15 @@
  * @example
  * ```ts
  * import { Config, type VmReservationLike } from '@pmem2/config';
- * declare const rsv: VmReservationLike; // e.g. VmReservation.new(1 << 30) from @pmem2/map
- * new Config().setVmReservation(rsv, 0);
+ * import { VmReservation } from '@pmem2/map';
+ * const reservation = VmReservation.new(1 << 30);
+ * try {
+ *   const rsv: VmReservationLike = reservation; // what Config keeps of it
+ *   rsv.size; // 1073741824
+ *   new Config().setVmReservation(rsv, 0);
+ * } finally {
+ *   reservation.delete();
+ * }
  * ```
  * @see libpmem2: pmem2_config_set_vm_reservation(3), pmem2_vm_reservation_new(3)
  */

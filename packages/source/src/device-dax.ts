@@ -31,7 +31,7 @@ function readFailure(
  * The size of the device DAX `rdev`: `/sys/dev/char/<M:m>/size`, parsed with strtoull base 0
  * and required to end with a newline.
  *
- * @throws {@link Pmem2Error} `PMEM2_E_DAX_REGION_NOT_FOUND` when the attribute does not exist
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_DAX_REGION_NOT_FOUND` when the attribute does not exist
  *   (libpmem2 1.12.1's text for "no dax namespace matched"), `PMEM2_E_INVALID_SIZE_FORMAT`
  *   for malformed content, `-ERANGE` for a value above 2^64−1, `-errno` when it cannot be read.
  */
@@ -74,7 +74,7 @@ export function deviceDaxSize(rdev: bigint, root: string): bigint {
  * nearest `dax_region/align` found walking up from the device's sysfs directory (the layout of
  * older kernels, as libpmem2 ≤ 1.9 searched it). Parsed as decimal; must end with a newline.
  *
- * @throws {@link Pmem2Error} `PMEM2_E_INVALID_ALIGNMENT_FORMAT` when no alignment attribute
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_ALIGNMENT_FORMAT` when no alignment attribute
  *   exists (no message, as libpmem2 1.12.1) or its content is malformed, `-ERANGE` for a value
  *   above 2^64−1, `-errno` when the device directory cannot be resolved or the attribute read.
  */

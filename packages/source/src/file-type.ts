@@ -14,7 +14,7 @@ export type FileType = 'regular' | 'directory' | 'devdax';
  * Classifies an fstat result like libpmem2's `pmem2_get_type_from_stat`: regular file,
  * directory, or a character device whose sysfs `subsystem` link resolves to `.../dax`.
  *
- * @throws {@link Pmem2Error} `PMEM2_E_INVALID_FILE_TYPE` for anything else, `-errno` when the
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_FILE_TYPE` for anything else, `-errno` when the
  *   `subsystem` link of a character device cannot be resolved.
  */
 export function fileTypeFromStat(stats: BigIntStats, root: string): FileType {

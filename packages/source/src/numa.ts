@@ -20,7 +20,7 @@ const NUMA_NO_NODE = -1;
  * parsed like `strtol(buf, NULL, 0)`; −2 when the attribute does not exist and −1 when it
  * cannot be read (libndctl's NUMA_NO_ATTR and NUMA_NO_NODE).
  *
- * @throws {@link Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources,
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources,
  *   `PMEM2_E_DAX_REGION_NOT_FOUND` ("unknown region") off pmem; the errors of {@link regionOf}.
  */
 export function numaNode(source: Source): number {

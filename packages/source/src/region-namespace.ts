@@ -17,9 +17,22 @@ const DEV_ATTRIBUTE_LENGTH = 64;
  *
  * @example
  * ```ts
- * import { Source, regionOf, type Region } from '@pmem2/source';
- * using src = Source.fromPath('/dev/dax0.0');
- * const region: Region | null = regionOf(src); // { id: 0, path: '/sys/bus/nd/devices/region0' }
+ * import { rmSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { type Region, regionOf, Source } from '@pmem2/source';
+ * const path = join(tmpdir(), `region-${process.pid}`);
+ * writeFileSync(path, Buffer.alloc(4096));
+ * const src = Source.fromPath(path);
+ * try {
+ *   // on pmem: { id: 0, path: '/sys/bus/nd/devices/region0' }; a file off pmem has none
+ *   const region: Region | null = regionOf(src);
+ *   console.log(region === null ? 'not on an NVDIMM' : `region${region.id}`);
+ *   regionOf(Source.fromAnon(4096)); // null
+ * } finally {
+ *   src.delete();
+ *   rmSync(path);
+ * }
  * ```
  * @see libpmem2: pmem2_source_numa_node(3)
  */
@@ -44,14 +57,26 @@ export interface Region {
  *
  * @param source - the source to locate.
  * @returns the region, or `null` when the source is not on an NVDIMM (and for anonymous sources).
- * @throws {@link Pmem2Error} `PMEM2_E_INVALID_DEV_FORMAT` when a `dev` attribute is empty or
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_DEV_FORMAT` when a `dev` attribute is empty or
  *   lacks its newline; `-errno` when a `dev` attribute cannot be read;
  *   `PMEM2_E_INVALID_FILE_HANDLE` when the source was deleted.
  * @example
  * ```ts
- * import { Source, regionOf } from '@pmem2/source';
- * using src = Source.fromPath('/mnt/pmem/log');
- * const region = regionOf(src); // { id: 0, path: '/sys/bus/nd/devices/region0' } or null
+ * import { rmSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { regionOf, Source } from '@pmem2/source';
+ * const path = join(tmpdir(), `region-of-${process.pid}`);
+ * writeFileSync(path, Buffer.alloc(4096));
+ * const src = Source.fromPath(path);
+ * try {
+ *   const region = regionOf(src); // null off pmem, { id, path } on an NVDIMM region
+ *   console.log(region?.path ?? 'not on an NVDIMM');
+ *   regionOf(Source.fromAnon(4096)); // null
+ * } finally {
+ *   src.delete();
+ *   rmSync(path);
+ * }
  * ```
  * @see libpmem2: pmem2_source_numa_node(3), pmem2_deep_flush(3)
  */
@@ -101,13 +126,13 @@ export function regionNamespaceOf(source: Source): NamespaceDevice | null {
  * @remarks Used by `@pmem2/map` to build `/sys/bus/nd/devices/region<N>/deep_flush`.
  * @param source - a device DAX or regular-file source.
  * @returns the region number N.
- * @throws {@link Pmem2Error} `PMEM2_E_DAX_REGION_NOT_FOUND` ("unknown region") when the source
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_DAX_REGION_NOT_FOUND` ("unknown region") when the source
  *   is not on an NVDIMM, and every error of {@link regionOf}.
  * @example
  * ```ts
- * import { Source, regionId } from '@pmem2/source';
- * using src = Source.fromPath('/dev/dax0.0');
- * regionId(src); // 0
+ * import { regionId, Source } from '@pmem2/source';
+ * // a device DAX or a file on an fsdax filesystem gives its region number, such as 0
+ * regionId(Source.fromAnon(4096)); // throws PMEM2_E_DAX_REGION_NOT_FOUND
  * ```
  * @see libpmem2: pmem2_deep_flush(3)
  */

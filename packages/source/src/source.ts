@@ -36,9 +36,20 @@ export type SourceType = 'regular' | 'directory' | 'devdax' | 'anon';
  *
  * @example
  * ```ts
- * import { Source, type FromPathOptions } from '@pmem2/source';
+ * import { rmSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { type FromPathOptions, Source } from '@pmem2/source';
+ * const path = join(tmpdir(), `from-path-options-${process.pid}`);
+ * writeFileSync(path, Buffer.alloc(16384));
  * const options: FromPathOptions = { readOnly: true };
- * using src = Source.fromPath('/mnt/pmem/log', options);
+ * const src = Source.fromPath(path, options);
+ * try {
+ *   src.pwriteMcsafe(Buffer.from('x'), 0); // throws EBADF
+ * } finally {
+ *   src.delete();
+ *   rmSync(path);
+ * }
  * ```
  * @see libpmem2: pmem2_source_from_fd(3)
  */
@@ -70,9 +81,21 @@ interface FdFacts {
  *
  * @example
  * ```ts
+ * import { rmSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
  * import { Source } from '@pmem2/source';
- * using src = Source.fromPath('/mnt/pmem/log');
- * console.log(src.type, src.size(), src.alignment()); // 'regular' 16777216 4096
+ * const path = join(tmpdir(), `source-${process.pid}`);
+ * writeFileSync(path, Buffer.alloc(16384));
+ * const src = Source.fromPath(path);
+ * try {
+ *   src.type; // 'regular'
+ *   src.size(); // 16384
+ *   src.alignment() % 4096; // 0
+ * } finally {
+ *   src.delete(); // closes the fd fromPath opened
+ *   rmSync(path);
+ * }
  * ```
  * @see libpmem2: pmem2_source_from_fd(3), pmem2_source_from_anon(3), pmem2_source_delete(3)
  */
@@ -83,9 +106,21 @@ export class Source implements Disposable {
    *
    * @example
    * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/dev/dax0.0');
-   * if (src.type === 'devdax') console.log('device DAX');
+   * const path = join(tmpdir(), `source-type-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(16384));
+   * const src = Source.fromPath(path);
+   * try {
+   *   src.type; // 'regular'
+   *   Source.fromAnon(4096).type; // 'anon'
+   *   // a device DAX such as /dev/dax0.0 gives 'devdax'
+   * } finally {
+   *   src.delete();
+   *   rmSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_source_from_fd(3)
    */
@@ -124,7 +159,7 @@ export class Source implements Disposable {
    * @param fd - an open file descriptor, such as the result of `fs.openSync(path, 'r+')`.
    * @param options - `sysfsRoot`, a testing aid (see {@link sysfsRoot}).
    * @returns the new source.
-   * @throws {@link Pmem2Error} `PMEM2_E_INVALID_FILE_HANDLE` when `fd` is negative, closed, or
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_FILE_HANDLE` when `fd` is negative, closed, or
    *   opened `O_WRONLY` (or fstat says EBADF); `PMEM2_E_INVALID_FILE_TYPE` for a directory, a
    *   FIFO, a socket, a block device or a character device that is not device DAX; `-errno`
    *   when fcntl or fstat fail otherwise, or the sysfs `subsystem` link of a character device
@@ -132,10 +167,23 @@ export class Source implements Disposable {
    * @throws TypeError when `fd` is not an integer.
    * @example
    * ```ts
-   * import { openSync } from 'node:fs';
+   * import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { Source } from '@pmem2/source';
-   * const fd = openSync('/mnt/pmem/log', 'r+');
-   * const src = Source.fromFd(fd);
+   * const path = join(tmpdir(), `from-fd-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(8192));
+   * const fd = openSync(path, 'r+');
+   * try {
+   *   const src = Source.fromFd(fd);
+   *   src.getFd() === fd; // true
+   *   src.size(); // 8192
+   *   src.delete(); // leaves fd open: the caller owns it
+   *   Source.fromFd(openSync(tmpdir(), 'r')); // throws PMEM2_E_INVALID_FILE_TYPE
+   * } finally {
+   *   closeSync(fd);
+   *   rmSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_source_from_fd(3)
    */
@@ -180,14 +228,26 @@ export class Source implements Disposable {
    * @param path - the file to map: a regular file or a device DAX such as `/dev/dax0.0`.
    * @param options - `readOnly`, and `sysfsRoot` (a testing aid, see {@link sysfsRoot}).
    * @returns the new source.
-   * @throws {@link Pmem2Error} `-errno` (`ENOENT`, `EACCES`, `EISDIR`, …) when the file cannot be
+   * @throws {@link @pmem2/errors!Pmem2Error} `-errno` (`ENOENT`, `EACCES`, `EISDIR`, …) when the file cannot be
    *   opened, with the path in the message and `"open: <strerror>"` as libpmem2Message; every
    *   error of {@link Source.fromFd}.
    * @throws TypeError when `path` is not a string.
    * @example
    * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/mnt/pmem/log', { readOnly: true });
+   * const path = join(tmpdir(), `from-path-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(16384));
+   * const src = Source.fromPath(path, { readOnly: true });
+   * try {
+   *   src.size(); // 16384
+   *   Source.fromPath(join(tmpdir(), 'no-such-file')); // throws ENOENT
+   * } finally {
+   *   src.delete();
+   *   rmSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_source_from_fd(3)
    */
@@ -259,13 +319,23 @@ export class Source implements Disposable {
    * The `st_dev` recorded by {@link Source.fromFd}: the device of the filesystem holding a
    * regular file (an extension; `@pmem2/map` uses it for deep flush and bad blocks).
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_FILE_DESCRIPTOR_NOT_SET` for anonymous sources;
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_FILE_DESCRIPTOR_NOT_SET` for anonymous sources;
    *   `PMEM2_E_INVALID_FILE_HANDLE` after {@link Source.delete}.
    * @example
    * ```ts
+   * import { rmSync, statSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/mnt/pmem/log');
-   * src.dev; // 66304n (259:0)
+   * const path = join(tmpdir(), `source-dev-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(16384));
+   * const src = Source.fromPath(path);
+   * try {
+   *   src.dev === statSync(path, { bigint: true }).dev; // true
+   * } finally {
+   *   src.delete();
+   *   rmSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_source_from_fd(3)
    */
@@ -277,13 +347,25 @@ export class Source implements Disposable {
    * The `st_rdev` recorded by {@link Source.fromFd}: the device number of a device DAX
    * character device (an extension; `@pmem2/map` uses it for device DAX).
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_FILE_DESCRIPTOR_NOT_SET` for anonymous sources;
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_FILE_DESCRIPTOR_NOT_SET` for anonymous sources;
    *   `PMEM2_E_INVALID_FILE_HANDLE` after {@link Source.delete}.
    * @example
    * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/dev/dax0.0');
-   * src.rdev; // 64512n (252:0)
+   * const path = join(tmpdir(), `source-rdev-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(16384));
+   * const src = Source.fromPath(path);
+   * try {
+   *   src.rdev; // 0n
+   *   // for a device DAX such as /dev/dax0.0 it is the device number, e.g. 64512n (252:0)
+   *   Source.fromAnon(4096).rdev; // throws PMEM2_E_FILE_DESCRIPTOR_NOT_SET
+   * } finally {
+   *   src.delete();
+   *   rmSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_source_from_fd(3)
    */
@@ -369,7 +451,7 @@ export class Source implements Disposable {
    * namespace alignment from sysfs (`/sys/dev/char/<M:m>/device/align`, or `dax_region/align`).
    *
    * @returns a power of two.
-   * @throws {@link Pmem2Error} `PMEM2_E_INVALID_ALIGNMENT_VALUE` when the value is not a power
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_INVALID_ALIGNMENT_VALUE` when the value is not a power
    *   of two; for device DAX `PMEM2_E_INVALID_ALIGNMENT_FORMAT` (missing or malformed
    *   attribute), `-ERANGE` or `-errno`; `PMEM2_E_INVALID_FILE_HANDLE` after delete.
    * @example
@@ -400,13 +482,24 @@ export class Source implements Disposable {
    * The file descriptor of an fd source.
    *
    * @returns the fd given to {@link Source.fromFd} or opened by {@link Source.fromPath}.
-   * @throws {@link Pmem2Error} `PMEM2_E_FILE_DESCRIPTOR_NOT_SET` for anonymous sources;
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_FILE_DESCRIPTOR_NOT_SET` for anonymous sources;
    *   `PMEM2_E_INVALID_FILE_HANDLE` after {@link Source.delete}.
    * @example
    * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/mnt/pmem/log');
-   * src.getFd(); // 21
+   * const path = join(tmpdir(), `get-fd-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(16384));
+   * const src = Source.fromPath(path);
+   * try {
+   *   typeof src.getFd(); // 'number'
+   *   Source.fromAnon(4096).getFd(); // throws PMEM2_E_FILE_DESCRIPTOR_NOT_SET
+   * } finally {
+   *   src.delete();
+   *   rmSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_source_get_fd(3)
    */
@@ -419,14 +512,15 @@ export class Source implements Disposable {
    * concatenated, read from the sysfs region that holds the file or device DAX.
    *
    * @returns the concatenated unique ids (empty for a region without DIMMs).
-   * @throws {@link Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, for files not on an
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, for files not on an
    *   NVDIMM region, or a DIMM without a unique id; `PMEM2_E_INVALID_DEV_FORMAT` or `-errno`
    *   from the region lookup; `PMEM2_E_INVALID_FILE_HANDLE` after delete.
    * @example
    * ```ts
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/dev/dax0.0');
-   * src.deviceId(); // '8089-a2-1740-00000c9f8089-a2-1740-00000ca0'
+   * // a device DAX, or a file on an fsdax filesystem, gives a string such as
+   * // '8089-a2-1740-00000c9f8089-a2-1740-00000ca0'; memory that is not on an NVDIMM has none
+   * Source.fromAnon(4096).deviceId(); // throws PMEM2_E_NOSUPP
    * ```
    * @see libpmem2: pmem2_source_device_id(3)
    */
@@ -440,14 +534,15 @@ export class Source implements Disposable {
    * `nmem*\/nfit/dirty_shutdown` counters.
    *
    * @returns the sum, as a bigint (C's `uint64_t`).
-   * @throws {@link Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, for files not on an
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, for files not on an
    *   NVDIMM region, or a DIMM without a counter; `PMEM2_E_INVALID_DEV_FORMAT` or `-errno`
    *   from the region lookup; `PMEM2_E_INVALID_FILE_HANDLE` after delete.
    * @example
    * ```ts
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/dev/dax0.0');
-   * const before = src.deviceUsc(); // compare after a restart to detect an unsafe shutdown
+   * // on pmem, save src.deviceUsc() (a bigint such as 7n) with your data and compare it on the
+   * // next start: a larger count means an unsafe shutdown; memory not on an NVDIMM has none
+   * Source.fromAnon(4096).deviceUsc(); // throws PMEM2_E_NOSUPP
    * ```
    * @see libpmem2: pmem2_source_device_usc(3)
    */
@@ -461,15 +556,15 @@ export class Source implements Disposable {
    *
    * @returns the node number; −2 when the region has no `numa_node` attribute, −1 when it
    *   cannot be read (libndctl's NUMA_NO_ATTR and NUMA_NO_NODE).
-   * @throws {@link Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources;
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources;
    *   `PMEM2_E_DAX_REGION_NOT_FOUND` ("unknown region") for files not on an NVDIMM region;
    *   `PMEM2_E_INVALID_DEV_FORMAT` or `-errno` from the region lookup;
    *   `PMEM2_E_INVALID_FILE_HANDLE` after delete.
    * @example
    * ```ts
    * import { Source } from '@pmem2/source';
-   * using src = Source.fromPath('/dev/dax0.0');
-   * src.numaNode(); // 0
+   * // on pmem this is the node of the NVDIMM region, such as 0; anonymous memory has none
+   * Source.fromAnon(4096).numaNode(); // throws PMEM2_E_NOSUPP
    * ```
    * @see libpmem2: pmem2_source_numa_node(3)
    */
@@ -599,10 +694,22 @@ export class Source implements Disposable {
    * @throws never.
    * @example
    * ```ts
+   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { Source } from '@pmem2/source';
-   * {
-   *   using src = Source.fromPath('/mnt/pmem/log');
-   * } // fd closed here
+   * const path = join(tmpdir(), `dispose-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(16384));
+   * // `using src = Source.fromPath(path)` calls this at the end of the block (Node 24, or
+   * // TypeScript's downlevel `using`); on Node 20 call it, or delete(), yourself
+   * const src = Source.fromPath(path);
+   * try {
+   *   src.size(); // 16384
+   * } finally {
+   *   src[Symbol.dispose]();
+   *   rmSync(path);
+   * }
+   * src.getFd(); // throws PMEM2_E_INVALID_FILE_HANDLE
    * ```
    * @see libpmem2: pmem2_source_delete(3)
    */

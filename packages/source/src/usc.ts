@@ -11,7 +11,7 @@ const USC_NOT_SUPPORTED = 'Unsafe shutdown count is not supported for this sourc
  * The unsafe shutdown count of a file or device DAX source: the sum of the `dirty_shutdown`
  * counters of the NVDIMMs of its region.
  *
- * @throws {@link Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, off pmem, or when a DIMM
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, off pmem, or when a DIMM
  *   has no counter; the errors of {@link regionOf}.
  */
 export function deviceUsc(source: Source): bigint {
@@ -48,7 +48,7 @@ export function deviceUsc(source: Source): bigint {
  * The device id of a file or device DAX source: the unique ids of the NVDIMMs of its region,
  * concatenated in mapping order.
  *
- * @throws {@link Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, off pmem (no message, as
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, off pmem (no message, as
  *   libpmem2), or when a DIMM has no unique id; the errors of {@link regionOf}.
  */
 export function deviceId(source: Source): string {
