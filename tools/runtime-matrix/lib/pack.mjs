@@ -3,7 +3,7 @@
 // `pnpm pack` turns `workspace:*` into real versions. Prebuilds that the native package's own
 // build does not make here (linux-arm64; linux-x64 musl without musl-gcc) are cross-built by
 // the matrix and added next to the others, which is what a release tarball built by
-// release-workflow.yml contains.
+// .github/workflows/release.yml contains.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256 } from './cross-build.mjs';
