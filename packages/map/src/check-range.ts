@@ -6,10 +6,6 @@ import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 /**
  * An (offset, length) pair that lies inside a mapping, as numbers for the native calls.
  *
- * @example
- * ```ts
- * const { offset, length } = checkRange(0, 64, map.size, 'persist');
- * ```
  * @see libpmem2: pmem2_get_persist_fn(3)
  */
 export interface CheckedRange {
@@ -24,13 +20,8 @@ export interface CheckedRange {
  * libpmem2 takes raw pointers here and never checks them (a bad range is undefined
  * behaviour); this package refuses it with `PMEM2_E_MAP_RANGE` and an empty `libpmem2Message`.
  *
- * @throws {@link Pmem2Error} `PMEM2_E_MAP_RANGE` for a non-size_t argument or a range that
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAP_RANGE` for a non-size_t argument or a range that
  *   passes the end of the mapping.
- * @example
- * ```ts
- * checkRange(4096, 100, 8192, 'persist'); // { offset: 4096, length: 100 }
- * checkRange(8100, 100, 8192, 'persist'); // throws PMEM2_E_MAP_RANGE
- * ```
  * @see libpmem2: pmem2_get_persist_fn(3), pmem2_get_memcpy_fn(3)
  */
 export function checkRange(

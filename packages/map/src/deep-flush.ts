@@ -11,10 +11,6 @@ import { regionId, type Source, type SourceType } from '@pmem2/source';
  * pmem2_source` into the map (with the fd cleared): the type, and for device DAX the region
  * id or the error looking it up gave.
  *
- * @example
- * ```ts
- * const facts = sourceFacts(source); // { type: 'regular', region: undefined, sysfsRoot: '/' }
- * ```
  * @see libpmem2: pmem2_deep_flush(3)
  */
 export interface SourceFacts {
@@ -32,12 +28,8 @@ export interface SourceFacts {
  * may be deleted by then, so the lookup runs at map time and a failure is kept to be thrown
  * by `deepFlush`, where libpmem2 reports it.
  *
- * @throws {@link Pmem2Error} only what reading the source's recorded facts throws (never for
+ * @throws {@link @pmem2/errors!Pmem2Error} only what reading the source's recorded facts throws (never for
  *   a live source); region lookup errors are kept, not thrown.
- * @example
- * ```ts
- * const facts = sourceFacts(Source.fromAnon(4096)); // { type: 'anon', … }
- * ```
  * @see libpmem2: pmem2_deep_flush(3)
  */
 export function sourceFacts(source: Source): SourceFacts {
@@ -58,10 +50,6 @@ export function sourceFacts(source: Source): SourceFacts {
  * reads `0\n`, as `pmem2_deep_flush_write` does: every failure to open, read or write the
  * attribute is ignored (libpmem2 only logs it).
  *
- * @example
- * ```ts
- * writeDeepFlush(0, '/'); // flushes region0's write-pending queues
- * ```
  * @see libpmem2: pmem2_deep_flush(3)
  */
 export function writeDeepFlush(region: number, sysfsRoot: string): void {

@@ -8,11 +8,6 @@
  * this package prints the address of the mapping or reservation instead: the struct's heap
  * address has no meaning outside C.
  *
- * @example
- * ```ts
- * formatPointer(0x7f0000200000n); // '0x7f0000200000'
- * formatPointer(0n);              // '(nil)'
- * ```
  * @see printf(3) (`%p`)
  */
 export function formatPointer(address: bigint): string {

@@ -20,11 +20,6 @@ const FORCED: Readonly<Record<string, Granularity>> = {
  *
  * @param value - the variable's value; by default read from `process.env` now.
  * @returns the forced granularity, or `undefined` when unset or invalid.
- * @example
- * ```ts
- * forcedGranularity('CaChe_Line'); // Granularity.CACHE_LINE
- * forcedGranularity('0');          // undefined
- * ```
  * @see libpmem2: libpmem2(7), section ENVIRONMENT (PMEM2_FORCE_GRANULARITY)
  */
 export function forcedGranularity(
@@ -37,10 +32,6 @@ export function forcedGranularity(
 /**
  * What the new mapping offers, as libpmem2 derives it after mmap.
  *
- * @example
- * ```ts
- * const facts: GranularityFacts = { anonymous: false, eADR: false, mapSync: false, sharing: Sharing.SHARED };
- * ```
  * @see libpmem2: pmem2_map_get_store_granularity(3)
  */
 export interface GranularityFacts {
@@ -97,12 +88,7 @@ function granularityName(granularity: Granularity): string {
  * value); `PMEM2_FORCE_GRANULARITY`; no MAP_SYNC → PAGE; no eADR → CACHE_LINE; else BYTE
  * (`get_min_granularity`). The texts are `granularity_err_msg[requested][available]`.
  *
- * @throws {@link Pmem2Error} `PMEM2_E_GRANULARITY_NOT_SUPPORTED` when available > requested.
- * @example
- * ```ts
- * effectiveGranularity(Granularity.PAGE, { anonymous: false, eADR: false, mapSync: false, sharing: Sharing.SHARED });
- * // Granularity.PAGE
- * ```
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_GRANULARITY_NOT_SUPPORTED` when available > requested.
  * @see libpmem2: pmem2_map_new(3), pmem2_config_set_required_store_granularity(3)
  */
 export function effectiveGranularity(requested: Granularity, facts: GranularityFacts): Granularity {

@@ -9,10 +9,6 @@ import type { VmReservation } from './vm-reservation.js';
  * The token that lets package code construct a {@link Pmem2Map} or {@link VmReservation};
  * the package index does not export it, so users cannot.
  *
- * @example
- * ```ts
- * new Pmem2Map(CONSTRUCT, init); // inside @pmem2/map only
- * ```
  * @see libpmem2: pmem2_map_new(3), pmem2_vm_reservation_new(3)
  */
 export const CONSTRUCT = Symbol('@pmem2/map internal constructor');
@@ -21,10 +17,6 @@ export const CONSTRUCT = Symbol('@pmem2/map internal constructor');
  * What a live {@link VmReservation} holds (libpmem2's struct fields beyond address and size);
  * absent once it is deleted.
  *
- * @example
- * ```ts
- * const state = reservationStates.get(rsv); // undefined after rsv.delete()
- * ```
  * @see libpmem2: pmem2_vm_reservation_new(3)
  */
 export interface ReservationState {
@@ -36,10 +28,6 @@ export interface ReservationState {
 /**
  * The state of every live reservation of this realm, keyed weakly by the reservation.
  *
- * @example
- * ```ts
- * reservationStates.get(rsv)?.maps.find(address, length);
- * ```
  * @see libpmem2: pmem2_vm_reservation_map_find(3)
  */
 export const reservationStates = new WeakMap<VmReservation, ReservationState>();

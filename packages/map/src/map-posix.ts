@@ -64,7 +64,7 @@ interface ReservationTarget {
  * @param config - what to map (granularity, offset, length, protection, sharing, reservation).
  * @param source - the file, device DAX or anonymous memory to map.
  * @returns the new mapping; delete it with {@link Pmem2Map.delete} or `using`.
- * @throws {@link Pmem2Error}
+ * @throws {@link @pmem2/errors!Pmem2Error}
  *   `PMEM2_E_GRANULARITY_NOT_SET`;
  *   the errors of `Source#alignment` and `Source#size` (e.g. `PMEM2_E_INVALID_FILE_HANDLE`
  *   for a closed fd, `PMEM2_E_INVALID_ALIGNMENT_VALUE`, `PMEM2_E_DAX_REGION_NOT_FOUND`);
@@ -82,11 +82,24 @@ interface ReservationTarget {
  *   TypeError when the config's reservation was not made by {@link VmReservation.new}.
  * @example
  * ```ts
+ * import { unlinkSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
  * import { Config, Granularity } from '@pmem2/config';
  * import { Source } from '@pmem2/source';
  * import { mapNew } from '@pmem2/map';
- * using src = Source.fromPath('/dev/shm/data');
- * using map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+ * const path = join(tmpdir(), `pmem2-example-${process.pid}`);
+ * writeFileSync(path, Buffer.alloc(1 << 20));
+ * const src = Source.fromPath(path);
+ * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+ * try {
+ *   map.size; // 1048576
+ *   map.storeGranularity === Granularity.PAGE; // true
+ * } finally {
+ *   map.delete();
+ *   src.delete();
+ *   unlinkSync(path);
+ * }
  * ```
  * @see libpmem2: pmem2_map_new(3)
  */

@@ -13,9 +13,19 @@ import { Pmem2Error } from '@pmem2/errors';
  *
  * @example
  * ```ts
- * import { MemFlags } from '@pmem2/map';
- * map.memcpy(0, new Uint8Array(4096), MemFlags.NONTEMPORAL | MemFlags.NODRAIN);
- * map.drain();
+ * import { Config, Granularity } from '@pmem2/config';
+ * import { Source } from '@pmem2/source';
+ * import { MemFlags, mapNew } from '@pmem2/map';
+ * const src = Source.fromAnon(1 << 20);
+ * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+ * try {
+ *   map.memcpy(0, new Uint8Array(4096).fill(1), MemFlags.NONTEMPORAL | MemFlags.NODRAIN);
+ *   map.drain();
+ *   MemFlags.VALID_FLAGS; // 63
+ * } finally {
+ *   map.delete();
+ *   src.delete();
+ * }
  * ```
  * @see libpmem2: pmem2_get_memcpy_fn(3)
  */
@@ -46,14 +56,9 @@ const EINVAL = -22;
  * `"invalid flags 0x%x"`); here they throw `-EINVAL` (code `'EINVAL'`) with an empty
  * `libpmem2Message`.
  *
- * @throws {@link Pmem2Error} `EINVAL` when `flags` is not an integer made of
+ * @throws {@link @pmem2/errors!Pmem2Error} `EINVAL` when `flags` is not an integer made of
  *   {@link MemFlags} bits.
  * @returns `flags`, checked.
- * @example
- * ```ts
- * checkMemFlags(MemFlags.NODRAIN | MemFlags.WC); // 9
- * checkMemFlags(64);                             // throws EINVAL
- * ```
  * @see libpmem2: pmem2_get_memcpy_fn(3)
  */
 export function checkMemFlags(flags: number): number {

@@ -5,10 +5,6 @@ import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 /**
  * How to turn the statuses of one native call into errors (libpmem2's texts on that path).
  *
- * @example
- * ```ts
- * const context: NativeCallContext = { action: 'mapping 4096 bytes', syscall: 'mmap' };
- * ```
  * @see libpmem2: pmem2_errormsg(3)
  */
 export interface NativeCallContext {
@@ -31,10 +27,6 @@ type NativeResult<T> = T | number;
  * A context, or a function that builds it only when the call failed, so that hot paths
  * (persist, flush, mem functions) format no message on success.
  *
- * @example
- * ```ts
- * checkStatus(binding.persist(h, 0, 64), () => ({ action: `persist of ${name}`, syscall: 'msync' }));
- * ```
  * @see libpmem2: pmem2_errormsg(3)
  */
 export type LazyContext = NativeCallContext | (() => NativeCallContext);
@@ -45,7 +37,7 @@ function resolve(context: LazyContext): NativeCallContext {
 }
 
 /**
- * Turns a negative status into the {@link Pmem2Error} libpmem2 reports on the same path.
+ * Turns a negative status into the {@link @pmem2/errors!Pmem2Error} libpmem2 reports on the same path.
  *
  * @remarks
  * A `PMEM2_E_*` status gets `context.texts[status]` (or no text) as `libpmem2Message`; a
@@ -53,11 +45,6 @@ function resolve(context: LazyContext): NativeCallContext {
  * it into a `PMEM2_E_*` code (libpmem2 sets the message before converting the value).
  *
  * @returns the error (not thrown).
- * @example
- * ```ts
- * nativeError(-13, { action: 'mapping', syscall: 'mmap', translate: { [-13]: PMEM2_E.NO_ACCESS } });
- * // Pmem2Error PMEM2_E_NO_ACCESS, libpmem2Message 'mmap: Permission denied'
- * ```
  * @see libpmem2: pmem2_errormsg(3), pmem2_err_to_errno(3)
  */
 export function nativeError(status: number, context: NativeCallContext): Pmem2Error {
@@ -78,13 +65,9 @@ export function nativeError(status: number, context: NativeCallContext): Pmem2Er
 }
 
 /**
- * Throws the {@link Pmem2Error} for a non-zero status; returns quietly for 0.
+ * Throws the {@link @pmem2/errors!Pmem2Error} for a non-zero status; returns quietly for 0.
  *
- * @throws {@link Pmem2Error} the status's code, as {@link nativeError} builds it.
- * @example
- * ```ts
- * checkStatus(binding.persist(handle, 0, 64), { action: 'persist', syscall: 'msync' });
- * ```
+ * @throws {@link @pmem2/errors!Pmem2Error} the status's code, as {@link nativeError} builds it.
  * @see libpmem2: pmem2_errormsg(3)
  */
 export function checkStatus(status: number, context: LazyContext): void {
@@ -94,11 +77,7 @@ export function checkStatus(status: number, context: LazyContext): void {
 /**
  * Returns the value of a native call that yields a value or a negative status.
  *
- * @throws {@link Pmem2Error} when the result is a status, as {@link nativeError} builds it.
- * @example
- * ```ts
- * const rsv = unwrapResult(binding.reservationNew(4096n, null), { action: 'reserving', syscall: 'mmap' });
- * ```
+ * @throws {@link @pmem2/errors!Pmem2Error} when the result is a status, as {@link nativeError} builds it.
  * @see libpmem2: pmem2_errormsg(3)
  */
 export function unwrapResult<T>(result: NativeResult<T>, context: LazyContext): T {

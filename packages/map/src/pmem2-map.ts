@@ -15,10 +15,6 @@ import type { VmReservation } from './vm-reservation.js';
 /**
  * What mapNew hands a new {@link Pmem2Map} (the fields of libpmem2's `struct pmem2_map`).
  *
- * @example
- * ```ts
- * new Pmem2Map(CONSTRUCT, { handle, address, size, granularity, protection, reservation: null });
- * ```
  * @see libpmem2: pmem2_map_new(3)
  */
 export interface MapInit {
@@ -65,13 +61,25 @@ const CACHE_LINE_USES_MSYNC = binding.persistInfo().flush === 'none';
  *
  * @example
  * ```ts
+ * import { unlinkSync, writeFileSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
  * import { Config, Granularity } from '@pmem2/config';
  * import { Source } from '@pmem2/source';
  * import { mapNew } from '@pmem2/map';
- * using src = Source.fromPath('/mnt/pmem/log');
- * using map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
- * map.bytes().set([1, 2, 3]);
- * map.persist(0, 3);
+ * const path = join(tmpdir(), `pmem2-example-${process.pid}`);
+ * writeFileSync(path, Buffer.alloc(1 << 20));
+ * const src = Source.fromPath(path);
+ * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+ * try {
+ *   map.bytes().set([1, 2, 3]);
+ *   map.persist(0, 3);
+ *   map.read(0, 3).join(','); // '1,2,3'
+ * } finally {
+ *   map.delete();
+ *   src.delete();
+ *   unlinkSync(path);
+ * }
  * ```
  * @see libpmem2: pmem2_map_new(3), pmem2_map_delete(3)
  */
@@ -93,7 +101,9 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @throws TypeError when called from outside the package.
    * @example
    * ```ts
-   * const map = mapNew(cfg, src); // not new Pmem2Map(...)
+   * import { Pmem2Map } from '@pmem2/map';
+   * // mappings come from mapNew(config, source); the constructor refuses everyone else
+   * new Pmem2Map(Symbol('not the token') as never, {} as never); // throws TypeError
    * ```
    * @see libpmem2: pmem2_map_new(3)
    */
@@ -112,10 +122,20 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * The size of the mapping in bytes: the content length, which need not be a multiple of
    * the page size (a 5000-byte file mapped to its end has size 5000).
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after {@link Pmem2Map.delete}.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after {@link Pmem2Map.delete}.
    * @example
    * ```ts
-   * console.log(map.size);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.size; // 1048576
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_map_get_size(3)
    */
@@ -128,10 +148,20 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * The effective store granularity: what {@link Pmem2Map.persist} must do to make stores
    * persistent. It may be finer than the config's required granularity.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after {@link Pmem2Map.delete}.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after {@link Pmem2Map.delete}.
    * @example
    * ```ts
-   * if (map.storeGranularity === Granularity.PAGE) console.log('persist calls msync');
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.storeGranularity === Granularity.BYTE; // true
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_map_get_store_granularity(3)
    */
@@ -143,10 +173,20 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
   /**
    * The base address of the mapping, for diagnostics only (JavaScript cannot use it).
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after {@link Pmem2Map.delete}.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after {@link Pmem2Map.delete}.
    * @example
    * ```ts
-   * console.log(`mapped at 0x${map.address.toString(16)}`);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.address % 4096n; // 0n
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_map_get_address(3)
    */
@@ -162,12 +202,23 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @remarks
    * Detached by {@link Pmem2Map.delete}: views made from it then have length 0.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_NO_ACCESS` for a mapping without both READ and WRITE
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NO_ACCESS` for a mapping without both READ and WRITE
    *   (use {@link Pmem2Map.read}); `PMEM2_E_NOSUPP` when the runtime forbids external
    *   buffers; `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
-   * new Uint32Array(map.buffer, 0, 2).set([1, 2]);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   new Uint32Array(map.buffer, 0, 2).set([1, 2]);
+   *   map.buffer.byteLength; // 1048576
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_map_get_address(3)
    */
@@ -189,10 +240,21 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
   /**
    * A `Uint8Array` over the whole mapping (zero-copy; see {@link Pmem2Map.buffer}).
    *
-   * @throws {@link Pmem2Error} as {@link Pmem2Map.buffer}.
+   * @throws {@link @pmem2/errors!Pmem2Error} as {@link Pmem2Map.buffer}.
    * @example
    * ```ts
-   * map.bytes().fill(0xff, 0, 64);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes().fill(0xff, 0, 64);
+   *   map.bytes()[63]; // 255
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_map_get_address(3)
    */
@@ -203,10 +265,21 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
   /**
    * A `DataView` over the whole mapping (zero-copy; see {@link Pmem2Map.buffer}).
    *
-   * @throws {@link Pmem2Error} as {@link Pmem2Map.buffer}.
+   * @throws {@link @pmem2/errors!Pmem2Error} as {@link Pmem2Map.buffer}.
    * @example
    * ```ts
-   * map.dataView().setBigUint64(0, 42n, true);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.dataView().setBigUint64(0, 42n, true);
+   *   map.dataView().getBigUint64(0, true); // 42n
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_map_get_address(3)
    */
@@ -221,12 +294,24 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @param lengthOrTarget - how many bytes to read into a new `Uint8Array`, or the view to
    *   fill (its whole byte length is read).
    * @returns the bytes read (the given view, or a new `Uint8Array`).
-   * @throws {@link Pmem2Error} `PMEM2_E_NO_ACCESS` for a mapping without `Protection.READ`;
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NO_ACCESS` for a mapping without `Protection.READ`;
    *   `PMEM2_E_MAP_RANGE` for a range outside the mapping; `PMEM2_E_IO_FAIL` when the pages
    *   are gone (file truncated); `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
-   * const header = map.read(0, 64);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes()[0] = 5;
+   *   const header = map.read(0, 64);
+   *   header[0]; // 5
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_source_pread_mcsafe(3) (the same guard, on a mapping)
    */
@@ -261,14 +346,30 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * behaviour, and a failing msync aborts the process); this method checks the range and
    * throws instead.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAP_RANGE` for a range outside the mapping;
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAP_RANGE` for a range outside the mapping;
    *   `PMEM2_E_NO_ACCESS` for a cache-line flush of a mapping without `Protection.READ`
    *   (the flush instruction would fault); `-errno` (`msync: …`) when msync fails;
    *   `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
-   * map.bytes()[100] = 1;
-   * map.persist(100, 1);
+   * import { unlinkSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const path = join(tmpdir(), `pmem2-example-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(1 << 20));
+   * const src = Source.fromPath(path);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes()[100] = 1;
+   *   map.persist(100, 1);
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   *   unlinkSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
@@ -281,12 +382,30 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * CACHE_LINE → cache-line flush; BYTE → nothing. Call {@link Pmem2Map.drain} after one or
    * more flushes.
    *
-   * @throws {@link Pmem2Error} as {@link Pmem2Map.persist}.
+   * @throws {@link @pmem2/errors!Pmem2Error} as {@link Pmem2Map.persist}.
    * @example
    * ```ts
-   * map.flush(0, 64);
-   * map.flush(4096, 64);
-   * map.drain();
+   * import { unlinkSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const path = join(tmpdir(), `pmem2-example-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(1 << 20));
+   * const src = Source.fromPath(path);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes()[0] = 1;
+   *   map.bytes()[4096] = 2;
+   *   map.flush(0, 64);
+   *   map.flush(4096, 64);
+   *   map.drain();
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   *   unlinkSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_get_flush_fn(3)
    */
@@ -378,11 +497,22 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * Waits for earlier flushes to complete: sfence for CACHE_LINE and BYTE, nothing for PAGE
    * (msync already waited).
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
-   * map.flush(0, 64);
-   * map.drain();
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes()[0] = 1;
+   *   map.flush(0, 64);
+   *   map.drain();
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_get_drain_fn(3)
    */
@@ -404,15 +534,32 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * msync path. For a BYTE device DAX mapping the persist is a drain only (eADR flushes CPU
    * caches), where libpmem2 also flushes the cache lines.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_DEEP_FLUSH_RANGE` `"requested deep flush rage ptr %p
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_DEEP_FLUSH_RANGE` `"requested deep flush rage ptr %p
    *   size %zu exceeds map range %p"` (sic; the second `%p` is the mapping's address here);
    *   `PMEM2_E_NOSUPP` `"Anonymous source does not support deep flush"`;
    *   `PMEM2_E_DAX_REGION_NOT_FOUND` `"unknown region"` for a device DAX on no region;
    *   `-errno` (`msync: …`); `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
-   * map.persist(0, 4096);
-   * map.deepFlush(0, 4096);
+   * import { unlinkSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const path = join(tmpdir(), `pmem2-example-${process.pid}`);
+   * writeFileSync(path, Buffer.alloc(1 << 20));
+   * const src = Source.fromPath(path);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes().fill(1, 0, 4096);
+   *   map.persist(0, 4096);
+   *   map.deepFlush(0, 4096);
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   *   unlinkSync(path);
+   * }
    * ```
    * @see libpmem2: pmem2_deep_flush(3)
    */
@@ -464,13 +611,24 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * honouring {@link MemFlags}. `source` may be a view of another mapping.
    *
    * @param flags - an OR of {@link MemFlags}; 0 by default.
-   * @throws {@link Pmem2Error} `PMEM2_E_MAP_RANGE` when the copy passes the end;
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAP_RANGE` when the copy passes the end;
    *   `PMEM2_E_NO_ACCESS` for a mapping without READ and WRITE; `EINVAL` for invalid flags;
    *   `PMEM2_E_IO_FAIL` when the pages are gone; `-errno` (`msync: …`) for PAGE granularity;
    *   `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
-   * map.memcpy(0, new TextEncoder().encode('hello'));
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.memcpy(0, new TextEncoder().encode('hello'));
+   *   new TextDecoder().decode(map.read(0, 5)); // 'hello'
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_get_memcpy_fn(3)
    */
@@ -489,10 +647,22 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * overlap) and makes them persistent, honouring {@link MemFlags}.
    *
    * @param flags - an OR of {@link MemFlags}; 0 by default.
-   * @throws {@link Pmem2Error} as {@link Pmem2Map.memcpy}.
+   * @throws {@link @pmem2/errors!Pmem2Error} as {@link Pmem2Map.memcpy}.
    * @example
    * ```ts
-   * map.memmove(1, 0, 4095);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.memset(0, 1, 1);
+   *   map.memmove(1, 0, 4095);
+   *   map.read(1, 1)[0]; // 1
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_get_memmove_fn(3)
    */
@@ -518,10 +688,21 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * makes them persistent, honouring {@link MemFlags}.
    *
    * @param flags - an OR of {@link MemFlags}; 0 by default.
-   * @throws {@link Pmem2Error} as {@link Pmem2Map.memcpy}.
+   * @throws {@link @pmem2/errors!Pmem2Error} as {@link Pmem2Map.memcpy}.
    * @example
    * ```ts
-   * map.memset(0, 0, map.size);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.memset(0, 0xab, 16);
+   *   map.read(15, 1)[0]; // 171
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_get_memset_fn(3)
    */
@@ -544,14 +725,20 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * it, mend, unregister from the reservation; otherwise munmap. On failure the map is
    * registered again and stays usable.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"Cannot find mapping %p to
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"Cannot find mapping %p to
    *   delete"` when already deleted (`%p` is the mapping's address here; libpmem2 prints its
    *   struct's); `PMEM2_E_MAPPING_NOT_FOUND` when its reservation no longer lists it;
    *   `-errno` (`munmap: …`) when munmap or mending fails.
    * @example
    * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
    * map.delete();
    * map.delete(); // throws PMEM2_E_MAPPING_NOT_FOUND
+   * src.delete();
    * ```
    * @see libpmem2: pmem2_map_delete(3)
    */
@@ -590,10 +777,17 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
   /**
    * Deletes the mapping unless it is already deleted, for `using`.
    *
-   * @throws {@link Pmem2Error} as {@link Pmem2Map.delete}, except the second-delete error.
+   * @throws {@link @pmem2/errors!Pmem2Error} as {@link Pmem2Map.delete}, except the second-delete error.
    * @example
    * ```ts
-   * { using map = mapNew(cfg, src); map.persist(0, 1); } // deleted here
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * map[Symbol.dispose](); // what `using map = mapNew(…)` calls when its block ends
+   * map[Symbol.dispose](); // a second call does nothing
+   * src.delete();
    * ```
    * @see libpmem2: pmem2_map_delete(3)
    */

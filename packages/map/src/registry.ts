@@ -22,11 +22,6 @@ interface Entry<T extends object> {
  * exists per JavaScript realm: each worker thread has its own, which is sound because a
  * mapping created in one worker cannot be handed to another.
  *
- * @example
- * ```ts
- * const maps = new RangeRegistry<Pmem2Map>('strong');
- * maps.insert(map, map.address, BigInt(map.size)); // false on overlap
- * ```
  * @see libpmem2: pmem2_vm_reservation_map_find(3) (the interval tree it searches)
  */
 export class RangeRegistry<T extends object> {
@@ -137,10 +132,6 @@ export class RangeRegistry<T extends object> {
  * The realm's registry of live mappings (libpmem2's global `State.range_map`), holding them
  * weakly so that the native finalizer can unmap a forgotten mapping.
  *
- * @example
- * ```ts
- * mappingRegistry.has(map); // false after map.delete()
- * ```
  * @see libpmem2: pmem2_map_new(3), pmem2_map_delete(3)
  */
 export const mappingRegistry = new RangeRegistry<Pmem2Map>('weak');

@@ -35,9 +35,24 @@ const RESERVE_TEXTS: Readonly<Record<number, string>> = {
  *
  * @example
  * ```ts
- * import { VmReservation, mapNew } from '@pmem2/map';
- * using rsv = VmReservation.new(64 * 1024 * 1024);
- * using map = mapNew(cfg.setVmReservation(rsv, 2 * 1024 * 1024), src);
+ * import { Config, Granularity } from '@pmem2/config';
+ * import { Source } from '@pmem2/source';
+ * import { mapNew, VmReservation } from '@pmem2/map';
+ * const MiB = 1024 * 1024;
+ * const src = Source.fromAnon(2 * MiB);
+ * const rsv = VmReservation.new(16 * MiB);
+ * const cfg = new Config().setRequiredStoreGranularity(Granularity.PAGE);
+ * const a = mapNew(cfg.setVmReservation(rsv, 0), src);
+ * const b = mapNew(cfg.setVmReservation(rsv, 4 * MiB), src);
+ * try {
+ *   rsv.mapFindFirst() === a; // true
+ *   b.address - a.address; // 4194304n
+ * } finally {
+ *   a.delete();
+ *   b.delete();
+ *   rsv.delete();
+ *   src.delete();
+ * }
  * ```
  * @see libpmem2: pmem2_vm_reservation_new(3), pmem2_config_set_vm_reservation(3)
  */
@@ -48,7 +63,9 @@ export class VmReservation implements VmReservationLike, Disposable {
    * @throws TypeError when called from outside the package.
    * @example
    * ```ts
-   * const rsv = VmReservation.new(1 << 21); // not new VmReservation(...)
+   * import { VmReservation } from '@pmem2/map';
+   * // reservations come from VmReservation.new(size); the constructor refuses everyone else
+   * new VmReservation(Symbol('not the token') as never, {} as never); // throws TypeError
    * ```
    * @see libpmem2: pmem2_vm_reservation_new(3)
    */
@@ -70,13 +87,18 @@ export class VmReservation implements VmReservationLike, Disposable {
    * @param size - bytes to reserve, a multiple of the page size.
    * @param address - where to reserve, a multiple of the page size; `undefined` or `0n`
    *   lets the system choose.
-   * @throws {@link Pmem2Error} `PMEM2_E_ADDRESS_UNALIGNED` `"address %p is not a multiple of
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_ADDRESS_UNALIGNED` `"address %p is not a multiple of
    *   0x%llx"`; `PMEM2_E_LENGTH_UNALIGNED` `"reservation size %zu is not a multiple of
    *   %llu"`; `PMEM2_E_MAPPING_EXISTS` when something occupies `address`; `-errno`
    *   (`mmap MAP_ANONYMOUS: …`, e.g. `ENOMEM`) when mmap fails.
    * @example
    * ```ts
+   * import { VmReservation } from '@pmem2/map';
    * const rsv = VmReservation.new(16 * 1024 * 1024);
+   * rsv.size; // 16777216
+   * rsv.address % 2097152n; // 0n
+   * VmReservation.new(4097); // throws PMEM2_E_LENGTH_UNALIGNED
+   * rsv.delete();
    * ```
    * @see libpmem2: pmem2_vm_reservation_new(3)
    */
@@ -111,10 +133,13 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * The start of the reservation (diagnostics only).
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
-   * console.log(rsv.address.toString(16));
+   * import { VmReservation } from '@pmem2/map';
+   * const rsv = VmReservation.new(16 * 1024 * 1024);
+   * rsv.address % 4096n; // 0n
+   * rsv.delete();
    * ```
    * @see libpmem2: pmem2_vm_reservation_get_address(3)
    */
@@ -125,10 +150,13 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * The size of the reservation in bytes.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
-   * console.log(rsv.size);
+   * import { VmReservation } from '@pmem2/map';
+   * const rsv = VmReservation.new(16 * 1024 * 1024);
+   * rsv.size; // 16777216
+   * rsv.delete();
    * ```
    * @see libpmem2: pmem2_vm_reservation_get_size(3)
    */
@@ -139,12 +167,16 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * Grows the reservation at its end by `size` bytes.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_LENGTH_UNALIGNED` `"reservation extension size %zu is
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_LENGTH_UNALIGNED` `"reservation extension size %zu is
    *   not a multiple of %llu"`; `PMEM2_E_MAPPING_EXISTS` when the address space after it is
    *   occupied; `-errno` from mmap; `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
+   * import { VmReservation } from '@pmem2/map';
+   * const rsv = VmReservation.new(16 * 1024 * 1024);
    * rsv.extend(2 * 1024 * 1024);
+   * rsv.size; // 18874368
+   * rsv.delete();
    * ```
    * @see libpmem2: pmem2_vm_reservation_extend(3)
    */
@@ -174,13 +206,17 @@ export class VmReservation implements VmReservationLike, Disposable {
    * size not zero, end in range, not from the middle, not the whole, no mapping inside, then
    * the munmap.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_OFFSET_UNALIGNED`, `PMEM2_E_LENGTH_UNALIGNED`,
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_OFFSET_UNALIGNED`, `PMEM2_E_LENGTH_UNALIGNED`,
    *   `PMEM2_E_OFFSET_OUT_OF_RANGE`, `PMEM2_E_LENGTH_OUT_OF_RANGE` (zero size; end past the
    *   reservation), `PMEM2_E_NOSUPP` (middle; whole), `PMEM2_E_VM_RESERVATION_NOT_EMPTY`,
    *   `-errno` from munmap; `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
    * ```ts
+   * import { VmReservation } from '@pmem2/map';
+   * const rsv = VmReservation.new(16 * 1024 * 1024);
    * rsv.shrink(0, 4096); // drop the first page
+   * rsv.size; // 16773120
+   * rsv.delete();
    * ```
    * @see libpmem2: pmem2_vm_reservation_shrink(3)
    */
@@ -260,11 +296,28 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * The lowest-addressed mapping overlapping `[offset, offset + length)` of the reservation.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping not found at the range
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping not found at the range
    *   (offset %zu, size %zu) in reservation %p"`, or after delete.
    * @example
    * ```ts
-   * const map = rsv.mapFind(0, rsv.size);
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew, VmReservation } from '@pmem2/map';
+   * const MiB = 1024 * 1024;
+   * const src = Source.fromAnon(2 * MiB);
+   * const rsv = VmReservation.new(16 * MiB);
+   * const cfg = new Config().setRequiredStoreGranularity(Granularity.PAGE);
+   * const a = mapNew(cfg.setVmReservation(rsv, 0), src);
+   * const b = mapNew(cfg.setVmReservation(rsv, 4 * MiB), src);
+   * try {
+   *   rsv.mapFind(4 * MiB, 4096) === b; // true
+   *   rsv.mapFind(2 * MiB, 4096); // throws PMEM2_E_MAPPING_NOT_FOUND
+   * } finally {
+   *   a.delete();
+   *   b.delete();
+   *   rsv.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_vm_reservation_map_find(3)
    */
@@ -283,11 +336,27 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * The lowest-addressed mapping of the reservation.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"reservation %p stores no
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"reservation %p stores no
    *   mapping"`, or after delete.
    * @example
    * ```ts
-   * const first = rsv.mapFindFirst();
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew, VmReservation } from '@pmem2/map';
+   * const MiB = 1024 * 1024;
+   * const src = Source.fromAnon(2 * MiB);
+   * const rsv = VmReservation.new(16 * MiB);
+   * const cfg = new Config().setRequiredStoreGranularity(Granularity.PAGE);
+   * const a = mapNew(cfg.setVmReservation(rsv, 0), src);
+   * const b = mapNew(cfg.setVmReservation(rsv, 4 * MiB), src);
+   * try {
+   *   rsv.mapFindFirst() === a; // true
+   * } finally {
+   *   a.delete();
+   *   b.delete();
+   *   rsv.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_vm_reservation_map_find_first(3)
    */
@@ -299,11 +368,27 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * The highest-addressed mapping of the reservation.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"reservation %p stores no
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"reservation %p stores no
    *   mapping"`, or after delete.
    * @example
    * ```ts
-   * const last = rsv.mapFindLast();
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew, VmReservation } from '@pmem2/map';
+   * const MiB = 1024 * 1024;
+   * const src = Source.fromAnon(2 * MiB);
+   * const rsv = VmReservation.new(16 * MiB);
+   * const cfg = new Config().setRequiredStoreGranularity(Granularity.PAGE);
+   * const a = mapNew(cfg.setVmReservation(rsv, 0), src);
+   * const b = mapNew(cfg.setVmReservation(rsv, 4 * MiB), src);
+   * try {
+   *   rsv.mapFindLast() === b; // true
+   * } finally {
+   *   a.delete();
+   *   b.delete();
+   *   rsv.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_vm_reservation_map_find_last(3)
    */
@@ -315,11 +400,28 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * The mapping that follows `map` in the reservation (by address).
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping next to mapping %p not
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping next to mapping %p not
    *   found"`, or when `map` or the reservation was deleted.
    * @example
    * ```ts
-   * const next = rsv.mapFindNext(rsv.mapFindFirst());
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew, VmReservation } from '@pmem2/map';
+   * const MiB = 1024 * 1024;
+   * const src = Source.fromAnon(2 * MiB);
+   * const rsv = VmReservation.new(16 * MiB);
+   * const cfg = new Config().setRequiredStoreGranularity(Granularity.PAGE);
+   * const a = mapNew(cfg.setVmReservation(rsv, 0), src);
+   * const b = mapNew(cfg.setVmReservation(rsv, 4 * MiB), src);
+   * try {
+   *   rsv.mapFindNext(a) === b; // true
+   *   rsv.mapFindNext(b); // throws PMEM2_E_MAPPING_NOT_FOUND
+   * } finally {
+   *   a.delete();
+   *   b.delete();
+   *   rsv.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_vm_reservation_map_find_next(3)
    */
@@ -335,11 +437,27 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * The mapping that precedes `map` in the reservation (by address).
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping previous to mapping %p
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` `"mapping previous to mapping %p
    *   not found"`, or when `map` or the reservation was deleted.
    * @example
    * ```ts
-   * const prev = rsv.mapFindPrev(rsv.mapFindLast());
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew, VmReservation } from '@pmem2/map';
+   * const MiB = 1024 * 1024;
+   * const src = Source.fromAnon(2 * MiB);
+   * const rsv = VmReservation.new(16 * MiB);
+   * const cfg = new Config().setRequiredStoreGranularity(Granularity.PAGE);
+   * const a = mapNew(cfg.setVmReservation(rsv, 0), src);
+   * const b = mapNew(cfg.setVmReservation(rsv, 4 * MiB), src);
+   * try {
+   *   rsv.mapFindPrev(b) === a; // true
+   * } finally {
+   *   a.delete();
+   *   b.delete();
+   *   rsv.delete();
+   *   src.delete();
+   * }
    * ```
    * @see libpmem2: pmem2_vm_reservation_map_find_prev(3)
    */
@@ -359,12 +477,15 @@ export class VmReservation implements VmReservationLike, Disposable {
    * Quirk kept from libpmem2: a reservation of size 0 cannot be deleted (libpmem2 calls
    * `munmap(addr, 0)`, which fails with `EINVAL`); it stays valid.
    *
-   * @throws {@link Pmem2Error} `PMEM2_E_VM_RESERVATION_NOT_EMPTY` `"vm reservation %p isn't
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_VM_RESERVATION_NOT_EMPTY` `"vm reservation %p isn't
    *   empty"` while a mapping lives in it; `-errno` (`munmap: …`) when munmap fails, and
    *   `EINVAL` for a 0-byte reservation; `PMEM2_E_MAPPING_NOT_FOUND` when already deleted.
    * @example
    * ```ts
+   * import { VmReservation } from '@pmem2/map';
+   * const rsv = VmReservation.new(16 * 1024 * 1024);
    * rsv.delete();
+   * rsv.delete(); // throws PMEM2_E_MAPPING_NOT_FOUND
    * ```
    * @see libpmem2: pmem2_vm_reservation_delete(3)
    */
@@ -401,10 +522,13 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * Deletes the reservation unless it is already deleted, for `using`.
    *
-   * @throws {@link Pmem2Error} as {@link VmReservation.delete}, except the already-deleted case.
+   * @throws {@link @pmem2/errors!Pmem2Error} as {@link VmReservation.delete}, except the already-deleted case.
    * @example
    * ```ts
-   * { using rsv = VmReservation.new(1 << 21); } // deleted here
+   * import { VmReservation } from '@pmem2/map';
+   * const rsv = VmReservation.new(16 * 1024 * 1024);
+   * rsv[Symbol.dispose](); // what `using rsv = VmReservation.new(…)` calls when its block ends
+   * rsv[Symbol.dispose](); // a second call does nothing
    * ```
    * @see libpmem2: pmem2_vm_reservation_delete(3)
    */
