@@ -52,16 +52,25 @@ export function regionBadBlocks(device: NamespaceDevice): ByteRange[] {
 }
 
 /**
- * Where the namespace of a raw, btt or device DAX source lies in its region, in bytes: the
- * `resource` and `size` of the nd_dax device or of the namespace, minus the region's
- * `resource` (libpmem2's `badblocks_get_namespace_bounds`).
+ * Whether libndctl calls the namespace of a device fsdax: its `mode` attribute says `memory`
+ * (the kernel's word for a namespace claimed by a pfn device, or mapped with struct pages).
+ * Only such namespaces list bad blocks in their block device; the others use the region's list.
+ */
+export function isFsdaxNamespace(device: NamespaceDevice): boolean {
+  return readAttribute(join(namespaceDir(device), 'mode')) === 'memory';
+}
+
+/**
+ * Where the namespace of a source that is not fsdax lies in its region, in bytes: the
+ * `resource` and `size` of the pfn or nd_dax device claiming it, or of the namespace itself
+ * (raw, btt), minus the region's `resource` (libpmem2's `badblocks_get_namespace_bounds`).
  *
  * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_CANNOT_READ_BOUNDS` when an attribute of the
  *   namespace is missing; `-ENOENT` when the region has no `resource`.
  */
 export function namespaceBounds(device: NamespaceDevice): { begin: bigint; size: bigint } {
-  const label = device.kind === 'dax' ? '(dax)' : '(raw/btt)';
-  const dir = device.kind === 'btt' ? claimedNamespace(device) : device.path;
+  const label = device.kind === 'dax' ? '(dax)' : device.kind === 'pfn' ? '(pfn)' : '(raw/btt)';
+  const dir = device.kind === 'pfn' || device.kind === 'dax' ? device.path : namespaceDir(device);
   const resource = readNumber(join(dir, 'resource'));
   if (resource === undefined) {
     throw new Pmem2Error(
@@ -90,7 +99,9 @@ export function namespaceBounds(device: NamespaceDevice): { begin: bigint; size:
   return { begin: BigInt.asUintN(64, resource - regionResource), size };
 }
 
-function claimedNamespace(device: NamespaceDevice): string {
+/** The namespace directory: the matched one, or the one a pfn, btt or nd_dax device claims. */
+function namespaceDir(device: NamespaceDevice): string {
+  if (device.kind === 'namespace') return device.path;
   const name = readAttribute(join(device.path, 'namespace'));
   return join(device.region.path, name ?? '');
 }

@@ -4,6 +4,7 @@ import { type BigIntStats, fstatSync } from 'node:fs';
 import { isPmem2Error, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 import {
   type ByteRange,
+  isFsdaxNamespace,
   namespaceBadBlocks,
   namespaceBounds,
   regionBadBlocks,
@@ -41,9 +42,10 @@ const ALL_ONES = 2n ** 64n - 1n;
  *
  * @remarks
  * The source is located in its NVDIMM region as `pmem2_region_namespace` does (see
- * {@link regionOf}). An fsdax namespace (a pfn device) lists its bad blocks in
- * `/sys/block/<pmemN>/badblocks`; a raw or sector namespace and device DAX use the region's
- * `badblocks`, kept to the namespace's bounds (`resource`/`size`). Both count 512-byte sectors.
+ * {@link regionOf}). An fsdax namespace (sysfs `mode` = `memory`, as libndctl decides) lists its
+ * bad blocks in `/sys/block/<pmemN>/badblocks`; any other namespace and device DAX use the
+ * region's `badblocks`, kept to the namespace's bounds (`resource`/`size` of the pfn, nd_dax or
+ * namespace device). Both count 512-byte sectors.
  * For a regular file the device's bad blocks are then mapped through the file's extents, which
  * libpmem2 asks with the FS_IOC_FIEMAP ioctl; node:fs has no ioctl, so this package runs
  * `filefrag -v` (e2fsprogs) on the fd and fails with `PMEM2_E_NOSUPP` when it is missing. A
@@ -122,10 +124,9 @@ export class BadBlockContext implements Disposable {
     const type = source.type === 'devdax' ? 'devdax' : 'regular';
     const device = regionNamespaceOf(source);
     if (device === null) return new BadBlockContext(null, type, () => [][Symbol.iterator]());
-    const deviceBlocks =
-      device.kind === 'pfn'
-        ? () => namespaceBadBlocks(device, source.sysfsRoot)
-        : regionBadBlocksInNamespace(device);
+    const deviceBlocks = isFsdaxNamespace(device)
+      ? () => namespaceBadBlocks(device, source.sysfsRoot)
+      : regionBadBlocksInNamespace(device);
     if (type === 'devdax') return new BadBlockContext(device, type, () => deviceBlocks().values());
     const stats = fstatOrThrow(fd);
     const extents = fileExtents(fd, stats.size);

@@ -264,6 +264,17 @@ describe('BadBlockContext on a regular file on a fixture fsdax region (extents v
     );
   });
 
+  it('a pfn namespace whose mode is not "memory" uses the region list and the pfn bounds', () => {
+    const path = allocatedFile('pfn-not-fsdax', 1);
+    const { root, src } = onPmem(path, 'pmem2');
+    rmSync(join(root, NDBUS, 'region2/namespace2.0/mode'));
+    expectPmem2Error(
+      () => BadBlockContext.new(src),
+      'PMEM2_E_CANNOT_READ_BOUNDS',
+      '(pfn) cannot read offset of the namespace',
+    );
+  });
+
   it('an empty file on pmem → -EINVAL: FIEMAP of a zero-length range', () => {
     const path = join(tempDir(), 'empty');
     writeFileSync(path, '');
@@ -479,6 +490,61 @@ describe.runIf(canUnshare)(
       const root = copyFixture('devdax');
       writeAttribute(root, `${REGION0}/badblocks`, '0 8\n2101256 8\n');
       expect(viaContext('/dev/null', root)).toEqual(oracleOverDevdax(root));
+    });
+  },
+);
+
+describe.runIf(canUnshare && spawnSync('filefrag', ['-V']).status === 0)(
+  'BadBlockContext matches libpmem2 on a file over the fsdax fixture (libpmem2 uses FIEMAP)',
+  () => {
+    /** The oracle and BadBlockContext on `path`, with `pmemN` standing for its filesystem. */
+    function both(pmem: 'pmem1' | 'pmem2', edit: (root: string, sector: bigint) => void) {
+      const path = allocatedFile(`oracle-${pmem}`, 4);
+      const root = copyFixture('fsdax');
+      writeAttribute(root, `sys/block/${pmem}/dev`, `${devOf(path)}\n`);
+      const fd = openSync(path, 'r');
+      const [extent] = fileExtents(fd, fstatSync(fd, { bigint: true }).size);
+      closeSync(fd);
+      edit(root, (extent?.physical ?? 0n) / 512n);
+      const result = spawnSync(
+        'unshare',
+        [
+          '-m',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          'set -e; mount --bind "$1/sys" /sys; exec "$2" "$3"',
+          'sh',
+          root,
+          oracle as string,
+          path,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const expected = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Call);
+      return { expected, ours: viaContext(path, root) };
+    }
+
+    it('fsdax namespace: its block device list through the extents', () => {
+      const { expected, ours } = both('pmem2', (root, sector) =>
+        writeAttribute(root, 'sys/block/pmem2/badblocks', `${sector + 9n} 1\n${sector + 23n} 3\n`),
+      );
+      expect(expected.filter((c) => c.call === 'next' && c.ret === 0).length).toBe(2);
+      expect(ours).toEqual(expected);
+    });
+
+    it('raw namespace: the region list within the namespace, through the extents', () => {
+      const { expected, ours } = both('pmem1', (root, sector) => {
+        writeAttribute(root, `${NDBUS}/region1/namespace1.0/size`, '0x10000000000\n');
+        writeAttribute(root, `${NDBUS}/region1/badblocks`, `0 8\n${sector + 8n} 8\n`);
+      });
+      expect(expected.filter((c) => c.call === 'next' && c.ret === 0).length).toBe(1);
+      expect(ours).toEqual(expected);
     });
   },
 );
