@@ -179,7 +179,7 @@ export class Source implements Disposable {
    *   src.getFd() === fd; // true
    *   src.size(); // 8192
    *   src.delete(); // leaves fd open: the caller owns it
-   *   Source.fromFd(openSync(tmpdir(), 'r')); // throws PMEM2_E_INVALID_FILE_TYPE
+   *   Source.fromFd(-1); // throws PMEM2_E_INVALID_FILE_HANDLE
    * } finally {
    *   closeSync(fd);
    *   rmSync(path);
