@@ -1,7 +1,7 @@
 // fd-flags.ts -- fcntl(fd, F_GETFL) for Linux, read from /proc/self/fdinfo/<fd>
 
-import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { readFdinfoText } from './fdinfo-text.js';
 import { requireErrno } from './node-errno.js';
 
 /** The outcome of {@link fdStatusFlags}: the flags, or the errno fcntl would set. */
@@ -17,7 +17,7 @@ export type FdFlagsResult = { readonly flags: number } | { readonly errno: numbe
 export function fdStatusFlags(fd: number): FdFlagsResult {
   let text: string;
   try {
-    text = readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1');
+    text = readFdinfoText(fd);
   } catch (error) {
     const errno = requireErrno(error);
     return { errno: errno === constants.errno.ENOENT ? constants.errno.EBADF : errno };

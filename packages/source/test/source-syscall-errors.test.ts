@@ -1,5 +1,6 @@
 // source-syscall-errors.test.ts -- error paths that need a failing system call: fcntl and
-// fstat errors other than EBADF, and a negative st_size (node:fs is wrapped to inject them)
+// fstat errors other than EBADF, and a negative st_size (node:fs and the fdinfo reader are wrapped
+// to inject them)
 
 import * as fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,7 +8,7 @@ import { Source } from '../src/index.js';
 import { expectPmem2Error, holeyFile, openTracked, tempDir } from './helpers.js';
 
 const inject = vi.hoisted(() => ({
-  readFileSync: undefined as undefined | ((path: string) => string),
+  fdinfo: undefined as undefined | ((fd: number) => string),
   fstatSync: undefined as undefined | ((real: fs.BigIntStats) => fs.BigIntStats),
 }));
 
@@ -15,17 +16,19 @@ vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
   return {
     ...real,
-    readFileSync: ((path: string, ...rest: unknown[]) => {
-      if (inject.readFileSync !== undefined && String(path).startsWith('/proc/self/fdinfo/')) {
-        return inject.readFileSync(String(path));
-      }
-      return (real.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
-    }) as typeof real.readFileSync,
     fstatSync: ((fd: number, options?: fs.StatOptions) => {
       const stats = real.fstatSync(fd, { bigint: true });
       if (inject.fstatSync !== undefined) return inject.fstatSync(stats);
       return options?.bigint === true ? stats : real.fstatSync(fd);
     }) as typeof real.fstatSync,
+  };
+});
+
+vi.mock('../src/fdinfo-text.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/fdinfo-text.js')>();
+  return {
+    readFdinfoText: (fd: number) =>
+      inject.fdinfo !== undefined ? inject.fdinfo(fd) : real.readFdinfoText(fd),
   };
 });
 
@@ -38,13 +41,13 @@ const REAL = { sysfsRoot: '/' };
 
 describe('failing system calls', () => {
   afterEach(() => {
-    inject.readFileSync = undefined;
+    inject.fdinfo = undefined;
     inject.fstatSync = undefined;
   });
 
   it('fcntl failing with an errno other than EBADF → -errno "fcntl: <strerror>"', () => {
     const fd = openTracked(file, fs.constants.O_RDWR);
-    inject.readFileSync = () => {
+    inject.fdinfo = () => {
       throw errnoError('EACCES', 13, 'open');
     };
     const error = expectPmem2Error(
@@ -101,15 +104,15 @@ describe('failing system calls', () => {
 
   it('an fdinfo entry without a flags line is reported as a procfs problem', () => {
     const fd = openTracked(file, fs.constants.O_RDWR);
-    inject.readFileSync = () => 'pos:\t0\nmnt_id:\t23\n';
+    inject.fdinfo = () => 'pos:\t0\nmnt_id:\t23\n';
     expect(() => Source.fromFd(fd, REAL)).toThrow(/has no "flags:" line/);
   });
 
   it('reads the access mode from the octal flags field', () => {
     const fd = openTracked(file, fs.constants.O_RDWR);
-    inject.readFileSync = () => 'pos:\t0\nflags:\t0100001\nmnt_id:\t23\n';
+    inject.fdinfo = () => 'pos:\t0\nflags:\t0100001\nmnt_id:\t23\n';
     expectPmem2Error(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
-    inject.readFileSync = () => 'pos:\t0\nflags:\t0100002\nmnt_id:\t23\n';
+    inject.fdinfo = () => 'pos:\t0\nflags:\t0100002\nmnt_id:\t23\n';
     expect(Source.fromFd(fd, REAL).type).toBe('regular');
   });
 });
