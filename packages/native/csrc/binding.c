@@ -847,14 +847,28 @@ js_read(napi_env env, napi_callback_info info)
 	return number(env, st);
 }
 
-static pthread_once_t Init_once = PTHREAD_ONCE_INIT;
+/*
+ * The once-per-process state of init_process. A statically initialised mutex and a flag,
+ * not pthread_once: glibc 2.34 moved pthread_once into libc under the new version
+ * GLIBC_2.34, which would raise the prebuild's glibc floor above Node 20's 2.28.
+ */
+static pthread_mutex_t Init_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool Init_done;
 
-/* Reads the CPU and the PMEM_* environment and installs the guard, once per process. */
+/*
+ * Reads the CPU and the PMEM_* environment and installs the guard, once per process (the
+ * initialiser runs again for every worker thread's environment, possibly concurrently).
+ */
 static void
 init_process(void)
 {
-	persist_info_init();
-	guard_install();
+	pthread_mutex_lock(&Init_lock);
+	if (!Init_done) {
+		persist_info_init();
+		guard_install();
+		Init_done = true;
+	}
+	pthread_mutex_unlock(&Init_lock);
 }
 
 #define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
@@ -863,7 +877,7 @@ init_process(void)
 static napi_value
 init(napi_env env, napi_value exports)
 {
-	pthread_once(&Init_once, init_process);
+	init_process();
 	napi_value version = number(env, NAPI_VERSION);
 	if (!version)
 		return NULL;

@@ -3,7 +3,6 @@
 #include "guard.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,8 +19,6 @@ struct guard_frame {
 
 static __thread struct guard_frame *volatile Guard_top;
 static struct sigaction Previous_bus, Previous_segv;
-static pthread_once_t Install_once = PTHREAD_ONCE_INIT;
-static int Install_error;
 
 /*
  * Faults that are not ours go to whoever handled them before: a handler function is
@@ -60,9 +57,12 @@ guard_handler(int sig, siginfo_t *si, void *uctx)
 	chain_to_previous(sig, si, uctx);
 }
 
-/* Installs the SIGBUS and SIGSEGV handlers, remembering the previous ones. */
-static void
-install(void)
+/*
+ * Installs the SIGBUS and SIGSEGV handlers, remembering the previous ones; 0 or -errno.
+ * Called once per process, by the module initialiser under its lock.
+ */
+int
+guard_install(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -70,15 +70,8 @@ install(void)
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, &Previous_bus) || sigaction(SIGSEGV, &sa, &Previous_segv))
-		Install_error = -errno;
-}
-
-/* Installs the process handlers once; 0 or -errno. */
-int
-guard_install(void)
-{
-	pthread_once(&Install_once, install);
-	return Install_error;
+		return -errno;
+	return 0;
 }
 
 /* Runs fn(ctx) under the guard; PMEM2_E_IO_FAIL when it faulted. */
@@ -99,7 +92,12 @@ guard_run(const void *lo, size_t len, guarded_fn fn, void *ctx)
 		sigemptyset(&faults);
 		sigaddset(&faults, SIGBUS);
 		sigaddset(&faults, SIGSEGV);
-		pthread_sigmask(SIG_UNBLOCK, &faults, NULL);
+		/*
+		 * sigprocmask, not pthread_sigmask: in glibc both change only the calling
+		 * thread's mask, and pthread_sigmask moved into libc under GLIBC_2.32, above
+		 * Node 20's glibc floor of 2.28.
+		 */
+		sigprocmask(SIG_UNBLOCK, &faults, NULL);
 		return PMEM2_E_IO_FAIL;
 	}
 	Guard_top = &frame;

@@ -7,7 +7,7 @@
 
 typedef void (*guarded_fn)(void *ctx);
 
-/* Installs the process handlers once; 0 or -errno. */
+/* Installs the process handlers; 0 or -errno. Call once per process. */
 int guard_install(void);
 
 /*
