@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildCBench, runCCases, runnerEnv } from './c-runner.js';
 import { type BenchFiles, createFiles, removeFiles } from './files.js';
 import type { JsRunnerInput } from './js-runner.js';
-import { describeMachine, type MachineInfo } from './machine.js';
+import { describeMachine, type MachineInfo, sourceRevision } from './machine.js';
 import { installMmapIo } from './mmap-io-install.js';
 import { FILE_SYSTEMS, fileSizes, GRANULARITIES, planCases } from './plan.js';
 import { updateReadmeResults } from './readme.js';
@@ -117,13 +117,18 @@ function toRows(
       nsPerOp: a.nsPerOp,
       stats: ok ? summarize(a.nsPerOp, c.metric, c.len) : null,
       ratio: null,
+      ratioP10: null,
     };
   });
   const byId = new Map(base.map((r) => [r.case.id, r]));
   return base.map((r) => {
     const b = r.case.baseline === null ? undefined : byId.get(r.case.baseline);
     if (r.status !== 'ok' || b === undefined || b.status !== 'ok') return r;
-    return { ...r, ratio: ratioOf(r.nsPerOp, b.nsPerOp, r.case.metric) };
+    return {
+      ...r,
+      ratio: ratioOf(r.nsPerOp, b.nsPerOp, r.case.metric),
+      ratioP10: ratioOf(r.nsPerOp, b.nsPerOp, r.case.metric, 0.1),
+    };
   });
 }
 
@@ -165,6 +170,7 @@ function rowJson(r: RowResult): Record<string, unknown> {
     reason: r.reason,
     baseline: c.baseline,
     ratio: r.ratio,
+    ratioP10: r.ratioP10,
     ...(stats ?? {}),
     nsPerOp: r.nsPerOp.map((x) => Number(x.toPrecision(6))),
   };
@@ -248,7 +254,13 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
     const rows = toRows(cases, acc, skipped);
     const targets = checkTargets(rows);
     const seconds = (Date.now() - started) / 1000;
-    const meta = { mode: o.quick ? 'quick' : 'full', startedAt, seconds, rounds: o.rounds };
+    const meta = {
+      mode: o.quick ? 'quick' : 'full',
+      startedAt,
+      seconds,
+      rounds: o.rounds,
+      revision: sourceRevision(path.resolve(PACKAGE_ROOT, '..', '..')),
+    };
     const report = fullReport(rows, targets, machine, meta);
     const svg = ratioChart(rows, `pmem2 for Node.js vs C libpmem2 — ${meta.mode} run ${startedAt}`);
     const json = { ...meta, machine, rows: rows.map(rowJson), targets };

@@ -55,6 +55,21 @@ export function describeMachine(fileSystems: Record<string, string>): MachineInf
   };
 }
 
+/**
+ * The commit the run measured, with "+uncommitted" when packages/ has changes that git has
+ * not recorded (the built dist of a package may then differ from the commit).
+ */
+export function sourceRevision(repoDir: string): string {
+  const head = spawnSync('git', ['-C', repoDir, 'rev-parse', '--short', 'HEAD'], {
+    encoding: 'utf8',
+  });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['-C', repoDir, 'status', '--porcelain', '--', 'packages'], {
+    encoding: 'utf8',
+  });
+  return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : '+uncommitted'}`;
+}
+
 /** One line for the table's header. */
 export function machineLine(m: MachineInfo): string {
   const fsList = Object.entries(m.fileSystems)

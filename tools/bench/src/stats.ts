@@ -58,19 +58,22 @@ export function summarize(nsPerOp: readonly number[], metric: Metric, len: numbe
 }
 
 /**
- * Ratio of a row to its baseline, both as medians of per-op time: for `time` rows the time
- * ratio (lower is better), for throughput rows the throughput ratio (higher is better).
+ * Ratio of a row to its baseline, both as the `q` quantile of per-op time (the median by
+ * default): for `time` rows the time ratio (lower is better), for throughput rows the
+ * throughput ratio (higher is better). With q = 0.1 it compares the fastest tenth of each
+ * row's samples, which a busy machine disturbs least.
  */
 export function ratioOf(
   row: readonly number[],
   baseline: readonly number[],
   metric: Metric,
+  q = 0.5,
 ): number {
-  const med = (xs: readonly number[]): number =>
+  const at = (xs: readonly number[]): number =>
     quantile(
       [...xs].sort((a, b) => a - b),
-      0.5,
+      q,
     );
-  const t = med(row) / med(baseline);
+  const t = at(row) / at(baseline);
   return metric === 'time' ? t : 1 / t;
 }

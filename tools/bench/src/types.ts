@@ -78,6 +78,8 @@ export interface RowResult {
   readonly stats: Summary | null;
   /** Ratio of this row to its baseline: time ratio for `time` rows, throughput ratio otherwise. */
   readonly ratio: number | null;
+  /** The same ratio computed on the fastest tenth (p10 of per-op time) of both rows. */
+  readonly ratioP10: number | null;
 }
 
 /** Median and spread of a row in the row's display unit. */
