@@ -9,7 +9,7 @@ import {
   validateOffset,
 } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import { binding, type MapHandle } from '@pmem2/native';
+import { binding, type MapHandle, type MapNewStep } from '@pmem2/native';
 import { autoFlush, type Source } from '@pmem2/source';
 import { sourceFacts } from './deep-flush.js';
 import { formatPointer } from './format.js';
@@ -59,7 +59,8 @@ interface ReservationTarget {
  *
  * Where a libpmem2 text prints `%p` of its own struct, the address of the reservation or
  * mapping is printed instead. A failed mmap has libpmem2's text for its step:
- * `"mmap MAP_ANONYMOUS: …"` for the placeholder, `"mmap: …"` for the mapping of the source.
+ * `"mmap MAP_ANONYMOUS: …"` for the placeholder, `"munmap: …"` for the trimming of its unaligned
+ * head or tail, `"mmap: …"` for the mapping of the source.
  *
  * @param config - what to map (granularity, offset, length, protection, sharing, reservation).
  * @param source - the file, device DAX or anonymous memory to map.
@@ -247,6 +248,15 @@ function checkReservationRange(
   }
 }
 
+// libpmem2's name for the system call of each step of mapNew: map_reserve's placeholder mmap,
+// its munmap of the unaligned head or tail, and file_map's mmap of the source.
+const FAILED_STEP_SYSCALL: Readonly<Record<MapNewStep, string>> = {
+  none: 'mmap',
+  placeholder: 'mmap MAP_ANONYMOUS',
+  'placeholder-trim': 'munmap',
+  mmap: 'mmap',
+};
+
 // The placeholder (or reservation range) and the mmap itself, in one native call.
 function mmapSource(
   config: Config,
@@ -269,8 +279,7 @@ function mmapSource(
   );
   return unwrapResult(result, () => ({
     action: `mapping ${contentLength} bytes at offset ${effectiveOffset} of the ${source.type} source`,
-    // map_reserve's placeholder and file_map name their mmap differently
-    syscall: binding.mapNewFailedStep() === 'placeholder' ? 'mmap MAP_ANONYMOUS' : 'mmap',
+    syscall: FAILED_STEP_SYSCALL[binding.mapNewFailedStep()],
     translate: {
       [EACCES]: PMEM2_E.NO_ACCESS,
       [ENOTSUP]: PMEM2_E.NOSUPP,

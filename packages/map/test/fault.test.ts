@@ -137,6 +137,36 @@ describe('mapNew when mmap fails', () => {
   });
 });
 
+describe('mapNew when the munmap trimming the placeholder fails', () => {
+  // A 16 MiB mapping is aligned to 2 MiB: its placeholder is 2 MiB longer and the unaligned
+  // head or tail is unmapped (libpmem2's map_reserve), the first munmap of the native call.
+  it.for([
+    [ENOMEM, 'ENOMEM', 'munmap: Cannot allocate memory'],
+    [EINVAL, 'EINVAL', 'munmap: Invalid argument'],
+  ] as const)('errno %i gives -errno %s "munmap: …" and leaves nothing', ([errno, code, text]) => {
+    const path = makeFile('ext4', 16 * 1024 * 1024);
+    const result = run(
+      { func: 'munmap', nth: 1, errno },
+      path,
+      `
+      const src = Source.fromPath(path);
+      const anon = () => maps().filter((l) => / r--p 00000000 00:00 0 *$/.test(l)).length;
+      const before = anon();
+      arm();
+      const error = codeOf(() => mapNew(${PAGE_CONFIG}, src));
+      return { error, fileMapped: maps().some((l) => l.endsWith(path)),
+               placeholders: anon() - before, registered: registry.size };
+    `,
+    );
+    expect(result).toEqual({
+      error: { code, errno: -errno, text },
+      fileMapped: false,
+      placeholders: 0,
+      registered: 0,
+    });
+  });
+});
+
 describe('delete when munmap fails', () => {
   it('throws -errno "munmap: …", keeps the map registered and usable; a later delete works', () => {
     const path = makeFile('ext4', 1024 * 1024);

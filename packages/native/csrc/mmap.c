@@ -62,8 +62,10 @@ align_up(size_t v, size_t align, size_t *out)
  * roundup(len, page) are unmapped.
  */
 int
-placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_len)
+placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_len,
+		bool *trim_failed)
 {
+	*trim_failed = false;
 	size_t reslen;
 	if (align_up(len, page_size(), &reslen) || len > SIZE_MAX - alignment)
 		return -ENOMEM;
@@ -86,12 +88,14 @@ placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_
 	}
 	if (head && munmap(daddr, head)) {
 		int err = errno;
+		*trim_failed = true;
 		munmap(daddr, dlength);
 		return -err;
 	}
 	size_t tail = dlength - head - reslen;
 	if (tail && munmap((char *)base + reslen, tail)) {
 		int err = errno;
+		*trim_failed = true;
 		munmap((char *)base, dlength - head);
 		return -err;
 	}

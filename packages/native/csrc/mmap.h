@@ -3,6 +3,7 @@
 #ifndef PMEM2_NATIVE_MMAP_H
 #define PMEM2_NATIVE_MMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,8 +19,13 @@ size_t map_alignment(size_t len, size_t min_align);
 /* Rounds v up to a multiple of a power-of-two-or-not `align`; 0 when it would overflow. */
 int align_up(size_t v, size_t align, size_t *out);
 
-/* map_reserve: a PROT_READ placeholder of roundup(len, page) bytes aligned to `alignment`. */
-int placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_len);
+/*
+ * map_reserve: a PROT_READ placeholder of roundup(len, page) bytes aligned to `alignment`.
+ * On failure *trim_failed tells whether the munmap of the unaligned head or tail failed
+ * (libpmem2: "munmap: …") rather than the placeholder's mmap ("mmap MAP_ANONYMOUS: …").
+ */
+int placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_len,
+		bool *trim_failed);
 
 /*
  * file_map: mmap(MAP_FIXED) of fd (-1 = anonymous) at addr. Shared file maps try

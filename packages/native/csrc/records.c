@@ -337,9 +337,12 @@ map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
 	} else {
 		char *addr;
 		size_t reserved;
-		ret = placeholder_reserve(length, map_alignment(length, alignment), &addr, &reserved);
+		bool trim_failed;
+		ret = placeholder_reserve(length, map_alignment(length, alignment), &addr, &reserved,
+				&trim_failed);
 		if (ret) {
-			Map_new_failed_step = MAP_NEW_STEP_PLACEHOLDER;
+			Map_new_failed_step = trim_failed ? MAP_NEW_STEP_PLACEHOLDER_TRIM
+							  : MAP_NEW_STEP_PLACEHOLDER;
 		} else {
 			ret = map_fixed(addr, length, prot, private_mapping, fd, offset, &map->map_sync);
 			if (ret) {

@@ -49,6 +49,7 @@ enum map_new_step {
 	MAP_NEW_STEP_NONE = 0,
 	MAP_NEW_STEP_PLACEHOLDER = 1, /* the anonymous placeholder mmap (map_reserve) */
 	MAP_NEW_STEP_MMAP = 2,	      /* the mmap of the source (file_map) */
+	MAP_NEW_STEP_PLACEHOLDER_TRIM = 3, /* map_reserve's munmap of the head or tail */
 };
 extern _Thread_local enum map_new_step Map_new_failed_step;
 
