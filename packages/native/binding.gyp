@@ -9,6 +9,7 @@
         "csrc/mmap.c",
         "csrc/cpu.c",
         "csrc/guard.c",
+        "csrc/file_ops.c",
         "csrc/persist.c",
         "csrc/memops.c",
         "csrc/memops_generic.c",

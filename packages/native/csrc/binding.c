@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu.h"
+#include "file_ops.h"
 #include "guard.h"
 #include "handles.h"
 #include "memops.h"
@@ -910,6 +911,8 @@ init(napi_env env, napi_value exports)
 		FN("memset", js_memset),
 		FN("read", js_read),
 		FN("lastOp", js_last_op),
+		FN("fallocate", js_fallocate),
+		FN("fiemap", js_fiemap),
 	};
 	if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) !=
 			napi_ok) {

@@ -1,0 +1,188 @@
+/* file_ops.c -- fallocate(2) and the FS_IOC_FIEMAP ioctl for @pmem2/source's bad blocks */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#if __has_include(<linux/fiemap.h>)
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#else
+/* musl-gcc sees no kernel headers: the FIEMAP ABI of <linux/fiemap.h> and <linux/fs.h> */
+struct fiemap_extent {
+	uint64_t fe_logical;
+	uint64_t fe_physical;
+	uint64_t fe_length;
+	uint64_t fe_reserved64[2];
+	uint32_t fe_flags;
+	uint32_t fe_reserved[3];
+};
+
+struct fiemap {
+	uint64_t fm_start;
+	uint64_t fm_length;
+	uint32_t fm_flags;
+	uint32_t fm_mapped_extents;
+	uint32_t fm_extent_count;
+	uint32_t fm_reserved;
+	struct fiemap_extent fm_extents[];
+};
+
+#define FIEMAP_MAX_OFFSET (~0ULL)
+#define FIEMAP_FLAG_SYNC 0x00000001
+#define FIEMAP_EXTENT_LAST 0x00000001
+#define FS_IOC_FIEMAP _IOWR('f', 11, struct fiemap)
+#endif
+
+#include "file_ops.h"
+#include "status.h"
+
+/* An argument conversion threw a TypeError. */
+#define THROWN 1
+/* Extents asked per FS_IOC_FIEMAP call. */
+#define FIEMAP_BATCH 256
+
+/* A file descriptor: an int32 number, or TypeError; a negative one answers -EBADF. */
+static int
+arg_fd(napi_env env, napi_value v, int *out)
+{
+	int32_t fd;
+	if (napi_get_value_int32(env, v, &fd) != napi_ok) {
+		napi_throw_type_error(env, NULL, "expected a file descriptor number");
+		return THROWN;
+	}
+	if (fd < 0)
+		return -EBADF;
+	*out = fd;
+	return 0;
+}
+
+/* An off_t as a bigint: negative, above INT64_MAX or lossy gives PMEM2_E_MAP_RANGE. */
+static int
+arg_off(napi_env env, napi_value v, off_t *out)
+{
+	uint64_t u;
+	bool lossless = false;
+	if (napi_get_value_bigint_uint64(env, v, &u, &lossless) != napi_ok) {
+		napi_throw_type_error(env, NULL, "expected a bigint");
+		return THROWN;
+	}
+	if (!lossless || u > (uint64_t)INT64_MAX)
+		return PMEM2_E_MAP_RANGE;
+	*out = (off_t)u;
+	return 0;
+}
+
+/* A status as a JS number, or NULL when a TypeError is pending. */
+static napi_value
+status_value(napi_env env, int status)
+{
+	napi_value out;
+	if (status == THROWN || napi_create_int32(env, status, &out) != napi_ok)
+		return NULL;
+	return out;
+}
+
+napi_value
+js_fallocate(napi_env env, napi_callback_info info)
+{
+	size_t argc = 4;
+	napi_value argv[4];
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok)
+		return NULL;
+	int fd = -1;
+	int32_t mode;
+	off_t offset = 0, length = 0;
+	int status = arg_fd(env, argv[0], &fd);
+	if (status == 0 && napi_get_value_int32(env, argv[1], &mode) != napi_ok) {
+		napi_throw_type_error(env, NULL, "expected a mode number");
+		status = THROWN;
+	}
+	if (status == 0)
+		status = arg_off(env, argv[2], &offset);
+	if (status == 0)
+		status = arg_off(env, argv[3], &length);
+	if (status == 0 && fallocate(fd, mode, offset, length) != 0)
+		status = -errno;
+	return status_value(env, status);
+}
+
+/* Sets obj[key] = bigint(value); false when N-API failed. */
+static bool
+set_u64(napi_env env, napi_value obj, const char *key, uint64_t value)
+{
+	napi_value v;
+	return napi_create_bigint_uint64(env, value, &v) == napi_ok &&
+		napi_set_named_property(env, obj, key, v) == napi_ok;
+}
+
+/* Appends a batch of extents to the JS array; false when N-API failed. */
+static bool
+append_extents(napi_env env, napi_value array, uint32_t *count,
+	const struct fiemap_extent *extents, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		napi_value obj;
+		if (napi_create_object(env, &obj) != napi_ok ||
+				!set_u64(env, obj, "logical", extents[i].fe_logical) ||
+				!set_u64(env, obj, "physical", extents[i].fe_physical) ||
+				!set_u64(env, obj, "length", extents[i].fe_length) ||
+				napi_set_element(env, array, (*count)++, obj) != napi_ok)
+			return false;
+	}
+	return true;
+}
+
+napi_value
+js_fiemap(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1];
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok)
+		return NULL;
+	int fd = -1;
+	int status = arg_fd(env, argv[0], &fd);
+	if (status != 0)
+		return status_value(env, status);
+
+	size_t size = sizeof(struct fiemap) + FIEMAP_BATCH * sizeof(struct fiemap_extent);
+	struct fiemap *map = malloc(size);
+	if (map == NULL)
+		return status_value(env, -ENOMEM);
+	napi_value array;
+	if (napi_create_array(env, &array) != napi_ok) {
+		free(map);
+		return NULL;
+	}
+	uint32_t count = 0;
+	uint64_t start = 0;
+	for (;;) {
+		memset(map, 0, size);
+		map->fm_start = start;
+		map->fm_length = FIEMAP_MAX_OFFSET - start;
+		map->fm_flags = FIEMAP_FLAG_SYNC;
+		map->fm_extent_count = FIEMAP_BATCH;
+		if (ioctl(fd, FS_IOC_FIEMAP, map) != 0) {
+			status = -errno;
+			break;
+		}
+		uint32_t n = map->fm_mapped_extents;
+		if (n == 0)
+			break;
+		if (!append_extents(env, array, &count, map->fm_extents, n)) {
+			free(map);
+			return NULL;
+		}
+		const struct fiemap_extent *last = &map->fm_extents[n - 1];
+		uint64_t next = last->fe_logical + last->fe_length;
+		/* the last extent, or one ending at (or wrapping past) the largest offset */
+		if ((last->fe_flags & FIEMAP_EXTENT_LAST) || next <= start)
+			break;
+		start = next;
+	}
+	free(map);
+	return status != 0 ? status_value(env, status) : array;
+}
