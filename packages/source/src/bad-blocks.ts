@@ -10,6 +10,7 @@ import {
   regionBadBlocks,
 } from './bad-block-list.js';
 import { type FileExtent, fileExtents } from './file-extents.js';
+import { nativeFileOps } from './native-file-ops.js';
 import { requireErrno } from './node-errno.js';
 import { type NamespaceDevice, regionNamespaceOf } from './region-namespace.js';
 import type { Source } from './source.js';
@@ -35,6 +36,8 @@ export interface BadBlock {
 
 const INT64_MAX = 2n ** 63n - 1n;
 const ALL_ONES = 2n ** 64n - 1n;
+const FALLOC_FL_KEEP_SIZE = 0x01;
+const FALLOC_FL_PUNCH_HOLE = 0x02;
 
 /**
  * Iterates over the bad blocks of a file or device DAX source, as libpmem2 does through libndctl
@@ -47,8 +50,9 @@ const ALL_ONES = 2n ** 64n - 1n;
  * region's `badblocks`, kept to the namespace's bounds (`resource`/`size` of the pfn, nd_dax or
  * namespace device). Both count 512-byte sectors.
  * For a regular file the device's bad blocks are then mapped through the file's extents, which
- * libpmem2 asks with the FS_IOC_FIEMAP ioctl; node:fs has no ioctl, so this package runs
- * `filefrag -v` (e2fsprogs) on the fd and fails with `PMEM2_E_NOSUPP` when it is missing. A
+ * libpmem2 asks with the FS_IOC_FIEMAP ioctl; node:fs has no ioctl, so this package asks the
+ * optional peer `@pmem2/native` for it, and without that runs `filefrag -v` (e2fsprogs) on the
+ * fd, failing with `PMEM2_E_NOSUPP` when it is missing. A
  * source on no NVDIMM (any file off pmem) gets an empty context, whose {@link BadBlockContext.next}
  * reports `PMEM2_E_NO_BAD_BLOCK_FOUND` at once, exactly like libpmem2.
  *
@@ -73,6 +77,7 @@ const ALL_ONES = 2n ** 64n - 1n;
  * @see libpmem2: pmem2_badblock_context_new(3), pmem2_badblock_next(3)
  */
 export class BadBlockContext implements Disposable {
+  readonly #fd: number;
   readonly #device: NamespaceDevice | null;
   readonly #type: 'regular' | 'devdax';
   readonly #badBlocks: () => Iterator<BadBlock>;
@@ -80,10 +85,12 @@ export class BadBlockContext implements Disposable {
   #deleted = false;
 
   private constructor(
+    fd: number,
     device: NamespaceDevice | null,
     type: 'regular' | 'devdax',
     badBlocks: () => Iterator<BadBlock>,
   ) {
+    this.#fd = fd;
     this.#device = device;
     this.#type = type;
     this.#badBlocks = badBlocks;
@@ -101,7 +108,9 @@ export class BadBlockContext implements Disposable {
    * @returns the new context.
    * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources ("Anonymous
    *   source does not support bad blocks"), and for a regular file on pmem whose extents cannot
-   *   be read (no filefrag, or no FIEMAP); `PMEM2_E_CANNOT_READ_BOUNDS` when the namespace's
+   *   be read without `@pmem2/native` (no filefrag, or no FIEMAP); with `@pmem2/native`,
+   *   `-errno` of the FIEMAP ioctl ("fiemap ioctl() for fd=<fd> failed: <strerror>");
+   *   `PMEM2_E_CANNOT_READ_BOUNDS` when the namespace's
    *   `resource` or `size` is missing; `-ENOENT` when the region's `resource` is; `-EINVAL` for
    *   an empty file on pmem (FIEMAP of nothing); `-errno` when fstat fails; the errors of
    *   {@link regionOf}; `PMEM2_E_INVALID_FILE_HANDLE` for a deleted source.
@@ -123,14 +132,15 @@ export class BadBlockContext implements Disposable {
     const fd = source.getFd();
     const type = source.type === 'devdax' ? 'devdax' : 'regular';
     const device = regionNamespaceOf(source);
-    if (device === null) return new BadBlockContext(null, type, () => [][Symbol.iterator]());
+    if (device === null) return new BadBlockContext(fd, null, type, () => [][Symbol.iterator]());
     const deviceBlocks = isFsdaxNamespace(device)
       ? () => namespaceBadBlocks(device, source.sysfsRoot)
       : regionBadBlocksInNamespace(device);
-    if (type === 'devdax') return new BadBlockContext(device, type, () => deviceBlocks().values());
+    if (type === 'devdax')
+      return new BadBlockContext(fd, device, type, () => deviceBlocks().values());
     const stats = fstatOrThrow(fd);
     const extents = fileExtents(fd, stats.size);
-    return new BadBlockContext(device, type, () =>
+    return new BadBlockContext(fd, device, type, () =>
       fileBadBlocks(deviceBlocks(), extents, stats.blksize),
     );
   }
@@ -187,33 +197,43 @@ export class BadBlockContext implements Disposable {
   }
 
   /**
-   * Clears a bad block — not possible from pure TypeScript, so this checks the block as
-   * libpmem2 does and then reports `PMEM2_E_NOSUPP`.
+   * Clears a bad block: for a regular file, punches a hole over it and allocates new blocks
+   * there, as libpmem2 does — with the optional peer `@pmem2/native`, since node:fs has no
+   * fallocate(2).
    *
    * @remarks
-   * libpmem2 clears a regular file's bad block by punching a hole over it and allocating new
-   * blocks (two `fallocate(2)` calls), and a device DAX one with the NVDIMM bus's ARS "clear
-   * error" command (an ioctl through libndctl). node:fs offers neither system call, so after
-   * libpmem2's range checks (offset and length must fit in `off_t`) this throws
-   * `PMEM2_E_NOSUPP`; clear bad blocks with `ndctl clear-errors` (or by rewriting the file
-   * range) instead.
+   * For a regular file libpmem2 checks that offset and length fit in `off_t`, then calls
+   * `fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length)` and
+   * `fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, length)` on the source's fd: the range reads as
+   * zeros afterwards and the file keeps its size. It does so for any regular file, on pmem or
+   * not, and so does this method. Those two system calls come from `@pmem2/native` (loaded on
+   * first use); without it this throws `PMEM2_E_NOSUPP` after the range checks — install
+   * `@pmem2/native`, or rewrite the range, or use `ndctl clear-errors`. A device DAX bad block
+   * is cleared by libpmem2 with the NVDIMM bus's ARS "clear error" command (an ioctl through
+   * libndctl), which neither node:fs nor `@pmem2/native` offers: `PMEM2_E_NOSUPP`, use
+   * `ndctl clear-errors`.
    *
    * @param badBlock - a bad block from {@link BadBlockContext.next}.
-   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_OFFSET_OUT_OF_RANGE` / `PMEM2_E_LENGTH_OUT_OF_RANGE`
-   *   for a regular file's block whose offset or length exceeds 2^63 − 1; `PMEM2_E_NOSUPP`
-   *   otherwise; `PMEM2_E_INVALID_FILE_HANDLE` after {@link BadBlockContext.delete}.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_OFFSET_OUT_OF_RANGE` /
+   *   `PMEM2_E_LENGTH_OUT_OF_RANGE` for a regular file's block whose offset or length is
+   *   negative or exceeds 2^63 − 1 ("bad block's offset is greater than INT64_MAX", "bad block's
+   *   length is greater than INT64_MAX"); `-errno` when either fallocate fails ("fallocate:
+   *   <strerror>", e.g. `-EOPNOTSUPP` on a filesystem that cannot punch holes, `-EBADF` when the
+   *   source's fd was closed, `-EINVAL` for a zero length); `PMEM2_E_NOSUPP` for a regular file
+   *   without `@pmem2/native` and for device DAX; `PMEM2_E_INVALID_FILE_HANDLE` after
+   *   {@link BadBlockContext.delete}.
    * @example
    * ```ts
-   * import { rmSync, writeFileSync } from 'node:fs';
+   * import { rmSync, statSync, writeFileSync } from 'node:fs';
    * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { BadBlockContext, Source } from '@pmem2/source';
    * const path = join(tmpdir(), `bad-blocks-clear-${process.pid}`);
-   * writeFileSync(path, Buffer.alloc(4096));
+   * writeFileSync(path, Buffer.alloc(16384, 1));
    * const src = Source.fromPath(path);
    * const context = BadBlockContext.new(src);
    * try {
-   *   context.clear({ offset: 0n, length: 4096n }); // throws PMEM2_E_NOSUPP
+   *   context.clear({ offset: 4096n, length: 4096n }); // with @pmem2/native: bytes 4096..8191 are 0
    * } finally {
    *   context.delete();
    *   src.delete();
@@ -224,31 +244,59 @@ export class BadBlockContext implements Disposable {
    */
   clear(badBlock: BadBlock): void {
     this.#assertLive();
-    if (this.#type === 'regular') {
-      if (badBlock.offset > INT64_MAX) {
-        throw new Pmem2Error(
-          PMEM2_E.OFFSET_OUT_OF_RANGE,
-          `bad block offset ${badBlock.offset} exceeds 2^63-1, the largest file offset`,
-          { libpmem2Message: "bad block's offset is greater than INT64_MAX" },
-        );
-      }
-      if (badBlock.length > INT64_MAX) {
-        throw new Pmem2Error(
-          PMEM2_E.LENGTH_OUT_OF_RANGE,
-          `bad block length ${badBlock.length} exceeds 2^63-1, the largest file length`,
-          { libpmem2Message: "bad block's length is greater than INT64_MAX" },
-        );
-      }
+    if (this.#type === 'devdax') {
+      throw new Pmem2Error(
+        PMEM2_E.NOSUPP,
+        `cannot clear the device DAX bad block at ${badBlock.offset} (${badBlock.length} bytes): libpmem2 sends the NVDIMM bus an ARS clear-error command (an ioctl), which neither node:fs nor @pmem2/native offers; use \`ndctl clear-errors\``,
+        { libpmem2Message: '' },
+      );
     }
-    const how =
-      this.#type === 'regular'
-        ? 'libpmem2 punches a hole and re-allocates the range with fallocate(2), which node:fs does not offer; rewrite the range or use `ndctl clear-errors`'
-        : 'libpmem2 sends the NVDIMM bus an ARS clear-error command (an ioctl), which node:fs does not offer; use `ndctl clear-errors`';
-    throw new Pmem2Error(
-      PMEM2_E.NOSUPP,
-      `cannot clear the bad block at ${badBlock.offset} (${badBlock.length} bytes) from pure TypeScript: ${how}`,
-      { libpmem2Message: '' },
+    if (badBlock.offset < 0n || badBlock.offset > INT64_MAX) {
+      throw new Pmem2Error(
+        PMEM2_E.OFFSET_OUT_OF_RANGE,
+        `bad block offset ${badBlock.offset} is outside 0..2^63-1, the file offsets fallocate takes`,
+        { libpmem2Message: "bad block's offset is greater than INT64_MAX" },
+      );
+    }
+    if (badBlock.length < 0n || badBlock.length > INT64_MAX) {
+      throw new Pmem2Error(
+        PMEM2_E.LENGTH_OUT_OF_RANGE,
+        `bad block length ${badBlock.length} is outside 0..2^63-1, the file lengths fallocate takes`,
+        { libpmem2Message: "bad block's length is greater than INT64_MAX" },
+      );
+    }
+    const { ops, why } = nativeFileOps();
+    if (ops === null) {
+      throw new Pmem2Error(
+        PMEM2_E.NOSUPP,
+        `cannot clear the bad block at ${badBlock.offset} (${badBlock.length} bytes): libpmem2 punches a hole and re-allocates the range with fallocate(2), which node:fs does not offer and ${why}; install @pmem2/native (or rewrite the range, or use \`ndctl clear-errors\`)`,
+        { libpmem2Message: '' },
+      );
+    }
+    this.#fallocate(
+      ops.fallocate,
+      FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+      badBlock,
+      'punch a hole over',
     );
+    this.#fallocate(ops.fallocate, FALLOC_FL_KEEP_SIZE, badBlock, 'allocate new blocks for');
+  }
+
+  /** One of clear()'s fallocate calls; -errno becomes libpmem2's "fallocate: <strerror>". */
+  #fallocate(
+    fallocate: (fd: number, mode: number, offset: bigint, length: bigint) => number,
+    mode: number,
+    badBlock: BadBlock,
+    what: string,
+  ): void {
+    const status = fallocate(this.#fd, mode, badBlock.offset, badBlock.length);
+    if (status !== 0) {
+      throw Pmem2Error.fromErrno(
+        status,
+        'fallocate',
+        `cannot ${what} the bad block at ${badBlock.offset} (${badBlock.length} bytes) of fd ${this.#fd}: fallocate: ${strerror(status)}`,
+      );
+    }
   }
 
   /**
