@@ -271,13 +271,17 @@ export interface NativeBinding {
    *
    * @example
    * ```ts
-   * import { closeSync, openSync } from 'node:fs';
+   * import { closeSync, openSync, unlinkSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { binding } from '@pmem2/native';
-   * const fd = openSync('/tmp/punch-me', 'w+');
-   * binding.fallocate(fd, 0, 0n, 65536n); // 0: 64 KiB allocated
-   * binding.fallocate(fd, 0x03, 0n, 4096n); // 0: a hole punched over the first 4 KiB
-   * binding.fallocate(-1, 0, 0n, 4096n); // -9 (-EBADF)
+   * const path = join(tmpdir(), `punch-me-${process.pid}`);
+   * const fd = openSync(path, 'w+');
+   * binding.fallocate(fd, 0, 0n, 65536n); // 0
+   * binding.fallocate(fd, 0x03, 0n, 4096n); // 0
+   * binding.fallocate(-1, 0, 0n, 4096n); // -9
    * closeSync(fd);
+   * unlinkSync(path);
    * ```
    * @see libpmem2: pmem2_badblock_clear(3), fallocate(2)
    */
@@ -297,13 +301,16 @@ export interface NativeBinding {
    *
    * @example
    * ```ts
-   * import { closeSync, openSync, writeSync } from 'node:fs';
+   * import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
    * import { binding } from '@pmem2/native';
-   * const fd = openSync('/tmp/extents-of-me', 'w+');
+   * const path = join(tmpdir(), `extents-of-me-${process.pid}`);
+   * const fd = openSync(path, 'w+');
    * writeSync(fd, Buffer.alloc(8192, 1));
-   * const extents = binding.fiemap(fd);
-   * if (typeof extents !== 'number') console.log(extents[0]?.length); // 8192n
+   * const extents = binding.fiemap(fd); // an array of { logical, physical, length } on ext4
    * closeSync(fd);
+   * unlinkSync(path);
    * ```
    * @see libpmem2: pmem2_badblock_context_new(3) (extent_linux.c), ioctl_fiemap(2)
    */
