@@ -19,7 +19,10 @@ export interface FaultRun {
   readonly stderr: string;
 }
 
-/** Compiles shim.c if needed and returns the path of the shared object. */
+/**
+ * Compiles shim.c once per version of its text (under a temporary name, then renamed, so that
+ * concurrent callers never preload a half-written file) and returns the .so's path.
+ */
 export function buildShim(): string;
 /** The path whose open() arms the shim. */
 export const ARM_PATH: string;

@@ -1,23 +1,30 @@
 // index.js -- builds the fault-injection shim and runs scripts under it
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const source = join(here, 'shim.c');
-const output = join(here, '.cache', 'pmem2-fault-shim.so');
+const cacheDir = join(here, '.cache');
 
-/** Compiles shim.c (once, or again when it changed) and returns the path of the .so. */
+/**
+ * Compiles shim.c (once per version of its text) and returns the path of the .so.
+ *
+ * The .so is named after a hash of shim.c, so an existing file is always a complete build of
+ * this text, and it is compiled under a private temporary name and renamed into place: test
+ * processes that build at the same time (turbo runs several packages' fault tests at once)
+ * never preload a half-written file ("cannot be preloaded (file too short): ignored", after
+ * which no fault is injected at all).
+ */
 export function buildShim() {
-  let fresh = false;
+  const digest = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 16);
+  const output = join(cacheDir, `pmem2-fault-shim-${digest}.so`);
+  if (existsSync(output)) return output;
+  mkdirSync(cacheDir, { recursive: true });
+  const partial = `${output}.${process.pid}.tmp`;
   try {
-    fresh = statSync(output).mtimeMs >= statSync(source).mtimeMs;
-  } catch {
-    fresh = false;
-  }
-  if (!fresh) {
-    mkdirSync(dirname(output), { recursive: true });
     execFileSync('cc', [
       '-std=gnu11',
       '-O1',
@@ -27,10 +34,13 @@ export function buildShim() {
       '-shared',
       '-fPIC',
       '-o',
-      output,
+      partial,
       source,
       '-ldl',
     ]);
+    renameSync(partial, output);
+  } finally {
+    rmSync(partial, { force: true });
   }
   return output;
 }

@@ -52,7 +52,7 @@ shim_init(void)
  * from_addon -- is the caller's code inside the @pmem2/native addon? Only the file's base
  * name is compared (build/Release/pmem2_native.node, prebuilds/…/@pmem2+native.node, an ASan
  * build's pmem2_native*.node), so a checkout under a directory named pmem2 counts nothing
- * else, and this shim (pmem2-fault-shim.so) never counts itself.
+ * else, and this shim (pmem2-fault-shim-<hash>.so) never counts itself.
  */
 static int
 from_addon(void *ret)
@@ -65,13 +65,18 @@ from_addon(void *ret)
 	return strstr(base, "pmem2") != NULL && strstr(base, "fault-shim") == NULL;
 }
 
-/* should_fail -- counts an armed call of func and tells whether this one fails */
+/*
+ * should_fail -- counts an armed call of func and tells whether this one fails. Calls are
+ * counted on every thread (persistAsync's msync runs on the libuv thread pool), so the
+ * counter is atomic: of concurrent calls exactly one is the Nth.
+ */
 static int
 should_fail(const char *func)
 {
-	if (!armed || !fault_func || strcmp(fault_func, func) != 0)
+	if (!__atomic_load_n(&armed, __ATOMIC_ACQUIRE) || !fault_func ||
+			strcmp(fault_func, func) != 0)
 		return 0;
-	if (++calls != fault_nth)
+	if (__atomic_add_fetch(&calls, 1, __ATOMIC_ACQ_REL) != fault_nth)
 		return 0;
 	errno = fault_errno;
 	return 1;
@@ -117,8 +122,8 @@ static int
 open_fails(const char *path)
 {
 	if (strcmp(path, "/pmem2-fault/arm") == 0) {
-		armed = 1;
-		calls = 0;
+		__atomic_store_n(&calls, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
 		errno = ENOENT;
 		return 1;
 	}
