@@ -1,7 +1,7 @@
 // index.ts -- loads the @pmem2/native addon once and exports it with its typed contract
 
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NativeBinding } from './types.js';
 
@@ -13,6 +13,22 @@ type NodeGypBuild = (root: string) => unknown;
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
+ * The addon file named by `PMEM2_NATIVE_ADDON` (a testing aid), else node-gyp-build's choice.
+ * A relative path is taken from the current working directory.
+ */
+function loadAddon(): NativeBinding {
+  const override = process.env.PMEM2_NATIVE_ADDON;
+  if (override) {
+    const addon: { exports: unknown } = { exports: {} };
+    process.dlopen(addon, resolve(override));
+    return addon.exports as NativeBinding;
+  }
+  return (createRequire(import.meta.url)('node-gyp-build') as NodeGypBuild)(
+    packageRoot,
+  ) as NativeBinding;
+}
+
+/**
  * The addon, loaded once by node-gyp-build from `prebuilds/<platform>-<arch>/` or, in a
  * clone, from `build/Release/`.
  *
@@ -21,8 +37,15 @@ const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
  * a negative `PMEM2_E_*` code or `-errno` (house style R4); `@pmem2/map` turns statuses into
  * `Pmem2Error`. Only N-API plumbing failures throw (TypeError for a wrong argument kind).
  *
+ * Testing aid: when the environment variable `PMEM2_NATIVE_ADDON` holds the path of a `.node`
+ * file (relative paths from the current directory), that file is loaded instead, with no
+ * check that it is a build of these sources: e.g. the addon compiled with
+ * `-fsanitize=address,undefined`, or a patched build under test. Worker threads load the same
+ * file. Not for production.
+ *
  * @throws Error from node-gyp-build when no prebuild matches and no local build exists
- * ("No native build was found for platform=…").
+ * ("No native build was found for platform=…"), or from `process.dlopen` when the file named
+ * by `PMEM2_NATIVE_ADDON` cannot be loaded (the message names the file).
  * @example
  * ```ts
  * import { binding } from '@pmem2/native';
@@ -30,6 +53,4 @@ const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
  * ```
  * @see libpmem2: pmem2_map_new(3)
  */
-export const binding: NativeBinding = (
-  createRequire(import.meta.url)('node-gyp-build') as NodeGypBuild
-)(packageRoot) as NativeBinding;
+export const binding: NativeBinding = loadAddon();

@@ -69,19 +69,3 @@ export function buildAddon(build: AddonBuild): string {
   );
   return build.output;
 }
-
-/**
- * A CommonJS script for `node --require` that makes every load of @pmem2/native's addon (any
- * .node file whose name contains "pmem2") load `addon` instead: process.dlopen is where
- * node-gyp-build's require ends up.
- */
-export function redirectScript(addon: string): string {
-  return `
-const dlopen = process.dlopen;
-process.dlopen = function (module, filename, ...rest) {
-  const base = require('node:path').basename(filename);
-  const target = base.includes('pmem2') && base.endsWith('.node') ? ${JSON.stringify(addon)} : filename;
-  return dlopen.call(this, module, target, ...rest);
-};
-`;
-}

@@ -3,10 +3,9 @@
 // valgrind memcheck pass over the normal build finds no invalid access in the addon's frames
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon, nativeDir, redirectScript } from '../src/build-addon.js';
+import { buildAddon, nativeDir } from '../src/build-addon.js';
 import { packageDir, removeDir, runChild, tempDir } from './helpers.js';
 
 const dir = tempDir('sanitizers');
@@ -36,7 +35,6 @@ const REPORTS =
   /ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer|SUMMARY: UndefinedBehaviorSanitizer/;
 
 describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => {
-  let redirect = '';
   let env: NodeJS.ProcessEnv = {};
 
   beforeAll(() => {
@@ -48,9 +46,9 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
         '-fno-sanitize-recover=undefined',
       ],
     });
-    redirect = join(cache, 'asan', 'redirect.cjs');
-    writeFileSync(redirect, redirectScript(addon));
     env = {
+      // @pmem2/native loads this file instead of node-gyp-build's choice (its testing aid)
+      PMEM2_NATIVE_ADDON: addon,
       LD_PRELOAD: asanLibrary,
       // Node leaks by design at exit; V8 needs its own SIGSEGV handling (trap handler)
       ASAN_OPTIONS:
@@ -60,13 +58,13 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
   });
 
   // The whole native and map suites against the sanitized build (~5 minutes each on 2 cores):
-  // `pnpm test:asan-suites`. vitest's workers inherit NODE_OPTIONS and LD_PRELOAD.
+  // `pnpm test:asan-suites`. vitest's workers inherit PMEM2_NATIVE_ADDON and LD_PRELOAD.
   it.runIf(asanSuites).each(['native', 'map'])(
     'the @pmem2/%s test suite is clean',
     (name) => {
       const child = spawnSync('pnpm', ['exec', 'vitest', 'run'], {
         cwd: join(nativeDir, '..', name),
-        env: { ...process.env, ...env, NODE_OPTIONS: `--require ${redirect}` },
+        env: { ...process.env, ...env },
         encoding: 'utf8',
         timeout: 900_000,
       });
@@ -80,7 +78,7 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
   function clean(script: string, args: string[], execArgv: string[] = []): string {
     const child = runChild(script, args, {
       env,
-      execArgv: ['--require', redirect, ...execArgv],
+      execArgv,
       timeout: 170_000,
     });
     expect(child.stderr).not.toMatch(REPORTS);
@@ -111,7 +109,7 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
   });
 
   it('really loads the sanitized addon', () => {
-    const child = runChild('loaded-addon.mjs', [], { env, execArgv: ['--require', redirect] });
+    const child = runChild('loaded-addon.mjs', [], { env });
     expect(child.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(/pmem2_native_asan\.node$/),
     ]);
