@@ -55,8 +55,8 @@ child.on('close', (turboCode) => {
     console.log('\nSKIPPED tests (they did not run on this machine):');
     for (const s of skipped) console.log(`  - ${s}`);
   }
-  console.log(
-    `\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`,
-  );
+  const summary = `Tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
+  writeFileSync('.test-summary', `${summary}\n`);
+  console.log(`\n${summary}`);
   process.exit(code !== 0 ? code || 1 : totals.failed > 0 ? 1 : 0);
 });
