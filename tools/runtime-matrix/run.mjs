@@ -24,7 +24,14 @@ import { FAILED, Matrix, NOT_VERIFIABLE, PASSED } from './lib/matrix.mjs';
 import { muslBunCommand } from './lib/musl-runtime.mjs';
 import { addPrebuilds, buildPackages, packPackages, pnpmCommand } from './lib/pack.mjs';
 import { CACHE_DIR, packageDir, REPO_ROOT } from './lib/paths.mjs';
-import { ARM64_QEMU_CPU, ARM64_SYSROOT, DEBIAN_PACKAGES, NODE_BUILDS } from './lib/pins.mjs';
+import {
+  ARM64_QEMU_CPU,
+  ARM64_SYSROOT,
+  DEBIAN_PACKAGES,
+  NODE_BUILDS,
+  PNPM_VERSION,
+} from './lib/pins.mjs';
+import { addPnpmToToolbin, installPnpmConsumer, pnpmCli } from './lib/pnpm-consumer.mjs';
 import { ensureBunMusl, ensureJsRuntimes, ensureNodeBuild } from './lib/runtimes.mjs';
 import { fileSystemType, runSmoke } from './lib/smoke-cell.mjs';
 import { runVitestSuite } from './lib/vitest-suite.mjs';
@@ -78,6 +85,7 @@ const matrix = new Matrix([
   { id: 'native', title: 'native suite' },
   { id: 'map', title: 'map suite' },
   { id: 'install', title: 'npm install, no cc' },
+  { id: 'pnpm', title: 'pnpm 10 install, no cc' },
   { id: 'ext4', title: 'smoke ext4' },
   { id: 'tmpfs', title: 'smoke tmpfs' },
 ]);
@@ -322,6 +330,8 @@ const nodeBinaries = {
   node24: runtimes?.node24?.node,
 };
 const consumers = {};
+/** pnpm's CLI file, resolved once (see lib/pnpm-consumer.mjs). */
+let pnpmFile;
 const globalConfig = await systemNpmGlobalConfig();
 for (const row of ['node20', 'node22', 'node24']) {
   if (!wants(row) || !nodeBinaries[row] || !packed) continue;
@@ -378,6 +388,59 @@ for (const row of ['node20', 'node22', 'node24']) {
       }
       consumers[row] = { dir: consumerDir, env };
       await smokeRow(row, { command: [node], consumerDir, env, expectedPrebuild: X64_PREBUILD });
+    },
+  );
+  await phase(
+    `${ROW_TITLES[row]} pnpm: install the tarballs with pnpm ${PNPM_VERSION} and no compiler, then smoke`,
+    [],
+    async () => {
+      if (!pnpmFile) {
+        pnpmFile = await pnpmCli().catch((error) => ({ error: firstLine(error.message) }));
+      }
+      if (pnpmFile.error) {
+        return matrix.set(row, 'pnpm', FAILED, { detail: `resolving pnpm: ${pnpmFile.error}` });
+      }
+      const toolbin = await makeToolbin(join(workDir, `bin-pnpm-${row}`), { node });
+      addPnpmToToolbin(toolbin, pnpmFile);
+      const env = consumerEnv(toolbin, globalConfig);
+      const consumerDir = join(workDir, `consumer-pnpm-${row}`);
+      const install = await installPnpmConsumer(
+        consumerDir,
+        packed.tarballs,
+        packed.prebuilds,
+        env,
+        join(workDir, 'pnpm-store'),
+        3 * MINUTE,
+      );
+      if (!install.ok) {
+        console.log(tail(install.log, 40));
+        return matrix.record(row, 'pnpm', install);
+      }
+      // The same smoke test, from the pnpm project, on every file system there is here.
+      const targets = Object.entries(filesDir)
+        .filter(([column]) => fsOk[column])
+        .map(([column, dir]) => ({ column, file: join(dir, `${row}-pnpm-${process.pid}.bin`) }));
+      const smoked = await runSmoke({
+        command: [node],
+        consumerDir,
+        files: targets.map((t) => t.file),
+        env,
+        expectedPrebuild: X64_PREBUILD,
+        timeoutMs: 2 * MINUTE,
+      });
+      const failed = smoked
+        .map((result, i) => ({ ...result, column: targets[i].column }))
+        .filter((result) => !result.ok);
+      matrix.record(row, 'pnpm', {
+        ok: failed.length === 0 && targets.length > 0,
+        short: failed.length === 0 ? install.short : '',
+        detail:
+          failed.length > 0
+            ? `${install.detail}; smoke FAILED: ${failed.map((f) => `${f.column}: ${f.detail}`).join('; ')}`
+            : targets.length === 0
+              ? `${install.detail}; no ext4 or tmpfs folder to run the smoke test on`
+              : `${install.detail}; smoke (${targets.map((t) => t.column).join(', ')}) ${smoked[0].short}: ${smoked[0].detail}`,
+      });
     },
   );
 }

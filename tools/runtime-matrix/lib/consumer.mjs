@@ -136,22 +136,70 @@ export async function visibleBuildTools(env) {
   return stdout.split('\n').filter(Boolean);
 }
 
+/** The installed @pmem2/native's real folder (pnpm links it from .pnpm/). */
+function installedNativeDir(dir) {
+  return realpathSync(join(dir, 'node_modules', '@pmem2', 'native'));
+}
+
+/** The prebuild folders (platform-arch) in the installed @pmem2/native. */
+export function installedPrebuildTargets(dir) {
+  const prebuilds = join(installedNativeDir(dir), 'prebuilds');
+  return existsSync(prebuilds) ? readdirSync(prebuilds) : [];
+}
+
+/**
+ * Checks the @pmem2/native that `installer` put into the project `dir`: nothing was compiled
+ * (no `build/`) and the prebuilds are byte-identical to the packed ones. Returns what is
+ * wrong, or undefined.
+ */
+export function checkInstalledNative(dir, packedPrebuilds, installer) {
+  if (!existsSync(join(dir, 'node_modules', '@pmem2', 'native'))) {
+    return `${installer} did not install @pmem2/native`;
+  }
+  const nativeDir = installedNativeDir(dir);
+  if (existsSync(join(nativeDir, 'build'))) {
+    return `${installer} compiled the addon (${join(nativeDir, 'build')} exists)`;
+  }
+  const changed = Object.entries(packedPrebuilds)
+    .filter(([relative, hash]) => {
+      const file = join(nativeDir, relative);
+      return !existsSync(file) || sha256(file) !== hash;
+    })
+    .map(([relative]) => relative);
+  return changed.length > 0
+    ? `installed prebuilds differ from the packed ones: ${changed.join(', ')}`
+    : undefined;
+}
+
+/**
+ * Writes an empty consumer project into `dir`: a package.json depending on each tarball
+ * (`file:`), plus the fields `pinning(dependencies)` returns (the package manager's way to
+ * resolve the packages' dependencies on each other to the same tarballs), and smoke.mjs.
+ */
+export function writeConsumerProject(dir, tarballs, pinning) {
+  mkdirSync(dir, { recursive: true });
+  const dependencies = Object.fromEntries(
+    Object.entries(tarballs).map(([name, file]) => [`@pmem2/${name}`, `file:${file}`]),
+  );
+  const manifest = {
+    name: 'pmem2-smoke-consumer',
+    private: true,
+    type: 'module',
+    dependencies,
+    ...pinning(dependencies),
+  };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  copyFileSync(join(TOOL_DIR, 'smoke', 'smoke.mjs'), join(dir, 'smoke.mjs'));
+}
+
 /**
  * Installs the tarballs into `dir` with `npm install` under `env`, then checks that nothing
  * was compiled and that the installed prebuilds are byte-identical to the packed ones.
  * Resolves to `{ ok, short, detail, log }`.
  */
 export async function installConsumer(dir, tarballs, packedPrebuilds, env, timeoutMs) {
-  mkdirSync(dir, { recursive: true });
-  const dependencies = Object.fromEntries(
-    Object.entries(tarballs).map(([name, file]) => [`@pmem2/${name}`, `file:${file}`]),
-  );
-  writeFileSync(
-    join(dir, 'package.json'),
-    // overrides: the packages' own dependencies on each other resolve to the same tarballs.
-    `${JSON.stringify({ name: 'pmem2-smoke-consumer', private: true, type: 'module', dependencies, overrides: dependencies }, null, 2)}\n`,
-  );
-  copyFileSync(join(TOOL_DIR, 'smoke', 'smoke.mjs'), join(dir, 'smoke.mjs'));
+  // overrides: the packages' own dependencies on each other resolve to the same tarballs.
+  writeConsumerProject(dir, tarballs, (dependencies) => ({ overrides: dependencies }));
   const tools = await visibleBuildTools(env);
   if (tools.length > 0) {
     return {
@@ -174,29 +222,9 @@ export async function installConsumer(dir, tarballs, packedPrebuilds, env, timeo
       log: install.output,
     };
   }
-  const nativeDir = join(dir, 'node_modules', '@pmem2', 'native');
-  if (existsSync(join(nativeDir, 'build'))) {
-    return {
-      ok: false,
-      detail: 'npm install compiled the addon (node_modules/@pmem2/native/build exists)',
-      log: install.output,
-    };
-  }
-  const changed = [];
-  for (const [relative, hash] of Object.entries(packedPrebuilds)) {
-    const file = join(nativeDir, relative);
-    if (!existsSync(file) || sha256(file) !== hash) changed.push(relative);
-  }
-  const installed = existsSync(join(nativeDir, 'prebuilds'))
-    ? readdirSync(join(nativeDir, 'prebuilds'))
-    : [];
-  if (changed.length > 0) {
-    return {
-      ok: false,
-      detail: `installed prebuilds differ from the packed ones: ${changed.join(', ')}`,
-      log: install.output,
-    };
-  }
+  const problem = checkInstalledNative(dir, packedPrebuilds, 'npm install');
+  if (problem) return { ok: false, detail: problem, log: install.output };
+  const installed = installedPrebuildTargets(dir);
   const seconds = (install.ms / 1000).toFixed(1);
   return {
     ok: true,

@@ -36,3 +36,6 @@ export const ARM64_QEMU_CPU = 'cortex-a72';
 
 /** musl's dynamic loader from Debian's `musl` package. */
 export const MUSL_LOADER = '/lib/ld-musl-x86_64.so.1';
+
+/** The pnpm the consumer check installs with (the repository's own, as CI runs it via npx). */
+export const PNPM_VERSION = '10.34.9';

@@ -11,7 +11,7 @@
 //   addon's copy routines), `persist` = the CPU cache flush (clwb/clflushopt, dc cvap/cvac).
 // It prints one line `SMOKE-RESULT <json>` and exits 0 only if every step passed. Plain
 // JavaScript, no dependencies beyond the installed packages, so every runtime runs it as is.
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,9 +57,13 @@ function mappedRuntimeLibraries() {
   }
 }
 
-/** The prebuild node-gyp-build picks for @pmem2/native here, relative to the package. */
+/**
+ * The prebuild node-gyp-build picks for @pmem2/native here, relative to the package. The
+ * package's real folder, so pnpm's layout (node_modules/@pmem2/native a symlink into
+ * .pnpm/, node-gyp-build beside it there) resolves too.
+ */
 function resolvePrebuild() {
-  const nativeDir = join(here, 'node_modules', '@pmem2', 'native');
+  const nativeDir = realpathSync(join(here, 'node_modules', '@pmem2', 'native'));
   const nodeGypBuild = require(require.resolve('node-gyp-build', { paths: [nativeDir] }));
   return relative(nativeDir, nodeGypBuild.path(nativeDir));
 }
