@@ -16,10 +16,17 @@ export const IGNORED_BUILDS_NOTICE = 'Ignored build scripts';
 
 /**
  * Whether pnpm's output says it skipped @pmem2/native's install script: its boxed warning
- * `Ignored build scripts: @pmem2/native@file:…` (the box may wrap the tarball's path).
+ * `Ignored build scripts: @pmem2/native@file:…`. The box wraps anywhere (after the colon, or
+ * inside the tarball's path), so its lines are joined without their frame first.
  */
 export function ignoredNativeBuild(output) {
-  return /Ignored build scripts:[^\n]*@pmem2\/native@file:/.test(output);
+  const unboxed = output
+    .split('\n')
+    .map((line) => line.replace(/[│╭╮╰╯─]/g, '').trim())
+    .join('');
+  return /Ignored build scripts:((?!Run "pnpm approve-builds").)*@pmem2\/native@file:/.test(
+    unboxed,
+  );
 }
 
 /**

@@ -18,9 +18,20 @@ Done in 1.2s using pnpm v10.34.9`;
     expect(ignoredNativeBuild(output)).toBe(true);
   });
 
+  it('finds it when the box wraps right after the colon', () => {
+    const output = `│   Ignored build scripts:                                                     │
+│   @pmem2/native@file:../tarballs/pmem2-native-0.1.0.tgz.                     │
+│   Run "pnpm approve-builds" to pick which dependencies should be allowed     │`;
+    expect(ignoredNativeBuild(output)).toBe(true);
+  });
+
   it('is false when pnpm ran the script or ignored only another package', () => {
     expect(ignoredNativeBuild('.../@pmem2/native install$ node-gyp-build\nDone')).toBe(false);
-    expect(ignoredNativeBuild('Ignored build scripts: esbuild@0.25.0.')).toBe(false);
+    expect(
+      ignoredNativeBuild(
+        'Ignored build scripts: esbuild@0.25.0.\nRun "pnpm approve-builds" to pick\n+ @pmem2/native@file:x.tgz',
+      ),
+    ).toBe(false);
   });
 });
 
