@@ -43,19 +43,20 @@ afterAll(cleanup);
 const source = join(dir, 'abi.c');
 writeFileSync(source, PROGRAM);
 
+/**
+ * The environment of the compilers and programs: no LD_PRELOAD (the ASan run preloads glibc's
+ * libasan into every child, which a musl-linked program cannot load).
+ */
+const { LD_PRELOAD: _preload, ...toolEnv } = process.env;
+
 function layout(cc: string, defines: string[], name: string): string {
   const binary = join(dir, name);
-  execFileSync(cc, [
-    '-std=gnu11',
-    '-Wall',
-    '-Werror',
-    ...defines,
-    `-I${csrc}`,
-    source,
-    '-o',
-    binary,
-  ]);
-  return execFileSync(binary, { encoding: 'utf8' });
+  execFileSync(
+    cc,
+    ['-std=gnu11', '-Wall', '-Werror', ...defines, `-I${csrc}`, source, '-o', binary],
+    { env: toolEnv },
+  );
+  return execFileSync(binary, { encoding: 'utf8', env: toolEnv });
 }
 
 describe('fiemap_abi.h', () => {
