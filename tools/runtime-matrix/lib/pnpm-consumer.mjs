@@ -104,7 +104,7 @@ export async function installPnpmConsumer(
   return {
     ok: true,
     short: `${seconds}s`,
-    detail: `pnpm ${PNPM_VERSION} install in ${seconds} s, no compiler/make/python on PATH, install script ignored ("${IGNORED_BUILDS_NOTICE}"), nothing compiled, prebuilds (${installedPrebuildTargets(dir).join(', ')}) unchanged`,
+    detail: `pnpm ${PNPM_VERSION} install in ${seconds} s, no compiler/make/python on PATH, install script ignored ("${IGNORED_BUILDS_NOTICE}: @pmem2/native@file:…"), nothing compiled, prebuilds (${installedPrebuildTargets(dir).join(', ')}) unchanged`,
     log: install.output,
   };
 }
