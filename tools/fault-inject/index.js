@@ -48,12 +48,17 @@ export function buildShim() {
 /** The path whose open() arms the shim; open it from the script under test. */
 export const ARM_PATH = '/pmem2-fault/arm';
 
-/** Runs `node --input-type=module -e code` with the shim preloaded and the fault configured. */
+/**
+ * Runs `node --input-type=module -e code` with the shim preloaded and the fault configured.
+ * The shim goes first in LD_PRELOAD, before whatever the environment preloads already (e.g.
+ * libasan for a sanitized addon, which then needs ASAN_OPTIONS=verify_asan_link_order=0), so
+ * that the addon's calls reach the shim with their return address in the addon.
+ */
 export function runWithFault(fault, code, options = {}) {
+  const inherited = { ...process.env, ...options.env };
   const env = {
-    ...process.env,
-    ...options.env,
-    LD_PRELOAD: buildShim(),
+    ...inherited,
+    LD_PRELOAD: [buildShim(), inherited.LD_PRELOAD].filter(Boolean).join(' '),
     PMEM2_FAULT_FUNC: fault.func,
     PMEM2_FAULT_NTH: String(fault.nth ?? 1),
     PMEM2_FAULT_ERRNO: String(fault.errno),

@@ -52,7 +52,9 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
       LD_PRELOAD: asanLibrary,
       // Node leaks by design at exit; V8 needs its own SIGSEGV handling (trap handler)
       ASAN_OPTIONS:
-        'detect_leaks=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:abort_on_error=0',
+        'detect_leaks=0:handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:abort_on_error=0:' +
+        // the fault-inject shim is preloaded before libasan in the fault tests' children
+        'verify_asan_link_order=0',
       UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
     };
   });
