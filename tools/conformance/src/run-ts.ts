@@ -62,7 +62,8 @@ function size(c: ConformanceCase, value: bigint): number | bigint {
 
 function runWithEnvironment(c: ConformanceCase, sourcePath: string): Outcome {
   const out: Outcome = { id: c.id };
-  const premaps: Pmem2Map[] = [];
+  // premaps[i] is the i-th requested premap, undefined when it failed (as in probe.c)
+  const premaps: (Pmem2Map | undefined)[] = [];
   const premapSources: Source[] = [];
   let rsv: VmReservation | undefined;
   let source: Source | undefined;
@@ -84,7 +85,7 @@ function runWithEnvironment(c: ConformanceCase, sourcePath: string): Outcome {
             .setVmReservation(reservation, size(c, p.offset));
           return mapNew(cfg, src);
         });
-        if (premap.value) premaps.push(premap.value);
+        premaps.push(premap.value);
         return premap.result;
       });
     }
@@ -131,7 +132,7 @@ function runWithEnvironment(c: ConformanceCase, sourcePath: string): Outcome {
     if (map) out.delete = attempt(() => map.delete()).result;
     return out;
   } finally {
-    for (const m of premaps) m.delete();
+    for (const m of premaps) m?.delete();
     for (const s of premapSources) s.delete();
     if (rsv) {
       const reservation = rsv;
@@ -239,7 +240,11 @@ function runMemOps(map: Pmem2Map, ops: readonly MemOp[], out: Outcome): void {
 }
 
 /** Which of the case's maps a find returned (mirrors probe.c's map_name). */
-function mapName(found: Pmem2Map, map: Pmem2Map | undefined, premaps: readonly Pmem2Map[]): string {
+function mapName(
+  found: Pmem2Map,
+  map: Pmem2Map | undefined,
+  premaps: readonly (Pmem2Map | undefined)[],
+): string {
   if (found === map) return 'self';
   const i = premaps.indexOf(found);
   return i >= 0 ? `premap${i}` : 'other';
@@ -253,7 +258,7 @@ function runReservationOps(
   rsv: VmReservation,
   ops: readonly ReservationOp[],
   map: Pmem2Map | undefined,
-  premaps: readonly Pmem2Map[],
+  premaps: readonly (Pmem2Map | undefined)[],
   out: Outcome,
 ): boolean {
   const results: ReservationOpResult[] = [];
