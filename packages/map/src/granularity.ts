@@ -37,8 +37,13 @@ export function forcedGranularity(
 export interface GranularityFacts {
   /** The source is anonymous memory (always BYTE). */
   readonly anonymous: boolean;
-  /** The platform flushes CPU caches on power failure (`pmem2_auto_flush() == 1`). */
-  readonly eADR: boolean;
+  /**
+   * Whether the platform flushes CPU caches on power failure (`pmem2_auto_flush() == 1`).
+   * Asked only when its answer decides the granularity (a shared MAP_SYNC mapping, nothing
+   * forced): the sysfs scan behind it costs tens of microseconds, and libpmem2 runs it on
+   * every map_new even when the answer cannot matter.
+   */
+  readonly eADR: () => boolean;
   /** mmap took MAP_SYNC (the file is on DAX). */
   readonly mapSync: boolean;
   readonly sharing: Sharing;
@@ -55,7 +60,7 @@ function availableGranularity(facts: GranularityFacts): Granularity {
   if (facts.sharing === Sharing.PRIVATE) return Granularity.BYTE;
   if (forced !== undefined) return forced;
   if (!facts.mapSync) return Granularity.PAGE;
-  if (!facts.eADR) return Granularity.CACHE_LINE;
+  if (!facts.eADR()) return Granularity.CACHE_LINE;
   return Granularity.BYTE;
 }
 

@@ -52,7 +52,9 @@ interface ReservationTarget {
  * BYTE (even over `PMEM2_FORCE_GRANULARITY`); then `PMEM2_FORCE_GRANULARITY` (read on every
  * call; `BYTE`, `CACHE_LINE`, `CACHELINE` or `PAGE`, any case; other values ignored); no
  * MAP_SYNC → PAGE; no eADR → CACHE_LINE; else BYTE. The required granularity is a
- * maximum: only a coarser available one fails.
+ * maximum: only a coarser available one fails. The eADR scan of `/sys/bus/nd/devices`
+ * (`autoFlush`) runs only when its answer decides (a shared MAP_SYNC mapping, nothing
+ * forced); libpmem2 runs it on every call, with the same result.
  *
  * A failure leaves nothing behind: no mapping, no placeholder, no reservation occupancy, no
  * registry entry. The source's fd is only used during the call.
@@ -131,10 +133,10 @@ export function mapNew(config: Config, source: Source): Pmem2Map {
     undo.push(() => binding.mapDelete(handle)); // err_undo_mapping: munmap, or mend
     const address = binding.mapAddress(handle);
     const granularity = checkGranularity(config, source, handle, requested);
-    checkStatus(binding.mapSetGranularity(handle, granularity), {
+    checkStatus(binding.mapSetGranularity(handle, granularity), () => ({
       action: `recording granularity ${granularity} on the mapping at ${formatPointer(address)}`,
       syscall: 'mmap',
-    });
+    }));
     const map = new Pmem2Map(CONSTRUCT, {
       handle,
       address,
@@ -300,10 +302,9 @@ function checkGranularity(
   handle: MapHandle,
   requested: Granularity,
 ): Granularity {
-  const eADR = autoFlush({ sysfsRoot: source.sysfsRoot }) === 1;
   return effectiveGranularity(requested, {
     anonymous: source.type === 'anon',
-    eADR,
+    eADR: () => autoFlush({ sysfsRoot: source.sysfsRoot }) === 1,
     mapSync: binding.mapSyncTaken(handle),
     sharing: config.sharing,
   });

@@ -330,9 +330,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     const target = ArrayBuffer.isView(lengthOrTarget)
       ? lengthOrTarget
       : new Uint8Array(range.length);
-    checkStatus(binding.read(this.#handle, range.offset, target), () =>
-      this.#context('reading', 'read', range),
-    );
+    const status = binding.read(this.#handle, range.offset, target);
+    if (status !== 0) throw nativeError(status, this.#context('reading', 'read', range));
     return target;
   }
 
@@ -637,9 +636,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     this.#requireProtection(READ_WRITE, 'memcpy');
     checkMemFlags(flags);
     const range = checkRange(dstOffset, source.byteLength, this.#size, 'memcpy');
-    checkStatus(binding.memcpy(this.#handle, range.offset, source, flags), () =>
-      this.#context('memcpy into', 'msync', range),
-    );
+    const status = binding.memcpy(this.#handle, range.offset, source, flags);
+    if (status !== 0) throw nativeError(status, this.#context('memcpy into', 'msync', range));
   }
 
   /**
@@ -677,10 +675,14 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     checkMemFlags(flags);
     const source = checkRange(srcOffset, length, this.#size, 'memmove source');
     const target = checkRange(dstOffset, length, this.#size, 'memmove destination');
-    checkStatus(
-      binding.memmove(this.#handle, target.offset, source.offset, target.length, flags),
-      () => this.#context('memmove in', 'msync', target),
+    const status = binding.memmove(
+      this.#handle,
+      target.offset,
+      source.offset,
+      target.length,
+      flags,
     );
+    if (status !== 0) throw nativeError(status, this.#context('memmove in', 'msync', target));
   }
 
   /**
@@ -711,9 +713,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     this.#requireProtection(READ_WRITE, 'memset');
     checkMemFlags(flags);
     const range = checkRange(dstOffset, length, this.#size, 'memset');
-    checkStatus(binding.memset(this.#handle, range.offset, value & 0xff, range.length, flags), () =>
-      this.#context('memset in', 'msync', range),
-    );
+    const status = binding.memset(this.#handle, range.offset, value & 0xff, range.length, flags);
+    if (status !== 0) throw nativeError(status, this.#context('memset in', 'msync', range));
   }
 
   /**
@@ -835,7 +836,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
       what === 'persist'
         ? binding.persist(this.#handle, range.offset, range.length)
         : binding.flush(this.#handle, range.offset, range.length);
-    checkStatus(status, () => this.#context(`${what} of`, 'msync', range));
+    if (status !== 0) throw nativeError(status, this.#context(`${what} of`, 'msync', range));
   }
 
   // persist/flush on the thread pool when they msync; synchronously (settled) otherwise.

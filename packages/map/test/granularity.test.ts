@@ -79,7 +79,12 @@ describe('pmem2_granularity: requested × available (MAP_SYNC as mapped, eADR fr
       it(name, () => {
         vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
         const eADR = autoFlush({ sysfsRoot: column.tree() }) === 1;
-        const facts = { anonymous: false, eADR, mapSync: column.mapSync, sharing: Sharing.SHARED };
+        const facts = {
+          anonymous: false,
+          eADR: () => eADR,
+          mapSync: column.mapSync,
+          sharing: Sharing.SHARED,
+        };
         if (column.available <= requested) {
           expect(effectiveGranularity(requested, facts)).toBe(column.available);
           return;
@@ -110,13 +115,36 @@ describe('pmem2_granularity: requested × available (MAP_SYNC as mapped, eADR fr
     const sysfsRoot = join(SOURCE_FIXTURES, 'eadr-malformed');
     expect(autoFlush({ sysfsRoot })).toBe(-1);
     const eADR = autoFlush({ sysfsRoot }) === 1;
-    const facts = { anonymous: false, eADR, mapSync: true, sharing: Sharing.SHARED };
+    const facts = { anonymous: false, eADR: () => eADR, mapSync: true, sharing: Sharing.SHARED };
     expect(effectiveGranularity(G.CACHE_LINE, facts)).toBe(G.CACHE_LINE);
     expectPmem2(
       () => effectiveGranularity(G.BYTE, facts),
       'PMEM2_E_GRANULARITY_NOT_SUPPORTED',
       NO_EADR_TEXT,
     );
+  });
+
+  it('asks for eADR only when it decides: a shared MAP_SYNC mapping with nothing forced', () => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
+    const asked: string[] = [];
+    const facts = (name: string, mapSync: boolean, sharing: Sharing, anonymous = false) => ({
+      anonymous,
+      eADR: () => {
+        asked.push(name);
+        return true;
+      },
+      mapSync,
+      sharing,
+    });
+    expect(effectiveGranularity(G.PAGE, facts('no MAP_SYNC', false, Sharing.SHARED))).toBe(G.PAGE);
+    expect(effectiveGranularity(G.PAGE, facts('private', true, Sharing.PRIVATE))).toBe(G.BYTE);
+    expect(effectiveGranularity(G.PAGE, facts('anon', false, Sharing.SHARED, true))).toBe(G.BYTE);
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'CACHE_LINE');
+    expect(effectiveGranularity(G.PAGE, facts('forced', true, Sharing.SHARED))).toBe(G.CACHE_LINE);
+    expect(asked).toEqual([]);
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
+    expect(effectiveGranularity(G.PAGE, facts('MAP_SYNC', true, Sharing.SHARED))).toBe(G.BYTE);
+    expect(asked).toEqual(['MAP_SYNC']);
   });
 
   it('PAGE column end to end: an ext4 file (no MAP_SYNC) under an eADR tree still offers PAGE', () => {

@@ -148,40 +148,57 @@ fail:
 	return THROWN;
 }
 
+/* The value an N-API call made into *out, or NULL after throwing that call's error. */
+static napi_value
+made(napi_env env, napi_status s, const napi_value *out, const char *call)
+{
+	if (s != napi_ok) {
+		throw_napi(env, call);
+		return NULL;
+	}
+	return *out;
+}
+
 /* A JS number. */
 static napi_value
 number(napi_env env, double v)
 {
-	napi_value out;
-	if (napi_create_double(env, v, &out) != napi_ok) {
-		throw_napi(env, "napi_create_double");
-		return NULL;
-	}
-	return out;
+	napi_value out = NULL;
+	return made(env, napi_create_double(env, v, &out), &out, "napi_create_double");
 }
 
 /* A JS boolean. */
 static napi_value
 boolean(napi_env env, int v)
 {
-	napi_value out;
-	if (napi_get_boolean(env, v != 0, &out) != napi_ok) {
-		throw_napi(env, "napi_get_boolean");
-		return NULL;
-	}
-	return out;
+	napi_value out = NULL;
+	return made(env, napi_get_boolean(env, v != 0, &out), &out, "napi_get_boolean");
 }
 
 /* A JS bigint. */
 static napi_value
 bigint(napi_env env, uint64_t v)
 {
-	napi_value out;
-	if (napi_create_bigint_uint64(env, v, &out) != napi_ok) {
-		throw_napi(env, "napi_create_bigint_uint64");
-		return NULL;
-	}
-	return out;
+	napi_value out = NULL;
+	return made(env, napi_create_bigint_uint64(env, v, &out), &out,
+			"napi_create_bigint_uint64");
+}
+
+/* A JS string. */
+static napi_value
+string(napi_env env, const char *s)
+{
+	napi_value out = NULL;
+	return made(env, napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &out), &out,
+			"napi_create_string_utf8");
+}
+
+/* A status (0, PMEM2_E_*, -errno) as a number: an int32, the cheapest number to make. */
+static napi_value
+status(napi_env env, int st)
+{
+	napi_value out = NULL;
+	return made(env, napi_create_int32(env, st, &out), &out, "napi_create_int32");
 }
 
 /* Sets obj[key] = value, or throws. */
@@ -195,23 +212,11 @@ set_prop(napi_env env, napi_value obj, const char *key, napi_value value)
 	return 0;
 }
 
-/* A JS string. */
+/* A status as a number, unless something threw. */
 static napi_value
-string(napi_env env, const char *s)
+status_or_thrown(napi_env env, int st)
 {
-	napi_value out;
-	if (napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &out) != napi_ok) {
-		throw_napi(env, "napi_create_string_utf8");
-		return NULL;
-	}
-	return out;
-}
-
-/* A status (0, PMEM2_E_*, -errno) as a number, unless something threw. */
-static napi_value
-status_or_thrown(napi_env env, int status)
-{
-	return status == THROWN ? NULL : number(env, status);
+	return st == THROWN ? NULL : status(env, st);
 }
 
 /* pageSize(): sysconf(_SC_PAGESIZE). */
@@ -309,13 +314,22 @@ js_reservation_new(napi_env env, napi_callback_info info)
 	return handle;
 }
 
+/* Unwraps the single reservation-handle argument of the getters and of delete. */
+static struct rsv_record *
+only_rsv_arg(napi_env env, napi_callback_info info)
+{
+	napi_value argv[1];
+	if (get_args(env, info, 1, argv))
+		return NULL;
+	return handle_rsv(env, argv[0]);
+}
+
 /* reservationAddress(rsv): the user-visible address (0n once deleted). */
 static napi_value
 js_reservation_address(napi_env env, napi_callback_info info)
 {
-	napi_value argv[1];
-	struct rsv_record *rsv;
-	if (get_args(env, info, 1, argv) || !(rsv = handle_rsv(env, argv[0])))
+	struct rsv_record *rsv = only_rsv_arg(env, info);
+	if (!rsv)
 		return NULL;
 	pthread_mutex_lock(&rsv->lock);
 	uint64_t addr = rsv->deleted ? 0 : (uintptr_t)rsv->addr;
@@ -327,9 +341,8 @@ js_reservation_address(napi_env env, napi_callback_info info)
 static napi_value
 js_reservation_size(napi_env env, napi_callback_info info)
 {
-	napi_value argv[1];
-	struct rsv_record *rsv;
-	if (get_args(env, info, 1, argv) || !(rsv = handle_rsv(env, argv[0])))
+	struct rsv_record *rsv = only_rsv_arg(env, info);
+	if (!rsv)
 		return NULL;
 	pthread_mutex_lock(&rsv->lock);
 	uint64_t size = rsv->deleted ? 0 : rsv->size;
@@ -375,11 +388,10 @@ js_reservation_shrink(napi_env env, napi_callback_info info)
 static napi_value
 js_reservation_delete(napi_env env, napi_callback_info info)
 {
-	napi_value argv[1];
-	struct rsv_record *rsv;
-	if (get_args(env, info, 1, argv) || !(rsv = handle_rsv(env, argv[0])))
+	struct rsv_record *rsv = only_rsv_arg(env, info);
+	if (!rsv)
 		return NULL;
-	return number(env, rsv_record_delete(rsv));
+	return status(env, rsv_record_delete(rsv));
 }
 
 /* mapNew(fd, offset, length, protection, privateMapping, alignment, rsv, rsvOffset). */
@@ -422,7 +434,7 @@ js_map_new(napi_env env, napi_callback_info info)
 		st = map_record_new(fd, offset, (size_t)length, protection, private_mapping,
 				(size_t)alignment, rsv, (size_t)rsv_offset, &map);
 	if (st)
-		return number(env, st);
+		return status(env, st);
 	napi_value handle;
 	if (handle_new_map(env, map, &handle) != napi_ok) {
 		map_record_put(map);
@@ -486,11 +498,11 @@ js_map_set_granularity(napi_env env, napi_callback_info info)
 			arg_i32(env, argv[1], &g))
 		return NULL;
 	if (!map->addr)
-		return number(env, PMEM2_E_MAPPING_NOT_FOUND);
+		return status(env, PMEM2_E_MAPPING_NOT_FOUND);
 	if (g < GRANULARITY_BYTE || g > GRANULARITY_PAGE)
-		return number(env, -EINVAL);
+		return status(env, -EINVAL);
 	map->granularity = g;
-	return number(env, 0);
+	return status(env, 0);
 }
 
 /* mapBuffer(map): the one external ArrayBuffer, or a status. */
@@ -506,7 +518,7 @@ js_map_buffer(napi_env env, napi_callback_info info)
 		throw_napi(env, "napi_create_external_arraybuffer");
 		return NULL;
 	}
-	return st ? number(env, st) : ab;
+	return st ? status(env, st) : ab;
 }
 
 /* mapDelete(map). */
@@ -514,11 +526,11 @@ static napi_value
 js_map_delete(napi_env env, napi_callback_info info)
 {
 	struct map_record *map = only_map_arg(env, info);
-	return map ? number(env, handle_map_delete(env, map)) : NULL;
+	return map ? status(env, handle_map_delete(env, map)) : NULL;
 }
 
 /* The operation a guarded call performs on mapped memory. */
-enum guarded_op { OP_PERSIST, OP_FLUSH, OP_MOVE, OP_SET, OP_READ };
+enum guarded_op { OP_PERSIST, OP_FLUSH, OP_MSYNC, OP_MOVE, OP_SET, OP_READ };
 
 struct guarded_call {
 	enum guarded_op op;
@@ -531,9 +543,9 @@ struct guarded_call {
 	int result;
 };
 
-/* Runs inside guard_run. */
+/* Runs the operation (inside guard_run when it touches mapped memory). */
 static void
-run_guarded(void *ctx)
+run_op(void *ctx)
 {
 	struct guarded_call *c = ctx;
 	switch (c->op) {
@@ -542,6 +554,9 @@ run_guarded(void *ctx)
 		break;
 	case OP_FLUSH:
 		c->result = flush_range(c->granularity, c->dst, c->len);
+		break;
+	case OP_MSYNC:
+		c->result = msync_op(c->dst, c->len);
 		break;
 	case OP_MOVE:
 		c->result = mem_move(c->granularity, c->dst, c->src, c->len, c->flags);
@@ -560,7 +575,7 @@ run_guarded(void *ctx)
 static int
 guarded(struct map_record *map, struct guarded_call *c)
 {
-	int st = guard_run(map->addr, map->reserved_len, run_guarded, c);
+	int st = guard_run(map->addr, map->reserved_len, run_op, c);
 	return st ? st : c->result;
 }
 
@@ -580,46 +595,46 @@ range_args(napi_env env, napi_callback_info info, struct map_record **map, uint6
 	return st;
 }
 
-/* persist(map, offset, length). */
+/*
+ * persist, flush or msync of (map, offset, length). Guarded only when it runs flush
+ * instructions over the mapped lines: an msync (PAGE) or a bare sfence (BYTE) cannot fault
+ * on the mapping.
+ */
 static napi_value
-js_persist(napi_env env, napi_callback_info info)
+range_op(napi_env env, napi_callback_info info, enum guarded_op op)
 {
 	struct map_record *map;
 	uint64_t off, len;
 	int st = range_args(env, info, &map, &off, &len);
-	if (st == 0) {
-		struct guarded_call c = {.op = OP_PERSIST, .granularity = map->granularity,
-				.dst = map->addr + off, .len = (size_t)len};
-		st = guarded(map, &c);
-	}
-	return status_or_thrown(env, st);
+	if (st)
+		return status_or_thrown(env, st);
+	struct guarded_call c = {.op = op, .granularity = map->granularity,
+			.dst = map->addr + off, .len = (size_t)len};
+	if (op != OP_MSYNC && persist_touches_lines(map->granularity))
+		return status(env, guarded(map, &c));
+	run_op(&c);
+	return status(env, c.result);
+}
+
+/* persist(map, offset, length). */
+static napi_value
+js_persist(napi_env env, napi_callback_info info)
+{
+	return range_op(env, info, OP_PERSIST);
 }
 
 /* flush(map, offset, length). */
 static napi_value
 js_flush(napi_env env, napi_callback_info info)
 {
-	struct map_record *map;
-	uint64_t off, len;
-	int st = range_args(env, info, &map, &off, &len);
-	if (st == 0) {
-		struct guarded_call c = {.op = OP_FLUSH, .granularity = map->granularity,
-				.dst = map->addr + off, .len = (size_t)len};
-		st = guarded(map, &c);
-	}
-	return status_or_thrown(env, st);
+	return range_op(env, info, OP_FLUSH);
 }
 
-/* msync(map, offset, length): touches no memory, so it needs no guard. */
+/* msync(map, offset, length) whatever the granularity (deep flush of regular files). */
 static napi_value
 js_msync(napi_env env, napi_callback_info info)
 {
-	struct map_record *map;
-	uint64_t off, len;
-	int st = range_args(env, info, &map, &off, &len);
-	if (st == 0)
-		st = msync_op(map->addr + off, (size_t)len);
-	return status_or_thrown(env, st);
+	return range_op(env, info, OP_MSYNC);
 }
 
 /* One msyncAsync call: the pinned range, the promise, and msync's result. */
@@ -672,7 +687,7 @@ js_msync_async(napi_env env, napi_callback_info info)
 		return status_or_thrown(env, st);
 	struct msync_work *w = calloc(1, sizeof(*w));
 	if (!w)
-		return number(env, -ENOMEM);
+		return status(env, -ENOMEM);
 	w->map = map;
 	w->addr = map->addr + off;
 	w->len = (size_t)len;
@@ -753,7 +768,7 @@ js_memcpy(napi_env env, napi_callback_info info)
 				.flags = (unsigned)flags};
 		st = guarded(map, &c);
 	}
-	return number(env, st);
+	return status(env, st);
 }
 
 /* memmove(map, dstOffset, srcOffset, length, flags): within the mapping. */
@@ -787,7 +802,7 @@ js_memmove(napi_env env, napi_callback_info info)
 				.flags = (unsigned)flags};
 		st = guarded(map, &c);
 	}
-	return number(env, st);
+	return status(env, st);
 }
 
 /* memset(map, dstOffset, value, length, flags). */
@@ -819,7 +834,7 @@ js_memset(napi_env env, napi_callback_info info)
 				.flags = (unsigned)flags};
 		st = guarded(map, &c);
 	}
-	return number(env, st);
+	return status(env, st);
 }
 
 /* read(map, srcOffset, dst): copies mapping bytes out. */
@@ -845,7 +860,7 @@ js_read(napi_env env, napi_callback_info info)
 				.len = len};
 		st = guarded(map, &c);
 	}
-	return number(env, st);
+	return status(env, st);
 }
 
 /*

@@ -74,12 +74,13 @@ handle_new_rsv(napi_env env, struct rsv_record *rsv, napi_value *out)
 static void *
 unwrap_tagged(napi_env env, napi_value value, const napi_type_tag *tag, const char *what)
 {
-	napi_valuetype type;
 	bool tagged = false;
 	void *record = NULL;
-	if (napi_typeof(env, value, &type) != napi_ok || type != napi_external ||
+	/* napi_get_value_external refuses every non-external (napi_invalid_arg), so the tag is
+	 * only ever read from an external; the record is used only once the tag matched. */
+	if (napi_get_value_external(env, value, &record) != napi_ok ||
 			napi_check_object_type_tag(env, value, tag, &tagged) != napi_ok || !tagged ||
-			napi_get_value_external(env, value, &record) != napi_ok || record == NULL) {
+			record == NULL) {
 		napi_throw_type_error(env, NULL, what);
 		return NULL;
 	}

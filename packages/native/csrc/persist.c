@@ -28,6 +28,13 @@ needs_msync(int granularity)
 			(granularity == GRANULARITY_CACHE_LINE && Persist_info.flush == FLUSH_NONE);
 }
 
+/* CACHE_LINE with a flush instruction: the only persist/flush that touches mapped lines. */
+int
+persist_touches_lines(int granularity)
+{
+	return granularity == GRANULARITY_CACHE_LINE && !needs_msync(granularity);
+}
+
 /* The flush instruction over the lines of the range. */
 static void
 flush_lines(char *addr, size_t len)

@@ -25,6 +25,11 @@ function truncatedChild(then: string): ReturnType<typeof runChild> {
       persist: binding.persist(m, 0, 100),
       flush: binding.flush(m, 0, 8192),
     };
+    binding.mapSetGranularity(m, 0);
+    r.bytePersist = binding.persist(m, 0, 8192);
+    r.byteFlush = binding.flush(m, 0, 8192);
+    binding.mapSetGranularity(m, 2);
+    r.pagePersist = binding.persist(m, 0, 8192);
     const other = binding.mapNew(-1, 0n, 4096n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
     r.afterwards = binding.memset(other, 0, 1, 10, 0);
     r.deleted = binding.mapDelete(m);
@@ -46,6 +51,10 @@ describe('the SIGBUS guard', () => {
       read: E.IO_FAIL,
       persist: E.IO_FAIL,
       flush: E.IO_FAIL,
+      // unguarded: an sfence (BYTE) or an msync (PAGE) does not touch the lost pages
+      bytePersist: 0,
+      byteFlush: 0,
+      pagePersist: 0,
       afterwards: 0,
       deleted: 0,
     });

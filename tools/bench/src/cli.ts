@@ -9,7 +9,7 @@ const USAGE = `usage: pnpm bench [--quick] [--out DIR] [--rounds N] [--filter TE
   --out DIR      where results.json, results.md and ratios.svg go (default: tools/bench/results,
                  whose full runs also update README.md; with --quick:
                  tools/bench/node_modules/.cache/pmem2-bench/quick-results)
-  --rounds N     alternate C-first and JS-first rounds (default: 2, or 1 with --quick)
+  --rounds N     alternate C-first and JS-first rounds (default: 4, or 1 with --quick)
   --filter TEXT  only rows whose id contains TEXT (e.g. persist.tmpfs.BYTE)`;
 
 async function main(): Promise<void> {
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     return;
   }
   const quick = values.quick === true;
-  const rounds = values.rounds === undefined ? (quick ? 1 : 2) : Number(values.rounds);
+  const rounds = values.rounds === undefined ? (quick ? 1 : 4) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new Error(`--rounds must be a positive integer, not ${values.rounds}`);
   const committedResults = path.join(PACKAGE_ROOT, 'results');

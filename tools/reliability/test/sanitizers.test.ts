@@ -27,6 +27,11 @@ const asanSuites = process.env.PMEM2_ASAN_SUITES === '1';
 const hasValgrind = spawnSync('valgrind', ['--version']).status === 0;
 if (asanLibrary === '')
   console.warn('SKIPPED: ASan/UBSan run — gcc has no libasan.so (apt-get install gcc)');
+if (asanLibrary !== '' && !asanSuites)
+  console.warn(
+    'SKIPPED: the native and map suites under ASan/UBSan — opt-in, about 5 minutes each; ' +
+      'set PMEM2_ASAN_SUITES=1 (.ci/run does)',
+  );
 if (!hasValgrind)
   console.warn('SKIPPED: valgrind memcheck run — valgrind not found (apt-get install valgrind)');
 
