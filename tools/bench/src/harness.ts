@@ -71,6 +71,20 @@ async function runJsCases(
   return parseRunnerOutput(res.stdout, cases, `JS runner died (${res.failure ?? 'no output'})`);
 }
 
+/**
+ * The cases that compare with each other (one workload at one operation length: the C rows and
+ * the rows measured against them), so that each unit's C and JS processes run back to back and
+ * drift of the shared machine between them stays small.
+ */
+function comparisonUnits(group: readonly BenchCase[]): BenchCase[][] {
+  const units = new Map<string, BenchCase[]>();
+  for (const c of group) {
+    const key = `${c.workload}.${c.len}`;
+    units.set(key, [...(units.get(key) ?? []), c]);
+  }
+  return [...units.values()];
+}
+
 function accumulate(
   acc: Map<string, Accumulated>,
   cases: readonly BenchCase[],
@@ -233,21 +247,28 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
       for (const kind of FILE_SYSTEMS) {
         for (const g of GRANULARITIES) {
           const group = runnable.filter((c) => c.fs === kind && c.granularity === g);
-          const cCases = group.filter((c) => c.peer.startsWith('c-'));
-          const jsCases = group.filter((c) => !c.peer.startsWith('c-'));
-          const steps: Array<[string, readonly BenchCase[], () => Promise<RunnerResult[]>]> = [
-            ['C', cCases, async () => (cBench.ok ? runCCases(cBench.binary, cCases, g) : [])],
-            ['JS', jsCases, () => runJsCases(jsCases, g, mmapInput)],
-          ];
-          if (round % 2 === 1) steps.reverse();
-          for (const [name, list, run] of steps) {
-            if (list.length === 0) continue;
-            const t0 = Date.now();
-            accumulate(acc, list, await run());
-            o.log(
-              `round ${round + 1}/${o.rounds} · ${kind} · ${g} · ${name}: ${list.length} rows, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-            );
+          const seconds = { C: 0, JS: 0 };
+          for (const unit of comparisonUnits(group)) {
+            const cCases = unit.filter((c) => c.peer.startsWith('c-'));
+            const jsCases = unit.filter((c) => !c.peer.startsWith('c-'));
+            const steps: Array<['C' | 'JS', readonly BenchCase[], () => Promise<RunnerResult[]>]> =
+              [
+                ['C', cCases, async () => (cBench.ok ? runCCases(cBench.binary, cCases, g) : [])],
+                ['JS', jsCases, () => runJsCases(jsCases, g, mmapInput)],
+              ];
+            if (round % 2 === 1) steps.reverse();
+            for (const [name, list, run] of steps) {
+              if (list.length === 0) continue;
+              const t0 = Date.now();
+              accumulate(acc, list, await run());
+              seconds[name] += (Date.now() - t0) / 1000;
+            }
           }
+          const count = (js: boolean) => group.filter((c) => c.peer.startsWith('c-') !== js).length;
+          o.log(
+            `round ${round + 1}/${o.rounds} · ${kind} · ${g}: C ${count(false)} rows, ` +
+              `${seconds.C.toFixed(1)} s · JS ${count(true)} rows, ${seconds.JS.toFixed(1)} s`,
+          );
         }
       }
     }
