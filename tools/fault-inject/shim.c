@@ -84,22 +84,20 @@ should_fail(const char *func)
 
 #define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
 
-void *
-mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	if (from_addon(__builtin_return_address(0)) && should_fail("mmap"))
-		return MAP_FAILED;
-	return REAL(mmap)(addr, len, prot, flags, fd, off);
-}
+/*
+ * The addon is built with _FILE_OFFSET_BITS=64, so it imports mmap64, open64 and fcntl64 (glibc
+ * >= 2.28): the same functions under a second name. Each pair gets one body, from these macros.
+ */
+#define WRAP_MMAP(name)                                                                   \
+	void *name(void *addr, size_t len, int prot, int flags, int fd, off_t off)        \
+	{                                                                                 \
+		if (from_addon(__builtin_return_address(0)) && should_fail("mmap"))       \
+			return MAP_FAILED;                                                \
+		return REAL(name)(addr, len, prot, flags, fd, off);                       \
+	}
 
-/* The addon is built with _FILE_OFFSET_BITS=64, so it imports mmap64 (the same function). */
-void *
-mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	if (from_addon(__builtin_return_address(0)) && should_fail("mmap"))
-		return MAP_FAILED;
-	return REAL(mmap64)(addr, len, prot, flags, fd, off);
-}
+WRAP_MMAP(mmap)
+WRAP_MMAP(mmap64)
 
 int
 munmap(void *addr, size_t len)
@@ -132,60 +130,40 @@ open_fails(const char *path)
 	return should_fail("open");
 }
 
-int
-open(const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
+/* open/open64: the mode argument is there only with O_CREAT or O_TMPFILE. */
+#define WRAP_OPEN(name)                                                                   \
+	int name(const char *path, int flags, ...)                                        \
+	{                                                                                 \
+		mode_t mode = 0;                                                          \
+		if (flags & (O_CREAT | O_TMPFILE)) {                                      \
+			va_list ap;                                                       \
+			va_start(ap, flags);                                              \
+			mode = va_arg(ap, mode_t);                                        \
+			va_end(ap);                                                       \
+		}                                                                         \
+		if (open_fails(path))                                                     \
+			return -1;                                                        \
+		return REAL(name)(path, flags, mode);                                     \
 	}
-	if (open_fails(path))
-		return -1;
-	return REAL(open)(path, flags, mode);
-}
 
-int
-open64(const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
+WRAP_OPEN(open)
+WRAP_OPEN(open64)
+
+/* fcntl/fcntl64: the third argument, when there is one, fits a long. */
+#define WRAP_FCNTL(name)                                                                  \
+	int name(int fd, int cmd, ...)                                                    \
+	{                                                                                 \
+		va_list ap;                                                               \
+		va_start(ap, cmd);                                                        \
+		long arg = va_arg(ap, long);                                              \
+		va_end(ap);                                                               \
+		if (should_fail("fcntl"))                                                 \
+			return -1;                                                        \
+		return REAL(name)(fd, cmd, arg);                                          \
 	}
-	if (open_fails(path))
-		return -1;
-	return REAL(open64)(path, flags, mode);
-}
 
-int
-fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	va_start(ap, cmd);
-	long arg = va_arg(ap, long);
-	va_end(ap);
-	if (should_fail("fcntl"))
-		return -1;
-	return REAL(fcntl)(fd, cmd, arg);
-}
-
-/* The addon and Node import fcntl64 (glibc >= 2.28 with _FILE_OFFSET_BITS=64). */
-int
-fcntl64(int fd, int cmd, ...)
-{
-	va_list ap;
-	va_start(ap, cmd);
-	long arg = va_arg(ap, long);
-	va_end(ap);
-	if (should_fail("fcntl"))
-		return -1;
-	return REAL(fcntl64)(fd, cmd, arg);
-}
+WRAP_FCNTL(fcntl)
+WRAP_FCNTL(fcntl64)
 
 int
 fstat(int fd, struct stat *st)

@@ -305,23 +305,23 @@ js_reservation_new(napi_env env, napi_callback_info info)
 		st = rsv_record_new((size_t)size, (char *)(uintptr_t)address, &rsv);
 	if (st)
 		return status_or_thrown(env, st);
-	napi_value handle;
-	if (handle_new_rsv(env, rsv, &handle) != napi_ok) {
-		rsv_record_put(rsv);
-		throw_napi(env, "napi_create_external");
-		return NULL;
-	}
-	return handle;
+	return handle_new_rsv(env, rsv);
+}
+
+/* The single argument of a one-argument call (undefined when missing); NULL after a throw. */
+static napi_value
+only_arg(napi_env env, napi_callback_info info)
+{
+	napi_value argv[1];
+	return get_args(env, info, 1, argv) ? NULL : argv[0];
 }
 
 /* Unwraps the single reservation-handle argument of the getters and of delete. */
 static struct rsv_record *
 only_rsv_arg(napi_env env, napi_callback_info info)
 {
-	napi_value argv[1];
-	if (get_args(env, info, 1, argv))
-		return NULL;
-	return handle_rsv(env, argv[0]);
+	napi_value v = only_arg(env, info);
+	return v ? handle_rsv(env, v) : NULL;
 }
 
 /* reservationAddress(rsv): the user-visible address (0n once deleted). */
@@ -435,13 +435,7 @@ js_map_new(napi_env env, napi_callback_info info)
 				(size_t)alignment, rsv, (size_t)rsv_offset, &map);
 	if (st)
 		return status(env, st);
-	napi_value handle;
-	if (handle_new_map(env, map, &handle) != napi_ok) {
-		map_record_put(map);
-		throw_napi(env, "napi_create_external");
-		return NULL;
-	}
-	return handle;
+	return handle_new_map(env, map);
 }
 
 /* mapNewFailedStep(): which mmap of the last failed mapNew on this thread failed. */
@@ -457,10 +451,8 @@ js_map_new_failed_step(napi_env env, napi_callback_info info)
 static struct map_record *
 only_map_arg(napi_env env, napi_callback_info info)
 {
-	napi_value argv[1];
-	if (get_args(env, info, 1, argv))
-		return NULL;
-	return handle_map(env, argv[0]);
+	napi_value v = only_arg(env, info);
+	return v ? handle_map(env, v) : NULL;
 }
 
 /* mapSyncTaken(map). */

@@ -45,30 +45,55 @@ finalize_rsv(napi_env env, void *data, void *hint)
 	rsv_record_put(data);
 }
 
-/* Wraps a record in an external tagged with `tag`. */
-static napi_status
-new_tagged(napi_env env, void *record, napi_finalize fin, const napi_type_tag *tag,
-		napi_value *out)
+/*
+ * Wraps a record in an external tagged with `tag`, or returns NULL after throwing. The record's
+ * reference passes to the external: when the external cannot be made, `fin` drops it at once,
+ * and an external that cannot be tagged drops it when collected. So the caller never puts it.
+ */
+static napi_value
+new_tagged(napi_env env, void *record, napi_finalize fin, const napi_type_tag *tag)
 {
-	napi_status s = napi_create_external(env, record, fin, NULL, out);
-	if (s == napi_ok)
-		s = napi_type_tag_object(env, *out, tag);
-	return s;
+	napi_value out;
+	if (napi_create_external(env, record, fin, NULL, &out) != napi_ok) {
+		fin(env, record, NULL);
+		napi_throw_error(env, NULL, "napi_create_external failed");
+		return NULL;
+	}
+	if (napi_type_tag_object(env, out, tag) != napi_ok) {
+		napi_throw_error(env, NULL, "napi_type_tag_object failed");
+		return NULL;
+	}
+	return out;
 }
 
-/* Wraps a new map record in a tagged external that owns one reference. */
-napi_status
-handle_new_map(napi_env env, struct map_record *map, napi_value *out)
+/* Wraps a new map record in a tagged external; NULL after throwing. */
+napi_value
+handle_new_map(napi_env env, struct map_record *map)
 {
-	return new_tagged(env, map, finalize_map, &Map_tag, out);
+	return new_tagged(env, map, finalize_map, &Map_tag);
 }
 
-/* Wraps a new reservation record in a tagged external that owns one reference. */
-napi_status
-handle_new_rsv(napi_env env, struct rsv_record *rsv, napi_value *out)
+/* Wraps a new reservation record in a tagged external; NULL after throwing. */
+napi_value
+handle_new_rsv(napi_env env, struct rsv_record *rsv)
 {
-	return new_tagged(env, rsv, finalize_rsv, &Rsv_tag, out);
+	return new_tagged(env, rsv, finalize_rsv, &Rsv_tag);
 }
+
+/*
+ * The last handle of this thread that passed its tag check: the record, its tag, and
+ * record_frees() at the time. napi_check_object_type_tag reads a private property of the
+ * external, which costs about 100 ns when the call sits between system calls (a page-granular
+ * persist, in this VM). Only native code can make an external, and only this file makes
+ * externals around our records, so an external that carries the remembered record pointer is
+ * the same handle, as long as no record has been freed since (then the memory could belong to
+ * someone else). In that case the tag is not read again.
+ */
+static _Thread_local struct {
+	void *record;
+	const napi_type_tag *tag;
+	unsigned long frees;
+} Checked;
 
 /* The record behind a handle tagged `tag`; NULL with a TypeError pending otherwise. */
 static void *
@@ -78,12 +103,20 @@ unwrap_tagged(napi_env env, napi_value value, const napi_type_tag *tag, const ch
 	void *record = NULL;
 	/* napi_get_value_external refuses every non-external (napi_invalid_arg), so the tag is
 	 * only ever read from an external; the record is used only once the tag matched. */
-	if (napi_get_value_external(env, value, &record) != napi_ok ||
-			napi_check_object_type_tag(env, value, tag, &tagged) != napi_ok || !tagged ||
-			record == NULL) {
+	if (napi_get_value_external(env, value, &record) != napi_ok || record == NULL) {
 		napi_throw_type_error(env, NULL, what);
 		return NULL;
 	}
+	unsigned long frees = record_frees();
+	if (record == Checked.record && tag == Checked.tag && frees == Checked.frees)
+		return record;
+	if (napi_check_object_type_tag(env, value, tag, &tagged) != napi_ok || !tagged) {
+		napi_throw_type_error(env, NULL, what);
+		return NULL;
+	}
+	Checked.record = record;
+	Checked.tag = tag;
+	Checked.frees = frees;
 	return record;
 }
 

@@ -7,11 +7,14 @@
 
 #include "records.h"
 
-/* Wraps a new map record in a tagged external that owns one reference. */
-napi_status handle_new_map(napi_env env, struct map_record *map, napi_value *out);
+/*
+ * Wraps a new map record in a tagged external that takes over its reference (also on failure);
+ * NULL after throwing.
+ */
+napi_value handle_new_map(napi_env env, struct map_record *map);
 
-/* Wraps a new reservation record in a tagged external that owns one reference. */
-napi_status handle_new_rsv(napi_env env, struct rsv_record *rsv, napi_value *out);
+/* Wraps a new reservation record as handle_new_map does. */
+napi_value handle_new_rsv(napi_env env, struct rsv_record *rsv);
 
 /* The map record behind a handle; NULL with a pending TypeError for anything else. */
 struct map_record *handle_map(napi_env env, napi_value value);

@@ -228,6 +228,22 @@ rsv_record_delete(struct rsv_record *rsv)
 	return ret;
 }
 
+static unsigned long Record_frees;
+
+/* Counts the records freed so far in the process. */
+unsigned long
+record_frees(void)
+{
+	return __atomic_load_n(&Record_frees, __ATOMIC_ACQUIRE);
+}
+
+/* Notes that a record that may have had a handle is about to be freed. */
+static void
+count_free(void)
+{
+	__atomic_add_fetch(&Record_frees, 1, __ATOMIC_RELEASE);
+}
+
 /* Drops one reference; the last one releases a forgotten reservation and frees the record. */
 void
 rsv_record_put(struct rsv_record *rsv)
@@ -241,6 +257,7 @@ rsv_record_put(struct rsv_record *rsv)
 		map_unmap(rsv->raddr, rsv->rsize);
 	pthread_mutex_destroy(&rsv->lock);
 	free(rsv->ranges);
+	count_free();
 	free(rsv);
 }
 
@@ -400,6 +417,7 @@ map_record_put(struct map_record *map)
 		rsv_record_put(map->rsv);
 	pthread_cond_destroy(&map->unpinned);
 	pthread_mutex_destroy(&map->pin_lock);
+	count_free();
 	free(map);
 }
 

@@ -53,6 +53,12 @@ enum map_new_step {
 };
 extern _Thread_local enum map_new_step Map_new_failed_step;
 
+/*
+ * Counts the records freed so far in the process. A handle check that remembers a validated
+ * record trusts that memory only while no record has been freed since.
+ */
+unsigned long record_frees(void);
+
 int rsv_record_new(size_t size, char *hint, struct rsv_record **out);
 int rsv_record_extend(struct rsv_record *rsv, size_t size);
 int rsv_record_shrink(struct rsv_record *rsv, size_t offset, size_t size);

@@ -283,6 +283,11 @@ describe('never trusting JavaScript', () => {
       expect(() => confuse.mapDelete?.(wrong)).toThrow(TypeError);
     }
     expect(() => confuse.reservationDelete?.(map)).toThrow(TypeError);
+    // right after each handle passed its own check (the check remembers the last handle)
+    expect(binding.persist(map, 0, 1)).toBe(0);
+    expect(() => confuse.reservationSize?.(map)).toThrow(TypeError);
+    expect(binding.reservationSize(rsv)).toBe(BigInt(2 * MiB));
+    expect(() => confuse.persist?.(rsv, 0, 1)).toThrow(TypeError);
     expect(() => confuse.persist?.(map, '0', 1)).toThrow(TypeError);
     expect(() => confuse.memcpy?.(map, 0, 'abc', 0)).toThrow(TypeError);
     binding.mapDelete(map);
