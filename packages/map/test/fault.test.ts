@@ -72,6 +72,20 @@ function requireMmapInjection(skip: (note?: string) => void): void {
   }
 }
 
+/**
+ * Child code: arms the fault, maps the file with PAGE granularity, and reports the error and
+ * what the failed mapNew left behind (file mappings, placeholders, registry entries).
+ */
+const FAILED_MAP_NEW = `
+      const src = Source.fromPath(path);
+      const anon = () => maps().filter((l) => / r--p 00000000 00:00 0 *$/.test(l)).length;
+      const before = anon();
+      arm();
+      const error = codeOf(() => mapNew(${PAGE_CONFIG}, src));
+      return { error, fileMapped: maps().some((l) => l.endsWith(path)),
+               placeholders: anon() - before, registered: registry.size };
+    `;
+
 describe('mapNew when mmap fails', () => {
   // The placeholder is the first mmap of the native call, the MAP_SYNC attempt the second,
   // the MAP_SHARED fallback the third; libpmem2 names the placeholder's mmap differently.
@@ -87,19 +101,7 @@ describe('mapNew when mmap fails', () => {
     ([nth, errno, code, text], ctx) => {
       requireMmapInjection(ctx.skip);
       const path = makeFile('ext4', 16 * 1024 * 1024);
-      const result = run(
-        { func: 'mmap', nth, errno },
-        path,
-        `
-      const src = Source.fromPath(path);
-      const anon = () => maps().filter((l) => / r--p 00000000 00:00 0 *$/.test(l)).length;
-      const before = anon();
-      arm();
-      const error = codeOf(() => mapNew(${PAGE_CONFIG}, src));
-      return { error, fileMapped: maps().some((l) => l.endsWith(path)),
-               placeholders: anon() - before, registered: registry.size };
-    `,
-      );
+      const result = run({ func: 'mmap', nth, errno }, path, FAILED_MAP_NEW);
       expect(result).toEqual({
         error: {
           code,
@@ -145,19 +147,7 @@ describe('mapNew when the munmap trimming the placeholder fails', () => {
     [EINVAL, 'EINVAL', 'munmap: Invalid argument'],
   ] as const)('errno %i gives -errno %s "munmap: …" and leaves nothing', ([errno, code, text]) => {
     const path = makeFile('ext4', 16 * 1024 * 1024);
-    const result = run(
-      { func: 'munmap', nth: 1, errno },
-      path,
-      `
-      const src = Source.fromPath(path);
-      const anon = () => maps().filter((l) => / r--p 00000000 00:00 0 *$/.test(l)).length;
-      const before = anon();
-      arm();
-      const error = codeOf(() => mapNew(${PAGE_CONFIG}, src));
-      return { error, fileMapped: maps().some((l) => l.endsWith(path)),
-               placeholders: anon() - before, registered: registry.size };
-    `,
-    );
+    const result = run({ func: 'munmap', nth: 1, errno }, path, FAILED_MAP_NEW);
     expect(result).toEqual({
       error: { code, errno: -errno, text },
       fileMapped: false,

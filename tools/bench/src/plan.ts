@@ -260,72 +260,68 @@ function memcpyCases(
   });
 }
 
-function appendCases(
+/** A per-record workload: what each operation writes and which peers run it at PAGE. */
+interface RecordWorkload {
+  readonly workload: 'append' | 'update';
+  readonly len: number;
+  readonly metric: Metric;
+  readonly tag: string;
+  /** The label of the C libpmem2 and @pmem2/map rows. */
+  readonly what: string;
+  /** The other peers, with their labels, at page granularity only. */
+  readonly pagePeers: ReadonlyArray<readonly [Peer, string]>;
+}
+
+const APPEND: RecordWorkload = {
+  workload: 'append',
+  len: RECORD_SIZE,
+  metric: 'records',
+  tag: '64B',
+  what: 'append 64 B record + persist it',
+  pagePeers: [
+    ['mmap-io', 'copy 64 B record + sync(its page, MS_SYNC)'],
+    ['node-fs', 'fs.writeSync 64 B + fs.fdatasyncSync'],
+  ],
+};
+
+const UPDATE: RecordWorkload = {
+  workload: 'update',
+  len: 8,
+  metric: 'time',
+  tag: '8B',
+  what: 'random 8 B store (DataView) + persist',
+  pagePeers: [['mmap-io', 'random 8 B store (DataView) + sync(its page)']],
+};
+
+/** The rows of a per-record workload; every row compares with C libpmem2. */
+function recordCases(
+  w: RecordWorkload,
   fs: FsKind,
   granularity: GranularityMode,
   files: BenchFiles,
   quick: boolean,
 ): BenchCase[] {
   const p: CaseParams = {
-    workload: 'append',
+    workload: w.workload,
     fs,
     granularity,
-    path: files.append,
-    size: files.sizes.append,
-    len: RECORD_SIZE,
+    path: files[w.workload],
+    size: files.sizes[w.workload],
+    len: w.len,
     flags: 0,
     batch: smallOpBatch(fs, granularity, quick),
-    counts: counts(quick, 'append', fs === 'ext4' && granularity === 'PAGE'),
-    metric: 'records',
-    tag: '64B',
+    counts: counts(quick, w.workload, fs === 'ext4' && granularity === 'PAGE'),
+    metric: w.metric,
+    tag: w.tag,
   };
-  const what = 'append 64 B record + persist it';
-  const rows = [
-    makeCase(p, 'c-pmem2', what, null),
-    makeCase(p, 'js-pmem2', what, { peer: 'c-pmem2' }),
-  ];
-  if (granularity === 'PAGE') {
-    rows.push(
-      makeCase(p, 'mmap-io', 'copy 64 B record + sync(its page, MS_SYNC)', { peer: 'c-pmem2' }),
-    );
-    rows.push(makeCase(p, 'node-fs', 'fs.writeSync 64 B + fs.fdatasyncSync', { peer: 'c-pmem2' }));
+  const rows = [makeCase(p, 'c-pmem2', w.what, null)];
+  const peers = granularity === 'PAGE' ? w.pagePeers : [];
+  for (const [peer, label] of [['js-pmem2', w.what] as const, ...peers]) {
+    rows.push(makeCase(p, peer, label, { peer: 'c-pmem2' }));
   }
   return rows;
 }
 
-function updateCases(
-  fs: FsKind,
-  granularity: GranularityMode,
-  files: BenchFiles,
-  quick: boolean,
-): BenchCase[] {
-  const p: CaseParams = {
-    workload: 'update',
-    fs,
-    granularity,
-    path: files.update,
-    size: files.sizes.update,
-    len: 8,
-    flags: 0,
-    batch: smallOpBatch(fs, granularity, quick),
-    counts: counts(quick, 'update', fs === 'ext4' && granularity === 'PAGE'),
-    metric: 'time',
-    tag: '8B',
-  };
-  const what = 'random 8 B store (DataView) + persist';
-  const rows = [
-    makeCase(p, 'c-pmem2', what, null),
-    makeCase(p, 'js-pmem2', what, { peer: 'c-pmem2' }),
-  ];
-  if (granularity === 'PAGE') {
-    rows.push(
-      makeCase(p, 'mmap-io', 'random 8 B store (DataView) + sync(its page)', { peer: 'c-pmem2' }),
-    );
-  }
-  return rows;
-}
-
-/** Every case of a run, in the order the report lists them. */
 export function planCases(files: Record<FsKind, BenchFiles>, options: PlanOptions): BenchCase[] {
   const { quick } = options;
   const all: BenchCase[] = [];
@@ -335,8 +331,8 @@ export function planCases(files: Record<FsKind, BenchFiles>, options: PlanOption
   for (const fs of FILE_SYSTEMS)
     for (const g of GRANULARITIES) all.push(...memcpyCases(fs, g, files[fs], quick));
   for (const fs of FILE_SYSTEMS)
-    for (const g of GRANULARITIES) all.push(...appendCases(fs, g, files[fs], quick));
+    for (const g of GRANULARITIES) all.push(...recordCases(APPEND, fs, g, files[fs], quick));
   for (const fs of FILE_SYSTEMS)
-    for (const g of GRANULARITIES) all.push(...updateCases(fs, g, files[fs], quick));
+    for (const g of GRANULARITIES) all.push(...recordCases(UPDATE, fs, g, files[fs], quick));
   return all;
 }
