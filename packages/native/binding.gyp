@@ -4,6 +4,13 @@
       "target_name": "pmem2_native",
       "sources": [
         "csrc/binding.c",
+        "csrc/binding_info.c",
+        "csrc/binding_map.c",
+        "csrc/binding_mem.c",
+        "csrc/binding_persist.c",
+        "csrc/binding_rsv.c",
+        "csrc/guarded_call.c",
+        "csrc/napi_args.c",
         "csrc/handles.c",
         "csrc/records.c",
         "csrc/mmap.c",

@@ -1,10 +1,15 @@
-// deep-flush.ts -- pmem2_deep_flush's device part (deep_flush.c, deep_flush_linux.c): the
-// region's sysfs deep_flush attribute, and what a mapping remembers of its source for it
+// deep-flush.ts -- pmem2_deep_flush (deep_flush.c, deep_flush_linux.c): by granularity and source,
+// the region's sysfs deep_flush attribute, and what a mapping remembers of its source for it
 
 import { closeSync, constants, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPmem2Error, type Pmem2Error } from '@pmem2/errors';
+import { Granularity, toSize } from '@pmem2/config';
+import { isPmem2Error, PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { binding } from '@pmem2/native';
 import { regionId, type Source, type SourceType } from '@pmem2/source';
+import { formatPointer } from './format.js';
+import type { MapState } from './map-state.js';
+import { checkStatus } from './native-call.js';
 
 /**
  * What a mapping keeps of its source for deep flush, as libpmem2 copies `struct
@@ -87,4 +92,57 @@ function readTwoBytes(path: string): string | undefined {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * pmem2_deep_flush of `[offset, offset + length)` of a mapping (see `Pmem2Map.deepFlush`).
+ *
+ * @throws {@link @pmem2/errors!Pmem2Error} as `Pmem2Map.deepFlush`.
+ * @see libpmem2: pmem2_deep_flush(3)
+ */
+export function deepFlushRange(
+  state: MapState,
+  offset: number | bigint,
+  length: number | bigint,
+): void {
+  state.assertLive('deepFlush');
+  const start = toSize(offset, 'offset', PMEM2_E.DEEP_FLUSH_RANGE);
+  const count = toSize(length, 'length', PMEM2_E.DEEP_FLUSH_RANGE);
+  if (start + count > BigInt(state.size)) {
+    const text =
+      `requested deep flush rage ptr ${formatPointer(state.address + start)} size ${count} ` +
+      `exceeds map range ${formatPointer(state.address)}`;
+    throw new Pmem2Error(
+      PMEM2_E.DEEP_FLUSH_RANGE,
+      `deep flush of offset ${start} + length ${count} passes the end of the ` +
+        `${state.size}-byte mapping; keep offset + length <= map.size`,
+      { libpmem2Message: text },
+    );
+  }
+  if (state.granularity === Granularity.PAGE) return;
+  const range = { offset: Number(start), length: Number(count) };
+  if (state.source.type === 'anon') {
+    const text = 'Anonymous source does not support deep flush';
+    throw new Pmem2Error(
+      PMEM2_E.NOSUPP,
+      `${text}: anonymous memory has no media; persist() is all it needs`,
+      { libpmem2Message: text },
+    );
+  }
+  if (state.source.type === 'devdax') {
+    checkStatus(binding.persist(state.handle, range.offset, range.length), () =>
+      state.context('persist of', 'msync', range),
+    );
+    const region = state.source.region;
+    if (typeof region !== 'number') {
+      throw new Pmem2Error(PMEM2_E.DAX_REGION_NOT_FOUND, region?.message, {
+        libpmem2Message: region?.libpmem2Message ?? 'unknown region',
+      });
+    }
+    writeDeepFlush(region, state.source.sysfsRoot);
+    return;
+  }
+  checkStatus(binding.msync(state.handle, range.offset, range.length), () =>
+    state.context('deep flush of', 'msync', range),
+  );
 }

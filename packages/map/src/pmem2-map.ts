@@ -1,38 +1,19 @@
-// pmem2-map.ts -- struct pmem2_map: getters, persist/flush/drain, mem functions, delete
+// pmem2-map.ts -- struct pmem2_map: the public class; its operations live in persist-ops.ts,
+// mem-ops.ts, deep-flush.ts and map-state.ts
 
-import { Granularity, Protection, toSize } from '@pmem2/config';
+import type { Granularity } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import { binding, type MapHandle } from '@pmem2/native';
-import { type CheckedRange, checkRange } from './check-range.js';
-import { type SourceFacts, writeDeepFlush } from './deep-flush.js';
+import { binding } from '@pmem2/native';
+import { deepFlushRange } from './deep-flush.js';
 import { formatPointer } from './format.js';
 import { CONSTRUCT, reservationStates } from './internal.js';
-import { checkMemFlags } from './mem-flags.js';
-import { checkStatus, type NativeCallContext, nativeError, unwrapResult } from './native-call.js';
+import { type MapInit, MapState } from './map-state.js';
+import { mapBuffer, memcpyInto, memmoveIn, memsetIn, readFrom } from './mem-ops.js';
+import { nativeError } from './native-call.js';
+import { drainMap, flushOrPersist, flushOrPersistAsync } from './persist-ops.js';
 import { mappingRegistry } from './registry.js';
-import type { VmReservation } from './vm-reservation.js';
 
-/**
- * What mapNew hands a new {@link Pmem2Map} (the fields of libpmem2's `struct pmem2_map`).
- *
- * @see libpmem2: pmem2_map_new(3)
- */
-export interface MapInit {
-  readonly handle: MapHandle;
-  readonly address: bigint;
-  readonly size: number;
-  readonly granularity: Granularity;
-  /** The PMEM2_PROT_* bits, unsigned. */
-  readonly protection: number;
-  readonly reservation: VmReservation | null;
-  /** What deep flush needs of the source (libpmem2 keeps a copy of the source). */
-  readonly source: SourceFacts;
-}
-
-const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
-
-// A CPU without a flush instruction persists CACHE_LINE mappings with msync too.
-const CACHE_LINE_USES_MSYNC = binding.persistInfo().flush === 'none';
+export type { MapInit } from './map-state.js';
 
 /**
  * A mapping created by {@link mapNew}: libpmem2's `struct pmem2_map`.
@@ -84,16 +65,7 @@ const CACHE_LINE_USES_MSYNC = binding.persistInfo().flush === 'none';
  * @see libpmem2: pmem2_map_new(3), pmem2_map_delete(3)
  */
 export class Pmem2Map implements Disposable, AsyncDisposable {
-  readonly #handle: MapHandle;
-  readonly #address: bigint;
-  readonly #size: number;
-  readonly #granularity: Granularity;
-  readonly #protection: number;
-  readonly #reservation: VmReservation | null;
-  readonly #source: SourceFacts;
-  /** The native promises of msyncs running on the thread pool (they never reject). */
-  readonly #inFlight = new Set<Promise<number>>();
-  #deleted = false;
+  readonly #state: MapState;
 
   /**
    * Not for users: mappings come from {@link mapNew}.
@@ -109,13 +81,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    */
   constructor(token: typeof CONSTRUCT, init: MapInit) {
     if (token !== CONSTRUCT) throw new TypeError('Pmem2Map instances are created by mapNew()');
-    this.#handle = init.handle;
-    this.#address = init.address;
-    this.#size = init.size;
-    this.#granularity = init.granularity;
-    this.#protection = init.protection;
-    this.#reservation = init.reservation;
-    this.#source = init.source;
+    this.#state = new MapState(init);
   }
 
   /**
@@ -140,8 +106,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_map_get_size(3)
    */
   get size(): number {
-    this.#assertLive('size');
-    return this.#size;
+    this.#state.assertLive('size');
+    return this.#state.size;
   }
 
   /**
@@ -166,8 +132,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_map_get_store_granularity(3)
    */
   get storeGranularity(): Granularity {
-    this.#assertLive('storeGranularity');
-    return this.#granularity;
+    this.#state.assertLive('storeGranularity');
+    return this.#state.granularity;
   }
 
   /**
@@ -191,8 +157,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_map_get_address(3)
    */
   get address(): bigint {
-    this.#assertLive('address');
-    return this.#address;
+    this.#state.assertLive('address');
+    return this.#state.address;
   }
 
   /**
@@ -223,18 +189,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_map_get_address(3)
    */
   get buffer(): ArrayBuffer {
-    this.#assertLive('buffer');
-    if ((this.#protection & READ_WRITE) >>> 0 !== READ_WRITE) {
-      throw new Pmem2Error(
-        PMEM2_E.NO_ACCESS,
-        `the mapping at ${formatPointer(this.#address)} is not readable and writable ` +
-          `(protection 0x${this.#protection.toString(16)}), so it has no buffer: a store ` +
-          'through it would crash the process; use map.read(offset, length) to copy bytes out',
-      );
-    }
-    return unwrapResult(binding.mapBuffer(this.#handle), () =>
-      this.#context('creating the buffer of', 'mmap'),
-    );
+    return mapBuffer(this.#state);
   }
 
   /**
@@ -321,18 +276,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     offset: number | bigint,
     lengthOrTarget: number | bigint | ArrayBufferView,
   ): ArrayBufferView {
-    this.#assertLive('read');
-    this.#requireProtection(Protection.READ, 'read');
-    const length = ArrayBuffer.isView(lengthOrTarget)
-      ? lengthOrTarget.byteLength
-      : toSize(lengthOrTarget, 'length', PMEM2_E.MAP_RANGE);
-    const range = checkRange(offset, length, this.#size, 'read');
-    const target = ArrayBuffer.isView(lengthOrTarget)
-      ? lengthOrTarget
-      : new Uint8Array(range.length);
-    const status = binding.read(this.#handle, range.offset, target);
-    if (status !== 0) throw nativeError(status, this.#context('reading', 'read', range));
-    return target;
+    return readFrom(this.#state, offset, lengthOrTarget);
   }
 
   /**
@@ -373,7 +317,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
   persist(offset: number | bigint, length: number | bigint): void {
-    this.#flushOrPersist('persist', offset, length);
+    flushOrPersist(this.#state, 'persist', offset, length);
   }
 
   /**
@@ -409,7 +353,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_flush_fn(3)
    */
   flush(offset: number | bigint, length: number | bigint): void {
-    this.#flushOrPersist('flush', offset, length);
+    flushOrPersist(this.#state, 'flush', offset, length);
   }
 
   /**
@@ -456,7 +400,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
   persistAsync(offset: number | bigint, length: number | bigint): Promise<void> {
-    return this.#flushOrPersistAsync('persist', offset, length);
+    return flushOrPersistAsync(this.#state, 'persist', offset, length);
   }
 
   /**
@@ -489,7 +433,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_flush_fn(3)
    */
   flushAsync(offset: number | bigint, length: number | bigint): Promise<void> {
-    return this.#flushOrPersistAsync('flush', offset, length);
+    return flushOrPersistAsync(this.#state, 'flush', offset, length);
   }
 
   /**
@@ -516,8 +460,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_drain_fn(3)
    */
   drain(): void {
-    this.#assertLive('drain');
-    if (this.#granularity !== Granularity.PAGE) binding.drain();
+    drainMap(this.#state);
   }
 
   /**
@@ -563,46 +506,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_deep_flush(3)
    */
   deepFlush(offset: number | bigint, length: number | bigint): void {
-    this.#assertLive('deepFlush');
-    const start = toSize(offset, 'offset', PMEM2_E.DEEP_FLUSH_RANGE);
-    const count = toSize(length, 'length', PMEM2_E.DEEP_FLUSH_RANGE);
-    if (start + count > BigInt(this.#size)) {
-      const text =
-        `requested deep flush rage ptr ${formatPointer(this.#address + start)} size ${count} ` +
-        `exceeds map range ${formatPointer(this.#address)}`;
-      throw new Pmem2Error(
-        PMEM2_E.DEEP_FLUSH_RANGE,
-        `deep flush of offset ${start} + length ${count} passes the end of the ` +
-          `${this.#size}-byte mapping; keep offset + length <= map.size`,
-        { libpmem2Message: text },
-      );
-    }
-    if (this.#granularity === Granularity.PAGE) return;
-    const range = { offset: Number(start), length: Number(count) };
-    if (this.#source.type === 'anon') {
-      const text = 'Anonymous source does not support deep flush';
-      throw new Pmem2Error(
-        PMEM2_E.NOSUPP,
-        `${text}: anonymous memory has no media; persist() is all it needs`,
-        { libpmem2Message: text },
-      );
-    }
-    if (this.#source.type === 'devdax') {
-      checkStatus(binding.persist(this.#handle, range.offset, range.length), () =>
-        this.#context('persist of', 'msync', range),
-      );
-      const region = this.#source.region;
-      if (typeof region !== 'number') {
-        throw new Pmem2Error(PMEM2_E.DAX_REGION_NOT_FOUND, region?.message, {
-          libpmem2Message: region?.libpmem2Message ?? 'unknown region',
-        });
-      }
-      writeDeepFlush(region, this.#source.sysfsRoot);
-      return;
-    }
-    checkStatus(binding.msync(this.#handle, range.offset, range.length), () =>
-      this.#context('deep flush of', 'msync', range),
-    );
+    deepFlushRange(this.#state, offset, length);
   }
 
   /**
@@ -632,12 +536,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_memcpy_fn(3)
    */
   memcpy(dstOffset: number | bigint, source: ArrayBufferView | ArrayBuffer, flags = 0): void {
-    this.#assertLive('memcpy');
-    this.#requireProtection(READ_WRITE, 'memcpy');
-    checkMemFlags(flags);
-    const range = checkRange(dstOffset, source.byteLength, this.#size, 'memcpy');
-    const status = binding.memcpy(this.#handle, range.offset, source, flags);
-    if (status !== 0) throw nativeError(status, this.#context('memcpy into', 'msync', range));
+    memcpyInto(this.#state, dstOffset, source, flags);
   }
 
   /**
@@ -670,19 +569,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     length: number | bigint,
     flags = 0,
   ): void {
-    this.#assertLive('memmove');
-    this.#requireProtection(READ_WRITE, 'memmove');
-    checkMemFlags(flags);
-    const source = checkRange(srcOffset, length, this.#size, 'memmove source');
-    const target = checkRange(dstOffset, length, this.#size, 'memmove destination');
-    const status = binding.memmove(
-      this.#handle,
-      target.offset,
-      source.offset,
-      target.length,
-      flags,
-    );
-    if (status !== 0) throw nativeError(status, this.#context('memmove in', 'msync', target));
+    memmoveIn(this.#state, dstOffset, srcOffset, length, flags);
   }
 
   /**
@@ -709,12 +596,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_memset_fn(3)
    */
   memset(dstOffset: number | bigint, value: number, length: number | bigint, flags = 0): void {
-    this.#assertLive('memset');
-    this.#requireProtection(READ_WRITE, 'memset');
-    checkMemFlags(flags);
-    const range = checkRange(dstOffset, length, this.#size, 'memset');
-    const status = binding.memset(this.#handle, range.offset, value & 0xff, range.length, flags);
-    if (status !== 0) throw nativeError(status, this.#context('memset in', 'msync', range));
+    memsetIn(this.#state, dstOffset, value, length, flags);
   }
 
   /**
@@ -744,8 +626,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_map_delete(3)
    */
   delete(): void {
-    if (this.#deleted || !mappingRegistry.remove(this)) {
-      const text = `Cannot find mapping ${formatPointer(this.#address)} to delete`;
+    if (this.#state.deleted || !mappingRegistry.remove(this)) {
+      const text = `Cannot find mapping ${formatPointer(this.#state.address)} to delete`;
       throw new Pmem2Error(
         PMEM2_E.MAPPING_NOT_FOUND,
         `${text}: it was already deleted; create a new mapping with mapNew()`,
@@ -753,26 +635,28 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
       );
     }
     const reregister = (): void => {
-      mappingRegistry.insert(this, this.#address, BigInt(this.#size));
+      mappingRegistry.insert(this, this.#state.address, BigInt(this.#state.size));
     };
     const reservationMaps =
-      this.#reservation === null ? undefined : reservationStates.get(this.#reservation)?.maps;
-    if (this.#reservation !== null && reservationMaps?.has(this) !== true) {
+      this.#state.reservation === null
+        ? undefined
+        : reservationStates.get(this.#state.reservation)?.maps;
+    if (this.#state.reservation !== null && reservationMaps?.has(this) !== true) {
       reregister();
       throw new Pmem2Error(
         PMEM2_E.MAPPING_NOT_FOUND,
-        `the reservation of the mapping at ${formatPointer(this.#address)} no longer lists it`,
+        `the reservation of the mapping at ${formatPointer(this.#state.address)} no longer lists it`,
       );
     }
-    const status = binding.mapDelete(this.#handle);
+    const status = binding.mapDelete(this.#state.handle);
     if (status !== 0) {
       // libpmem2 re-registers the map; a native record already cleared cannot be used again.
-      if (binding.mapSize(this.#handle) !== 0) reregister();
-      else this.#deleted = true;
-      throw nativeError(status, this.#context('deleting', 'munmap'));
+      if (binding.mapSize(this.#state.handle) !== 0) reregister();
+      else this.#state.deleted = true;
+      throw nativeError(status, this.#state.context('deleting', 'munmap'));
     }
     reservationMaps?.remove(this);
-    this.#deleted = true;
+    this.#state.deleted = true;
   }
 
   /**
@@ -793,7 +677,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_map_delete(3)
    */
   [Symbol.dispose](): void {
-    if (!this.#deleted) this.delete();
+    if (!this.#state.deleted) this.delete();
   }
 
   /**
@@ -821,82 +705,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_map_delete(3)
    */
   async [Symbol.asyncDispose](): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
-    if (!this.#deleted) this.delete();
-  }
-
-  // The persist or flush function of the map's granularity, over a checked range.
-  #flushOrPersist(what: 'persist' | 'flush', offset: number | bigint, length: number | bigint) {
-    this.#assertLive(what);
-    const range = checkRange(offset, length, this.#size, what);
-    if (this.#granularity === Granularity.CACHE_LINE) {
-      this.#requireProtection(Protection.READ, what);
-    }
-    const status =
-      what === 'persist'
-        ? binding.persist(this.#handle, range.offset, range.length)
-        : binding.flush(this.#handle, range.offset, range.length);
-    if (status !== 0) throw nativeError(status, this.#context(`${what} of`, 'msync', range));
-  }
-
-  // persist/flush on the thread pool when they msync; synchronously (settled) otherwise.
-  async #flushOrPersistAsync(
-    what: 'persist' | 'flush',
-    offset: number | bigint,
-    length: number | bigint,
-  ): Promise<void> {
-    const msyncs =
-      this.#granularity === Granularity.PAGE ||
-      (this.#granularity === Granularity.CACHE_LINE && CACHE_LINE_USES_MSYNC);
-    if (!msyncs) {
-      this.#flushOrPersist(what, offset, length);
-      return;
-    }
-    this.#assertLive(`${what}Async`);
-    const range = checkRange(offset, length, this.#size, `${what}Async`);
-    const context = () => this.#context(`${what}Async of`, 'msync', range);
-    const pending = binding.msyncAsync(this.#handle, range.offset, range.length);
-    if (typeof pending === 'number') return checkStatus(pending, context);
-    this.#inFlight.add(pending);
-    try {
-      checkStatus(await pending, context);
-    } finally {
-      this.#inFlight.delete(pending);
-    }
-  }
-
-  // Refuses an access the mapping's protection does not allow (it would fault).
-  #requireProtection(bits: number, what: string): void {
-    if ((this.#protection & bits) >>> 0 !== bits >>> 0) {
-      throw new Pmem2Error(
-        PMEM2_E.NO_ACCESS,
-        `${what} needs a mapping with ${bits >>> 0 === READ_WRITE ? 'READ and WRITE' : 'READ'} ` +
-          `protection, but the mapping at ${formatPointer(this.#address)} has 0x` +
-          `${this.#protection.toString(16)}; map it with Protection.READ | Protection.WRITE`,
-      );
-    }
-  }
-
-  // Refuses every use of a deleted mapping.
-  #assertLive(what: string): void {
-    if (this.#deleted) {
-      throw new Pmem2Error(
-        PMEM2_E.MAPPING_NOT_FOUND,
-        `${what}: the mapping at ${formatPointer(this.#address)} was deleted; ` +
-          'create a new one with mapNew()',
-      );
-    }
-  }
-
-  // How native statuses of this mapping's calls become errors.
-  #context(action: string, syscall: string, range?: CheckedRange): NativeCallContext {
-    const where = range === undefined ? '' : ` (offset ${range.offset}, length ${range.length})`;
-    return {
-      action: `${action} the mapping at ${formatPointer(this.#address)}${where}`,
-      syscall,
-      advice: {
-        [PMEM2_E.IO_FAIL]: 'the mapped pages are gone (bus error); was the file truncated?',
-      },
-    };
+    while (this.#state.inFlight.size > 0) await Promise.all(this.#state.inFlight);
+    if (!this.#state.deleted) this.delete();
   }
 }

@@ -9,10 +9,9 @@
 
 #include "fiemap_abi.h"
 #include "file_ops.h"
+#include "napi_args.h"
 #include "status.h"
 
-/* An argument conversion threw a TypeError. */
-#define THROWN 1
 /* Extents asked per FS_IOC_FIEMAP call. */
 #define FIEMAP_BATCH 256
 
@@ -21,10 +20,8 @@ static int
 arg_fd(napi_env env, napi_value v, int *out)
 {
 	int32_t fd;
-	if (napi_get_value_int32(env, v, &fd) != napi_ok) {
-		napi_throw_type_error(env, NULL, "expected a file descriptor number");
+	if (arg_i32(env, v, &fd))
 		return THROWN;
-	}
 	if (fd < 0)
 		return -EBADF;
 	*out = fd;
@@ -36,49 +33,33 @@ static int
 arg_off(napi_env env, napi_value v, off_t *out)
 {
 	uint64_t u;
-	bool lossless = false;
-	if (napi_get_value_bigint_uint64(env, v, &u, &lossless) != napi_ok) {
-		napi_throw_type_error(env, NULL, "expected a bigint");
-		return THROWN;
-	}
-	if (!lossless || u > (uint64_t)INT64_MAX)
-		return PMEM2_E_MAP_RANGE;
-	*out = (off_t)u;
-	return 0;
-}
-
-/* A status as a JS number, or NULL when a TypeError is pending. */
-static napi_value
-status_value(napi_env env, int status)
-{
-	napi_value out;
-	if (status == THROWN || napi_create_int32(env, status, &out) != napi_ok)
-		return NULL;
-	return out;
+	int st = arg_u64(env, v, &u);
+	if (st == 0 && u > (uint64_t)INT64_MAX)
+		st = PMEM2_E_MAP_RANGE;
+	if (st == 0)
+		*out = (off_t)u;
+	return st;
 }
 
 napi_value
 js_fallocate(napi_env env, napi_callback_info info)
 {
-	size_t argc = 4;
 	napi_value argv[4];
-	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok)
+	if (get_args(env, info, 4, argv))
 		return NULL;
 	int fd = -1;
 	int32_t mode;
 	off_t offset = 0, length = 0;
 	int status = arg_fd(env, argv[0], &fd);
-	if (status == 0 && napi_get_value_int32(env, argv[1], &mode) != napi_ok) {
-		napi_throw_type_error(env, NULL, "expected a mode number");
+	if (status == 0 && arg_i32(env, argv[1], &mode))
 		status = THROWN;
-	}
 	if (status == 0)
 		status = arg_off(env, argv[2], &offset);
 	if (status == 0)
 		status = arg_off(env, argv[3], &length);
 	if (status == 0 && fallocate(fd, mode, offset, length) != 0)
 		status = -errno;
-	return status_value(env, status);
+	return status_or_thrown(env, status);
 }
 
 /* Sets obj[key] = bigint(value); false when N-API failed. */
@@ -110,19 +91,18 @@ append_extents(napi_env env, napi_value array, uint32_t *count,
 napi_value
 js_fiemap(napi_env env, napi_callback_info info)
 {
-	size_t argc = 1;
 	napi_value argv[1];
-	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok)
+	if (get_args(env, info, 1, argv))
 		return NULL;
 	int fd = -1;
 	int status = arg_fd(env, argv[0], &fd);
 	if (status != 0)
-		return status_value(env, status);
+		return status_or_thrown(env, status);
 
 	size_t size = sizeof(struct fiemap) + FIEMAP_BATCH * sizeof(struct fiemap_extent);
 	struct fiemap *map = malloc(size);
 	if (map == NULL)
-		return status_value(env, -ENOMEM);
+		return status_or_thrown(env, -ENOMEM);
 	napi_value array;
 	if (napi_create_array(env, &array) != napi_ok) {
 		free(map);
@@ -155,5 +135,5 @@ js_fiemap(napi_env env, napi_callback_info info)
 		start = next;
 	}
 	free(map);
-	return status != 0 ? status_value(env, status) : array;
+	return status != 0 ? status_or_thrown(env, status) : array;
 }

@@ -1,0 +1,159 @@
+/* binding_persist.c -- persist, flush, drain, msync and msyncAsync calls */
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "bindings.h"
+#include "guarded_call.h"
+#include "handles.h"
+#include "mmap.h"
+#include "napi_args.h"
+#include "persist.h"
+#include "records.h"
+#include "status.h"
+
+/* The shared part of persist/flush/msync: map, offset, length. */
+static int
+range_args(napi_env env, napi_callback_info info, struct map_record **map, uint64_t *off,
+		uint64_t *len)
+{
+	napi_value argv[3];
+	if (get_args(env, info, 3, argv) || !(*map = handle_map(env, argv[0])))
+		return THROWN;
+	int st = arg_index(env, argv[1], off);
+	if (st == 0)
+		st = arg_index(env, argv[2], len);
+	if (st == 0)
+		st = map_record_check_range(*map, *off, *len);
+	return st;
+}
+
+/*
+ * persist, flush or msync of (map, offset, length). Guarded only when it runs flush
+ * instructions over the mapped lines: an msync (PAGE) or a bare sfence (BYTE) cannot fault
+ * on the mapping.
+ */
+static napi_value
+range_op(napi_env env, napi_callback_info info, enum guarded_op op)
+{
+	struct map_record *map;
+	uint64_t off, len;
+	int st = range_args(env, info, &map, &off, &len);
+	if (st)
+		return status_or_thrown(env, st);
+	struct guarded_call c = {.op = op, .granularity = map->granularity,
+			.dst = map->addr + off, .len = (size_t)len};
+	if (op != OP_MSYNC && persist_touches_lines(map->granularity))
+		return status(env, guarded(map, &c));
+	run_op(&c);
+	return status(env, c.result);
+}
+
+/* persist(map, offset, length). */
+napi_value
+js_persist(napi_env env, napi_callback_info info)
+{
+	return range_op(env, info, OP_PERSIST);
+}
+
+/* flush(map, offset, length). */
+napi_value
+js_flush(napi_env env, napi_callback_info info)
+{
+	return range_op(env, info, OP_FLUSH);
+}
+
+/* msync(map, offset, length) whatever the granularity (deep flush of regular files). */
+napi_value
+js_msync(napi_env env, napi_callback_info info)
+{
+	return range_op(env, info, OP_MSYNC);
+}
+
+/* One msyncAsync call: the pinned range, the promise, and msync's result. */
+struct msync_work {
+	napi_async_work work;
+	napi_deferred deferred;
+	struct map_record *map;
+	char *addr;
+	size_t len;
+	int result;
+};
+
+/* On a thread-pool thread: msync, then release the pin so a waiting delete may unmap. */
+static void
+msync_work_execute(napi_env env, void *data)
+{
+	(void)env;
+	struct msync_work *w = data;
+	w->result = msync_range(w->addr, w->len);
+	map_record_unpin(w->map);
+}
+
+/* Back on the main thread: resolve with the status and drop the work's reference. */
+static void
+msync_work_complete(napi_env env, napi_status status, void *data)
+{
+	struct msync_work *w = data;
+	if (status == napi_cancelled)
+		map_record_unpin(w->map); /* never ran (environment teardown) */
+	napi_value result;
+	if (napi_create_double(env, status == napi_ok ? w->result : -ECANCELED, &result) ==
+			napi_ok)
+		napi_resolve_deferred(env, w->deferred, result);
+	napi_delete_async_work(env, w->work);
+	map_record_put(w->map);
+	free(w);
+}
+
+/*
+ * msyncAsync(map, offset, length): a Promise of msync's status, msync running on the libuv
+ * thread pool under a pin; a status number when the arguments are refused.
+ */
+napi_value
+js_msync_async(napi_env env, napi_callback_info info)
+{
+	struct map_record *map;
+	uint64_t off, len;
+	int st = range_args(env, info, &map, &off, &len);
+	if (st)
+		return status_or_thrown(env, st);
+	struct msync_work *w = calloc(1, sizeof(*w));
+	if (!w)
+		return status(env, -ENOMEM);
+	w->map = map;
+	w->addr = map->addr + off;
+	w->len = (size_t)len;
+	napi_value promise, name;
+	if (napi_create_promise(env, &w->deferred, &promise) != napi_ok ||
+			napi_create_string_utf8(env, "pmem2:msync", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+			napi_create_async_work(env, NULL, name, msync_work_execute, msync_work_complete, w,
+					&w->work) != napi_ok) {
+		free(w); /* a created deferred is dropped with the promise, never settled */
+		throw_napi(env, "napi_create_async_work");
+		return NULL;
+	}
+	map->refs++;
+	map_record_pin(map);
+	if (napi_queue_async_work(env, w->work) != napi_ok) {
+		map_record_unpin(map);
+		map->refs--;
+		napi_delete_async_work(env, w->work);
+		free(w);
+		throw_napi(env, "napi_queue_async_work");
+		return NULL;
+	}
+	return promise;
+}
+
+/* drain(). */
+napi_value
+js_drain(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	drain();
+	napi_value undefined;
+	napi_get_undefined(env, &undefined);
+	return undefined;
+}
+

@@ -1,0 +1,103 @@
+/* binding_rsv.c -- pmem2_vm_reservation_* calls: new, address, size, extend, shrink, delete */
+
+#include <pthread.h>
+
+#include "bindings.h"
+#include "handles.h"
+#include "napi_args.h"
+#include "records.h"
+#include "status.h"
+
+/* reservationNew(size, address | null): a handle or a status. */
+napi_value
+js_reservation_new(napi_env env, napi_callback_info info)
+{
+	napi_value argv[2];
+	uint64_t size, address = 0;
+	if (get_args(env, info, 2, argv))
+		return NULL;
+	int st = arg_u64(env, argv[0], &size);
+	napi_valuetype t;
+	if (st == 0 && napi_typeof(env, argv[1], &t) == napi_ok && t != napi_null &&
+			t != napi_undefined)
+		st = arg_u64(env, argv[1], &address);
+	if (st == 0 && (size > SIZE_MAX || address > UINTPTR_MAX))
+		st = PMEM2_E_MAP_RANGE;
+	struct rsv_record *rsv = NULL;
+	if (st == 0)
+		st = rsv_record_new((size_t)size, (char *)(uintptr_t)address, &rsv);
+	if (st)
+		return status_or_thrown(env, st);
+	return handle_new_rsv(env, rsv);
+}
+
+/* reservationAddress(rsv): the user-visible address (0n once deleted). */
+napi_value
+js_reservation_address(napi_env env, napi_callback_info info)
+{
+	struct rsv_record *rsv = only_rsv_arg(env, info);
+	if (!rsv)
+		return NULL;
+	pthread_mutex_lock(&rsv->lock);
+	uint64_t addr = rsv->deleted ? 0 : (uintptr_t)rsv->addr;
+	pthread_mutex_unlock(&rsv->lock);
+	return bigint(env, addr);
+}
+
+/* reservationSize(rsv): the user-visible size (0n once deleted). */
+napi_value
+js_reservation_size(napi_env env, napi_callback_info info)
+{
+	struct rsv_record *rsv = only_rsv_arg(env, info);
+	if (!rsv)
+		return NULL;
+	pthread_mutex_lock(&rsv->lock);
+	uint64_t size = rsv->deleted ? 0 : rsv->size;
+	pthread_mutex_unlock(&rsv->lock);
+	return bigint(env, size);
+}
+
+/* reservationExtend(rsv, size). */
+napi_value
+js_reservation_extend(napi_env env, napi_callback_info info)
+{
+	napi_value argv[2];
+	struct rsv_record *rsv;
+	uint64_t size;
+	if (get_args(env, info, 2, argv) || !(rsv = handle_rsv(env, argv[0])))
+		return NULL;
+	int st = arg_u64(env, argv[1], &size);
+	if (st == 0)
+		st = size > SIZE_MAX ? PMEM2_E_MAP_RANGE : rsv_record_extend(rsv, (size_t)size);
+	return status_or_thrown(env, st);
+}
+
+/* reservationShrink(rsv, offset, size). */
+napi_value
+js_reservation_shrink(napi_env env, napi_callback_info info)
+{
+	napi_value argv[3];
+	struct rsv_record *rsv;
+	uint64_t offset, size;
+	if (get_args(env, info, 3, argv) || !(rsv = handle_rsv(env, argv[0])))
+		return NULL;
+	int st = arg_u64(env, argv[1], &offset);
+	if (st == 0)
+		st = arg_u64(env, argv[2], &size);
+	if (st == 0)
+		st = (offset > SIZE_MAX || size > SIZE_MAX)
+				? PMEM2_E_MAP_RANGE
+				: rsv_record_shrink(rsv, (size_t)offset, (size_t)size);
+	return status_or_thrown(env, st);
+}
+
+/* reservationDelete(rsv). */
+napi_value
+js_reservation_delete(napi_env env, napi_callback_info info)
+{
+	struct rsv_record *rsv = only_rsv_arg(env, info);
+	if (!rsv)
+		return NULL;
+	return status(env, rsv_record_delete(rsv));
+}
+
