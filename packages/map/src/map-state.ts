@@ -14,17 +14,10 @@ import type { VmReservation } from './vm-reservation.js';
  *
  * @see libpmem2: pmem2_map_new(3)
  */
-export interface MapInit {
-  readonly handle: MapHandle;
-  readonly address: bigint;
-  readonly size: number;
-  readonly granularity: Granularity;
-  /** The PMEM2_PROT_* bits, unsigned. */
-  readonly protection: number;
-  readonly reservation: VmReservation | null;
-  /** What deep flush needs of the source (libpmem2 keeps a copy of the source). */
-  readonly source: SourceFacts;
-}
+export type MapInit = Pick<
+  MapState,
+  'handle' | 'address' | 'size' | 'granularity' | 'protection' | 'reservation' | 'source'
+>;
 
 /** `Protection.READ | Protection.WRITE`, unsigned. */
 export const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
@@ -36,25 +29,21 @@ export const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
  * @see libpmem2: pmem2_map_new(3)
  */
 export class MapState {
-  readonly handle: MapHandle;
-  readonly address: bigint;
-  readonly size: number;
-  readonly granularity: Granularity;
-  readonly protection: number;
-  readonly reservation: VmReservation | null;
-  readonly source: SourceFacts;
+  readonly handle!: MapHandle;
+  readonly address!: bigint;
+  readonly size!: number;
+  readonly granularity!: Granularity;
+  /** The PMEM2_PROT_* bits, unsigned. */
+  readonly protection!: number;
+  readonly reservation!: VmReservation | null;
+  /** What deep flush needs of the source (libpmem2 keeps a copy of the source). */
+  readonly source!: SourceFacts;
   /** The native promises of msyncs running on the thread pool (they never reject). */
   readonly inFlight = new Set<Promise<number>>();
   deleted = false;
 
   constructor(init: MapInit) {
-    this.handle = init.handle;
-    this.address = init.address;
-    this.size = init.size;
-    this.granularity = init.granularity;
-    this.protection = init.protection;
-    this.reservation = init.reservation;
-    this.source = init.source;
+    Object.assign(this, init);
   }
 
   /** Refuses every use of a deleted mapping with `PMEM2_E_MAPPING_NOT_FOUND`. */
