@@ -70,6 +70,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
   /**
    * Not for users: mappings come from {@link mapNew}.
    *
+   * @hidden
    * @throws TypeError when called from outside the package.
    * @example
    * ```ts
@@ -246,9 +247,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * Copies bytes out of the mapping: the safe accessor that works for read-only mappings.
    *
    * @param offset - where to start reading.
-   * @param lengthOrTarget - how many bytes to read into a new `Uint8Array`, or the view to
-   *   fill (its whole byte length is read).
-   * @returns the bytes read (the given view, or a new `Uint8Array`).
+   * @param length - how many bytes to read into a new `Uint8Array`.
+   * @returns the bytes read, in a new `Uint8Array`.
    * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NO_ACCESS` for a mapping without `Protection.READ`;
    *   `PMEM2_E_MAP_RANGE` for a range outside the mapping; `PMEM2_E_IO_FAIL` when the pages
    *   are gone (file truncated); `PMEM2_E_MAPPING_NOT_FOUND` after delete.
@@ -271,6 +271,33 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_source_pread_mcsafe(3) (the same guard, on a mapping)
    */
   read(offset: number | bigint, length: number | bigint): Uint8Array;
+  /**
+   * Copies bytes out of the mapping into a view you own (no allocation): the safe accessor
+   * that works for read-only mappings.
+   *
+   * @param offset - where to start reading.
+   * @param target - the view to fill: its whole byte length is read.
+   * @returns `target`.
+   * @throws {@link @pmem2/errors!Pmem2Error} the same as the other form: `PMEM2_E_NO_ACCESS`,
+   *   `PMEM2_E_MAP_RANGE`, `PMEM2_E_IO_FAIL`, `PMEM2_E_MAPPING_NOT_FOUND`.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes()[8] = 7;
+   *   const header = new Uint8Array(16);
+   *   map.read(0, header)[8]; // 7
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see libpmem2: pmem2_source_pread_mcsafe(3) (the same guard, on a mapping)
+   */
   read<T extends ArrayBufferView>(offset: number | bigint, target: T): T;
   read(
     offset: number | bigint,
@@ -367,7 +394,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * nothing runs. While an msync is in flight the native mapping is pinned: {@link
    * Pmem2Map.delete} called meanwhile waits (blocking) for the running msync to return before
    * it unmaps, and the promise still settles with that msync's result; await the promise, or
-   * use `await using` / {@link Pmem2Map.[Symbol.asyncDispose]}, to delete without blocking.
+   * use `await using` / `map[Symbol.asyncDispose]()`, to delete without blocking.
    * Stores made after the call are not guaranteed to be covered: persist after the last
    * store you need durable. Concurrent calls are allowed and run in parallel.
    *

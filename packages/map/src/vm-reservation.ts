@@ -60,6 +60,7 @@ export class VmReservation implements VmReservationLike, Disposable {
   /**
    * Not for users: reservations come from {@link VmReservation.new}.
    *
+   * @hidden
    * @throws TypeError when called from outside the package.
    * @example
    * ```ts
