@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NativeBinding } from './types.js';
+import { unsupportedPlatformError } from './unsupported-platform.js';
 
 export type * from './types.js';
 
@@ -23,9 +24,15 @@ function loadAddon(): NativeBinding {
     process.dlopen(addon, resolve(override));
     return addon.exports as NativeBinding;
   }
-  return (createRequire(import.meta.url)('node-gyp-build') as NodeGypBuild)(
-    packageRoot,
-  ) as NativeBinding;
+  const nodeGypBuild = createRequire(import.meta.url)('node-gyp-build') as NodeGypBuild;
+  try {
+    return nodeGypBuild(packageRoot) as NativeBinding;
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('No native build was found')) {
+      throw unsupportedPlatformError(packageRoot, error);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -43,9 +50,12 @@ function loadAddon(): NativeBinding {
  * `-fsanitize=address,undefined`, or a patched build under test. Worker threads load the same
  * file. Not for production.
  *
- * @throws Error from node-gyp-build when no prebuild matches and no local build exists
- * ("No native build was found for platform=…"), or from `process.dlopen` when the file named
- * by `PMEM2_NATIVE_ADDON` cannot be loaded (the message names the file).
+ * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` at import when no prebuild fits this
+ * machine and nothing was built from source: the message names the platform found (platform,
+ * arch, libc, Node ABI), the platforms the installed `prebuilds/` cover, and what to do
+ * (install a compiler and rebuild, or use a supported platform); node-gyp-build's own error
+ * is its `cause`. Error from `process.dlopen` when the file named by `PMEM2_NATIVE_ADDON`, or
+ * the prebuild chosen, cannot be loaded (the message names the file).
  * @example
  * ```ts
  * import { binding } from '@pmem2/native';
