@@ -9,6 +9,9 @@ try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
   const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  process.stderr.write(`pmem2: cannot load the pmem2 libraries: ${reason}\n`);
+  const code = (error as { code?: unknown } | null)?.code;
+  process.stderr.write(
+    `pmem2: cannot load the pmem2 libraries: ${reason}${typeof code === 'string' ? ` [${code}]` : ''}\n`,
+  );
   process.exitCode = ExitCode.INTERNAL;
 }

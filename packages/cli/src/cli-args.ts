@@ -44,29 +44,68 @@ function parseGranularity(text: string): Granularity {
   const granularity = GRANULARITY_BY_NAME[text.toLowerCase()];
   if (granularity === undefined) {
     throw new UsageError(
-      `--granularity ${JSON.stringify(text)} is not a granularity: use page, cache_line or byte`,
+      `--granularity ${JSON.stringify(text)} is not a granularity; use page, cache_line or byte`,
     );
   }
   return granularity;
 }
 
-function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+/** `--granularity` (`-g`) and the like: how the options of a command are written. */
+function optionNames(options: ParseArgsConfig['options']): string {
+  return Object.entries(options ?? {})
+    .map(([name, option]) => `--${name}${option.short ? ` (-${option.short})` : ''}`)
+    .join(', ');
+}
+
+/** parseArgs's multi-line messages (meant for programmers) said for the command line. */
+function parseArgsMessage(error: unknown, command: string, config: ParseArgsConfig): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) {
+    return `unknown option ${JSON.stringify(unknown[1])}; the options of pmem2 ${command} are ${optionNames(config.options)}`;
+  }
+  const missing =
+    /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (missing|is ambiguous)/.exec(message);
+  if (missing) {
+    return missing[2] === 'missing'
+      ? `${missing[1]} needs a value`
+      : `${missing[1]} needs a value; write ${missing[1]}=<value> for a value that starts with "-"`;
+  }
+  const noValue = /^Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
+  if (noValue) return `${noValue[1]} takes no value`;
+  return message.replace(/\s*\n\s*/g, ' ');
+}
+
+function parse<T extends ParseArgsConfig>(
+  command: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs(config);
   } catch (error) {
-    // parseArgs reports unknown options and missing values as TypeError, over several lines.
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.replace(/\s*\n\s*/g, ' '));
+    throw new UsageError(parseArgsMessage(error, command, config), { command });
   }
 }
 
 function onePath(command: string, positionals: readonly string[]): string {
   const [path, ...extra] = positionals;
-  if (path === undefined) throw new UsageError(`pmem2 ${command}: missing <path>`);
+  if (path === undefined) throw new UsageError('missing <path>', { command });
   if (extra.length > 0) {
-    throw new UsageError(`pmem2 ${command}: unexpected argument ${JSON.stringify(extra[0])}`);
+    throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`, { command });
   }
   return path;
+}
+
+/** Runs `build`, naming `command` in the UsageErrors of option values (sizes, granularity). */
+function inCommand<T>(command: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof UsageError && error.command === undefined) {
+      throw new UsageError(error.message, { command });
+    }
+    throw error;
+  }
 }
 
 /**
@@ -74,8 +113,9 @@ function onePath(command: string, positionals: readonly string[]): string {
  *
  * @param argv - e.g. `['map', '/mnt/pmem/log', '--granularity', 'page']`.
  * @returns the command to run.
- * @throws {@link UsageError} for an unknown command or option, a missing or extra path, an
- *   option without its value, or a value that is not a size or granularity.
+ * @throws {@link UsageError} for no command at all (its `showUsage` is set), an unknown command
+ *   or option, a missing or extra path, an option without its value, or a value that is not a
+ *   size or granularity.
  * @example
  * ```ts
  * import { parseCommandLine } from '@pmem2/cli';
@@ -88,6 +128,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
+      throw new UsageError('no command given', { showUsage: true });
     case 'help':
     case '-h':
     case '--help':
@@ -96,7 +137,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case '--version':
       return { name: 'version' };
     case 'info': {
-      const { values, positionals } = parse({
+      const { values, positionals } = parse('info', {
         args: rest,
         options: { json: { type: 'boolean' } },
         allowPositionals: true,
@@ -104,7 +145,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
       return { name: 'info', path: onePath('info', positionals), json: values.json === true };
     }
     case 'map': {
-      const { values, positionals } = parse({
+      const { values, positionals } = parse('map', {
         args: rest,
         options: {
           granularity: { type: 'string', short: 'g' },
@@ -121,18 +162,20 @@ export function parseCommandLine(argv: readonly string[]): Command {
         name: 'map',
         path: onePath('map', positionals),
         json: values.json === true,
-        options: {
+        options: inCommand('map', () => ({
           ...(granularity !== undefined && { granularity: parseGranularity(granularity) }),
           ...(offset !== undefined && { offset: parseSize(offset, '--offset') }),
           ...(length !== undefined && { length: parseSize(length, '--length') }),
           private: values.private === true,
           readOnly: values.readonly === true,
-        },
+        })),
       };
     }
     default:
       throw new UsageError(
-        `unknown command ${JSON.stringify(command)}: use "pmem2 info <path>" or "pmem2 map <path>"`,
+        command.startsWith('-')
+          ? `unknown option ${JSON.stringify(command)}; options come after the command: pmem2 info <path> [--json], pmem2 map <path> [options]`
+          : `unknown command ${JSON.stringify(command)}; use "pmem2 info <path>" or "pmem2 map <path>"`,
       );
   }
 }

@@ -57,7 +57,7 @@ function run(command: Command, out: Output): ExitCode {
  *
  * @remarks
  * User mistakes never produce a stack trace: a bad command line prints one line and the usage
- * hint on stderr ({@link ExitCode.USAGE}); a `Pmem2Error` prints one line with its code,
+ * hint on stderr, and no command at all prints the usage text there ({@link ExitCode.USAGE}); a `Pmem2Error` prints one line with its code,
  * errno, message and libpmem2's text ({@link ExitCode.PMEM2_ERROR}); with `--json`, `map`
  * also prints `{ "ok": false, "error": { … } }` on stdout. Anything else is a bug in `pmem2`
  * and exits with {@link ExitCode.INTERNAL}, printing the stack.
@@ -80,7 +80,12 @@ export function main(argv: readonly string[], out: Output = processOutput): Exit
     command = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    out.stderr(`pmem2: ${error.message} (see pmem2 --help)`);
+    const prefix = error.command === undefined ? 'pmem2' : `pmem2 ${error.command}`;
+    out.stderr(
+      error.showUsage
+        ? `${prefix}: ${error.message}\n\n${USAGE}`
+        : `${prefix}: ${error.message} (see pmem2 --help)`,
+    );
     return ExitCode.USAGE;
   }
   try {

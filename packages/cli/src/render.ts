@@ -129,8 +129,29 @@ export function formatMapResult(result: TryMapResult): string {
 }
 
 /**
+ * The message of an error whose library text tells a program which call to make
+ * (`setRequiredStoreGranularity()`, `Granularity.PAGE`), said with `pmem2 map`'s flags.
+ */
+function flagMessage(error: Pmem2Error): string {
+  switch (error.code) {
+    case 'PMEM2_E_GRANULARITY_NOT_SET':
+      return 'no --granularity given; pass --granularity page, cache_line or byte: the largest granularity your program can handle (page works on every file)';
+    case 'PMEM2_E_GRANULARITY_NOT_SUPPORTED': {
+      // the facts (what the mapping offers, and libpmem2's reason), without the library's hint
+      const facts = error.message.includes('; ')
+        ? error.message.slice(0, error.message.lastIndexOf('; '))
+        : error.message;
+      return `${facts}; pass a coarser --granularity (page works on every file; pmem2 info <path> shows what this one offers)`;
+    }
+    default:
+      return error.message;
+  }
+}
+
+/**
  * The one line `pmem2` prints on stderr for a `Pmem2Error`: what went wrong, the code and
- * errno, and libpmem2's own `pmem2_errormsg()` text.
+ * errno, and libpmem2's own `pmem2_errormsg()` text. For `map`, the granularity errors say
+ * what to do with `--granularity` instead of the library call their message names.
  *
  * @param command - `'info'` or `'map'`.
  * @param error - the error.
@@ -149,7 +170,10 @@ export function formatPmem2Error(command: string, error: Pmem2Error): string {
   const libpmem2 = error.libpmem2Message
     ? `; libpmem2: ${JSON.stringify(error.libpmem2Message)}`
     : '';
-  const message = error.message.replace(/\s*\n\s*/g, ' ');
+  const message = (command === 'map' ? flagMessage(error) : error.message).replace(
+    /\s*\n\s*/g,
+    ' ',
+  );
   return `pmem2 ${command}: ${message} [${error.code}, errno ${error.errno}${libpmem2}]`;
 }
 

@@ -112,10 +112,15 @@ describe('pmem2 info', () => {
     expect(run.stderr).toMatch(/\[ENOENT, errno -2; libpmem2: "open: No such file or directory"\]/);
   });
 
-  it('info-directory-exit1InvalidFileType', () => {
+  it('info-directory-exit1InvalidFileTypeNamingThePath', () => {
     const run = runCli(['info', scratch.dir]);
     expect(run.status).toBe(1);
     expect(isOneClearLine(run.stderr)).toBe(true);
-    expect(run.stderr).toContain('PMEM2_E_INVALID_FILE_TYPE');
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^pmem2 info: ${JSON.stringify(scratch.dir)} is a directory; .*\\[PMEM2_E_INVALID_FILE_TYPE,`,
+      ),
+    );
+    expect(run.stderr).not.toMatch(/\bfd \d/);
   });
 });

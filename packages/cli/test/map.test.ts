@@ -77,6 +77,16 @@ describe('pmem2 map', () => {
     });
   });
 
+  it('map-noGranularity-hintNamesTheFlagNotTheMethod', () => {
+    const run = runCli(['map', scratch.file]);
+    expect(run.status).toBe(1);
+    expect(isOneClearLine(run.stderr)).toBe(true);
+    expect(run.stderr).toMatch(
+      /^pmem2 map: no --granularity given; pass --granularity page, cache_line or byte/,
+    );
+    expect(run.stderr).not.toMatch(/setRequiredStoreGranularity|Granularity\.PAGE/);
+  });
+
   it('map-pastEndOfFile-exit1MapRange', () => {
     const { status, json } = mapJson(['-g', 'page', '--length', '1M']);
     expect(status).toBe(1);
@@ -94,6 +104,8 @@ describe('pmem2 map', () => {
       expect(run.stdout).toBe('');
       expect(isOneClearLine(run.stderr)).toBe(true);
       expect(run.stderr).toContain('[PMEM2_E_GRANULARITY_NOT_SUPPORTED, errno -100009; libpmem2: ');
+      expect(run.stderr).toContain('; pass a coarser --granularity (page works on every file;');
+      expect(run.stderr).not.toMatch(/setRequiredStoreGranularity|Granularity\.PAGE/);
     },
   );
 

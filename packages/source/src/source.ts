@@ -10,6 +10,7 @@ import { mcsafeTransfer } from './mcsafe.js';
 import { requireErrno } from './node-errno.js';
 import { numaNode } from './numa.js';
 import { pageSize } from './page-size.js';
+import { namingPath } from './path-error.js';
 import { toSizeT } from './size-t.js';
 import { type SysfsOptions, sysfsRoot } from './sysfs-root.js';
 import { deviceId, deviceUsc } from './usc.js';
@@ -272,7 +273,7 @@ export class Source implements Disposable {
       return Source.#fromFd(fd, true, sysfsRoot(options));
     } catch (error) {
       closeSync(fd);
-      throw error;
+      throw namingPath(error, fd, path);
     }
   }
 

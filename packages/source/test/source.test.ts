@@ -273,14 +273,17 @@ describe('Source.fromPath', () => {
     expectPmem2Error(() => Source.fromPath(dir), 'EISDIR', 'open: Is a directory');
   });
 
-  it('a directory opened read-only fails the directory check, and its fd is closed', () => {
+  it('a directory opened read-only fails the directory check naming the path, and its fd is closed', () => {
     const before = openSync(file, 'r');
     closeSync(before);
-    expectPmem2Error(
+    const error = expectPmem2Error(
       () => Source.fromPath(dir, { readOnly: true }),
       'PMEM2_E_INVALID_FILE_TYPE',
       'cannot set fd to directory in pmem2_source_from_fd',
     );
+    // the caller gave a path, so the message names it, not the fd fromPath opened
+    expect(error.message).toMatch(new RegExp(`^${JSON.stringify(dir)} is a directory; `));
+    expect(error.message).not.toMatch(/\bfd \d/);
     // the fd fromPath opened was closed: the next open reuses the same lowest number
     const after = openSync(file, 'r');
     closeSync(after);
