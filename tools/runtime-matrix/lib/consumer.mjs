@@ -9,7 +9,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sha256 } from './cross-build.mjs';
 import { run, tail } from './exec.mjs';
 import { TOOL_DIR } from './paths.mjs';
@@ -61,8 +61,8 @@ async function npmCli() {
 
 /**
  * A folder to use as the whole PATH: `node` (the binary under test, or a wrapper such as
- * qemu for emulated arm64), `npm` run by that node, and plain shell tools. No compiler,
- * make or python.
+ * qemu for emulated arm64), `npm` and `npx` run by that node, and plain shell tools. No
+ * compiler, make or python.
  */
 export async function makeToolbin(dir, { node, nodeWrapper }) {
   mkdirSync(dir, { recursive: true });
@@ -77,6 +77,9 @@ export async function makeToolbin(dir, { node, nodeWrapper }) {
     `#!/bin/sh\nexec "${join(dir, 'node')}" "${await npmCli()}" "$@"\n`,
   );
   chmodSync(join(dir, 'npm'), 0o755);
+  const npxCli = join(dirname(await npmCli()), 'npx-cli.js');
+  writeFileSync(join(dir, 'npx'), `#!/bin/sh\nexec "${join(dir, 'node')}" "${npxCli}" "$@"\n`);
+  chmodSync(join(dir, 'npx'), 0o755);
   for (const tool of SHELL_TOOLS) {
     const { stdout } = await run('sh', ['-c', `command -v ${tool}`]);
     const path = stdout.trim();

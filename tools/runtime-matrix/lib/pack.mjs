@@ -42,7 +42,7 @@ export async function buildPackages(pnpm) {
 }
 
 /** Every prebuild in an unpacked package folder, as { 'prebuilds/linux-x64/x.node': sha256 }. */
-function listPrebuilds(packageRoot) {
+export function listPrebuilds(packageRoot) {
   const root = join(packageRoot, 'prebuilds');
   const found = {};
   if (!existsSync(root)) return found;
