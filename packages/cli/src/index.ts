@@ -25,4 +25,4 @@ export {
   toJson,
 } from './render.js';
 export { type TryMapOptions, type TryMapResult, tryMap } from './try-map.js';
-export { UsageError } from './usage-error.js';
+export { UsageError, type UsageErrorOptions } from './usage-error.js';

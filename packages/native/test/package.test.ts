@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -43,6 +44,14 @@ const TOOLS = [
   'mkdir',
 ];
 
+/** How to run pnpm: the pnpm running these tests, else the pinned one through npx. */
+function pnpmCommand(): string[] {
+  const execPath = process.env.npm_execpath ?? '';
+  if (/pnpm/.test(execPath) && existsSync(execPath)) return [process.execPath, execPath];
+  const root = JSON.parse(readFileSync(join(packageRoot, '..', '..', 'package.json'), 'utf8'));
+  return ['npx', '-y', String(root.packageManager)];
+}
+
 /** Finds a tool on the current PATH. */
 function which(tool: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
@@ -77,14 +86,34 @@ beforeAll(() => {
     const found = which(tool);
     if (found) symlinkSync(found, join(bin, tool));
   }
-  const packed = spawnSync('npm', ['pack', '--pack-destination', work], {
-    cwd: packageRoot,
-    encoding: 'utf8',
-  });
-  if (packed.status !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+  // pnpm pack, as publishing does: it turns the `workspace:*` dependency on @pmem2/errors
+  // into a version, and that package is packed too (npm resolves it to its tarball).
+  const tarballs: Record<string, string> = {};
+  for (const [name, dir] of [
+    ['@pmem2/native', packageRoot],
+    ['@pmem2/errors', join(packageRoot, '..', 'errors')],
+  ] as const) {
+    const [command, ...args] = pnpmCommand();
+    const packed = spawnSync(command ?? 'npx', [...args, 'pack', '--pack-destination', work], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    if (packed.status !== 0) throw new Error(`pnpm pack in ${dir} failed: ${packed.stderr}`);
+    const made = readdirSync(work).find(
+      (f) => f.startsWith(name.slice(1).replace('/', '-')) && f.endsWith('.tgz'),
+    );
+    if (made === undefined) throw new Error(`pnpm pack in ${dir} made no tarball`);
+    tarballs[name] = `file:${join(work, made)}`;
+  }
   writeFileSync(
     join(consumer, 'package.json'),
-    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    JSON.stringify({
+      name: 'consumer',
+      private: true,
+      type: 'module',
+      dependencies: tarballs,
+      overrides: { '@pmem2/errors': tarballs['@pmem2/errors'] },
+    }),
   );
   writeFileSync(join(consumer, 'use.mjs'), USE);
 });
@@ -93,7 +122,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed tarball', () => {
   it('carries the prebuild, the sources and dist, not build/', () => {
-    const tgz = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    const tgz = readdirSync(work).find((f) => f.startsWith('pmem2-native-') && f.endsWith('.tgz'));
     expect(tgz).toBeDefined();
     const list = spawnSync('tar', ['-tzf', join(work, tgz ?? '')], { encoding: 'utf8' }).stdout;
     expect(list).toContain('package/prebuilds/linux-x64/@pmem2+native.node');
@@ -106,8 +135,7 @@ describe('the packed tarball', () => {
   it('installs with npm where PATH has no compiler, make or python, and maps a file', () => {
     for (const tool of ['cc', 'gcc', 'make', 'python3', 'python'])
       expect(spawnSync('sh', ['-c', `command -v ${tool}`], { env: cleanEnv() }).status).not.toBe(0);
-    const tgz = readdirSync(work).find((f) => f.endsWith('.tgz')) ?? '';
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', join(work, tgz)], {
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
       cwd: consumer,
       env: cleanEnv(),
       encoding: 'utf8',
