@@ -19,6 +19,7 @@
 // Verdaccio is stopped and the temp folder removed at the end (`--keep` keeps the folder).
 // The last line is the summary; the exit status is 1 when any step failed.
 import {
+  appendFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -140,7 +141,7 @@ async function main() {
     console.log(`   Verdaccio ${verdaccio.version} at ${verdaccio.url} (pid ${verdaccio.pid})`);
     const token = await createUser(verdaccio.url, 'release-e2e', 'release-e2e-password');
     const host = verdaccio.url.replace(/^http:/, '');
-    writeFileSync(join(copy, '.npmrc'), `nodedir=/usr\n${host}:_authToken=${token}\n`);
+    appendFileSync(join(copy, '.npmrc'), `\n${host}:_authToken=${token}\n`);
     const out = await pnpmIn(copy, [
       '-r',
       'publish',
