@@ -57,8 +57,9 @@ function run(command: Command, out: Output): ExitCode {
  *
  * @remarks
  * User mistakes never produce a stack trace: a bad command line prints one line and the usage
- * hint on stderr, and no command at all prints the usage text there ({@link ExitCode.USAGE}); a `Pmem2Error` prints one line with its code,
- * errno, message and libpmem2's text ({@link ExitCode.PMEM2_ERROR}); with `--json`, `map`
+ * hint on stderr, and no command at all prints the usage text there ({@link ExitCode.USAGE});
+ * a `Pmem2Error` prints one line with its code, errno, message and libpmem2's text
+ * ({@link ExitCode.PMEM2_ERROR}); with `--json`, `map`
  * also prints `{ "ok": false, "error": { … } }` on stdout. Anything else is a bug in `pmem2`
  * and exits with {@link ExitCode.INTERNAL}, printing the stack.
  *
