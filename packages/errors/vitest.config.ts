@@ -1,3 +1,4 @@
+import { withTestKit } from '@pmem2/test-kit/vitest';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'] } });
+export default defineConfig({ test: withTestKit({ include: ['test/**/*.test.ts'] }) });

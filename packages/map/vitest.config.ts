@@ -1,3 +1,6 @@
+import { withTestKit } from '@pmem2/test-kit/vitest';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 30_000 } });
+export default defineConfig({
+  test: withTestKit({ include: ['test/**/*.test.ts'], testTimeout: 30_000 }),
+});

@@ -1,22 +1,11 @@
 // deep-flush.test.ts -- pmem2_deep_flush: pmem2_integration's test_deep_flush_* cases, and
 // PMDK's pmem2_deep_flush per granularity, with a fixture device DAX region
 
-import {
-  closeSync,
-  constants,
-  cpSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, constants, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { binding } from '@pmem2/native';
 import { Source } from '@pmem2/source';
+import { DEVDAX_DEVICE, devdaxFixture } from '@pmem2/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemFlags, mapNew } from '../src/index.js';
 import {
@@ -30,26 +19,15 @@ import {
   removeBackendDirs,
 } from './helpers.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURE = join(here, '..', '..', 'source', 'test', 'fixtures', 'sysfs', 'devdax');
 const REGION = 'sys/devices/platform/e820_pmem/ndbus0/region0';
 let root = '';
 const fds: number[] = [];
 
 beforeAll(() => {
   // The fixture's device DAX, re-pointed at /dev/zero (1:5) so that mmap works.
-  root = mkdtempSync(join(tmpdir(), 'pmem2-map-deepflush-'));
-  cpSync(FIXTURE, root, { recursive: true, verbatimSymlinks: true });
-  symlinkSync(
-    `../../devices/platform/e820_pmem/ndbus0/region0/dax0.1/dax0.0`,
-    join(root, 'sys/dev/char/1:5'),
-  );
-  writeFileSync(join(root, REGION, 'dax0.1/dax0.0/dev'), '1:5\n');
+  root = devdaxFixture({ retarget: true });
 });
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-  removeBackendDirs();
-});
+afterAll(removeBackendDirs);
 afterEach(() => {
   vi.unstubAllEnvs();
   for (const fd of fds.splice(0)) closeSync(fd);
@@ -140,18 +118,13 @@ describe('pmem2_deep_flush on anonymous memory and device DAX', () => {
 
   it('device DAX on no region: PMEM2_E_DAX_REGION_NOT_FOUND "unknown region", even after the source is deleted', () => {
     vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'cache_line');
-    const orphan = mkdtempSync(join(tmpdir(), 'pmem2-map-orphan-'));
-    try {
-      cpSync(root, orphan, { recursive: true, verbatimSymlinks: true });
-      writeFileSync(join(orphan, REGION, 'dax0.1/dax0.0/dev'), '9:9\n');
-      const fd = openSync('/dev/zero', constants.O_RDWR);
-      fds.push(fd);
-      const source = Source.fromFd(fd, { sysfsRoot: orphan });
-      using map = mapNew(prepareConfig(0, 2 * MiB), source);
-      source.delete();
-      expectPmem2(() => map.deepFlush(0, PAGE), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
-    } finally {
-      rmSync(orphan, { recursive: true, force: true });
-    }
+    const orphan = devdaxFixture();
+    writeFileSync(join(orphan, DEVDAX_DEVICE, 'dev'), '9:9\n');
+    const fd = openSync('/dev/zero', constants.O_RDWR);
+    fds.push(fd);
+    const source = Source.fromFd(fd, { sysfsRoot: orphan });
+    using map = mapNew(prepareConfig(0, 2 * MiB), source);
+    source.delete();
+    expectPmem2(() => map.deepFlush(0, PAGE), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
   });
 });

@@ -5,19 +5,15 @@
 // (/dev/null: mmap fails with ENODEV, so the checks before mmap are exercised). A copy also
 // points 1:5 (/dev/zero) at it, which mmap accepts, so whole mappings run too.
 
-import { closeSync, constants, cpSync, mkdtempSync, openSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, constants, openSync } from 'node:fs';
 import { Config, Granularity, Sharing } from '@pmem2/config';
 import { Source } from '@pmem2/source';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { devdaxFixture } from '@pmem2/test-kit';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mapNew, VmReservation } from '../src/index.js';
 import { mappingRegistry } from '../src/registry.js';
 import { catchPmem2, expectPmem2, MiB, PAGE, prepareConfig } from './helpers.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const FIXTURE = join(here, '..', '..', 'source', 'test', 'fixtures', 'sysfs', 'devdax');
 const DEV_SIZE = 1024 * MiB;
 const DEV_ALIGN = 2 * MiB;
 
@@ -25,15 +21,7 @@ let root = '';
 const fds: number[] = [];
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'pmem2-map-devdax-'));
-  cpSync(FIXTURE, root, { recursive: true, verbatimSymlinks: true });
-  symlinkSync(
-    '../../devices/platform/e820_pmem/ndbus0/region0/dax0.1/dax0.0',
-    join(root, 'sys/dev/char/1:5'),
-  );
-});
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
+  root = devdaxFixture();
 });
 beforeEach(() => {
   vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);

@@ -1,12 +1,11 @@
 // granularity.test.ts -- PMDK's pmem2_granularity (3×3 with MAP_SYNC and eADR fixture trees),
 // pmem2_granularity_detection and pmem2_integration's test_granularity
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Config, Granularity, Sharing } from '@pmem2/config';
 import { autoFlush } from '@pmem2/source';
+import { sysfsFixture, tempDir } from '@pmem2/test-kit';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { effectiveGranularity, forcedGranularity } from '../src/granularity.js';
 import { mapNew } from '../src/index.js';
@@ -19,12 +18,9 @@ import {
   removeBackendDirs,
 } from './helpers.js';
 
-const roots: string[] = [];
-
 /** A fixture sysfs root like PMDK's linux_eadr_paths/eadr_{available,not_available}. */
 function sysfsTree(domains: readonly string[]): string {
-  const root = mkdtempSync(join(tmpdir(), 'pmem2-sysfs-'));
-  roots.push(root);
+  const root = tempDir('pmem2-sysfs-');
   const devices = join(root, 'sys', 'bus', 'nd', 'devices');
   mkdirSync(devices, { recursive: true });
   domains.forEach((domain, i) => {
@@ -36,26 +32,14 @@ function sysfsTree(domains: readonly string[]): string {
   return root;
 }
 
-afterAll(() => {
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-  removeBackendDirs();
-});
+afterAll(removeBackendDirs);
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-/** @pmem2/source's fixture sysfs trees (PMDK's linux_eadr_paths counterparts). */
-const SOURCE_FIXTURES = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'source',
-  'test',
-  'fixtures',
-  'sysfs',
-);
-const EADR_AVAILABLE = () => join(SOURCE_FIXTURES, 'eadr');
-const EADR_NOT_AVAILABLE = () => join(SOURCE_FIXTURES, 'mixed-eadr');
+/** The test kit's fixture sysfs trees (PMDK's linux_eadr_paths counterparts). */
+const EADR_AVAILABLE = () => sysfsFixture('eadr');
+const EADR_NOT_AVAILABLE = () => sysfsFixture('mixed-eadr');
 
 const NO_EADR_TEXT =
   "requested granularity not available because the platform doesn't support eADR";
@@ -105,14 +89,14 @@ describe('pmem2_granularity: requested × available (MAP_SYNC as mapped, eADR fr
   it('an eADR tree reads as eADR only when every region says cpu_cache', () => {
     expect(autoFlush({ sysfsRoot: EADR_AVAILABLE() })).toBe(1);
     expect(autoFlush({ sysfsRoot: EADR_NOT_AVAILABLE() })).toBe(0);
-    expect(autoFlush({ sysfsRoot: join(SOURCE_FIXTURES, 'no-eadr') })).toBe(0);
+    expect(autoFlush({ sysfsRoot: sysfsFixture('no-eadr') })).toBe(0);
     expect(autoFlush({ sysfsRoot: sysfsTree(['cpu_cache', 'cpu_cache']) })).toBe(1);
     expect(autoFlush({ sysfsRoot: sysfsTree(['cpu_cache', 'memory_controller']) })).toBe(0);
     expect(autoFlush({ sysfsRoot: sysfsTree([]) })).toBe(0);
   });
 
   it('an unreadable eADR tree (-1) counts as no eADR, as map_new compares == 1', () => {
-    const sysfsRoot = join(SOURCE_FIXTURES, 'eadr-malformed');
+    const sysfsRoot = sysfsFixture('eadr-malformed');
     expect(autoFlush({ sysfsRoot })).toBe(-1);
     const eADR = autoFlush({ sysfsRoot }) === 1;
     const facts = { anonymous: false, eADR: () => eADR, mapSync: true, sharing: Sharing.SHARED };

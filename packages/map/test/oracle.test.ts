@@ -1,43 +1,21 @@
 // oracle.test.ts -- first-error behaviour of mapNew / VmReservation.new against the real
 // libpmem2 for a handful of scenarios (the full conformance run lives in tools/conformance)
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Config, Granularity, Sharing } from '@pmem2/config';
 import { isPmem2Error } from '@pmem2/errors';
 import { Source } from '@pmem2/source';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildOracle } from '@pmem2/test-kit';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mapNew, type Pmem2Map, VmReservation } from '../src/index.js';
 import { MiB, makeFile, openSource, removeBackendDirs } from './helpers.js';
 
-const HAVE_LIBPMEM2 =
-  existsSync('/usr/include/libpmem2.h') &&
-  spawnSync('sh', ['-c', 'ldconfig -p | grep -q libpmem2.so']).status === 0;
-const REQUIRE = process.env.PMEM2_REQUIRE_ORACLE === '1';
-
-if (!HAVE_LIBPMEM2 && !REQUIRE) {
-  console.warn(
-    'SKIPPED: map oracle tests — libpmem2-dev (libpmem2.h, libpmem2.so) is not installed',
-  );
-}
-
 const here = dirname(fileURLToPath(import.meta.url));
-let workDir = '';
-let oracle = '';
+const oracle = buildOracle(join(here, 'fixtures', 'oracle.c'), { what: 'map oracle tests' });
 
-beforeAll(() => {
-  if (!HAVE_LIBPMEM2 && !REQUIRE) return;
-  workDir = mkdtempSync(join(tmpdir(), 'pmem2-map-oracle-'));
-  oracle = join(workDir, 'oracle');
-  execFileSync('cc', ['-O1', '-o', oracle, join(here, 'fixtures', 'oracle.c'), '-lpmem2']);
-});
-afterAll(() => {
-  if (workDir !== '') rmSync(workDir, { recursive: true, force: true });
-  removeBackendDirs();
-});
+afterAll(removeBackendDirs);
 
 /** One scenario's outcome, as oracle.c prints it. */
 function line(ret: number, message: string, map: Pmem2Map | undefined): string {
@@ -120,13 +98,13 @@ const SCENARIOS: Array<[string, number]> = [
   ['ok', 5000],
 ];
 
-describe.runIf(HAVE_LIBPMEM2 || REQUIRE)('mapNew first error = libpmem2 1.12.1 first error', () => {
+describe.runIf(oracle !== undefined)('mapNew first error = libpmem2 1.12.1 first error', () => {
   it.each(SCENARIOS)('%s', (name, fileSize) => {
     vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
     const path = makeFile('ext4', fileSize);
     const env = { ...process.env };
     delete env.PMEM2_FORCE_GRANULARITY;
-    const c = execFileSync(oracle, [name, path], { encoding: 'utf8', env }).trim();
+    const c = execFileSync(oracle as string, [name, path], { encoding: 'utf8', env }).trim();
     const ts = runTs(name, path);
     expect(maskPointers(ts)).toBe(maskPointers(c));
     vi.unstubAllEnvs();
@@ -137,7 +115,7 @@ describe.runIf(HAVE_LIBPMEM2 || REQUIRE)('mapNew first error = libpmem2 1.12.1 f
     (force) => {
       vi.stubEnv('PMEM2_FORCE_GRANULARITY', force);
       const path = makeFile('ext4', 16 * MiB);
-      const c = execFileSync(oracle, ['ok', path], {
+      const c = execFileSync(oracle as string, ['ok', path], {
         encoding: 'utf8',
         env: { ...process.env, PMEM2_FORCE_GRANULARITY: force },
       }).trim();

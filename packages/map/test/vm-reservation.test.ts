@@ -1,8 +1,8 @@
 // vm-reservation.test.ts -- PMDK's pmem2_vm_reservation: new, map, extend/shrink, find (§6.3)
 
 import { Config, Granularity } from '@pmem2/config';
-import { isPmem2Error, type Pmem2Error } from '@pmem2/errors';
 import { Source } from '@pmem2/source';
+import { catchPmem2OrNone } from '@pmem2/test-kit';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mapNew, type Pmem2Map, VmReservation } from '../src/index.js';
 import { mappingRegistry } from '../src/registry.js';
@@ -40,17 +40,6 @@ function expectReservedOnly(start: bigint, size: number): void {
   const lines = mappingsIn(start, start + BigInt(size));
   expect(lines.length).toBeGreaterThan(0);
   for (const line of lines) expect([line.perms, line.path]).toEqual(['---p', '']);
-}
-
-/** The Pmem2Error `fn` throws, or undefined when it returns. */
-function catchPmem2OrNone(fn: () => unknown): Pmem2Error | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    if (isPmem2Error(error)) return error;
-    throw error;
-  }
 }
 
 /** A free, 2 MiB-aligned address: reserve, note, delete. */

@@ -5,10 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { answerOf, removeDir, runChild, tempDir } from './helpers.js';
+import { answerOf, runChild, tempDir } from './helpers.js';
 
 const dir = tempDir('crash');
-afterAll(() => removeDir(dir));
 
 type Outcome = {
   ok?: true;

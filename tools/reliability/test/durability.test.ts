@@ -4,11 +4,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { answerOf, childrenDir, packageDir, removeDir, runChild, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { answerOf, childrenDir, packageDir, runChild, tempDir } from './helpers.js';
 
 const dir = tempDir('durability');
-afterAll(() => removeDir(dir));
 
 describe('multi-process durability', () => {
   it('a reader sees persisted records; acknowledged records survive SIGKILL of the writer', async () => {

@@ -2,11 +2,10 @@
 // resident memory, fds and /proc/self/maps at their baseline (CI sizes; `pnpm test:soak` runs
 // the full 100,000 / 10,000 / 100,000)
 
-import { afterAll, describe, expect, it } from 'vitest';
-import { answerOf, removeDir, runChild, soak, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { answerOf, runChild, soak, tempDir } from './helpers.js';
 
 const dir = tempDir('endurance');
-afterAll(() => removeDir(dir));
 
 interface Measure {
   rss: number;

@@ -5,11 +5,10 @@
 import { join } from 'node:path';
 import { errnoValue } from '@pmem2/errors';
 import { type Fault, runWithFault } from '@pmem2/fault-inject';
-import { afterAll, describe, expect, it } from 'vitest';
-import { answerOf, childrenDir, packageDir, removeDir, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { answerOf, childrenDir, packageDir, tempDir } from './helpers.js';
 
 const dir = tempDir('fault');
-afterAll(() => removeDir(dir));
 
 /** Runs one operation of children/fault.mjs with `fault` armed just before it. */
 function underFault(op: string, fault: Fault): Record<string, unknown> {

@@ -1,11 +1,10 @@
 // fuzz.test.ts -- fast-check over mapNew's input space and the mem functions' arguments, in
 // children: >= 10,000 cases per run; replay with PMEM2_FUZZ_SEED=<seed printed on failure>
 
-import { afterAll, describe, expect, it } from 'vitest';
-import { answerOf, removeDir, runChild, soak, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { answerOf, runChild, soak, tempDir } from './helpers.js';
 
 const dir = tempDir('fuzz');
-afterAll(() => removeDir(dir));
 
 interface FuzzAnswer {
   property: string;

@@ -4,12 +4,11 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAddon, nativeDir } from '../src/build-addon.js';
-import { packageDir, removeDir, runChild, tempDir } from './helpers.js';
+import { packageDir, runChild, tempDir } from './helpers.js';
 
 const dir = tempDir('sanitizers');
-afterAll(() => removeDir(dir));
 const cache = join(packageDir, '.cache');
 
 /** The shared object gcc links ASan from ('' when gcc has none). */

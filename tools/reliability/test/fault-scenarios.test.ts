@@ -1,16 +1,13 @@
-// fault.test.ts -- failing system calls (LD_PRELOAD shim of @pmem2/fault-inject) surface
-// libpmem2's errors and leave nothing behind; each case runs in a child process
+// fault-scenarios.test.ts -- whole @pmem2/map scenarios under a failing system call (LD_PRELOAD
+// shim of @pmem2/fault-inject): libpmem2's errors, nothing left behind, objects still usable;
+// each case runs in a child process (fault.test.ts has the table of every call site)
 
 import { constants } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ARM_PATH, type Fault, runWithFault } from '@pmem2/fault-inject';
-import { afterAll, describe, expect, it } from 'vitest';
-import { makeFile, removeBackendDirs } from './helpers.js';
+import { backendFile, quietAnswerOf } from '@pmem2/test-kit';
+import { describe, expect, it } from 'vitest';
+import { packageDir } from './helpers.js';
 
-afterAll(removeBackendDirs);
-
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { EACCES, EEXIST, EINVAL, EIO, ENOMEM, ENOTSUP } = constants.errno;
 
 /**
@@ -23,8 +20,8 @@ function run(fault: Fault, path: string, body: string, env: NodeJS.ProcessEnv = 
     import { openSync, readFileSync } from 'node:fs';
     import { Config, Granularity } from '@pmem2/config';
     import { Source } from '@pmem2/source';
-    import { mapNew, VmReservation } from './dist/index.js';
-    import { mappingRegistry as registry } from './dist/registry.js';
+    import { mapNew, VmReservation } from '@pmem2/map';
+    import { mappingRegistry as registry } from './test/children/lib.mjs';
     const path = ${JSON.stringify(path)};
     const arm = () => { try { openSync(${JSON.stringify(ARM_PATH)}, 'r'); } catch {} };
     const maps = () => readFileSync('/proc/self/maps', 'utf8').trim().split('\\n');
@@ -35,13 +32,7 @@ function run(fault: Fault, path: string, body: string, env: NodeJS.ProcessEnv = 
     const result = await (async () => { ${body} })();
     process.stdout.write(JSON.stringify(result) + '\\n');
   `;
-  const child = runWithFault(fault, code, { cwd: packageDir, env });
-  expect({ status: child.status, signal: child.signal, stderr: child.stderr }).toEqual({
-    status: 0,
-    signal: null,
-    stderr: '',
-  });
-  return JSON.parse(child.stdout);
+  return quietAnswerOf(runWithFault(fault, code, { cwd: packageDir, env }));
 }
 
 const PAGE_CONFIG = 'new Config().setRequiredStoreGranularity(Granularity.PAGE)';
@@ -100,7 +91,7 @@ describe('mapNew when mmap fails', () => {
     'mmap #%i failing with errno %i gives %s and leaves nothing',
     ([nth, errno, code, text], ctx) => {
       requireMmapInjection(ctx.skip);
-      const path = makeFile('ext4', 16 * 1024 * 1024);
+      const path = backendFile('ext4', 16 * 1024 * 1024);
       const result = run({ func: 'mmap', nth, errno }, path, FAILED_MAP_NEW);
       expect(result).toEqual({
         error: {
@@ -117,7 +108,7 @@ describe('mapNew when mmap fails', () => {
 
   it('inside a reservation, a failed mmap leaves the range reserved and unoccupied', (ctx) => {
     requireMmapInjection(ctx.skip);
-    const path = makeFile('ext4', 4 * 1024 * 1024);
+    const path = backendFile('ext4', 4 * 1024 * 1024);
     const result = run(
       { func: 'mmap', nth: 2, errno: ENOMEM },
       path,
@@ -146,7 +137,7 @@ describe('mapNew when the munmap trimming the placeholder fails', () => {
     [ENOMEM, 'ENOMEM', 'munmap: Cannot allocate memory'],
     [EINVAL, 'EINVAL', 'munmap: Invalid argument'],
   ] as const)('errno %i gives -errno %s "munmap: …" and leaves nothing', ([errno, code, text]) => {
-    const path = makeFile('ext4', 16 * 1024 * 1024);
+    const path = backendFile('ext4', 16 * 1024 * 1024);
     const result = run({ func: 'munmap', nth: 1, errno }, path, FAILED_MAP_NEW);
     expect(result).toEqual({
       error: { code, errno: -errno, text },
@@ -159,7 +150,7 @@ describe('mapNew when the munmap trimming the placeholder fails', () => {
 
 describe('delete when munmap fails', () => {
   it('throws -errno "munmap: …", keeps the map registered and usable; a later delete works', () => {
-    const path = makeFile('ext4', 1024 * 1024);
+    const path = backendFile('ext4', 1024 * 1024);
     const result = run(
       { func: 'munmap', nth: 1, errno: EINVAL },
       path,
@@ -186,7 +177,7 @@ describe('delete when munmap fails', () => {
 
 describe('persist and deepFlush when msync fails', () => {
   it('PAGE persist throws -errno "msync: …" (libpmem2 aborts the process here)', () => {
-    const path = makeFile('ext4', 1024 * 1024);
+    const path = backendFile('ext4', 1024 * 1024);
     const result = run(
       { func: 'msync', nth: 1, errno: EIO },
       path,
@@ -205,7 +196,7 @@ describe('persist and deepFlush when msync fails', () => {
   });
 
   it('PAGE persistAsync rejects with -errno "msync: …" from the thread pool; the next one works', () => {
-    const path = makeFile('ext4', 1024 * 1024);
+    const path = backendFile('ext4', 1024 * 1024);
     const result = run(
       { func: 'msync', nth: 1, errno: EIO },
       path,
@@ -235,7 +226,7 @@ describe('persist and deepFlush when msync fails', () => {
   ])(
     'deepFlush of a regular file (%s) calls msync only off PAGE',
     (_name, config, force, expected) => {
-      const path = makeFile('ext4', 1024 * 1024);
+      const path = backendFile('ext4', 1024 * 1024);
       const result = run(
         { func: 'msync', nth: 1, errno: EIO },
         path,

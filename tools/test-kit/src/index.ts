@@ -1,0 +1,40 @@
+// index.ts -- @pmem2/test-kit: what every @pmem2 test suite shares (private, never published)
+
+export {
+  answerOf,
+  type ChildResult,
+  childEnv,
+  lastJsonLine,
+  type NodeOptions,
+  quietAnswerOf,
+  runModule,
+  runNode,
+} from './child.js';
+export {
+  copySysfsFixture,
+  DEVDAX_DEVICE,
+  devdaxFixture,
+  devOf,
+  sysfsFixture,
+  writeAttribute,
+} from './fixtures.js';
+export {
+  buildOracle,
+  LIBPMEM2_HEADER,
+  type OracleOptions,
+  oracleMissing,
+  reportSkip,
+} from './oracle.js';
+export { catchPmem2, catchPmem2OrNone, expectPmem2 } from './pmem2-error.js';
+export { type MapsLine, mappingsIn, mappingsOf, mapsLineAt, procMaps } from './procmaps.js';
+export {
+  BACKENDS,
+  type Backend,
+  backendFile,
+  backendRoot,
+  copyTree,
+  holeyFile,
+  removeTempDir,
+  removeTempDirs,
+  tempDir,
+} from './temp.js';
