@@ -25,7 +25,9 @@ export function backendRoot(backend: Backend): string {
  * The directories still to remove, kept on globalThis so that every copy of this module in a
  * test worker (the setup file's and the tests') shares one list.
  */
-const created: string[] = ((globalThis as { [TEMP_DIRS]?: string[] })[TEMP_DIRS] ??= []);
+const shared = globalThis as { [TEMP_DIRS]?: string[] };
+shared[TEMP_DIRS] ??= [];
+const created: string[] = shared[TEMP_DIRS];
 
 /**
  * Makes a fresh directory `<parent>/<prefix>XXXXXX` (parent: os.tmpdir()) and returns its
