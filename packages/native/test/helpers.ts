@@ -1,12 +1,19 @@
 // helpers.ts -- shared fixtures of the @pmem2/native tests: files, constants, child processes
 
-import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  backendRoot,
+  type ChildResult,
+  lastJsonLine,
+  removeTempDir,
+  runModule,
+  tempDir,
+} from '@pmem2/test-kit';
 import { binding, type MapHandle } from '../src/index.js';
 
+export { type ChildResult, mapsLineAt } from '@pmem2/test-kit';
 export { binding };
 
 /** PMEM2_PROT_READ | PMEM2_PROT_WRITE. */
@@ -40,14 +47,14 @@ export const PAGE_GRANULARITY = 2;
 
 /** The file systems every primitive is tested on: ext4 (os.tmpdir()) and tmpfs (/dev/shm). */
 export const FILESYSTEMS = [
-  { name: 'ext4 (os.tmpdir())', root: tmpdir() },
-  { name: 'tmpfs (/dev/shm)', root: '/dev/shm' },
+  { name: 'ext4 (os.tmpdir())', root: backendRoot('ext4') },
+  { name: 'tmpfs (/dev/shm)', root: backendRoot('tmpfs') },
 ] as const;
 
-/** A scratch directory under `root`, removed by the returned cleanup. */
+/** A scratch directory under `root`, removed by the returned cleanup (else after the file). */
 export function scratchDir(root: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(root, 'pmem2-native-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const dir = tempDir('pmem2-native-', root);
+  return { dir, cleanup: () => removeTempDir(dir) };
 }
 
 /** Creates a `size`-byte (sparse) file opened read-write; returns its path and fd. */
@@ -81,14 +88,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The built entry point children import (turbo builds before tests). */
 export const distEntry = pathToFileURL(join(here, '..', 'dist', 'index.js')).href;
 
-/** The result of a child process. */
-export interface ChildResult {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * Runs an ES module body in a fresh node with `binding` imported and extra environment;
  * anything that could crash the process, or needs load-time environment, runs here.
@@ -99,12 +98,7 @@ export function runChild(
   nodeArgs: string[] = [],
 ): ChildResult {
   const script = `import { binding } from ${JSON.stringify(distEntry)};\n${body}`;
-  const r = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', script], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  return runModule(script, { env, nodeFlags: nodeArgs, timeout: 60_000 });
 }
 
 /** Runs a child that prints one JSON value on its last stdout line, and parses it. */
@@ -115,15 +109,5 @@ export function childJson<T>(
 ): T {
   const r = runChild(body, env, nodeArgs);
   if (r.status !== 0) throw new Error(`child failed (${r.status} ${r.signal}): ${r.stderr}`);
-  const lines = r.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1] ?? 'null') as T;
-}
-
-/** The /proc/self/maps lines of this process that cover `addr`. */
-export function mapsLineAt(addr: bigint, maps: string): string | undefined {
-  return maps.split('\n').find((line) => {
-    const [range] = line.split(' ');
-    const [lo, hi] = (range ?? '').split('-').map((h) => BigInt(`0x${h || '0'}`));
-    return lo !== undefined && hi !== undefined && addr >= lo && addr < hi;
-  });
+  return lastJsonLine<T>(r);
 }

@@ -6,7 +6,6 @@ import {
   closeSync,
   constants,
   cpSync,
-  existsSync,
   fstatSync,
   fsyncSync,
   mkdirSync,
@@ -20,10 +19,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
+import { buildOracle } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { fileExtents } from '../src/file-extents.js';
 import { BadBlockContext, Source } from '../src/index.js';
-import { expectPmem2Error, openTracked, tempDir } from './helpers.js';
+import { expectPmem2, openTracked, tempDir } from './helpers.js';
 
 const REAL = { sysfsRoot: '/' };
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,7 +81,7 @@ describe('BadBlockContext.clear on a regular file, with @pmem2/native', () => {
     const path = allocatedFile(tempDir(), 'read-only', 2);
     const fd = openTracked(path, constants.O_RDONLY);
     const context = BadBlockContext.new(Source.fromFd(fd, REAL));
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => context.clear({ offset: 0n, length: 4096n }),
       'EBADF',
       'fallocate: Bad file descriptor',
@@ -94,7 +94,7 @@ describe('BadBlockContext.clear on a regular file, with @pmem2/native', () => {
   it('a zero length → -EINVAL "fallocate: Invalid argument"', () => {
     const fd = openTracked(allocatedFile(tempDir(), 'zero', 1), constants.O_RDWR);
     const context = BadBlockContext.new(Source.fromFd(fd, REAL));
-    expectPmem2Error(
+    expectPmem2(
       () => context.clear({ offset: 0n, length: 0n }),
       'EINVAL',
       'fallocate: Invalid argument',
@@ -118,29 +118,9 @@ describe('BadBlockContext.clear on a regular file, with @pmem2/native', () => {
 
 // --- libpmem2 ---
 
-const HEADER = '/usr/include/libpmem2.h';
-const PROGRAM = join(here, 'oracle', 'badblock-clear-oracle.c');
-
-function buildOracle(): string | undefined {
-  let why: string;
-  if (!existsSync(HEADER)) {
-    why = `${HEADER} is missing (apt-get install libpmem2-dev)`;
-  } else {
-    const binary = join(tempDir(), 'badblock-clear-oracle');
-    try {
-      execFileSync('gcc', ['-O1', '-Wall', PROGRAM, '-o', binary, '-lpmem2'], { stdio: 'pipe' });
-      return binary;
-    } catch (error) {
-      why = `gcc could not build the libpmem2 oracle: ${String(error)}`;
-    }
-  }
-  const msg = `SKIPPED: BadBlockContext.clear vs libpmem2 pmem2_badblock_clear — ${why}`;
-  if (process.env.PMEM2_REQUIRE_ORACLE === '1') throw new Error(msg);
-  console.warn(msg);
-  return undefined;
-}
-
-const oracle = buildOracle();
+const oracle = buildOracle(join(here, 'oracle', 'badblock-clear-oracle.c'), {
+  what: 'BadBlockContext.clear vs libpmem2 pmem2_badblock_clear',
+});
 
 interface Outcome {
   ret: number;

@@ -5,7 +5,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
   constants,
-  existsSync,
   fstatSync,
   fsyncSync,
   openSync,
@@ -16,6 +15,7 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPmem2Error } from '@pmem2/errors';
+import { buildOracle } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { fileBadBlocks } from '../src/bad-blocks.js';
 import { fileExtents } from '../src/file-extents.js';
@@ -23,7 +23,7 @@ import { type BadBlock, BadBlockContext, isNoBadBlockFound, Source } from '../sr
 import {
   copyFixture,
   devOf,
-  expectPmem2Error,
+  expectPmem2,
   fixture,
   openTracked,
   tempDir,
@@ -60,7 +60,7 @@ function allocatedFile(name: string, blocks: number): string {
 
 describe('BadBlockContext off pmem (the real sysfs of this machine)', () => {
   it('an anonymous source → PMEM2_E_NOSUPP', () => {
-    expectPmem2Error(
+    expectPmem2(
       () => BadBlockContext.new(Source.fromAnon(4096)),
       'PMEM2_E_NOSUPP',
       'Anonymous source does not support bad blocks',
@@ -71,7 +71,7 @@ describe('BadBlockContext off pmem (the real sysfs of this machine)', () => {
     const fd = openTracked(allocatedFile('off-pmem', 1), constants.O_RDWR);
     const context = BadBlockContext.new(Source.fromFd(fd, REAL));
     for (let i = 0; i < 2; i++) {
-      expectPmem2Error(() => context.next(), 'PMEM2_E_NO_BAD_BLOCK_FOUND', NO_DEVICE);
+      expectPmem2(() => context.next(), 'PMEM2_E_NO_BAD_BLOCK_FOUND', NO_DEVICE);
     }
   });
 
@@ -79,21 +79,21 @@ describe('BadBlockContext off pmem (the real sysfs of this machine)', () => {
     const fd = openTracked(allocatedFile('clear', 1), constants.O_RDWR);
     const context = BadBlockContext.new(Source.fromFd(fd, REAL));
     for (const offset of [2n ** 63n, 2n ** 64n - 1n, -1n]) {
-      expectPmem2Error(
+      expectPmem2(
         () => context.clear({ offset, length: 4096n }),
         'PMEM2_E_OFFSET_OUT_OF_RANGE',
         "bad block's offset is greater than INT64_MAX",
       );
     }
     for (const length of [2n ** 63n, -4096n]) {
-      expectPmem2Error(
+      expectPmem2(
         () => context.clear({ offset: 0n, length }),
         'PMEM2_E_LENGTH_OUT_OF_RANGE',
         "bad block's length is greater than INT64_MAX",
       );
     }
     // the offset is checked first, as libpmem2 does
-    expectPmem2Error(
+    expectPmem2(
       () => context.clear({ offset: 2n ** 63n, length: 2n ** 63n }),
       'PMEM2_E_OFFSET_OUT_OF_RANGE',
     );
@@ -104,14 +104,11 @@ describe('BadBlockContext off pmem (the real sysfs of this machine)', () => {
     const context = BadBlockContext.new(Source.fromFd(fd, REAL));
     context.delete();
     context.delete();
-    expectPmem2Error(() => context.next(), 'PMEM2_E_INVALID_FILE_HANDLE');
-    expectPmem2Error(
-      () => context.clear({ offset: 0n, length: 1n }),
-      'PMEM2_E_INVALID_FILE_HANDLE',
-    );
+    expectPmem2(() => context.next(), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => context.clear({ offset: 0n, length: 1n }), 'PMEM2_E_INVALID_FILE_HANDLE');
     const disposed = BadBlockContext.new(Source.fromFd(fd, REAL));
     disposed[Symbol.dispose]();
-    expectPmem2Error(() => disposed.next(), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => disposed.next(), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 
   it('a deleted source → INVALID_FILE_HANDLE', () => {
@@ -120,7 +117,7 @@ describe('BadBlockContext off pmem (the real sysfs of this machine)', () => {
       REAL,
     );
     src.delete();
-    expectPmem2Error(() => BadBlockContext.new(src), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => BadBlockContext.new(src), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 
   it('isNoBadBlockFound tells the end of the iteration from other errors', () => {
@@ -180,12 +177,12 @@ describe('BadBlockContext on device DAX (fixture: region0 badblocks, dax0.1 at r
   ])('a missing %s → %s at creation', (attribute, code, text) => {
     const root = copyFixture('devdax');
     rmSync(join(root, REGION0, attribute));
-    expectPmem2Error(() => BadBlockContext.new(devdax(root)), code, text);
+    expectPmem2(() => BadBlockContext.new(devdax(root)), code, text);
   });
 
   it('clear → PMEM2_E_NOSUPP naming the ARS command (no off_t checks for device DAX)', () => {
     const context = BadBlockContext.new(devdax(fixture('devdax')));
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => context.clear({ offset: 2n ** 63n, length: 512n }),
       'PMEM2_E_NOSUPP',
     );
@@ -264,7 +261,7 @@ describe('BadBlockContext on a regular file on a fixture fsdax region (extents v
     writeAttribute(root, `${NDBUS}/region1/badblocks`, `0 8\n${sector + 8n} 8\n`);
     expect(drain(BadBlockContext.new(src)).blocks).toEqual([{ offset: 4096n, length: 4096n }]);
     rmSync(join(root, NDBUS, 'region1/namespace1.0/resource'));
-    expectPmem2Error(
+    expectPmem2(
       () => BadBlockContext.new(src),
       'PMEM2_E_CANNOT_READ_BOUNDS',
       '(raw/btt) cannot read offset of the namespace',
@@ -275,7 +272,7 @@ describe('BadBlockContext on a regular file on a fixture fsdax region (extents v
     const path = allocatedFile('pfn-not-fsdax', 1);
     const { root, src } = onPmem(path, 'pmem2');
     rmSync(join(root, NDBUS, 'region2/namespace2.0/mode'));
-    expectPmem2Error(
+    expectPmem2(
       () => BadBlockContext.new(src),
       'PMEM2_E_CANNOT_READ_BOUNDS',
       '(pfn) cannot read offset of the namespace',
@@ -287,7 +284,7 @@ describe('BadBlockContext on a regular file on a fixture fsdax region (extents v
     writeFileSync(path, '');
     const { src } = onPmem(path, 'pmem2');
     const fd = src.getFd();
-    expectPmem2Error(
+    expectPmem2(
       () => BadBlockContext.new(src),
       'EINVAL',
       `fiemap ioctl() for fd=${fd} failed: Invalid argument`,
@@ -298,7 +295,7 @@ describe('BadBlockContext on a regular file on a fixture fsdax region (extents v
     const path = join(tempDir('/dev/shm'), 'tmpfs-file');
     writeFileSync(path, 'x');
     const { src } = onPmem(path, 'pmem2');
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => BadBlockContext.new(src),
       'EOPNOTSUPP',
       `fiemap ioctl() for fd=${src.getFd()} failed: Operation not supported`,
@@ -345,29 +342,12 @@ describe('fileBadBlocks: device bad blocks through file extents (synthetic exten
 
 // --- libpmem2 ---
 
-const HEADER = '/usr/include/libpmem2.h';
-const PROGRAM = join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'badblock-oracle.c');
-
-function buildOracle(): string | undefined {
-  let why: string;
-  if (!existsSync(HEADER)) {
-    why = `${HEADER} is missing (apt-get install libpmem2-dev)`;
-  } else {
-    const binary = join(tempDir(), 'badblock-oracle');
-    try {
-      execFileSync('gcc', ['-O1', '-Wall', PROGRAM, '-o', binary, '-lpmem2'], { stdio: 'pipe' });
-      return binary;
-    } catch (error) {
-      why = `gcc could not build the libpmem2 oracle: ${String(error)}`;
-    }
-  }
-  const msg = `SKIPPED: bad blocks vs libpmem2 oracle comparison — ${why}`;
-  if (process.env.PMEM2_REQUIRE_ORACLE === '1') throw new Error(msg);
-  console.warn(msg);
-  return undefined;
-}
-
-const oracle = buildOracle();
+const oracle = buildOracle(
+  join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'badblock-oracle.c'),
+  {
+    what: 'bad blocks vs libpmem2 oracle comparison',
+  },
+);
 
 interface Call {
   call: string;
@@ -459,7 +439,7 @@ describe.runIf(oracle !== undefined)('BadBlockContext matches libpmem2 on this m
 const OVER_SYS = [
   'set -e',
   'mount --bind "$1/sys" /sys',
-  'd=$(mktemp -d); mount -t tmpfs none "$d"; mknod "$d/dax0.0" c 1 3; mount --bind "$d" /dev',
+  'mount -t tmpfs none /dev; mknod /dev/dax0.0 c 1 3',
   'exec "$2" /proc/self/fd/3',
 ].join('\n');
 

@@ -1,14 +1,15 @@
 // mcsafe.test.ts -- Source.preadMcsafe / pwriteMcsafe (pmem2_source_pread_mcsafe and
 // pmem2_source_pwrite_mcsafe), and the same calls through the real libpmem2
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPmem2Error } from '@pmem2/errors';
+import { buildOracle } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { Source } from '../src/index.js';
-import { expectPmem2Error, fixture, openTracked, tempDir } from './helpers.js';
+import { expectPmem2, fixture, openTracked, tempDir } from './helpers.js';
 
 const REAL = { sysfsRoot: '/' };
 const FILL = 0xee;
@@ -44,7 +45,7 @@ describe('Source.preadMcsafe', () => {
   });
 
   it('a read partly beyond the end → PMEM2_E_LENGTH_OUT_OF_RANGE with the bytes left', () => {
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => fileSource(path).preadMcsafe(Buffer.alloc(8), 7),
       'PMEM2_E_LENGTH_OUT_OF_RANGE',
       'size of read 8 from offset 7 goes beyond the file length 4',
@@ -60,7 +61,7 @@ describe('Source.preadMcsafe', () => {
 
   it('at the end: 0 bytes succeed, 1 byte is out of range (0 bytes left)', () => {
     fileSource(path).preadMcsafe(Buffer.alloc(0), CONTENT.length);
-    expectPmem2Error(
+    expectPmem2(
       () => fileSource(path).preadMcsafe(Buffer.alloc(1), CONTENT.length),
       'PMEM2_E_LENGTH_OUT_OF_RANGE',
       'size of read 1 from offset 11 goes beyond the file length 0',
@@ -68,7 +69,7 @@ describe('Source.preadMcsafe', () => {
   });
 
   it('an offset above 2^63-1 is a negative off_t in C: -EINVAL "pread: Invalid argument"', () => {
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => fileSource(path).preadMcsafe(Buffer.alloc(4), 2n ** 63n),
       'EINVAL',
       'pread: Invalid argument',
@@ -79,7 +80,7 @@ describe('Source.preadMcsafe', () => {
   it('EIO from pread → PMEM2_E_IO_FAIL (/proc/self/mem at an unmapped address)', () => {
     // /proc/self/mem is a regular file of size 0: offset 1 passes the wrapping size check and
     // pread fails with EIO there, as a bad block would make it fail
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => fileSource('/proc/self/mem', 'r').preadMcsafe(Buffer.alloc(1), 1),
       'PMEM2_E_IO_FAIL',
       'physical I/O error occurred on read operation, possible bad block',
@@ -88,7 +89,7 @@ describe('Source.preadMcsafe', () => {
   });
 
   it('an anonymous source → PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED, before any size check', () => {
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromAnon(4096).preadMcsafe(Buffer.alloc(8192), 0),
       'PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED',
       "operation doesn't support provided source type, only sources created from file descriptor or file handle are supported",
@@ -99,7 +100,7 @@ describe('Source.preadMcsafe', () => {
     const fd = openSync(path, 'r');
     const src = Source.fromFd(fd, REAL);
     closeSync(fd);
-    expectPmem2Error(
+    expectPmem2(
       () => src.preadMcsafe(Buffer.alloc(1), 0),
       'PMEM2_E_INVALID_FILE_HANDLE',
       'fstat: Bad file descriptor',
@@ -109,10 +110,10 @@ describe('Source.preadMcsafe', () => {
   it('a deleted source → PMEM2_E_INVALID_FILE_HANDLE, also an anonymous one', () => {
     const src = fileSource(path);
     src.delete();
-    expectPmem2Error(() => src.preadMcsafe(Buffer.alloc(1), 0), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => src.preadMcsafe(Buffer.alloc(1), 0), 'PMEM2_E_INVALID_FILE_HANDLE');
     const anon = Source.fromAnon(4096);
     anon.delete();
-    expectPmem2Error(() => anon.preadMcsafe(Buffer.alloc(1), 0), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => anon.preadMcsafe(Buffer.alloc(1), 0), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 
   it('offsets that are not size_t are refused before anything else', () => {
@@ -132,7 +133,7 @@ describe('Source.pwriteMcsafe', () => {
 
   it('a write partly beyond the end → PMEM2_E_LENGTH_OUT_OF_RANGE (C says "read" too)', () => {
     const path = textFile('write-beyond');
-    expectPmem2Error(
+    expectPmem2(
       () => fileSource(path).pwriteMcsafe(Buffer.alloc(8), 7),
       'PMEM2_E_LENGTH_OUT_OF_RANGE',
       'size of read 8 from offset 7 goes beyond the file length 4',
@@ -150,7 +151,7 @@ describe('Source.pwriteMcsafe', () => {
 
   it('a read-only fd → -EBADF "pwrite: Bad file descriptor", the file unchanged', () => {
     const path = textFile('write-rdonly');
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => fileSource(path, 'r').pwriteMcsafe(Buffer.from('x'), 0),
       'EBADF',
       'pwrite: Bad file descriptor',
@@ -160,7 +161,7 @@ describe('Source.pwriteMcsafe', () => {
   });
 
   it('EIO from pwrite → PMEM2_E_IO_FAIL', () => {
-    expectPmem2Error(
+    expectPmem2(
       () => fileSource('/proc/self/mem').pwriteMcsafe(Buffer.alloc(1), 1),
       'PMEM2_E_IO_FAIL',
       'physical I/O error occurred on write operation, possible bad block',
@@ -173,7 +174,7 @@ describe('Source.pwriteMcsafe', () => {
       /node:fs cannot pass it/,
     );
     expect(readFileSync(path, 'utf8')).toBe(CONTENT);
-    expectPmem2Error(
+    expectPmem2(
       () => fileSource(path).pwriteMcsafe(Buffer.from('x'), 2n ** 63n),
       'EINVAL',
       'pwrite: Invalid argument',
@@ -181,7 +182,7 @@ describe('Source.pwriteMcsafe', () => {
   });
 
   it('an anonymous source → PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED', () => {
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromAnon(4096).pwriteMcsafe(Buffer.alloc(1), 0),
       'PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED',
     );
@@ -195,13 +196,13 @@ describe('mcsafe on device DAX (fixture sysfs: /dev/null as a 1 GiB dax0.0)', ()
   it.each(['preadMcsafe', 'pwriteMcsafe'] as const)(
     '%s → PMEM2_E_NOSUPP in range, naming the reason',
     (method) => {
-      const error = expectPmem2Error(() => devdax()[method](Buffer.alloc(16), 0), 'PMEM2_E_NOSUPP');
+      const error = expectPmem2(() => devdax()[method](Buffer.alloc(16), 0), 'PMEM2_E_NOSUPP');
       expect(error.message).toContain('SIGBUS handler');
     },
   );
 
   it('the length check against the device size still comes first', () => {
-    expectPmem2Error(
+    expectPmem2(
       () => devdax().preadMcsafe(Buffer.alloc(16), 2 ** 30 - 8),
       'PMEM2_E_LENGTH_OUT_OF_RANGE',
       'size of read 16 from offset 1073741816 goes beyond the file length 8',
@@ -211,29 +212,12 @@ describe('mcsafe on device DAX (fixture sysfs: /dev/null as a 1 GiB dax0.0)', ()
 
 // --- the same calls through libpmem2 ---
 
-const HEADER = '/usr/include/libpmem2.h';
-const PROGRAM = join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'mcsafe-oracle.c');
-
-function buildOracle(): string | undefined {
-  let why: string;
-  if (!existsSync(HEADER)) {
-    why = `${HEADER} is missing (apt-get install libpmem2-dev)`;
-  } else {
-    const binary = join(tempDir(), 'mcsafe-oracle');
-    try {
-      execFileSync('gcc', ['-O1', '-Wall', PROGRAM, '-o', binary, '-lpmem2'], { stdio: 'pipe' });
-      return binary;
-    } catch (error) {
-      why = `gcc could not build the libpmem2 oracle: ${String(error)}`;
-    }
-  }
-  const msg = `SKIPPED: mcsafe vs libpmem2 oracle comparison — ${why}`;
-  if (process.env.PMEM2_REQUIRE_ORACLE === '1') throw new Error(msg);
-  console.warn(msg);
-  return undefined;
-}
-
-const oracle = buildOracle();
+const oracle = buildOracle(
+  join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'mcsafe-oracle.c'),
+  {
+    what: 'mcsafe vs libpmem2 oracle comparison',
+  },
+);
 
 interface Outcome {
   ret: number;

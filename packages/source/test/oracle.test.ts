@@ -1,12 +1,13 @@
 // oracle.test.ts -- the same fds and sizes through the real libpmem2 (a C program) and through
 // Source: equal return codes, values and pmem2_errormsg() texts
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPmem2Error } from '@pmem2/errors';
+import { buildOracle } from '@pmem2/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Source } from '../src/index.js';
 import {
@@ -20,29 +21,12 @@ import {
   writeAttribute,
 } from './helpers.js';
 
-const HEADER = '/usr/include/libpmem2.h';
-const PROGRAM = join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'source-oracle.c');
-
-function buildOracle(): string | undefined {
-  let why: string;
-  if (!existsSync(HEADER)) {
-    why = `${HEADER} is missing (apt-get install libpmem2-dev)`;
-  } else {
-    const binary = join(tempDir(), 'source-oracle');
-    try {
-      execFileSync('gcc', ['-O1', '-Wall', PROGRAM, '-o', binary, '-lpmem2'], { stdio: 'pipe' });
-      return binary;
-    } catch (error) {
-      why = `gcc could not build the libpmem2 oracle: ${String(error)}`;
-    }
-  }
-  const msg = `SKIPPED: Source vs libpmem2 oracle comparison — ${why}`;
-  if (process.env.PMEM2_REQUIRE_ORACLE === '1') throw new Error(msg);
-  console.warn(msg);
-  return undefined;
-}
-
-const oracle = buildOracle();
+const oracle = buildOracle(
+  join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'source-oracle.c'),
+  {
+    what: 'Source vs libpmem2 oracle comparison',
+  },
+);
 
 interface CallRecord {
   call: string;
@@ -74,7 +58,7 @@ type DevNode = readonly [string, number, number];
 const OVER_SYS_SCRIPT = [
   'set -e',
   'mount --bind "$1/sys" /sys',
-  'if [ -n "$4" ]; then d=$(mktemp -d); mount -t tmpfs none "$d"; mknod "$d/$4" c "$5" "$6"; mount --bind "$d" /dev; fi',
+  'if [ -n "$4" ]; then mount -t tmpfs none /dev; mknod "/dev/$4" c "$5" "$6"; fi',
   'exec "$2" "$3"',
 ].join('\n');
 

@@ -8,7 +8,7 @@ import { regionId, regionOf, Source } from '../src/index.js';
 import {
   copyFixture,
   devOf,
-  expectPmem2Error,
+  expectPmem2,
   fixture,
   holeyFile,
   openTracked,
@@ -61,8 +61,8 @@ describe('regular file on an fsdax namespace', () => {
   it('a DIMM without nfit data: deviceId and deviceUsc → PMEM2_E_NOSUPP', () => {
     const src = fileSource(fsdaxWith('pmem3'));
     expect(src.numaNode()).toBe(0);
-    expectPmem2Error(() => src.deviceId(), 'PMEM2_E_NOSUPP', '');
-    expectPmem2Error(
+    expectPmem2(() => src.deviceId(), 'PMEM2_E_NOSUPP', '');
+    expectPmem2(
       () => src.deviceUsc(),
       'PMEM2_E_NOSUPP',
       'Unsafe shutdown count is not supported for this source',
@@ -102,10 +102,10 @@ describe('regular file on an fsdax namespace', () => {
   it('a file on no NVDIMM region: numaNode → DAX_REGION_NOT_FOUND, deviceId/Usc → NOSUPP', () => {
     const src = fileSource(fixture('fsdax'));
     expect(regionOf(src)).toBeNull();
-    expectPmem2Error(() => regionId(src), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
-    expectPmem2Error(() => src.numaNode(), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
-    expectPmem2Error(() => src.deviceId(), 'PMEM2_E_NOSUPP', '');
-    expectPmem2Error(
+    expectPmem2(() => regionId(src), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
+    expectPmem2(() => src.numaNode(), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
+    expectPmem2(() => src.deviceId(), 'PMEM2_E_NOSUPP', '');
+    expectPmem2(
       () => src.deviceUsc(),
       'PMEM2_E_NOSUPP',
       'Unsafe shutdown count is not supported for this source',
@@ -115,14 +115,14 @@ describe('regular file on an fsdax namespace', () => {
   it('on a machine without NVDIMMs as well', () => {
     const src = fileSource(fixture('no-nvdimm'));
     expect(regionOf(src)).toBeNull();
-    expectPmem2Error(() => src.numaNode(), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
+    expectPmem2(() => src.numaNode(), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
   });
 
   it('an empty /sys/block/<dev>/dev → PMEM2_E_INVALID_DEV_FORMAT', () => {
     const root = copyFixture('fsdax');
     writeAttribute(root, 'sys/block/pmem1/dev', '');
     const path = join(root, 'sys/block/pmem1/dev');
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => fileSource(root).numaNode(),
       'PMEM2_E_INVALID_DEV_FORMAT',
       `${path} is empty`,
@@ -134,7 +134,7 @@ describe('regular file on an fsdax namespace', () => {
     const root = copyFixture('fsdax');
     writeAttribute(root, 'sys/block/pmem1/dev', '259:0');
     const path = join(root, 'sys/block/pmem1/dev');
-    expectPmem2Error(
+    expectPmem2(
       () => fileSource(root).deviceId(),
       'PMEM2_E_INVALID_DEV_FORMAT',
       `${path} doesn't end with new line`,
@@ -145,7 +145,7 @@ describe('regular file on an fsdax namespace', () => {
     const root = copyFixture('fsdax');
     rmSync(join(root, 'sys/block/pmem1'));
     const path = join(root, 'sys/block/pmem1/dev');
-    expectPmem2Error(
+    expectPmem2(
       () => fileSource(root).deviceUsc(),
       'ENOENT',
       `open "${path}": No such file or directory`,
@@ -175,8 +175,8 @@ describe('device DAX', () => {
   it('a device DAX of no region → unknown region / NOSUPP', () => {
     const src = daxSource(fixture('devdax-missing-region'));
     expect(regionOf(src)).toBeNull();
-    expectPmem2Error(() => src.numaNode(), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
-    expectPmem2Error(() => src.deviceId(), 'PMEM2_E_NOSUPP', '');
+    expectPmem2(() => src.numaNode(), 'PMEM2_E_DAX_REGION_NOT_FOUND', 'unknown region');
+    expectPmem2(() => src.deviceId(), 'PMEM2_E_NOSUPP', '');
   });
 
   it('looks only at dax devices (never block devices) and needs their dev to match', () => {
@@ -190,7 +190,7 @@ describe('device DAX', () => {
   it('a DIMM whose dirty_shutdown is negative → NOSUPP', () => {
     const root = copyFixture('devdax');
     writeAttribute(root, `${NDBUS}/nmem1/nfit/dirty_shutdown`, '-1\n');
-    expectPmem2Error(
+    expectPmem2(
       () => daxSource(root).deviceUsc(),
       'PMEM2_E_NOSUPP',
       'Unsafe shutdown count is not supported for this source',
@@ -202,17 +202,13 @@ describe('anonymous sources', () => {
   it('have no NUMA node, device id or unsafe shutdown count (PMEM2_E_NOSUPP)', () => {
     const src = Source.fromAnon(4096);
     expect(regionOf(src)).toBeNull();
-    expectPmem2Error(
+    expectPmem2(
       () => src.numaNode(),
       'PMEM2_E_NOSUPP',
       'Anonymous sources are not bound to numa nodes.',
     );
-    expectPmem2Error(
-      () => src.deviceId(),
-      'PMEM2_E_NOSUPP',
-      'Anonymous source does not have device id',
-    );
-    expectPmem2Error(
+    expectPmem2(() => src.deviceId(), 'PMEM2_E_NOSUPP', 'Anonymous source does not have device id');
+    expectPmem2(
       () => src.deviceUsc(),
       'PMEM2_E_NOSUPP',
       'Anonymous source does not support unsafe shutdown count',

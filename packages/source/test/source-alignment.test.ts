@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Source } from '../src/index.js';
 import {
   copyFixture,
-  expectPmem2Error,
+  expectPmem2,
   fixture,
   holeyFile,
   openTracked,
@@ -63,7 +63,7 @@ describe('Source.alignment on device DAX (fixture sysfs)', () => {
 
   it('malformed align → PMEM2_E_INVALID_ALIGNMENT_FORMAT', () => {
     const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-malformed-align') });
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => src.alignment(),
       'PMEM2_E_INVALID_ALIGNMENT_FORMAT',
       'invalid device alignment format 2M\n',
@@ -73,7 +73,7 @@ describe('Source.alignment on device DAX (fixture sysfs)', () => {
 
   it('a non-power-of-two align → PMEM2_E_INVALID_ALIGNMENT_VALUE', () => {
     const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-npot-align') });
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => src.alignment(),
       'PMEM2_E_INVALID_ALIGNMENT_VALUE',
       'alignment (3145728) has to be a power of two',
@@ -83,7 +83,7 @@ describe('Source.alignment on device DAX (fixture sysfs)', () => {
 
   it('align 0 → PMEM2_E_INVALID_ALIGNMENT_VALUE', () => {
     const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2Error(
+    expectPmem2(
       () => src.alignment(),
       'PMEM2_E_INVALID_ALIGNMENT_VALUE',
       'alignment (0) has to be a power of two',
@@ -92,21 +92,17 @@ describe('Source.alignment on device DAX (fixture sysfs)', () => {
 
   it('align above 2^64-1 → -ERANGE', () => {
     const src = Source.fromFd(open('/dev/zero'), { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2Error(
-      () => src.alignment(),
-      'ERANGE',
-      'invalid device alignment 18446744073709551616\n',
-    );
+    expectPmem2(() => src.alignment(), 'ERANGE', 'invalid device alignment 18446744073709551616\n');
   });
 
   it('align without newline, or empty → PMEM2_E_INVALID_ALIGNMENT_FORMAT', () => {
     const root = fixture('devdax-bad-attributes');
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromFd(open('/dev/full'), { sysfsRoot: root }).alignment(),
       'PMEM2_E_INVALID_ALIGNMENT_FORMAT',
       'invalid device alignment format 4096',
     );
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromFd(open('/dev/random'), { sysfsRoot: root }).alignment(),
       'PMEM2_E_INVALID_ALIGNMENT_FORMAT',
       'invalid device alignment format ',
@@ -115,14 +111,14 @@ describe('Source.alignment on device DAX (fixture sysfs)', () => {
 
   it('no align attribute anywhere (missing region) → PMEM2_E_INVALID_ALIGNMENT_FORMAT, no message', () => {
     const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-missing-region') });
-    expectPmem2Error(() => src.alignment(), 'PMEM2_E_INVALID_ALIGNMENT_FORMAT', '');
+    expectPmem2(() => src.alignment(), 'PMEM2_E_INVALID_ALIGNMENT_FORMAT', '');
   });
 
   it('the device directory vanished → -ENOENT from realpath', () => {
     const root = copyFixture('devdax');
     const src = Source.fromFd(open(), { sysfsRoot: root });
     rmSync(`${root}/sys/dev/char/1:3`);
-    expectPmem2Error(
+    expectPmem2(
       () => src.alignment(),
       'ENOENT',
       `realpath "${root}/sys/dev/char/1:3": No such file or directory`,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Source } from '../src/index.js';
 import {
   copyFixture,
-  expectPmem2Error,
+  expectPmem2,
   fixture,
   holeyFile,
   openTracked,
@@ -62,7 +62,7 @@ describe.each([
     const fd = openSync(holeyFile(dir, 'closed', 4096), 'r+');
     const src = Source.fromFd(fd, REAL);
     closeSync(fd);
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => src.size(),
       'PMEM2_E_INVALID_FILE_HANDLE',
       'fstat: Bad file descriptor',
@@ -110,21 +110,21 @@ describe('Source.sizeBigInt', () => {
       BigInt(1024 * MiB),
     );
     const missing = Source.fromFd(devNull, { sysfsRoot: fixture('devdax-missing-region') });
-    expectPmem2Error(() => missing.sizeBigInt(), 'PMEM2_E_DAX_REGION_NOT_FOUND');
+    expectPmem2(() => missing.sizeBigInt(), 'PMEM2_E_DAX_REGION_NOT_FOUND');
   });
 
   it('a closed fd or a deleted source gives PMEM2_E_INVALID_FILE_HANDLE', () => {
     const fd = openSync(holeyFile(tempDir(), 'closed-bigint', 4096), 'r+');
     const src = Source.fromFd(fd, REAL);
     closeSync(fd);
-    expectPmem2Error(
+    expectPmem2(
       () => src.sizeBigInt(),
       'PMEM2_E_INVALID_FILE_HANDLE',
       'fstat: Bad file descriptor',
     );
     const anon = Source.fromAnon(2n ** 63n);
     anon.delete();
-    expectPmem2Error(() => anon.sizeBigInt(), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => anon.sizeBigInt(), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 });
 
@@ -150,7 +150,7 @@ describe('Source.size on device DAX (fixture sysfs)', () => {
 
   it('a missing size attribute → PMEM2_E_DAX_REGION_NOT_FOUND', () => {
     const src = Source.fromFd(devNull(), { sysfsRoot: fixture('devdax-missing-region') });
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => src.size(),
       'PMEM2_E_DAX_REGION_NOT_FOUND',
       'Issue while reading Device Dax size - cannot find dax region',
@@ -160,7 +160,7 @@ describe('Source.size on device DAX (fixture sysfs)', () => {
 
   it('malformed content → PMEM2_E_INVALID_SIZE_FORMAT', () => {
     const src = Source.fromFd(devNull(), { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2Error(
+    expectPmem2(
       () => src.size(),
       'PMEM2_E_INVALID_SIZE_FORMAT',
       "invalid device size format '1G\n'",
@@ -170,7 +170,7 @@ describe('Source.size on device DAX (fixture sysfs)', () => {
   it('content without its newline → PMEM2_E_INVALID_SIZE_FORMAT', () => {
     const fd = openTracked('/dev/full', constants.O_RDWR);
     const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2Error(
+    expectPmem2(
       () => src.size(),
       'PMEM2_E_INVALID_SIZE_FORMAT',
       "invalid device size format '4096'",
@@ -180,17 +180,13 @@ describe('Source.size on device DAX (fixture sysfs)', () => {
   it('empty content → PMEM2_E_INVALID_SIZE_FORMAT', () => {
     const fd = openTracked('/dev/random', constants.O_RDONLY);
     const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2Error(
-      () => src.size(),
-      'PMEM2_E_INVALID_SIZE_FORMAT',
-      "invalid device size format ''",
-    );
+    expectPmem2(() => src.size(), 'PMEM2_E_INVALID_SIZE_FORMAT', "invalid device size format ''");
   });
 
   it('a value above 2^64-1 → -ERANGE', () => {
     const fd = openTracked('/dev/zero', constants.O_RDWR);
     const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => src.size(),
       'ERANGE',
       "invalid device size '18446744073709551616\n'",
@@ -203,13 +199,13 @@ describe('Source.size on device DAX (fixture sysfs)', () => {
     rmSync(`${root}/${DAX0}/size`);
     mkdirSync(`${root}/${DAX0}/size`);
     const src = Source.fromFd(devNull(), { sysfsRoot: root });
-    expectPmem2Error(() => src.size(), 'EISDIR', 'read: Is a directory');
+    expectPmem2(() => src.size(), 'EISDIR', 'read: Is a directory');
   });
 
   it('a closed fd is reported before sysfs is read', () => {
     const fd = openSync('/dev/null', 'r+');
     const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax') });
     closeSync(fd);
-    expectPmem2Error(() => src.size(), 'PMEM2_E_INVALID_FILE_HANDLE', 'fstat: Bad file descriptor');
+    expectPmem2(() => src.size(), 'PMEM2_E_INVALID_FILE_HANDLE', 'fstat: Bad file descriptor');
   });
 });

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Source } from '../src/index.js';
-import { expectPmem2Error, holeyFile, openTracked, tempDir } from './helpers.js';
+import { expectPmem2, holeyFile, openTracked, tempDir } from './helpers.js';
 
 const inject = vi.hoisted(() => ({
   fdinfo: undefined as undefined | ((fd: number) => string),
@@ -50,11 +50,7 @@ describe('failing system calls', () => {
     inject.fdinfo = () => {
       throw errnoError('EACCES', 13, 'open');
     };
-    const error = expectPmem2Error(
-      () => Source.fromFd(fd, REAL),
-      'EACCES',
-      'fcntl: Permission denied',
-    );
+    const error = expectPmem2(() => Source.fromFd(fd, REAL), 'EACCES', 'fcntl: Permission denied');
     expect(error.errno).toBe(-13);
   });
 
@@ -63,7 +59,7 @@ describe('failing system calls', () => {
     inject.fstatSync = () => {
       throw errnoError('EIO', 5, 'fstat');
     };
-    expectPmem2Error(() => Source.fromFd(fd, REAL), 'EIO', 'fstat: Input/output error');
+    expectPmem2(() => Source.fromFd(fd, REAL), 'EIO', 'fstat: Input/output error');
   });
 
   it('fstat EBADF during fromFd → PMEM2_E_INVALID_FILE_HANDLE', () => {
@@ -71,7 +67,7 @@ describe('failing system calls', () => {
     inject.fstatSync = () => {
       throw errnoError('EBADF', 9, 'fstat');
     };
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromFd(fd, REAL),
       'PMEM2_E_INVALID_FILE_HANDLE',
       'fstat: Bad file descriptor',
@@ -83,13 +79,13 @@ describe('failing system calls', () => {
     inject.fstatSync = () => {
       throw errnoError('EOVERFLOW', 75, 'fstat');
     };
-    expectPmem2Error(() => src.size(), 'EOVERFLOW', 'fstat: Value too large for defined data type');
+    expectPmem2(() => src.size(), 'EOVERFLOW', 'fstat: Value too large for defined data type');
   });
 
   it('size(): a negative st_size → PMEM2_E_INVALID_FILE_HANDLE', () => {
     const src = Source.fromFd(openTracked(file, fs.constants.O_RDWR), REAL);
     inject.fstatSync = (real) => Object.assign(Object.create(real), { size: -1n });
-    expectPmem2Error(
+    expectPmem2(
       () => src.size(),
       'PMEM2_E_INVALID_FILE_HANDLE',
       'kernel says size of regular file is negative (-1)',
@@ -111,7 +107,7 @@ describe('failing system calls', () => {
   it('reads the access mode from the octal flags field', () => {
     const fd = openTracked(file, fs.constants.O_RDWR);
     inject.fdinfo = () => 'pos:\t0\nflags:\t0100001\nmnt_id:\t23\n';
-    expectPmem2Error(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
     inject.fdinfo = () => 'pos:\t0\nflags:\t0100002\nmnt_id:\t23\n';
     expect(Source.fromFd(fd, REAL).type).toBe('regular');
   });

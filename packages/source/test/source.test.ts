@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileTypeFromStat } from '../src/file-type.js';
 import { Source } from '../src/index.js';
-import { expectPmem2Error, fixture, holeyFile, openFifo, openTracked, tempDir } from './helpers.js';
+import { expectPmem2, fixture, holeyFile, openFifo, openTracked, tempDir } from './helpers.js';
 
 const REAL = { sysfsRoot: '/' };
 const dir = tempDir();
@@ -31,7 +31,7 @@ describe('Source.fromFd', () => {
   it('test_set_invalid_fd: rejects a closed fd with PMEM2_E_INVALID_FILE_HANDLE (fcntl EBADF)', () => {
     const fd = openSync(file, constants.O_WRONLY);
     closeSync(fd);
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => Source.fromFd(fd, REAL),
       'PMEM2_E_INVALID_FILE_HANDLE',
       'fcntl: Bad file descriptor',
@@ -41,11 +41,11 @@ describe('Source.fromFd', () => {
   });
 
   it('rejects a negative fd with PMEM2_E_INVALID_FILE_HANDLE and no libpmem2 message', () => {
-    expectPmem2Error(() => Source.fromFd(-1, REAL), 'PMEM2_E_INVALID_FILE_HANDLE', '');
+    expectPmem2(() => Source.fromFd(-1, REAL), 'PMEM2_E_INVALID_FILE_HANDLE', '');
   });
 
   it('rejects an fd number far beyond the open files (fcntl EBADF)', () => {
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromFd(2 ** 31 - 1, REAL),
       'PMEM2_E_INVALID_FILE_HANDLE',
       'fcntl: Bad file descriptor',
@@ -54,7 +54,7 @@ describe('Source.fromFd', () => {
 
   it('test_set_wronly_fd: rejects an O_WRONLY fd', () => {
     const fd = openTracked(file, constants.O_WRONLY);
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromFd(fd, REAL),
       'PMEM2_E_INVALID_FILE_HANDLE',
       'fd must be open with O_RDONLY or O_RDWR',
@@ -66,12 +66,12 @@ describe('Source.fromFd', () => {
     const reader = openFifo(fifoDir);
     const writer = openTracked(join(fifoDir, 'fifo'), constants.O_WRONLY | constants.O_NONBLOCK);
     expect(reader).toBeGreaterThan(0);
-    expectPmem2Error(() => Source.fromFd(writer, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => Source.fromFd(writer, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 
   it('test_set_directory_fd: rejects a directory with PMEM2_E_INVALID_FILE_TYPE', () => {
     const fd = openTracked(dir, constants.O_RDONLY);
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromFd(fd, REAL),
       'PMEM2_E_INVALID_FILE_TYPE',
       'cannot set fd to directory in pmem2_source_from_fd',
@@ -80,13 +80,13 @@ describe('Source.fromFd', () => {
 
   it('rejects /dev/null (a character device outside the dax subsystem) with no message', () => {
     const fd = openTracked('/dev/null', constants.O_RDWR);
-    const error = expectPmem2Error(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_TYPE', '');
+    const error = expectPmem2(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_TYPE', '');
     expect(error.message).toContain('"mem"');
   });
 
   it('rejects a FIFO with "file type 010000 not supported"', () => {
     const fd = openFifo(tempDir());
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromFd(fd, REAL),
       'PMEM2_E_INVALID_FILE_TYPE',
       'file type 010000 not supported',
@@ -111,7 +111,7 @@ describe('Source.fromFd', () => {
     it('rejects a connected socket fd with "file type 0140000 not supported"', () => {
       const fd = (client as unknown as { _handle: { fd: number } })._handle.fd;
       expect(fd).toBeGreaterThan(2);
-      expectPmem2Error(
+      expectPmem2(
         () => Source.fromFd(fd, REAL),
         'PMEM2_E_INVALID_FILE_TYPE',
         'file type 0140000 not supported',
@@ -121,12 +121,12 @@ describe('Source.fromFd', () => {
 
   it('rejects a block device and a symlink with "file type 0%o not supported"', () => {
     const stats = (mode: number) => ({ mode: BigInt(mode), rdev: 0n }) as BigIntStats;
-    expectPmem2Error(
+    expectPmem2(
       () => fileTypeFromStat(stats(constants.S_IFBLK | 0o660), '/'),
       'PMEM2_E_INVALID_FILE_TYPE',
       'file type 060000 not supported',
     );
-    expectPmem2Error(
+    expectPmem2(
       () => fileTypeFromStat(stats(constants.S_IFLNK | 0o777), '/'),
       'PMEM2_E_INVALID_FILE_TYPE',
       'file type 0120000 not supported',
@@ -137,7 +137,7 @@ describe('Source.fromFd', () => {
     const fd = openTracked('/dev/null', constants.O_RDWR);
     const root = fixture('fsdax');
     const link = join(root, 'sys/dev/char/1:3/subsystem');
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => Source.fromFd(fd, { sysfsRoot: root }),
       'ENOENT',
       `realpath "${link}": No such file or directory`,
@@ -155,7 +155,7 @@ describe('Source.fromFd', () => {
 
   it('rejects a character device in a "mem" subsystem of the no-NVDIMM fixture', () => {
     const fd = openTracked('/dev/null', constants.O_RDWR);
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromFd(fd, { sysfsRoot: fixture('no-nvdimm') }),
       'PMEM2_E_INVALID_FILE_TYPE',
       '',
@@ -191,7 +191,7 @@ describe('Source.getFd', () => {
   });
 
   it('test_get_fd_inval_type: anon source → PMEM2_E_FILE_DESCRIPTOR_NOT_SET', () => {
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => Source.fromAnon(4096).getFd(),
       'PMEM2_E_FILE_DESCRIPTOR_NOT_SET',
       'File descriptor is not set, source type does not support fd',
@@ -201,8 +201,8 @@ describe('Source.getFd', () => {
 
   it('anon sources have no device numbers either', () => {
     const src = Source.fromAnon(4096);
-    expectPmem2Error(() => src.dev, 'PMEM2_E_FILE_DESCRIPTOR_NOT_SET');
-    expectPmem2Error(() => src.rdev, 'PMEM2_E_FILE_DESCRIPTOR_NOT_SET');
+    expectPmem2(() => src.dev, 'PMEM2_E_FILE_DESCRIPTOR_NOT_SET');
+    expectPmem2(() => src.rdev, 'PMEM2_E_FILE_DESCRIPTOR_NOT_SET');
   });
 });
 
@@ -237,7 +237,7 @@ describe('Source.fromPath', () => {
     expect(src.type).toBe('regular');
     expect(src.size()).toBe(16 * 1024 * 1024);
     src.delete();
-    expectPmem2Error(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 
   it('opens O_RDONLY with readOnly: true', () => {
@@ -254,12 +254,12 @@ describe('Source.fromPath', () => {
       fd = src.getFd();
       expect(Source.fromFd(fd, REAL).type).toBe('regular');
     }
-    expectPmem2Error(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => Source.fromFd(fd, REAL), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 
   it('names the path and errno when the file cannot be opened', () => {
     const missing = join(dir, 'missing');
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => Source.fromPath(missing),
       'ENOENT',
       'open: No such file or directory',
@@ -270,13 +270,13 @@ describe('Source.fromPath', () => {
   });
 
   it('a directory opened read-write fails with EISDIR', () => {
-    expectPmem2Error(() => Source.fromPath(dir), 'EISDIR', 'open: Is a directory');
+    expectPmem2(() => Source.fromPath(dir), 'EISDIR', 'open: Is a directory');
   });
 
   it('a directory opened read-only fails the directory check naming the path, and its fd is closed', () => {
     const before = openSync(file, 'r');
     closeSync(before);
-    const error = expectPmem2Error(
+    const error = expectPmem2(
       () => Source.fromPath(dir, { readOnly: true }),
       'PMEM2_E_INVALID_FILE_TYPE',
       'cannot set fd to directory in pmem2_source_from_fd',
@@ -294,12 +294,12 @@ describe('Source.fromPath', () => {
     const fifoDir = tempDir();
     openFifo(fifoDir);
     const path = join(fifoDir, 'fifo');
-    expectPmem2Error(
+    expectPmem2(
       () => Source.fromPath(path, { readOnly: true }),
       'PMEM2_E_INVALID_FILE_TYPE',
       'file type 010000 not supported',
     );
-    expectPmem2Error(() => Source.fromPath(path), 'PMEM2_E_INVALID_FILE_TYPE');
+    expectPmem2(() => Source.fromPath(path), 'PMEM2_E_INVALID_FILE_TYPE');
   });
 
   it('opens /dev/null as device DAX when sysfs says so', () => {
@@ -327,7 +327,7 @@ describe('a deleted source', () => {
       () => src.deviceId(),
       () => src.deviceUsc(),
     ]) {
-      const error = expectPmem2Error(call, 'PMEM2_E_INVALID_FILE_HANDLE', '');
+      const error = expectPmem2(call, 'PMEM2_E_INVALID_FILE_HANDLE', '');
       expect(error.message).toContain('deleted');
     }
   });
@@ -335,6 +335,6 @@ describe('a deleted source', () => {
   it('does so for anonymous sources too', () => {
     const src = Source.fromAnon(4096);
     src[Symbol.dispose]();
-    expectPmem2Error(() => src.size(), 'PMEM2_E_INVALID_FILE_HANDLE');
+    expectPmem2(() => src.size(), 'PMEM2_E_INVALID_FILE_HANDLE');
   });
 });
