@@ -1,10 +1,9 @@
 // run-cli.ts -- spawns the built pmem2 binary and captures what it prints
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeTempDir, runNode, tempDir } from '@pmem2/test-kit';
 
 export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -19,20 +18,20 @@ export function runCli(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
 ): CliRun {
-  const merged: Record<string, string | undefined> = { ...process.env, ...env };
-  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   // Detection tests must not inherit a granularity override from the caller's shell.
-  if (!('PMEM2_FORCE_GRANULARITY' in env)) delete merged.PMEM2_FORCE_GRANULARITY;
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: merged, encoding: 'utf8' });
+  const result = runNode([BIN, ...args], { env: { PMEM2_FORCE_GRANULARITY: undefined, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A fresh directory under os.tmpdir() with a `size`-byte file `file`; `cleanup()` removes it. */
+/**
+ * A fresh directory under os.tmpdir() with a `size`-byte file `file`; `cleanup()` removes it
+ * (the test kit also does after the test file).
+ */
 export function scratchFile(size: number): { dir: string; file: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'pmem2-cli-test-'));
+  const dir = tempDir('pmem2-cli-test-');
   const file = join(dir, 'file');
   writeFileSync(file, Buffer.alloc(size));
-  return { dir, file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, file, cleanup: () => removeTempDir(dir) };
 }
 
 /** One line starting with "pmem2", hence no stack trace: what a user mistake must print. */

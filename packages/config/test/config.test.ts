@@ -1,23 +1,13 @@
 // config.test.ts -- Config and its setters (PMDK src/test/pmem2_config, plus the TS-only inputs)
 
-import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { PMEM2_E } from '@pmem2/errors';
+import { catchPmem2 } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { Config, Granularity, Protection, Sharing, type VmReservationLike } from '../src/index.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 const UT_MMAP_ALIGN = 4096n;
-
-/** Runs `fn`, asserts it throws a Pmem2Error, and returns the error. */
-function thrown(fn: () => unknown): Pmem2Error {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(Pmem2Error);
-    return e as Pmem2Error;
-  }
-  throw new Error('expected a Pmem2Error, but the call returned');
-}
 
 /** Everything a config holds, to compare before and after a failed setter. */
 function snapshot(cfg: Config): unknown[] {
@@ -110,7 +100,7 @@ describe('setRequiredStoreGranularity (pmem2_config_set_required_store_granulari
   });
 
   it('test_config_set_granularity_invalid: 999 gives PMEM2_E_GRANULARITY_NOT_SUPPORTED', () => {
-    const e = thrown(() => new Config().setRequiredStoreGranularity(999 as Granularity));
+    const e = catchPmem2(() => new Config().setRequiredStoreGranularity(999 as Granularity));
     expect(e.code).toBe('PMEM2_E_GRANULARITY_NOT_SUPPORTED');
     expect(e.errno).toBe(PMEM2_E.GRANULARITY_NOT_SUPPORTED);
     expect(e.libpmem2Message).toBe('unknown granularity value 999');
@@ -133,7 +123,7 @@ describe('setRequiredStoreGranularity (pmem2_config_set_required_store_granulari
   ])('refuses %s with PMEM2_E_GRANULARITY_NOT_SUPPORTED', (value, text) => {
     const cfg = changedConfig();
     const before = snapshot(cfg);
-    const e = thrown(() => cfg.setRequiredStoreGranularity(value as unknown as Granularity));
+    const e = catchPmem2(() => cfg.setRequiredStoreGranularity(value as unknown as Granularity));
     expect(e.code).toBe('PMEM2_E_GRANULARITY_NOT_SUPPORTED');
     expect(e.errno).toBe(-100009);
     expect(e.libpmem2Message).toBe(text);
@@ -143,7 +133,7 @@ describe('setRequiredStoreGranularity (pmem2_config_set_required_store_granulari
 
 describe('setOffset (pmem2_config_set_offset)', () => {
   it('test_set_offset_too_large: INT64_MAX + 1 gives PMEM2_E_OFFSET_OUT_OF_RANGE', () => {
-    const e = thrown(() => new Config().setOffset(INT64_MAX + 1n));
+    const e = catchPmem2(() => new Config().setOffset(INT64_MAX + 1n));
     expect(e.code).toBe('PMEM2_E_OFFSET_OUT_OF_RANGE');
     expect(e.errno).toBe(PMEM2_E.OFFSET_OUT_OF_RANGE);
     expect(e.libpmem2Message).toBe('offset is greater than INT64_MAX');
@@ -178,7 +168,7 @@ describe('setOffset (pmem2_config_set_offset)', () => {
   ])('refuses the integer %s with the C message (as size_t it exceeds INT64_MAX)', (value) => {
     const cfg = changedConfig();
     const before = snapshot(cfg);
-    const e = thrown(() => cfg.setOffset(value));
+    const e = catchPmem2(() => cfg.setOffset(value));
     expect(e.code).toBe('PMEM2_E_OFFSET_OUT_OF_RANGE');
     expect(e.errno).toBe(-100010);
     expect(e.libpmem2Message).toBe('offset is greater than INT64_MAX');
@@ -186,7 +176,7 @@ describe('setOffset (pmem2_config_set_offset)', () => {
   });
 
   it('names the size_t C would see for a negative offset', () => {
-    expect(thrown(() => new Config().setOffset(-1)).message).toContain('18446744073709551615');
+    expect(catchPmem2(() => new Config().setOffset(-1)).message).toContain('18446744073709551615');
   });
 
   it.each([
@@ -204,14 +194,14 @@ describe('setOffset (pmem2_config_set_offset)', () => {
   ])('refuses %s (not expressible as size_t) with an empty libpmem2 message', (value) => {
     const cfg = changedConfig();
     const before = snapshot(cfg);
-    const e = thrown(() => cfg.setOffset(value as unknown as number));
+    const e = catchPmem2(() => cfg.setOffset(value as unknown as number));
     expect(e.code).toBe('PMEM2_E_OFFSET_OUT_OF_RANGE');
     expect(e.libpmem2Message).toBe('');
     expect(snapshot(cfg)).toEqual(before);
   });
 
   it('tells the user to pass an unsafe number as a bigint', () => {
-    expect(thrown(() => new Config().setOffset(2 ** 53)).message).toContain('bigint');
+    expect(catchPmem2(() => new Config().setOffset(2 ** 53)).message).toContain('bigint');
   });
 });
 
@@ -239,7 +229,7 @@ describe('setLength (pmem2_config_set_length)', () => {
   ])('refuses %s with PMEM2_E_LENGTH_OUT_OF_RANGE and keeps the config', (value) => {
     const cfg = changedConfig();
     const before = snapshot(cfg);
-    const e = thrown(() => cfg.setLength(value as unknown as number));
+    const e = catchPmem2(() => cfg.setLength(value as unknown as number));
     expect(e.code).toBe('PMEM2_E_LENGTH_OUT_OF_RANGE');
     expect(e.errno).toBe(-100030);
     expect(e.libpmem2Message).toBe('');
@@ -258,7 +248,7 @@ describe('setSharing (pmem2_config_set_sharing)', () => {
   it('test_set_sharing_invalid: 777 gives PMEM2_E_INVALID_SHARING_VALUE', () => {
     const cfg = changedConfig();
     const before = snapshot(cfg);
-    const e = thrown(() => cfg.setSharing(777 as Sharing));
+    const e = catchPmem2(() => cfg.setSharing(777 as Sharing));
     expect(e.code).toBe('PMEM2_E_INVALID_SHARING_VALUE');
     expect(e.errno).toBe(PMEM2_E.INVALID_SHARING_VALUE);
     expect(e.libpmem2Message).toBe('unknown sharing value 777');
@@ -275,7 +265,7 @@ describe('setSharing (pmem2_config_set_sharing)', () => {
     [0n, ''],
     [undefined, ''],
   ])('refuses %s with PMEM2_E_INVALID_SHARING_VALUE', (value, text) => {
-    const e = thrown(() => new Config().setSharing(value as unknown as Sharing));
+    const e = catchPmem2(() => new Config().setSharing(value as unknown as Sharing));
     expect(e.code).toBe('PMEM2_E_INVALID_SHARING_VALUE');
     expect(e.libpmem2Message).toBe(text);
   });
@@ -297,7 +287,7 @@ describe('setProtection (pmem2_config_set_protection)', () => {
 
   it('test_set_invalid_prot_flag: PROT_WRITE (2) gives PMEM2_E_INVALID_PROT_FLAG, config kept', () => {
     const cfg = new Config();
-    const e = thrown(() => cfg.setProtection(2));
+    const e = catchPmem2(() => cfg.setProtection(2));
     expect(e.code).toBe('PMEM2_E_INVALID_PROT_FLAG');
     expect(e.errno).toBe(PMEM2_E.INVALID_PROT_FLAG);
     expect(e.libpmem2Message).toBe('invalid flag 2');
@@ -321,7 +311,7 @@ describe('setProtection (pmem2_config_set_protection)', () => {
   ])('refuses %s with PMEM2_E_INVALID_PROT_FLAG', (value, text) => {
     const cfg = changedConfig();
     const before = snapshot(cfg);
-    const e = thrown(() => cfg.setProtection(value as unknown as number));
+    const e = catchPmem2(() => cfg.setProtection(value as unknown as number));
     expect(e.code).toBe('PMEM2_E_INVALID_PROT_FLAG');
     expect(e.libpmem2Message).toBe(text);
     expect(snapshot(cfg)).toEqual(before);
@@ -363,7 +353,7 @@ describe('setVmReservation (pmem2_config_set_vm_reservation)', () => {
     (offset) => {
       const cfg = changedConfig();
       const before = snapshot(cfg);
-      const e = thrown(() => cfg.setVmReservation(rsv, offset as unknown as number));
+      const e = catchPmem2(() => cfg.setVmReservation(rsv, offset as unknown as number));
       expect(e.code).toBe('PMEM2_E_OFFSET_OUT_OF_RANGE');
       expect(e.libpmem2Message).toBe('');
       expect(snapshot(cfg)).toEqual(before);
@@ -375,7 +365,7 @@ describe('setVmReservation (pmem2_config_set_vm_reservation)', () => {
     (reservation) => {
       const cfg = changedConfig();
       const before = snapshot(cfg);
-      const e = thrown(() =>
+      const e = catchPmem2(() =>
         cfg.setVmReservation(reservation as unknown as VmReservationLike, 4096),
       );
       expect(e.code).toBe('PMEM2_E_NOSUPP');

@@ -1,42 +1,16 @@
 // oracle.test.ts -- the setters give the same return values and messages as the real libpmem2
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Pmem2Error } from '@pmem2/errors';
-import { afterAll, describe, expect, it } from 'vitest';
+import { buildOracle } from '@pmem2/test-kit';
+import { describe, expect, it } from 'vitest';
 import { Config, type Granularity, Protection, type Sharing } from '../src/index.js';
 
-const HEADER = '/usr/include/libpmem2.h';
-const SOURCE = join(import.meta.dirname, 'fixtures', 'config-oracle.c');
-
-/** Why the oracle cannot run here, or undefined when it can. */
-function oracleMissing(): string | undefined {
-  if (!existsSync(HEADER)) return `${HEADER} is missing (apt-get install libpmem2-dev)`;
-  if (spawnSync('gcc', ['--version']).status !== 0) return 'gcc is not installed';
-  return undefined;
-}
-
-const missing = oracleMissing();
-if (missing !== undefined) {
-  const msg = `SKIPPED: the libpmem2 oracle for pmem2_config setters — ${missing}`;
-  if (process.env.PMEM2_REQUIRE_ORACLE === '1') throw new Error(msg);
-  console.warn(msg);
-}
-
-let dir: string | undefined;
-afterAll(() => {
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+const oracle = buildOracle(join(import.meta.dirname, 'fixtures', 'config-oracle.c'), {
+  what: 'the libpmem2 oracle for pmem2_config setters',
+  flags: ['-std=gnu11', '-Werror'],
 });
-
-/** Compiles the oracle against the installed libpmem2 (only called when it is present). */
-function buildOracle(): string {
-  dir = mkdtempSync(join(tmpdir(), 'pmem2-config-oracle-'));
-  const exe = join(dir, 'config-oracle');
-  execFileSync('gcc', ['-std=gnu11', '-Wall', '-Werror', '-o', exe, SOURCE, '-lpmem2']);
-  return exe;
-}
 
 type Setter = 'granularity' | 'offset' | 'length' | 'protection' | 'sharing' | 'vm_reservation';
 
@@ -116,11 +90,10 @@ function runTs(cfg: Config, call: Call): string {
   }
 }
 
-describe.runIf(missing === undefined)('pmem2_config setters against libpmem2 1.12.1', () => {
+describe.runIf(oracle !== undefined)('pmem2_config setters against libpmem2 1.12.1', () => {
   it('give the same return value and pmem2_errormsg() for every edge input', () => {
-    const exe = buildOracle();
     const out = execFileSync(
-      exe,
+      oracle as string,
       CALLS.map((call) => `${call.setter}:${call.c}`),
       {
         encoding: 'utf8',

@@ -1,9 +1,10 @@
 // examples.test.ts -- runs every TSDoc @example of packages/*/src, and the guide's ts blocks,
 // as standalone scripts
 //
-// Each example becomes an .mjs file in a scratch directory inside this package, so that
-// `@pmem2/*` imports resolve to the built packages exactly as a user's would, and runs in its
-// own node process (an example that crashes cannot take the test runner down).
+// Each example becomes an .mjs file in a scratch directory inside this package (docs/, which
+// depends on every @pmem2 package), so that `@pmem2/*` imports resolve to the built packages
+// exactly as a user's would, and runs in its own node process (an example that crashes cannot
+// take the test runner down).
 
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { findExamples, guideExamples, toModule } from './extract-examples.js';
 
 const run = promisify(execFile);
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = join(packageRoot, '..', '..');
+const repoRoot = join(packageRoot, '..');
 const scratch = join(packageRoot, `.examples-${process.pid}`);
 mkdirSync(scratch, { recursive: true });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,14 +1,14 @@
 // extract-examples.test.ts -- the @example harness: extraction and the checks it adds
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeTempDir, tempDir } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { toModule, withAssertions } from './extract-examples.js';
 
 async function runs(code: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'pmem2-example-harness-'));
+  const dir = tempDir('pmem2-example-harness-');
   try {
     const file = join(dir, 'example.mjs');
     writeFileSync(file, await toModule({ label: 'test', code }));
@@ -17,7 +17,7 @@ async function runs(code: string): Promise<string> {
   } catch (error) {
     return String((error as { stderr?: Buffer }).stderr ?? error);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }
 
