@@ -1,73 +1,19 @@
 // source.ts -- Source: pmem2_source_from_fd / _from_anon / _size / _alignment / _get_fd / _delete
 
-import { type BigIntStats, closeSync, constants, fstatSync, openSync } from 'node:fs';
-import { constants as os } from 'node:os';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
-import { deviceDaxAlignment, deviceDaxSize } from './device-dax.js';
-import { fdStatusFlags } from './fd-flags.js';
-import { fileTypeFromStat } from './file-type.js';
-import { mcsafeTransfer } from './mcsafe.js';
-import { requireErrno } from './node-errno.js';
+import { closeSync } from 'node:fs';
+import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { type McsafeIo, mcsafeTransfer } from './mcsafe.js';
 import { numaNode } from './numa.js';
-import { pageSize } from './page-size.js';
 import { namingPath } from './path-error.js';
+import type { NvdimmFacts } from './nvdimm-facts.js';
 import { toSizeT } from './size-t.js';
+import { checkSourceFd, type FdFacts, openSourcePath } from './source-checks.js';
+import { fileSourceSize, sourceAlignment } from './source-size.js';
+import type { FromPathOptions, SourceType } from './source-types.js';
 import { type SysfsOptions, sysfsRoot } from './sysfs-root.js';
 import { deviceId, deviceUsc } from './usc.js';
 
-/**
- * What a {@link Source} maps: a regular file, a device DAX character device, or anonymous
- * memory.
- *
- * @remarks
- * `'directory'` mirrors libpmem2's `PMEM2_FTYPE_DIR`; `pmem2_source_from_fd` refuses
- * directories, so no source ever has it. `'anon'` is `PMEM2_SOURCE_ANON`.
- *
- * @example
- * ```ts
- * import { Source, type SourceType } from '@pmem2/source';
- * const type: SourceType = Source.fromAnon(4096).type; // 'anon'
- * ```
- * @see libpmem2: pmem2_source_from_fd(3)
- */
-export type SourceType = 'regular' | 'directory' | 'devdax' | 'anon';
-
-/**
- * Options of {@link Source.fromPath}.
- *
- * @example
- * ```ts
- * import { rmSync, writeFileSync } from 'node:fs';
- * import { tmpdir } from 'node:os';
- * import { join } from 'node:path';
- * import { type FromPathOptions, Source } from '@pmem2/source';
- * const path = join(tmpdir(), `from-path-options-${process.pid}`);
- * writeFileSync(path, Buffer.alloc(16384));
- * const options: FromPathOptions = { readOnly: true };
- * const src = Source.fromPath(path, options);
- * try {
- *   src.pwriteMcsafe(Buffer.from('x'), 0); // throws EBADF
- * } finally {
- *   src.delete();
- *   rmSync(path);
- * }
- * ```
- * @see libpmem2: pmem2_source_from_fd(3)
- */
-export interface FromPathOptions extends SysfsOptions {
-  /** Open the file `O_RDONLY` instead of `O_RDWR` (default `false`). */
-  readonly readOnly?: boolean;
-}
-
-const O_ACCMODE = 3;
-
-/** Facts recorded when an fd source is created (`struct pmem2_source` for PMEM2_SOURCE_FD). */
-interface FdFacts {
-  readonly fd: number;
-  readonly owned: boolean;
-  readonly dev: bigint;
-  readonly rdev: bigint;
-}
+export type { FromPathOptions, SourceType } from './source-types.js';
 
 /**
  * The data source of a mapping: an open file (regular file or device DAX) or anonymous memory.
@@ -100,7 +46,7 @@ interface FdFacts {
  * ```
  * @see libpmem2: pmem2_source_from_fd(3), pmem2_source_from_anon(3), pmem2_source_delete(3)
  */
-export class Source implements Disposable {
+export class Source implements Disposable, McsafeIo, NvdimmFacts {
   /**
    * The kind of source: `'regular'`, `'devdax'` or `'anon'` (see {@link SourceType}), fixed
    * when the source is created.
@@ -256,19 +202,7 @@ export class Source implements Disposable {
     if (typeof path !== 'string') {
       throw new TypeError(`path must be a string, got ${typeof path}`);
     }
-    const access = options.readOnly === true ? constants.O_RDONLY : constants.O_RDWR;
-    let fd: number;
-    try {
-      fd = openSync(path, access | constants.O_NONBLOCK);
-    } catch (error) {
-      const errno = requireErrno(error);
-      const mode = options.readOnly === true ? 'read-only' : 'read-write';
-      throw Pmem2Error.fromErrno(
-        errno,
-        'open',
-        `cannot open "${path}" ${mode}: ${strerror(errno)}; check that it exists and that you may ${options.readOnly === true ? 'read' : 'read and write'} it`,
-      );
-    }
+    const fd = openSourcePath(path, options.readOnly === true);
     try {
       return Source.#fromFd(fd, true, sysfsRoot(options));
     } catch (error) {
@@ -278,42 +212,8 @@ export class Source implements Disposable {
   }
 
   static #fromFd(fd: number, owned: boolean, root: string): Source {
-    if (fd < 0) {
-      throw new Pmem2Error(
-        PMEM2_E.INVALID_FILE_HANDLE,
-        `fd ${fd} is negative; pass an open file descriptor`,
-        { libpmem2Message: '' },
-      );
-    }
-    const status = fdStatusFlags(fd);
-    if ('errno' in status) {
-      const text = `fcntl: ${strerror(status.errno)}`;
-      const ebadf = status.errno === os.errno.EBADF;
-      throw new Pmem2Error(
-        ebadf ? PMEM2_E.INVALID_FILE_HANDLE : -status.errno,
-        ebadf
-          ? `fd ${fd} is not an open file descriptor (${text})`
-          : `fcntl(${fd}, F_GETFL) failed: ${text}`,
-        { libpmem2Message: text, syscall: 'fcntl' },
-      );
-    }
-    if ((status.flags & O_ACCMODE) === constants.O_WRONLY) {
-      throw new Pmem2Error(
-        PMEM2_E.INVALID_FILE_HANDLE,
-        `fd ${fd} is open O_WRONLY; open the file with O_RDONLY or O_RDWR ('r' or 'r+')`,
-        { libpmem2Message: 'fd must be open with O_RDONLY or O_RDWR' },
-      );
-    }
-    const stats = fstatOrThrow(fd);
-    const type = fileTypeFromStat(stats, root);
-    if (type === 'directory') {
-      throw new Pmem2Error(
-        PMEM2_E.INVALID_FILE_TYPE,
-        `fd ${fd} is a directory; a source must be a regular file or device DAX`,
-        { libpmem2Message: 'cannot set fd to directory in pmem2_source_from_fd' },
-      );
-    }
-    return new Source(type, root, { fd, owned, dev: stats.dev, rdev: stats.rdev }, 0n);
+    const { type, file } = checkSourceFd(fd, owned, root);
+    return new Source(type, root, file, 0n);
   }
 
   /**
@@ -430,17 +330,7 @@ export class Source implements Disposable {
    */
   sizeBigInt(): bigint {
     const file = this.#liveFile();
-    if (file === undefined) return this.#anonSize;
-    const stats = fstatOrThrow(file.fd);
-    if (this.type === 'devdax') return deviceDaxSize(file.rdev, this.sysfsRoot);
-    if (stats.size < 0n) {
-      throw new Pmem2Error(
-        PMEM2_E.INVALID_FILE_HANDLE,
-        `fstat(${file.fd}) reports a negative size ${stats.size}`,
-        { libpmem2Message: `kernel says size of regular file is negative (${stats.size})` },
-      );
-    }
-    return stats.size;
+    return file === undefined ? this.#anonSize : fileSourceSize(file, this.type, this.sysfsRoot);
   }
 
   /**
@@ -463,20 +353,7 @@ export class Source implements Disposable {
    * @see libpmem2: pmem2_source_alignment(3)
    */
   alignment(): number {
-    const file = this.#liveFile();
-    const alignment =
-      file !== undefined && this.type === 'devdax'
-        ? deviceDaxAlignment(file.rdev, this.sysfsRoot)
-        : BigInt(pageSize());
-    if (alignment === 0n || (alignment & (alignment - 1n)) !== 0n) {
-      const text = `alignment (${alignment}) has to be a power of two`;
-      throw new Pmem2Error(
-        PMEM2_E.INVALID_ALIGNMENT_VALUE,
-        `the device DAX alignment ${alignment} read from sysfs is not a power of two; check the namespace (ndctl list -X)`,
-        { libpmem2Message: text },
-      );
-    }
-    return toSafeNumber(alignment, 'alignment');
+    return sourceAlignment(this.#liveFile(), this.type, this.sysfsRoot);
   }
 
   /**
@@ -508,162 +385,26 @@ export class Source implements Disposable {
     return this.#fileFacts('a file descriptor').fd;
   }
 
-  /**
-   * The device id of the NVDIMMs under the source: their unique ids (`nmem*\/nfit/id`)
-   * concatenated, read from the sysfs region that holds the file or device DAX.
-   *
-   * @returns the concatenated unique ids (empty for a region without DIMMs).
-   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, for files not on an
-   *   NVDIMM region, or a DIMM without a unique id; `PMEM2_E_INVALID_DEV_FORMAT` or `-errno`
-   *   from the region lookup; `PMEM2_E_INVALID_FILE_HANDLE` after delete.
-   * @example
-   * ```ts
-   * import { Source } from '@pmem2/source';
-   * // a device DAX, or a file on an fsdax filesystem, gives a string such as
-   * // '8089-a2-1740-00000c9f8089-a2-1740-00000ca0'; memory that is not on an NVDIMM has none
-   * Source.fromAnon(4096).deviceId(); // throws PMEM2_E_NOSUPP
-   * ```
-   * @see libpmem2: pmem2_source_device_id(3)
-   */
   deviceId(): string {
     this.#assertLive();
     return deviceId(this);
   }
 
-  /**
-   * The unsafe shutdown count of the NVDIMMs under the source: the sum of their
-   * `nmem*\/nfit/dirty_shutdown` counters.
-   *
-   * @returns the sum, as a bigint (C's `uint64_t`).
-   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources, for files not on an
-   *   NVDIMM region, or a DIMM without a counter; `PMEM2_E_INVALID_DEV_FORMAT` or `-errno`
-   *   from the region lookup; `PMEM2_E_INVALID_FILE_HANDLE` after delete.
-   * @example
-   * ```ts
-   * import { Source } from '@pmem2/source';
-   * // on pmem, save src.deviceUsc() (a bigint such as 7n) with your data and compare it on the
-   * // next start: a larger count means an unsafe shutdown; memory not on an NVDIMM has none
-   * Source.fromAnon(4096).deviceUsc(); // throws PMEM2_E_NOSUPP
-   * ```
-   * @see libpmem2: pmem2_source_device_usc(3)
-   */
   deviceUsc(): bigint {
     this.#assertLive();
     return deviceUsc(this);
   }
 
-  /**
-   * The NUMA node of the NVDIMM region under the source (its sysfs `numa_node`).
-   *
-   * @returns the node number; −2 when the region has no `numa_node` attribute, −1 when it
-   *   cannot be read (libndctl's NUMA_NO_ATTR and NUMA_NO_NODE).
-   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NOSUPP` for anonymous sources;
-   *   `PMEM2_E_DAX_REGION_NOT_FOUND` ("unknown region") for files not on an NVDIMM region;
-   *   `PMEM2_E_INVALID_DEV_FORMAT` or `-errno` from the region lookup;
-   *   `PMEM2_E_INVALID_FILE_HANDLE` after delete.
-   * @example
-   * ```ts
-   * import { Source } from '@pmem2/source';
-   * // on pmem this is the node of the NVDIMM region, such as 0; anonymous memory has none
-   * Source.fromAnon(4096).numaNode(); // throws PMEM2_E_NOSUPP
-   * ```
-   * @see libpmem2: pmem2_source_numa_node(3)
-   */
   numaNode(): number {
     this.#assertLive();
     return numaNode(this);
   }
 
-  /**
-   * Reads `buffer.byteLength` bytes at `offset` of the source into `buffer`, reporting a bad
-   * block as an error instead of a crash.
-   *
-   * @remarks
-   * libpmem2's checks, in its order: the source must come from a file (not
-   * {@link Source.fromAnon}); the length must fit between `offset` and the end of the source,
-   * computed in C's wrapping `size_t` arithmetic (so an offset past the end passes the check, as
-   * in libpmem2, and reads nothing); then one pread(2), whose short count is ignored as in C (bytes
-   * past the end of the file stay as they were in `buffer`). A read that hits a bad block fails
-   * with EIO, reported as `PMEM2_E_IO_FAIL`. Device DAX: libpmem2 maps the device and copies under
-   * a SIGBUS handler, which pure JavaScript cannot install, so this package answers
-   * `PMEM2_E_NOSUPP` after the checks; map the device with `@pmem2/map` instead.
-   *
-   * @param buffer - where the bytes go; any `ArrayBufferView` (its `byteLength` is the size).
-   * @param offset - the offset in the source, a `size_t` (number or bigint).
-   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED` for anonymous
-   *   sources; every error of {@link Source.sizeBigInt}; `PMEM2_E_LENGTH_OUT_OF_RANGE` when the
-   *   read goes beyond the end; `PMEM2_E_NOSUPP` for device DAX; `PMEM2_E_IO_FAIL` when pread
-   *   fails with EIO (a bad block); `-errno` ("pread: <strerror>") when it fails otherwise
-   *   (`-EINVAL` for an offset above 2^63 − 1, a negative `off_t` in C);
-   *   `PMEM2_E_INVALID_FILE_HANDLE` after {@link Source.delete}.
-   * @throws TypeError or RangeError when `offset` is not a `size_t`.
-   * @example
-   * ```ts
-   * import { rmSync, writeFileSync } from 'node:fs';
-   * import { tmpdir } from 'node:os';
-   * import { join } from 'node:path';
-   * import { Source } from '@pmem2/source';
-   * const path = join(tmpdir(), `pread-mcsafe-${process.pid}`);
-   * writeFileSync(path, 'hello, pmem');
-   * const src = Source.fromPath(path);
-   * try {
-   *   const buffer = Buffer.alloc(4);
-   *   src.preadMcsafe(buffer, 7);
-   *   buffer.toString(); // 'pmem'
-   *   src.preadMcsafe(Buffer.alloc(8), 7); // throws PMEM2_E_LENGTH_OUT_OF_RANGE
-   * } finally {
-   *   src.delete();
-   *   rmSync(path);
-   * }
-   * ```
-   * @see libpmem2: pmem2_source_pread_mcsafe(3)
-   */
   preadMcsafe(buffer: ArrayBufferView, offset: number | bigint): void {
     this.#assertLive();
     mcsafeTransfer(this, 'read', buffer, offset);
   }
 
-  /**
-   * Writes `buffer` at `offset` of the source, reporting a bad block as an error instead of a
-   * crash.
-   *
-   * @remarks
-   * The checks of {@link Source.preadMcsafe}, in the same order, then one pwrite(2) whose short
-   * count is ignored, as in C. An offset past the end passes libpmem2's wrapping length check,
-   * so the write lands there and grows the file, as in C. An fd opened read-only fails with
-   * `-EBADF` ("pwrite: Bad file descriptor"). Device DAX answers `PMEM2_E_NOSUPP` (see
-   * {@link Source.preadMcsafe}).
-   *
-   * @param buffer - the bytes to write; any `ArrayBufferView`.
-   * @param offset - the offset in the source, a `size_t` (number or bigint).
-   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED` for anonymous
-   *   sources; every error of {@link Source.sizeBigInt}; `PMEM2_E_LENGTH_OUT_OF_RANGE` when the
-   *   write goes beyond the end; `PMEM2_E_NOSUPP` for device DAX; `PMEM2_E_IO_FAIL` when pwrite
-   *   fails with EIO (a bad block); `-errno` ("pwrite: <strerror>") when it fails otherwise
-   *   (`-EBADF` on a read-only fd, `-EINVAL` for an offset above 2^63 − 1);
-   *   `PMEM2_E_INVALID_FILE_HANDLE` after {@link Source.delete}.
-   * @throws TypeError or RangeError when `offset` is not a `size_t`; RangeError for an offset
-   *   between 2^53 and 2^63 − 1, which node:fs cannot pass to pwrite(2).
-   * @example
-   * ```ts
-   * import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-   * import { tmpdir } from 'node:os';
-   * import { join } from 'node:path';
-   * import { Source } from '@pmem2/source';
-   * const path = join(tmpdir(), `pwrite-mcsafe-${process.pid}`);
-   * writeFileSync(path, 'hello, disk');
-   * const src = Source.fromPath(path);
-   * try {
-   *   src.pwriteMcsafe(Buffer.from('pmem'), 7);
-   *   readFileSync(path, 'utf8'); // 'hello, pmem'
-   *   Source.fromAnon(4096).pwriteMcsafe(Buffer.from('x'), 0); // throws PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED
-   * } finally {
-   *   src.delete();
-   *   rmSync(path);
-   * }
-   * ```
-   * @see libpmem2: pmem2_source_pwrite_mcsafe(3)
-   */
   pwriteMcsafe(buffer: ArrayBufferView, offset: number | bigint): void {
     this.#assertLive();
     mcsafeTransfer(this, 'write', buffer, offset);
@@ -744,28 +485,4 @@ export class Source implements Disposable {
     }
     return file;
   }
-}
-
-function fstatOrThrow(fd: number): BigIntStats {
-  try {
-    return fstatSync(fd, { bigint: true });
-  } catch (error) {
-    const errno = requireErrno(error);
-    const text = `fstat: ${strerror(errno)}`;
-    const ebadf = errno === os.errno.EBADF;
-    throw new Pmem2Error(
-      ebadf ? PMEM2_E.INVALID_FILE_HANDLE : -errno,
-      ebadf
-        ? `fd ${fd} is not an open file descriptor (${text}); was it closed?`
-        : `fstat(${fd}) failed: ${text}`,
-      { libpmem2Message: text, syscall: 'fstat' },
-    );
-  }
-}
-
-function toSafeNumber(value: bigint, what: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new RangeError(`${what} ${value} exceeds 2^53-1 and cannot be returned as a number`);
-  }
-  return Number(value);
 }
