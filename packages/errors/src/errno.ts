@@ -4,8 +4,23 @@ import { constants } from 'node:os';
 import { PMEM2_E } from './codes.js';
 import { LINUX_ERRNO } from './strerror-table.js';
 
+/**
+ * The errno values of this system by name, positive (`ERRNO.EINVAL` is 22 on Linux): the one
+ * table of errno numbers every `@pmem2` package uses. libpmem2 returns them negated, so a
+ * `Pmem2Error` for a failed system call has `errno === -ERRNO.<name>`.
+ *
+ * @example
+ * ```ts
+ * import { ERRNO } from '@pmem2/errors';
+ * ERRNO.EINVAL; // 22
+ * -ERRNO.ENOMEM; // -12, libpmem2's return value for ENOMEM
+ * ```
+ * @see errno(3)
+ */
+export const ERRNO: Readonly<typeof constants.errno> = constants.errno;
+
 const OS_ERRNO_NAME: ReadonlyMap<number, string> = new Map(
-  Object.entries(constants.errno).map(([name, value]) => [value, name]),
+  Object.entries(ERRNO).map(([name, value]) => [value, name]),
 );
 
 /**
@@ -51,7 +66,7 @@ export function strerror(errno: number): string {
  * @see errno(3)
  */
 export function errnoValue(name: string): number | undefined {
-  return (constants.errno as Readonly<Record<string, number>>)[name];
+  return (ERRNO as Readonly<Record<string, number>>)[name];
 }
 
 /**
@@ -73,7 +88,7 @@ export function errToErrno(err: number): number {
       `pmem2_err_to_errno takes a libpmem2 return value (0 or negative), got ${String(err)}`,
     );
   }
-  if (err === PMEM2_E.NOSUPP) return constants.errno.ENOTSUP;
-  if (err <= PMEM2_E.UNKNOWN) return constants.errno.EINVAL;
+  if (err === PMEM2_E.NOSUPP) return ERRNO.ENOTSUP;
+  if (err <= PMEM2_E.UNKNOWN) return ERRNO.EINVAL;
   return err === 0 ? 0 : -err;
 }

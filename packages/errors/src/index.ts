@@ -7,7 +7,7 @@ export {
   type Pmem2CodeValue,
   pmem2CodeName,
 } from './codes.js';
-export { errnoName, errnoValue, errToErrno, strerror } from './errno.js';
+export { ERRNO, errnoName, errnoValue, errToErrno, strerror } from './errno.js';
 export {
   isPmem2Error,
   Pmem2Error,

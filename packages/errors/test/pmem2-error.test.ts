@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
+  ERRNO,
   errnoName,
   errnoValue,
   errToErrno,
@@ -69,6 +70,24 @@ describe('errno helpers', () => {
       // glibc has one name per number; Node lists aliases (EWOULDBLOCK = EAGAIN, ENOTSUP = EOPNOTSUPP)
       expect((constants.errno as Record<string, number>)[got]).toBe(value);
       expect(errnoValue(name)).toBe(value);
+    }
+  });
+
+  it('ERRNO holds the positive Linux values under their names, and errnoName inverts it', () => {
+    expect([ERRNO.EINVAL, ERRNO.EACCES, ERRNO.EEXIST, ERRNO.ENOMEM, ERRNO.ENOTSUP]).toEqual([
+      22, 13, 17, 12, 95,
+    ]);
+    for (const name of [
+      'EINVAL',
+      'EACCES',
+      'EEXIST',
+      'ENOMEM',
+      'EIO',
+      'EBADF',
+      'ENOENT',
+    ] as const) {
+      expect(errnoName(-ERRNO[name])).toBe(name);
+      expect(strerror(ERRNO[name])).not.toMatch(/^Unknown error/);
     }
   });
 

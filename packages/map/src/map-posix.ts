@@ -8,7 +8,7 @@ import {
   validateLength,
   validateOffset,
 } from '@pmem2/config';
-import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding, type MapHandle, type MapNewStep } from '@pmem2/native';
 import { autoFlush, type Source } from '@pmem2/source';
 import { sourceFacts } from './deep-flush.js';
@@ -20,9 +20,9 @@ import { Pmem2Map } from './pmem2-map.js';
 import { mappingRegistry } from './registry.js';
 import { VmReservation } from './vm-reservation.js';
 
-const EACCES = -13;
-const EEXIST = -17;
-const ENOTSUP = -95; // EOPNOTSUPP is the same value on Linux
+const EACCES = -ERRNO.EACCES;
+const EEXIST = -ERRNO.EEXIST;
+const ENOTSUP = -ERRNO.ENOTSUP; // EOPNOTSUPP is the same value on Linux
 
 /** The reservation a config points at, resolved to its live state. */
 interface ReservationTarget {

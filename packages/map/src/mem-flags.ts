@@ -1,6 +1,6 @@
 // mem-flags.ts -- the PMEM2_F_MEM_* flags of the mem functions
 
-import { Pmem2Error } from '@pmem2/errors';
+import { ERRNO, Pmem2Error } from '@pmem2/errors';
 
 /**
  * The flags of libpmem2's mem functions (`PMEM2_F_MEM_*`), with libpmem2's values.
@@ -46,7 +46,7 @@ export const MemFlags = {
   VALID_FLAGS: 0x3f,
 } as const;
 
-const EINVAL = -22;
+const EINVAL = -ERRNO.EINVAL;
 
 /**
  * Checks mem-function flags.

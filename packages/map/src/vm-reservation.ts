@@ -1,7 +1,7 @@
 // vm-reservation.ts -- pmem2_vm_reservation_*: reserved address space that mappings go into
 
 import { toSize, type VmReservationLike } from '@pmem2/config';
-import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
 import { formatPointer } from './format.js';
 import { CONSTRUCT, type ReservationState, reservationStates } from './internal.js';
@@ -10,7 +10,7 @@ import type { Pmem2Map } from './pmem2-map.js';
 import { RangeRegistry } from './registry.js';
 
 /** libpmem2's texts for the statuses of the reservation's native mmap (NOREPLACE) calls. */
-const EINVAL = 22;
+const EINVAL = ERRNO.EINVAL;
 
 const RESERVE_TEXTS: Readonly<Record<number, string>> = {
   [PMEM2_E.MAPPING_EXISTS]: 'mmap MAP_FIXED_NOREPLACE: File exists',

@@ -2,9 +2,8 @@
 // namespace bounds that place region bad blocks in a namespace
 
 import { readFileSync } from 'node:fs';
-import { constants } from 'node:os';
 import { join } from 'node:path';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 import type { NamespaceDevice } from './region-namespace.js';
 import { strtoull } from './strtoull.js';
 import { sysfsPath } from './sysfs-root.js';
@@ -89,7 +88,7 @@ export function namespaceBounds(device: NamespaceDevice): { begin: bigint; size:
   }
   const regionResource = readNumber(join(device.region.path, 'resource'));
   if (regionResource === undefined) {
-    const errno = constants.errno.ENOENT;
+    const errno = ERRNO.ENOENT;
     throw new Pmem2Error(
       -errno,
       `${join(device.region.path, 'resource')} is missing or malformed; cannot place the namespace in its region`,
@@ -119,4 +118,16 @@ function readAttribute(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The larger of two bigints. */
+export function larger(a: bigint, b: bigint): bigint {
+  if (a > b) return a;
+  return b;
+}
+
+/** The smaller of two bigints. */
+export function smaller(a: bigint, b: bigint): bigint {
+  if (a < b) return a;
+  return b;
 }

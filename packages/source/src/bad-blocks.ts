@@ -5,11 +5,14 @@ import { isPmem2Error, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 import {
   type ByteRange,
   isFsdaxNamespace,
+  larger,
   namespaceBadBlocks,
   namespaceBounds,
   regionBadBlocks,
+  smaller,
 } from './bad-block-list.js';
-import { type FileExtent, fileExtents } from './file-extents.js';
+import { fileBadBlocks } from './file-bad-blocks.js';
+import { fileExtents } from './file-extents.js';
 import { nativeFileOps } from './native-file-ops.js';
 import { requireErrno } from './node-errno.js';
 import { type NamespaceDevice, regionNamespaceOf } from './region-namespace.js';
@@ -35,7 +38,6 @@ export interface BadBlock {
 }
 
 const INT64_MAX = 2n ** 63n - 1n;
-const ALL_ONES = 2n ** 64n - 1n;
 const FALLOC_FL_KEEP_SIZE = 0x01;
 const FALLOC_FL_PUNCH_HOLE = 0x02;
 
@@ -388,55 +390,6 @@ function regionBadBlocksInNamespace(device: NamespaceDevice): () => ByteRange[] 
       const to = smaller(blockEnd, end);
       return [{ offset: from - begin, length: to - from + 1n }];
     });
-}
-
-/**
- * The device bad blocks that fall in a file's extents, as file ranges widened to whole blocks:
- * each bad block is checked against the extents in file order, and yields one range per extent
- * it overlaps while it runs past the end of the extent it overlapped.
- */
-export function* fileBadBlocks(
-  deviceBlocks: Iterable<ByteRange>,
-  extents: readonly FileExtent[],
-  blockSize: bigint,
-): Generator<BadBlock> {
-  for (const block of deviceBlocks) {
-    const blockEnd = BigInt.asUintN(64, block.offset + block.length - 1n);
-    let first = 0;
-    for (;;) {
-      const index = extents.findIndex(
-        (extent, i) =>
-          i >= first && block.offset <= extentEnd(extent) && extent.physical <= blockEnd,
-      );
-      if (index < 0) break;
-      const extent = extents[index] as FileExtent;
-      const from = larger(block.offset, extent.physical);
-      const to = smaller(blockEnd, extentEnd(extent));
-      let offset = BigInt.asUintN(64, from + extent.logical - extent.physical);
-      let length = to - from + 1n;
-      const misalignment = offset & (blockSize - 1n);
-      offset -= misalignment;
-      length += misalignment;
-      length = (length + blockSize - 1n) & (ALL_ONES ^ (blockSize - 1n));
-      yield { offset, length };
-      if (blockEnd > extentEnd(extent) && index + 1 < extents.length) first = index + 1;
-      else break;
-    }
-  }
-}
-
-function larger(a: bigint, b: bigint): bigint {
-  if (a > b) return a;
-  return b;
-}
-
-function smaller(a: bigint, b: bigint): bigint {
-  if (a < b) return a;
-  return b;
-}
-
-function extentEnd(extent: FileExtent): bigint {
-  return BigInt.asUintN(64, extent.physical + extent.length - 1n);
 }
 
 function fstatOrThrow(fd: number): BigIntStats {

@@ -1,9 +1,8 @@
 // device-dax.ts -- device DAX size and alignment from sysfs (libpmem2 asks libndctl)
 
 import { realpathSync } from 'node:fs';
-import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 import { devName } from './dev-number.js';
 import { requireErrno } from './node-errno.js';
 import { strtoull } from './strtoull.js';
@@ -39,7 +38,7 @@ export function deviceDaxSize(rdev: bigint, root: string): bigint {
   const path = sysfsPath(root, `/sys/dev/char/${devName(rdev)}/size`);
   const result = readSysfsAttribute(path, MAX_SIZE_LENGTH);
   if ('errno' in result) {
-    if (result.syscall === 'open' && result.errno === constants.errno.ENOENT) {
+    if (result.syscall === 'open' && result.errno === ERRNO.ENOENT) {
       const text = 'Issue while reading Device Dax size - cannot find dax region';
       throw new Pmem2Error(
         PMEM2_E.DAX_REGION_NOT_FOUND,
@@ -61,7 +60,7 @@ export function deviceDaxSize(rdev: bigint, root: string): bigint {
   if (parsed.overflow) {
     const text = `invalid device size '${result.text}'`;
     throw new Pmem2Error(
-      -constants.errno.ERANGE,
+      -ERRNO.ERANGE,
       `${path} holds ${JSON.stringify(result.text)}, which does not fit in 64 bits`,
       { libpmem2Message: text },
     );
@@ -107,7 +106,7 @@ export function deviceDaxAlignment(rdev: bigint, root: string): bigint {
   if (parsed.overflow) {
     const text = `invalid device alignment ${result.text}`;
     throw new Pmem2Error(
-      -constants.errno.ERANGE,
+      -ERRNO.ERANGE,
       `${path} holds ${JSON.stringify(result.text)}, which does not fit in 64 bits`,
       { libpmem2Message: text },
     );

@@ -1,6 +1,6 @@
 // fd-flags.ts -- fcntl(fd, F_GETFL) for Linux, read from /proc/self/fdinfo/<fd>
 
-import { constants } from 'node:os';
+import { ERRNO } from '@pmem2/errors';
 import { readFdinfoText } from './fdinfo-text.js';
 import { requireErrno } from './node-errno.js';
 
@@ -20,7 +20,7 @@ export function fdStatusFlags(fd: number): FdFlagsResult {
     text = readFdinfoText(fd);
   } catch (error) {
     const errno = requireErrno(error);
-    return { errno: errno === constants.errno.ENOENT ? constants.errno.EBADF : errno };
+    return { errno: errno === ERRNO.ENOENT ? ERRNO.EBADF : errno };
   }
   const match = /^flags:\s*([0-7]+)$/m.exec(text);
   if (match?.[1] === undefined) {

@@ -2,19 +2,9 @@
 // ioctl of the optional @pmem2/native, or filefrag(8) without it (node:fs has no ioctl)
 
 import { execFileSync } from 'node:child_process';
-import { constants } from 'node:os';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import type { FileExtent } from '@pmem2/native';
 import { nativeFileOps } from './native-file-ops.js';
-
-/** One extent of a file, in bytes (a `struct fiemap_extent`). */
-export interface FileExtent {
-  /** Where the extent starts on the block device. */
-  readonly physical: bigint;
-  /** Where the extent starts in the file. */
-  readonly logical: bigint;
-  /** Its length. */
-  readonly length: bigint;
-}
 
 const HEADER = /^File size of .* is (\d+) \(\d+ blocks? of (\d+) bytes\)$/m;
 const EXTENT = /^\s*\d+:\s*(\d+)\.\.\s*\d+:\s*(\d+)\.\.\s*\d+:\s*(\d+):/gm;
@@ -34,7 +24,7 @@ export function fileExtents(fd: number, size: bigint): FileExtent[] {
   if (size === 0n) {
     const text = `fiemap ioctl() for fd=${fd} failed: Invalid argument`;
     throw new Pmem2Error(
-      -constants.errno.EINVAL,
+      -ERRNO.EINVAL,
       `fd ${fd} is an empty file: FIEMAP refuses a zero-length range (${text})`,
       { libpmem2Message: text, syscall: 'ioctl' },
     );

@@ -1,8 +1,7 @@
 // mcsafe.ts -- pmem2_source_pread_mcsafe / pmem2_source_pwrite_mcsafe (libpmem2: mcsafe_ops_posix.c)
 
 import { readSync, writeSync } from 'node:fs';
-import { constants } from 'node:os';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 import { requireErrno } from './node-errno.js';
 import { toSizeT, wrapSizeT } from './size-t.js';
 import type { Source } from './source.js';
@@ -172,7 +171,7 @@ function systemCall(
   const syscall = operation === 'read' ? 'pread' : 'pwrite';
   if (position > OFF_T_MAX) {
     // C passes the offset as off_t: a negative one, which the kernel refuses with EINVAL
-    throw ioFailure(constants.errno.EINVAL, syscall, operation, position);
+    throw ioFailure(ERRNO.EINVAL, syscall, operation, position);
   }
   if (operation === 'write' && position > BigInt(Number.MAX_SAFE_INTEGER)) {
     // node:fs takes a write position only as a number (a bigint would mean "current position")
@@ -196,7 +195,7 @@ function ioFailure(
   operation: McsafeOperation,
   position: bigint,
 ): Pmem2Error {
-  if (errno === constants.errno.EIO) {
+  if (errno === ERRNO.EIO) {
     return new Pmem2Error(
       PMEM2_E.IO_FAIL,
       `${syscall} at offset ${position} hit a physical I/O error (EIO): the range probably holds a bad block; see BadBlockContext`,

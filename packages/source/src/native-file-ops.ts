@@ -1,16 +1,18 @@
 // native-file-ops.ts -- the optional @pmem2/native addon's fallocate and fiemap, for the system
 // calls node:fs lacks; loaded on first use, absent when @pmem2/native is not installed
+//
+// @pmem2/native is an optional peer dependency: its types are imported here (type-only, erased
+// from the output, so nothing loads it at import time) and `tsc -b` checks this package against
+// the addon's contract; the addon itself is loaded lazily with require.
 
 import { createRequire } from 'node:module';
-import type { FileExtent } from './file-extents.js';
+import type { NativeBinding } from '@pmem2/native';
 
-/** The two primitives of `@pmem2/native`'s binding this package calls (statuses: 0 or -errno). */
-export interface NativeFileOps {
-  /** fallocate(2); 0 or -errno (PMEM2_E_MAP_RANGE for an offset or length above 2^63 - 1). */
-  fallocate(fd: number, mode: number, offset: bigint, length: bigint): number;
-  /** The FS_IOC_FIEMAP ioctl over the whole file, or -errno. */
-  fiemap(fd: number): FileExtent[] | number;
-}
+/**
+ * The two primitives of `@pmem2/native`'s binding this package calls: fallocate(2) and the
+ * FS_IOC_FIEMAP ioctl (statuses: 0 or -errno).
+ */
+export type NativeFileOps = Pick<NativeBinding, 'fallocate' | 'fiemap'>;
 
 /** The addon, or why it is not there. */
 export type NativeFileOpsLoad =

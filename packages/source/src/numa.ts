@@ -1,8 +1,7 @@
 // numa.ts -- pmem2_source_numa_node from sysfs (libpmem2: numa_ndctl.c)
 
-import { constants } from 'node:os';
 import { join } from 'node:path';
-import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { regionOf, unknownRegion } from './region-namespace.js';
 import type { Source } from './source.js';
 import { strtoll } from './strtoull.js';
@@ -33,7 +32,7 @@ export function numaNode(source: Source): number {
   if (region === null) throw unknownRegion(source);
   const result = readSysfsAttribute(join(region.path, 'numa_node'), SYSFS_ATTR_SIZE);
   if ('errno' in result) {
-    const missing = result.syscall === 'open' && result.errno === constants.errno.ENOENT;
+    const missing = result.syscall === 'open' && result.errno === ERRNO.ENOENT;
     return missing ? NUMA_NO_ATTR : NUMA_NO_NODE;
   }
   return Number(BigInt.asIntN(32, strtoll(result.text, 0)));

@@ -2,8 +2,7 @@
 // Source.fromPath; the fstat every size query repeats
 
 import { type BigIntStats, constants, fstatSync, openSync } from 'node:fs';
-import { constants as os } from 'node:os';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 import { fdStatusFlags } from './fd-flags.js';
 import { fileTypeFromStat } from './file-type.js';
 import { requireErrno } from './node-errno.js';
@@ -38,7 +37,7 @@ export function checkSourceFd(
   const status = fdStatusFlags(fd);
   if ('errno' in status) {
     const text = `fcntl: ${strerror(status.errno)}`;
-    const ebadf = status.errno === os.errno.EBADF;
+    const ebadf = status.errno === ERRNO.EBADF;
     throw new Pmem2Error(
       ebadf ? PMEM2_E.INVALID_FILE_HANDLE : -status.errno,
       ebadf
@@ -92,7 +91,7 @@ export function fstatOrThrow(fd: number): BigIntStats {
   } catch (error) {
     const errno = requireErrno(error);
     const text = `fstat: ${strerror(errno)}`;
-    const ebadf = errno === os.errno.EBADF;
+    const ebadf = errno === ERRNO.EBADF;
     throw new Pmem2Error(
       ebadf ? PMEM2_E.INVALID_FILE_HANDLE : -errno,
       ebadf

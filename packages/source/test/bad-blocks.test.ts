@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { isPmem2Error } from '@pmem2/errors';
 import { buildOracle } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
-import { fileBadBlocks } from '../src/bad-blocks.js';
+import { fileBadBlocks } from '../src/file-bad-blocks.js';
 import { fileExtents } from '../src/file-extents.js';
 import { type BadBlock, BadBlockContext, isNoBadBlockFound, Source } from '../src/index.js';
 import {
