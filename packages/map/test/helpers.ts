@@ -1,12 +1,10 @@
-// helpers.ts -- what the map tests add to @pmem2/test-kit: test files, sources and configs,
-// and the fixture scripts of test/fixtures run in a child process
+// helpers.ts -- what the map tests add to @pmem2/test-kit: test files, sources and configs
+// (child-process and fault suites live in tools/reliability)
 
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, openSync } from 'node:fs';
 import { Config, Granularity } from '@pmem2/config';
 import { Source } from '@pmem2/source';
-import { type Backend, backendFile, type ChildResult, runNode } from '@pmem2/test-kit';
+import { type Backend, backendFile } from '@pmem2/test-kit';
 
 export {
   BACKENDS,
@@ -65,19 +63,4 @@ export function prepareConfig(offset: number | bigint = 0, length: number | bigi
     .setRequiredStoreGranularity(Granularity.PAGE)
     .setOffset(offset)
     .setLength(length);
-}
-
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** Whether the package has been built (child-process tests import dist/). */
-export const HAVE_DIST = existsSync(join(here, '..', 'dist', 'index.js'));
-
-/** Runs a fixture script from test/fixtures in a fresh Node process. */
-export function runFixture(
-  name: string,
-  args: readonly string[] = [],
-  env: Readonly<Record<string, string | undefined>> = {},
-  nodeFlags: readonly string[] = [],
-): ChildResult {
-  return runNode([join(here, 'fixtures', name), ...args], { env, nodeFlags, timeout: 60_000 });
 }

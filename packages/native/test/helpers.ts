@@ -3,17 +3,10 @@
 import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  backendRoot,
-  type ChildResult,
-  lastJsonLine,
-  removeTempDir,
-  runModule,
-  tempDir,
-} from '@pmem2/test-kit';
+import { importingChildren, scratchDir as kitScratchDir } from '@pmem2/test-kit';
 import { binding, type MapHandle } from '../src/index.js';
 
-export { type ChildResult, mapsLineAt } from '@pmem2/test-kit';
+export { type ChildResult, FILESYSTEMS, mapsLineAt } from '@pmem2/test-kit';
 export { binding };
 
 /** PMEM2_PROT_READ | PMEM2_PROT_WRITE. */
@@ -45,16 +38,9 @@ export const BYTE = 0;
 export const CACHE_LINE = 1;
 export const PAGE_GRANULARITY = 2;
 
-/** The file systems every primitive is tested on: ext4 (os.tmpdir()) and tmpfs (/dev/shm). */
-export const FILESYSTEMS = [
-  { name: 'ext4 (os.tmpdir())', root: backendRoot('ext4') },
-  { name: 'tmpfs (/dev/shm)', root: backendRoot('tmpfs') },
-] as const;
-
 /** A scratch directory under `root`, removed by the returned cleanup (else after the file). */
 export function scratchDir(root: string): { dir: string; cleanup: () => void } {
-  const dir = tempDir('pmem2-native-', root);
-  return { dir, cleanup: () => removeTempDir(dir) };
+  return kitScratchDir(root, 'pmem2-native-');
 }
 
 /** Creates a `size`-byte (sparse) file opened read-write; returns its path and fd. */
@@ -88,26 +74,5 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The built entry point children import (turbo builds before tests). */
 export const distEntry = pathToFileURL(join(here, '..', 'dist', 'index.js')).href;
 
-/**
- * Runs an ES module body in a fresh node with `binding` imported and extra environment;
- * anything that could crash the process, or needs load-time environment, runs here.
- */
-export function runChild(
-  body: string,
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): ChildResult {
-  const script = `import { binding } from ${JSON.stringify(distEntry)};\n${body}`;
-  return runModule(script, { env, nodeFlags: nodeArgs, timeout: 60_000 });
-}
-
-/** Runs a child that prints one JSON value on its last stdout line, and parses it. */
-export function childJson<T>(
-  body: string,
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
-): T {
-  const r = runChild(body, env, nodeArgs);
-  if (r.status !== 0) throw new Error(`child failed (${r.status} ${r.signal}): ${r.stderr}`);
-  return lastJsonLine<T>(r);
-}
+/** Runs an ES module body in a fresh node with `binding` imported (`runChild`, `childJson`). */
+export const { runChild, childJson } = importingChildren(distEntry, 'binding');

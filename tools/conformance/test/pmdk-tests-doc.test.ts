@@ -7,14 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { matrixCases } from '../src/case-table.js';
 
 const PACKAGE_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const PACKAGES_DIR = path.join(PACKAGE_DIR, '..', '..', 'packages');
+const REPO_DIR = path.join(PACKAGE_DIR, '..', '..');
 const doc = fs.readFileSync(path.join(PACKAGE_DIR, 'PMDK-TESTS.md'), 'utf8');
 const MATRIX_GROUPS =
   /^(setters|sources|granularity|protection|ranges|reservations|reservation-ops|order)\//;
 
-/** `pkg/test/file.test.ts › name` citations; the name ends at …, ;, |, ( or a backtick. */
+/** `pkg/test/[dir/]file.test.ts › name` citations; the name ends at …, ;, |, ( or a backtick. */
 function citedTests(): { file: string; name: string }[] {
-  const cites = [...doc.matchAll(/([a-z-]+\/test\/[\w.-]+\.test\.ts) › ([^;|(…`\n]+)/g)];
+  const cites = [...doc.matchAll(/([a-z-]+\/test\/[\w./-]+\.test\.ts) › ([^;|(…`\n]+)/g)];
   return cites.map((m) => ({ file: m[1] ?? '', name: (m[2] ?? '').trim() }));
 }
 
@@ -26,10 +26,12 @@ function citedCasePatterns(): string[] {
 }
 
 describe('PMDK-TESTS.md', () => {
-  it('cites test files and test names that exist in packages/*/test', () => {
+  it('cites test files and test names that exist in packages/*/test or tools/*/test', () => {
     const missing = citedTests().filter(({ file, name }) => {
-      const full = path.join(PACKAGES_DIR, file);
-      return !fs.existsSync(full) || !fs.readFileSync(full, 'utf8').includes(name);
+      const full = ['packages', 'tools']
+        .map((dir) => path.join(REPO_DIR, dir, file))
+        .find((candidate) => fs.existsSync(candidate));
+      return full === undefined || !fs.readFileSync(full, 'utf8').includes(name);
     });
     expect(missing).toEqual([]);
     expect(citedTests().length).toBeGreaterThan(50);

@@ -63,13 +63,18 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
     };
   });
 
-  // The whole native and map suites against the sanitized build (~5 minutes each on 2 cores):
-  // `pnpm test:asan-suites`. vitest's workers inherit PMEM2_NATIVE_ADDON and LD_PRELOAD.
-  it.runIf(asanSuites).each(['native', 'map'])(
-    'the @pmem2/%s test suite is clean',
-    (name) => {
-      const child = spawnSync('pnpm', ['exec', 'vitest', 'run'], {
-        cwd: join(nativeDir, '..', name),
+  // The whole native and map suites against the sanitized build (~5 minutes each on 2 cores),
+  // and their crash suites, which live here: `pnpm test:asan-suites`. vitest's workers inherit
+  // PMEM2_NATIVE_ADDON and LD_PRELOAD.
+  it.runIf(asanSuites).each([
+    ['@pmem2/native', join(nativeDir, '..', 'native'), []],
+    ['@pmem2/map', join(nativeDir, '..', 'map'), []],
+    ['native and map crash', packageDir, ['test/native', 'test/map']],
+  ])(
+    'the %s test suite is clean',
+    (_name, cwd, files) => {
+      const child = spawnSync('pnpm', ['exec', 'vitest', 'run', ...files], {
+        cwd,
         env: { ...process.env, ...env },
         encoding: 'utf8',
         timeout: 900_000,

@@ -55,6 +55,33 @@ export function runModule(code: string, options: NodeOptions = {}): ChildResult 
   return runNode(['--input-type=module', '-e', code], options);
 }
 
+/** Child runners for module bodies that start with one import (see {@link importingChildren}). */
+export interface ImportingChildren {
+  /** Runs `body` after the import, with extra environment and Node flags. */
+  runChild(body: string, env?: Record<string, string>, nodeArgs?: string[]): ChildResult;
+  /** Runs `body` after the import; it must exit 0 and print JSON on its last stdout line. */
+  childJson<T>(body: string, env?: Record<string, string>, nodeArgs?: string[]): T;
+}
+
+/**
+ * Runners for ES module bodies run in a fresh node after `import { <names> } from '<entry>'`
+ * (a file URL), with a 60 s timeout: anything that could crash the process, or needs
+ * load-time environment, runs there.
+ */
+export function importingChildren(entry: string, names: string): ImportingChildren {
+  const runChild = (body: string, env: Record<string, string> = {}, nodeArgs: string[] = []) =>
+    runModule(`import { ${names} } from ${JSON.stringify(entry)};\n${body}`, {
+      env,
+      nodeFlags: nodeArgs,
+      timeout: 60_000,
+    });
+  return {
+    runChild,
+    childJson: <T>(body: string, env?: Record<string, string>, nodeArgs?: string[]) =>
+      answerOf<T>(runChild(body, env, nodeArgs)),
+  };
+}
+
 /** The JSON value on the last line of a child's stdout. */
 export function lastJsonLine<T>(child: ChildResult): T {
   const lines = child.stdout.trim().split('\n');

@@ -29,6 +29,12 @@ const shared = globalThis as { [TEMP_DIRS]?: string[] };
 shared[TEMP_DIRS] ??= [];
 const created: string[] = shared[TEMP_DIRS];
 
+/** The file systems every primitive is tested on, by name, with their temp roots. */
+export const FILESYSTEMS = [
+  { name: 'ext4 (os.tmpdir())', root: backendRoot('ext4') },
+  { name: 'tmpfs (/dev/shm)', root: backendRoot('tmpfs') },
+] as const;
+
 /**
  * Makes a fresh directory `<parent>/<prefix>XXXXXX` (parent: os.tmpdir()) and returns its
  * path; it is removed, with everything in it, after the test file (the test kit's setup file
@@ -45,6 +51,15 @@ export function removeTempDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   const index = created.indexOf(dir);
   if (index >= 0) created.splice(index, 1);
+}
+
+/** A {@link tempDir} under `root` and the function that removes it (else it goes after the file). */
+export function scratchDir(
+  root: string,
+  prefix = 'pmem2-test-',
+): { readonly dir: string; readonly cleanup: () => void } {
+  const dir = tempDir(prefix, root);
+  return { dir, cleanup: () => removeTempDir(dir) };
 }
 
 /** Removes every directory {@link tempDir} made that is still there. */

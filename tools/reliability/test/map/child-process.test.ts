@@ -2,21 +2,12 @@
 // fresh Node process so that a regression cannot kill the test runner
 
 import { Worker } from 'node:worker_threads';
-import { afterAll, describe, expect, it } from 'vitest';
-import { mapNew } from '../src/index.js';
-import { mappingRegistry } from '../src/registry.js';
-import {
-  BACKENDS,
-  HAVE_DIST,
-  MiB,
-  makeFile,
-  openSource,
-  prepareConfig,
-  removeBackendDirs,
-  runFixture,
-} from './helpers.js';
-
-afterAll(removeBackendDirs);
+import { Config, Granularity } from '@pmem2/config';
+import { mapNew } from '@pmem2/map';
+import { Source } from '@pmem2/source';
+import { BACKENDS } from '@pmem2/test-kit';
+import { describe, expect, it } from 'vitest';
+import { HAVE_DIST, MiB, makeFile, mappingRegistry, runFixture } from './helpers.js';
 
 /** Runs a child.mjs scenario and returns its JSON line; fails on a signal or non-zero exit. */
 function child(scenario: string, path: string, nodeFlags: readonly string[] = [], env = {}) {
@@ -30,7 +21,7 @@ function child(scenario: string, path: string, nodeFlags: readonly string[] = []
 }
 
 it('the package is built (child processes import dist/)', () => {
-  expect(HAVE_DIST, 'run `pnpm build` in packages/map first').toBe(true);
+  expect(HAVE_DIST, 'run `pnpm build` (packages/map) first').toBe(true);
 });
 
 describe.each(BACKENDS)('on %s', (backend) => {
@@ -113,8 +104,8 @@ describe('persistAsync in flight', () => {
 describe('worker threads', () => {
   it('each realm has its own registry; a worker maps, writes and deletes independently', async () => {
     const path = makeFile('tmpfs', MiB);
-    using file = openSource(path);
-    using mine = mapNew(prepareConfig(), file.source);
+    using source = Source.fromPath(path);
+    using mine = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), source);
     const before = mappingRegistry.size;
     const worker = new Worker(new URL('./fixtures/worker.mjs', import.meta.url), {
       workerData: { path },
