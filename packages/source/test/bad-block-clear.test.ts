@@ -19,11 +19,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
-import { buildOracle } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { fileExtents } from '../src/file-extents.js';
 import { BadBlockContext, Source } from '../src/index.js';
-import { expectPmem2, openTracked, tempDir } from './helpers.js';
+import { expectPmem2, openTracked, sourceOracle, tempDir } from './helpers.js';
 
 const REAL = { sysfsRoot: '/' };
 const here = dirname(fileURLToPath(import.meta.url));
@@ -118,9 +117,10 @@ describe('BadBlockContext.clear on a regular file, with @pmem2/native', () => {
 
 // --- libpmem2 ---
 
-const oracle = buildOracle(join(here, 'oracle', 'badblock-clear-oracle.c'), {
-  what: 'BadBlockContext.clear vs libpmem2 pmem2_badblock_clear',
-});
+const oracle = sourceOracle(
+  'badblock-clear-oracle',
+  'BadBlockContext.clear vs libpmem2 pmem2_badblock_clear',
+);
 
 interface Outcome {
   ret: number;

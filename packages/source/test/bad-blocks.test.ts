@@ -12,10 +12,8 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isPmem2Error } from '@pmem2/errors';
-import { buildOracle } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { fileBadBlocks } from '../src/file-bad-blocks.js';
 import { fileExtents } from '../src/file-extents.js';
@@ -26,6 +24,7 @@ import {
   expectPmem2,
   fixture,
   openTracked,
+  sourceOracle,
   tempDir,
   writeAttribute,
 } from './helpers.js';
@@ -342,12 +341,7 @@ describe('fileBadBlocks: device bad blocks through file extents (synthetic exten
 
 // --- libpmem2 ---
 
-const oracle = buildOracle(
-  join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'badblock-oracle.c'),
-  {
-    what: 'bad blocks vs libpmem2 oracle comparison',
-  },
-);
+const oracle = sourceOracle('badblock-oracle', 'bad blocks vs libpmem2 oracle comparison');
 
 interface Call {
   call: string;

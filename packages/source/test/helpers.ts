@@ -4,8 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { copySysfsFixture, tempDir as kitTempDir, sysfsFixture } from '@pmem2/test-kit';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  buildOracle,
+  copySysfsFixture,
+  tempDir as kitTempDir,
+  sysfsFixture,
+} from '@pmem2/test-kit';
 import { afterAll } from 'vitest';
 
 export { devOf, expectPmem2, holeyFile, writeAttribute } from '@pmem2/test-kit';
@@ -45,3 +51,10 @@ export const fixture = sysfsFixture;
 
 /** A writable copy of a fixture tree (symlinks kept as they are), to vary one attribute. */
 export const copyFixture = copySysfsFixture;
+
+/** Compiles test/oracle/<name>.c against libpmem2 (or reports the skip of `what`). */
+export function sourceOracle(name: string, what: string): string | undefined {
+  return buildOracle(join(dirname(fileURLToPath(import.meta.url)), 'oracle', `${name}.c`), {
+    what,
+  });
+}

@@ -3,13 +3,11 @@
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isPmem2Error } from '@pmem2/errors';
-import { buildOracle } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { Source } from '../src/index.js';
-import { expectPmem2, fixture, openTracked, tempDir } from './helpers.js';
+import { expectPmem2, fixture, openTracked, sourceOracle, tempDir } from './helpers.js';
 
 const REAL = { sysfsRoot: '/' };
 const FILL = 0xee;
@@ -212,12 +210,7 @@ describe('mcsafe on device DAX (fixture sysfs: /dev/null as a 1 GiB dax0.0)', ()
 
 // --- the same calls through libpmem2 ---
 
-const oracle = buildOracle(
-  join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'mcsafe-oracle.c'),
-  {
-    what: 'mcsafe vs libpmem2 oracle comparison',
-  },
-);
+const oracle = sourceOracle('mcsafe-oracle', 'mcsafe vs libpmem2 oracle comparison');
 
 interface Outcome {
   ret: number;

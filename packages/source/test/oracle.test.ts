@@ -4,10 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isPmem2Error } from '@pmem2/errors';
-import { buildOracle } from '@pmem2/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Source } from '../src/index.js';
 import {
@@ -17,16 +15,12 @@ import {
   holeyFile,
   openFifo,
   openTracked,
+  sourceOracle,
   tempDir,
   writeAttribute,
 } from './helpers.js';
 
-const oracle = buildOracle(
-  join(dirname(fileURLToPath(import.meta.url)), 'oracle', 'source-oracle.c'),
-  {
-    what: 'Source vs libpmem2 oracle comparison',
-  },
-);
+const oracle = sourceOracle('source-oracle', 'Source vs libpmem2 oracle comparison');
 
 interface CallRecord {
   call: string;

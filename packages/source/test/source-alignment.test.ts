@@ -61,38 +61,42 @@ describe('Source.alignment on device DAX (fixture sysfs)', () => {
     expect(src.alignment()).toBe(1 << 30);
   });
 
-  it('malformed align → PMEM2_E_INVALID_ALIGNMENT_FORMAT', () => {
-    const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-malformed-align') });
-    const error = expectPmem2(
-      () => src.alignment(),
+  it.each([
+    [
+      'malformed align → PMEM2_E_INVALID_ALIGNMENT_FORMAT',
+      '/dev/null',
+      'devdax-malformed-align',
       'PMEM2_E_INVALID_ALIGNMENT_FORMAT',
       'invalid device alignment format 2M\n',
-    );
-    expect(error.errno).toBe(-100012);
-  });
-
-  it('a non-power-of-two align → PMEM2_E_INVALID_ALIGNMENT_VALUE', () => {
-    const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-npot-align') });
-    const error = expectPmem2(
-      () => src.alignment(),
+      -100012,
+    ],
+    [
+      'a non-power-of-two align → PMEM2_E_INVALID_ALIGNMENT_VALUE',
+      '/dev/null',
+      'devdax-npot-align',
       'PMEM2_E_INVALID_ALIGNMENT_VALUE',
       'alignment (3145728) has to be a power of two',
-    );
-    expect(error.errno).toBe(-100013);
-  });
-
-  it('align 0 → PMEM2_E_INVALID_ALIGNMENT_VALUE', () => {
-    const src = Source.fromFd(open(), { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2(
-      () => src.alignment(),
+      -100013,
+    ],
+    [
+      'align 0 → PMEM2_E_INVALID_ALIGNMENT_VALUE',
+      '/dev/null',
+      'devdax-bad-attributes',
       'PMEM2_E_INVALID_ALIGNMENT_VALUE',
       'alignment (0) has to be a power of two',
-    );
-  });
-
-  it('align above 2^64-1 → -ERANGE', () => {
-    const src = Source.fromFd(open('/dev/zero'), { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2(() => src.alignment(), 'ERANGE', 'invalid device alignment 18446744073709551616\n');
+      -100013,
+    ],
+    [
+      'align above 2^64-1 → -ERANGE',
+      '/dev/zero',
+      'devdax-bad-attributes',
+      'ERANGE',
+      'invalid device alignment 18446744073709551616\n',
+      -34,
+    ],
+  ] as const)('%s', (_name, device, tree, code, text, errno) => {
+    const src = Source.fromFd(open(device), { sysfsRoot: fixture(tree) });
+    expect(expectPmem2(() => src.alignment(), code, text).errno).toBe(errno);
   });
 
   it('align without newline, or empty → PMEM2_E_INVALID_ALIGNMENT_FORMAT', () => {

@@ -148,50 +148,56 @@ describe('Source.size on device DAX (fixture sysfs)', () => {
     expect(src.size()).toBe(2 * MiB);
   });
 
-  it('a missing size attribute → PMEM2_E_DAX_REGION_NOT_FOUND', () => {
-    const src = Source.fromFd(devNull(), { sysfsRoot: fixture('devdax-missing-region') });
-    const error = expectPmem2(
-      () => src.size(),
+  // sysfs trees whose size attribute is missing or wrong; the device (/dev/null 1:3, /dev/full
+  // 1:7, /dev/random 1:8, /dev/zero 1:5) picks which dax device of the tree the fd is
+  it.each([
+    [
+      'a missing size attribute → PMEM2_E_DAX_REGION_NOT_FOUND',
+      '/dev/null',
+      'devdax-missing-region',
       'PMEM2_E_DAX_REGION_NOT_FOUND',
       'Issue while reading Device Dax size - cannot find dax region',
-    );
-    expect(error.errno).toBe(-100026);
-  });
-
-  it('malformed content → PMEM2_E_INVALID_SIZE_FORMAT', () => {
-    const src = Source.fromFd(devNull(), { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2(
-      () => src.size(),
+      -100026,
+    ],
+    [
+      'malformed content → PMEM2_E_INVALID_SIZE_FORMAT',
+      '/dev/null',
+      'devdax-bad-attributes',
       'PMEM2_E_INVALID_SIZE_FORMAT',
       "invalid device size format '1G\n'",
-    );
-  });
-
-  it('content without its newline → PMEM2_E_INVALID_SIZE_FORMAT', () => {
-    const fd = openTracked('/dev/full', constants.O_RDWR);
-    const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2(
-      () => src.size(),
+      -100014,
+    ],
+    [
+      'content without its newline → PMEM2_E_INVALID_SIZE_FORMAT',
+      '/dev/full',
+      'devdax-bad-attributes',
       'PMEM2_E_INVALID_SIZE_FORMAT',
       "invalid device size format '4096'",
-    );
-  });
-
-  it('empty content → PMEM2_E_INVALID_SIZE_FORMAT', () => {
-    const fd = openTracked('/dev/random', constants.O_RDONLY);
-    const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
-    expectPmem2(() => src.size(), 'PMEM2_E_INVALID_SIZE_FORMAT', "invalid device size format ''");
-  });
-
-  it('a value above 2^64-1 → -ERANGE', () => {
-    const fd = openTracked('/dev/zero', constants.O_RDWR);
-    const src = Source.fromFd(fd, { sysfsRoot: fixture('devdax-bad-attributes') });
-    const error = expectPmem2(
-      () => src.size(),
+      -100014,
+    ],
+    [
+      'empty content → PMEM2_E_INVALID_SIZE_FORMAT',
+      '/dev/random',
+      'devdax-bad-attributes',
+      'PMEM2_E_INVALID_SIZE_FORMAT',
+      "invalid device size format ''",
+      -100014,
+    ],
+    [
+      'a value above 2^64-1 → -ERANGE',
+      '/dev/zero',
+      'devdax-bad-attributes',
       'ERANGE',
       "invalid device size '18446744073709551616\n'",
+      -34,
+    ],
+  ] as const)('%s', (_name, device, tree, code, text, errno) => {
+    const fd = openTracked(
+      device,
+      device === '/dev/random' ? constants.O_RDONLY : constants.O_RDWR,
     );
-    expect(error.errno).toBe(-34);
+    const src = Source.fromFd(fd, { sysfsRoot: fixture(tree) });
+    expect(expectPmem2(() => src.size(), code, text).errno).toBe(errno);
   });
 
   it('an unreadable attribute → -errno with "read: <strerror>"', () => {

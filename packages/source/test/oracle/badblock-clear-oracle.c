@@ -5,6 +5,7 @@
  * argv: <path> <offset> <length>  (decimal size_t; the file is opened O_RDWR) */
 #include <fcntl.h>
 #include <libpmem2.h>
+#include "oracle-io.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -31,12 +32,7 @@ main(int argc, char *argv[])
 	if (fstat(fd, &st))
 		return 5;
 	printf("{\"ret\":%d,\"blocks\":%lld,\"msg\":\"", ret, (long long)st.st_blocks);
-	for (const char *c = ret ? pmem2_errormsg() : ""; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			printf("\\%c", *c);
-		else
-			putchar(*c);
-	}
+	print_json_text(ret ? pmem2_errormsg() : "");
 	printf("\"}\n");
 	pmem2_badblock_context_delete(&ctx);
 	pmem2_source_delete(&src);

@@ -7,6 +7,7 @@
  *                    "anon" is pmem2_source_from_anon(4096). */
 #include <fcntl.h>
 #include <libpmem2.h>
+#include "oracle-io.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,12 +17,7 @@ emit(const char *call, int ret, struct pmem2_badblock *bb)
 {
 	printf("{\"call\":\"%s\",\"ret\":%d,\"offset\":%zu,\"length\":%zu,\"msg\":\"", call, ret,
 		bb && !ret ? bb->offset : 0, bb && !ret ? bb->length : 0);
-	for (const char *c = ret ? pmem2_errormsg() : ""; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			printf("\\%c", *c);
-		else
-			putchar(*c);
-	}
+	print_json_text(ret ? pmem2_errormsg() : "");
 	printf("\"}\n");
 }
 
@@ -31,15 +27,10 @@ main(int argc, char *argv[])
 	if (argc < 2)
 		return 2;
 	struct pmem2_source *src = NULL;
-	int fd = -1;
-	if (strcmp(argv[1], "anon") == 0) {
-		if (pmem2_source_from_anon(&src, 4096))
-			return 3;
-	} else {
-		fd = open(argv[1], O_RDWR);
-		if (fd < 0 || pmem2_source_from_fd(&src, fd))
-			return 4;
-	}
+	int fd;
+	int failed = open_source(argv[1], O_RDWR, &src, &fd);
+	if (failed)
+		return failed;
 	struct pmem2_badblock_context *ctx = NULL;
 	int ret = pmem2_badblock_context_new(&ctx, src);
 	emit("context_new", ret, NULL);

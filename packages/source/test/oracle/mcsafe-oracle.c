@@ -6,6 +6,7 @@
  * The buffer starts filled with the fill byte (default 0xee); a write writes it. */
 #include <fcntl.h>
 #include <libpmem2.h>
+#include "oracle-io.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +18,10 @@ main(int argc, char *argv[])
 	if (argc < 6)
 		return 2;
 	struct pmem2_source *src = NULL;
-	int fd = -1;
-	if (strcmp(argv[2], "anon") == 0) {
-		if (pmem2_source_from_anon(&src, 4096))
-			return 3;
-	} else {
-		fd = open(argv[2], strcmp(argv[3], "rw") == 0 ? O_RDWR : O_RDONLY);
-		if (fd < 0 || pmem2_source_from_fd(&src, fd))
-			return 4;
-	}
+	int fd;
+	int failed = open_source(argv[2], strcmp(argv[3], "rw") == 0 ? O_RDWR : O_RDONLY, &src, &fd);
+	if (failed)
+		return failed;
 	size_t length = strtoull(argv[4], NULL, 10);
 	size_t offset = strtoull(argv[5], NULL, 10);
 	int fill = argc > 6 ? atoi(argv[6]) : 0xee;
@@ -36,12 +32,7 @@ main(int argc, char *argv[])
 		: pmem2_source_pwrite_mcsafe(src, buf, length, offset);
 	const char *msg = ret ? pmem2_errormsg() : "";
 	printf("{\"ret\":%d,\"msg\":\"", ret);
-	for (const char *c = msg; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			printf("\\%c", *c);
-		else
-			putchar(*c);
-	}
+	print_json_text(msg);
 	printf("\",\"data\":\"");
 	for (size_t i = 0; i < length; i++)
 		printf("%02x", buf[i]);

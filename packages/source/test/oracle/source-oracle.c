@@ -8,6 +8,7 @@
  * libpmem2 release builds never clear the error message, so before each call a sentinel
  * message is planted; a message still equal to it afterwards means "no message set" (""). */
 #include <libpmem2.h>
+#include "oracle-io.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,14 +31,7 @@ emit(const char *call, int ret, const char *value)
 	if (ret == 0 || strcmp(msg, sentinel) == 0)
 		msg = "";
 	printf("{\"call\":\"%s\",\"ret\":%d,\"value\":%s,\"msg\":\"", call, ret, value);
-	for (const char *c = msg; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			printf("\\%c", *c);
-		else if ((unsigned char)*c < 0x20)
-			printf("\\u%04x", *c);
-		else
-			putchar(*c);
-	}
+	print_json_text(msg);
 	printf("\"}\n");
 	fflush(stdout); /* keep the records printed before a crash */
 }
