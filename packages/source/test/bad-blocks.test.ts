@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { isPmem2Error } from '@pmem2/errors';
+import { jsonLines } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { fileBadBlocks } from '../src/file-bad-blocks.js';
 import { fileExtents } from '../src/file-extents.js';
@@ -23,6 +24,7 @@ import {
   devOf,
   expectPmem2,
   fixture,
+  inMountNamespace,
   openTracked,
   sourceOracle,
   tempDir,
@@ -421,10 +423,7 @@ describe.runIf(oracle !== undefined)('BadBlockContext matches libpmem2 on this m
     const target = make();
     const result = spawnSync(oracle as string, [target], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
-    const expected = result.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Call);
+    const expected = jsonLines<Call>(result.stdout);
     expect(viaContext(target)).toEqual(expected);
   });
 });
@@ -439,21 +438,12 @@ const OVER_SYS = [
 
 function oracleOverDevdax(root: string): Call[] | undefined {
   const fd = openTracked('/dev/null', constants.O_RDWR);
-  const result = spawnSync(
-    'unshare',
-    ['-m', '--propagation', 'private', 'sh', '-c', OVER_SYS, 'sh', root, oracle as string],
-    { stdio: ['ignore', 'pipe', 'pipe', fd], encoding: 'utf8' },
-  );
+  const result = inMountNamespace(OVER_SYS, [root, oracle as string], fd);
   if (result.status !== 0) return undefined;
-  return result.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Call);
+  return jsonLines<Call>(result.stdout);
 }
 
-const canUnshare =
-  oracle !== undefined &&
-  spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
+const canUnshare = oracle !== undefined && inMountNamespace('true', []).status === 0;
 if (oracle !== undefined && !canUnshare) {
   console.warn('SKIPPED: bad blocks vs libpmem2 over fixture sysfs — unshare -m is not permitted');
 }
@@ -489,27 +479,13 @@ describe.runIf(canUnshare && spawnSync('filefrag', ['-V']).status === 0)(
       const [extent] = fileExtents(fd, fstatSync(fd, { bigint: true }).size);
       closeSync(fd);
       edit(root, (extent?.physical ?? 0n) / 512n);
-      const result = spawnSync(
-        'unshare',
-        [
-          '-m',
-          '--propagation',
-          'private',
-          'sh',
-          '-c',
-          'set -e; mount --bind "$1/sys" /sys; exec "$2" "$3"',
-          'sh',
-          root,
-          oracle as string,
-          path,
-        ],
-        { encoding: 'utf8' },
-      );
+      const result = inMountNamespace('set -e; mount --bind "$1/sys" /sys; exec "$2" "$3"', [
+        root,
+        oracle as string,
+        path,
+      ]);
       expect(result.status, result.stderr).toBe(0);
-      const expected = result.stdout
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as Call);
+      const expected = jsonLines<Call>(result.stdout);
       return { expected, ours: viaContext(path, root) };
     }
 

@@ -1,8 +1,9 @@
 // helpers.ts -- what the source tests add to @pmem2/test-kit: temp dirs under a parent, tracked
 // fds, FIFOs and the fixture sysfs trees by name
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
+import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import {
   tempDir as kitTempDir,
   sysfsFixture,
 } from '@pmem2/test-kit';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 
 export { devOf, expectPmem2, holeyFile, writeAttribute } from '@pmem2/test-kit';
 
@@ -57,4 +58,41 @@ export function sourceOracle(name: string, what: string): string | undefined {
   return buildOracle(join(dirname(fileURLToPath(import.meta.url)), 'oracle', `${name}.c`), {
     what,
   });
+}
+
+/**
+ * A connected unix socket for the enclosing describe (made in beforeAll, closed in afterAll);
+ * call the returned function inside a test for the client's fd.
+ */
+export function unixSocketFd(): () => number {
+  let server: Server;
+  let client: Socket;
+  beforeAll(async () => {
+    const path = join(tempDir(), 'sock');
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    client = new Socket();
+    await new Promise<void>((resolve) => client.connect(path, resolve));
+  });
+  afterAll(async () => {
+    client.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return () => (client as unknown as { _handle: { fd: number } })._handle.fd;
+}
+
+/**
+ * Runs `sh -c <script> sh ...args` in a private mount namespace (`unshare -m`), so that its
+ * bind mounts over /sys and /dev are seen by it alone; `fd` becomes the child's fd 3.
+ */
+export function inMountNamespace(
+  script: string,
+  args: readonly string[],
+  fd?: number,
+): SpawnSyncReturns<string> {
+  return spawnSync(
+    'unshare',
+    ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe', ...(fd === undefined ? [] : [fd])], encoding: 'utf8' },
+  );
 }

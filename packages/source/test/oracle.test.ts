@@ -3,20 +3,22 @@
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
-import { createServer, type Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { isPmem2Error } from '@pmem2/errors';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines } from '@pmem2/test-kit';
+import { describe, expect, it } from 'vitest';
 import { Source } from '../src/index.js';
 import {
   copyFixture,
   devOf,
   fixture,
   holeyFile,
+  inMountNamespace,
   openFifo,
   openTracked,
   sourceOracle,
   tempDir,
+  unixSocketFd,
   writeAttribute,
 } from './helpers.js';
 
@@ -35,10 +37,7 @@ function runOracle(arg: string, fd?: number): CallRecord[] {
   if (fd !== undefined) stdio.push(fd);
   const result = spawnSync(oracle as string, [arg], { stdio, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
-  return result.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as CallRecord);
+  return jsonLines<CallRecord>(result.stdout);
 }
 
 /** A device node to create in a private /dev for the oracle: name, major, minor. */
@@ -64,53 +63,18 @@ function runOracleOverSys(
   options: { devNode?: DevNode; mayCrash?: boolean } = {},
 ): CallRecord[] {
   const [name, major, minor] = options.devNode ?? ['', 0, 0];
-  const result = spawnSync(
-    'unshare',
-    [
-      '-m',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      OVER_SYS_SCRIPT,
-      'sh',
-      sysRoot,
-      oracle as string,
-      arg,
-      name,
-      String(major),
-      String(minor),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe', fd], encoding: 'utf8' },
+  const result = inMountNamespace(
+    OVER_SYS_SCRIPT,
+    [sysRoot, oracle as string, arg, name, String(major), String(minor)],
+    fd,
   );
   if (options.mayCrash !== true) expect(result.status, result.stderr).toBe(0);
-  return result.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as CallRecord);
+  return jsonLines<CallRecord>(result.stdout);
 }
 
 function canUnshareMounts(): boolean {
   if (oracle === undefined) return false;
-  const probe = spawnSync(
-    'unshare',
-    [
-      '-m',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      OVER_SYS_SCRIPT,
-      'sh',
-      '',
-      'true',
-      '',
-      'dax0.0',
-      '1',
-      '3',
-    ],
-    { stdio: 'ignore' },
-  );
+  const probe = inMountNamespace(OVER_SYS_SCRIPT, ['', 'true', '', 'dax0.0', '1', '3']);
   if (probe.status === 0) return true;
   console.warn(
     'SKIPPED: libpmem2 over fixture sysfs trees — needs `unshare -m`, bind mounts and mknod (root / CAP_SYS_ADMIN)',
@@ -167,20 +131,7 @@ function viaSource(fd: number, closeAfter = false, sysfsRoot = '/'): CallRecord[
 describe.runIf(oracle !== undefined)('Source matches libpmem2 (pmem2_source_*)', () => {
   const dir = tempDir();
   const shm = tempDir('/dev/shm');
-  let server: Server;
-  let client: Socket;
-
-  beforeAll(async () => {
-    const path = join(tempDir(), 'sock');
-    server = createServer();
-    await new Promise<void>((resolve) => server.listen(path, resolve));
-    client = new Socket();
-    await new Promise<void>((resolve) => client.connect(path, resolve));
-  });
-  afterAll(async () => {
-    client.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const socketFd = unixSocketFd();
 
   const fdCases: Array<[string, () => number]> = [
     [
@@ -199,10 +150,7 @@ describe.runIf(oracle !== undefined)('Source matches libpmem2 (pmem2_source_*)',
     ['a directory', () => openTracked(dir, constants.O_RDONLY)],
     ['/dev/null', () => openTracked('/dev/null', constants.O_RDWR)],
     ['a FIFO', () => openFifo(tempDir())],
-    [
-      'a connected unix socket',
-      () => (client as unknown as { _handle: { fd: number } })._handle.fd,
-    ],
+    ['a connected unix socket', socketFd],
   ];
 
   it.each(fdCases)('%s', (_name, open) => {

@@ -1,12 +1,19 @@
 // source.test.ts -- Source.fromFd / fromAnon / fromPath / getFd / delete (PMDK: pmem2_source)
 
 import { type BigIntStats, closeSync, constants, openSync, writeSync } from 'node:fs';
-import { createServer, type Server, Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileTypeFromStat } from '../src/file-type.js';
 import { Source } from '../src/index.js';
-import { expectPmem2, fixture, holeyFile, openFifo, openTracked, tempDir } from './helpers.js';
+import {
+  expectPmem2,
+  fixture,
+  holeyFile,
+  openFifo,
+  openTracked,
+  tempDir,
+  unixSocketFd,
+} from './helpers.js';
 
 const REAL = { sysfsRoot: '/' };
 const dir = tempDir();
@@ -94,22 +101,10 @@ describe('Source.fromFd', () => {
   });
 
   describe('on a unix socket', () => {
-    let server: Server;
-    let client: Socket;
-    beforeAll(async () => {
-      const path = join(tempDir(), 'sock');
-      server = createServer();
-      await new Promise<void>((resolve) => server.listen(path, resolve));
-      client = new Socket();
-      await new Promise<void>((resolve) => client.connect(path, resolve));
-    });
-    afterAll(async () => {
-      client.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    });
+    const socketFd = unixSocketFd();
 
     it('rejects a connected socket fd with "file type 0140000 not supported"', () => {
-      const fd = (client as unknown as { _handle: { fd: number } })._handle.fd;
+      const fd = socketFd();
       expect(fd).toBeGreaterThan(2);
       expectPmem2(
         () => Source.fromFd(fd, REAL),

@@ -82,6 +82,14 @@ export function importingChildren(entry: string, names: string): ImportingChildr
   };
 }
 
+/** The JSON values of a text with one per line (what the oracles and children print). */
+export function jsonLines<T>(text: string): T[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
+}
+
 /** The JSON value on the last line of a child's stdout. */
 export function lastJsonLine<T>(child: ChildResult): T {
   const lines = child.stdout.trim().split('\n');

@@ -6,6 +6,7 @@ export {
   childEnv,
   type ImportingChildren,
   importingChildren,
+  jsonLines,
   lastJsonLine,
   type NodeOptions,
   quietAnswerOf,
