@@ -4,23 +4,11 @@ import { PMEM2_E } from '@pmem2/errors';
 import { catchPmem2 } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { Config, Granularity, Protection, Sharing, type VmReservationLike } from '../src/index.js';
+import { snapshot } from './helpers.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 const UT_MMAP_ALIGN = 4096n;
-
-/** Everything a config holds, to compare before and after a failed setter. */
-function snapshot(cfg: Config): unknown[] {
-  return [
-    cfg.requiredStoreGranularity,
-    cfg.offset,
-    cfg.length,
-    cfg.protection,
-    cfg.sharing,
-    cfg.vmReservation,
-    cfg.vmReservationOffset,
-  ];
-}
 
 /** A config with every field changed from its default. */
 function changedConfig(): Config {

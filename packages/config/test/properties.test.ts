@@ -13,6 +13,7 @@ import {
   validateLength,
   validateOffset,
 } from '../src/index.js';
+import { snapshot } from './helpers.js';
 
 const RUNS = { numRuns: 10_000 };
 const INT64_MAX = 2n ** 63n - 1n;
@@ -29,19 +30,6 @@ function outcome(fn: () => unknown): string {
     expect(e.errno).toBe(PMEM2_E[e.code.replace('PMEM2_E_', '') as keyof typeof PMEM2_E]);
     return e.code;
   }
-}
-
-/** Every field of a config, to check that a failed setter changed nothing. */
-function snapshot(cfg: Config): unknown[] {
-  return [
-    cfg.requiredStoreGranularity,
-    cfg.offset,
-    cfg.length,
-    cfg.protection,
-    cfg.sharing,
-    cfg.vmReservation,
-    cfg.vmReservationOffset,
-  ];
 }
 
 /** Whether C's size_t parameter can hold the value without any conversion. */
