@@ -2,29 +2,15 @@
 
 import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ERRNO, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { devName } from './dev-number.js';
-import { requireErrno } from './node-errno.js';
+import { realpathOrThrow } from './node-errno.js';
 import { strtoull } from './strtoull.js';
-import { readSysfsAttribute, type SysfsReadResult } from './sysfs-read.js';
+import { readSysfsAttribute, type SysfsReadResult, sysfsReadFailure } from './sysfs-read.js';
 import { sysfsPath } from './sysfs-root.js';
 
 /** libpmem2's MAX_SIZE_LENGTH: sysfs numbers are read with one 64-byte read. */
 const MAX_SIZE_LENGTH = 64;
-
-function readFailure(
-  result: { syscall: 'open' | 'read'; errno: number },
-  path: string,
-): Pmem2Error {
-  const text =
-    result.syscall === 'open'
-      ? `open "${path}": ${strerror(result.errno)}`
-      : `read: ${strerror(result.errno)}`;
-  return new Pmem2Error(-result.errno, `cannot read ${path}: ${text}`, {
-    libpmem2Message: text,
-    syscall: result.syscall,
-  });
-}
 
 /**
  * The size of the device DAX `rdev`: `/sys/dev/char/<M:m>/size`, parsed with strtoull base 0
@@ -46,7 +32,7 @@ export function deviceDaxSize(rdev: bigint, root: string): bigint {
         { libpmem2Message: text },
       );
     }
-    throw readFailure(result, path);
+    throw sysfsReadFailure(result, path);
   }
   const parsed = strtoull(result.text, 0);
   if (parsed.end === 0 || result.text[parsed.end] !== '\n') {
@@ -93,7 +79,7 @@ export function deviceDaxAlignment(rdev: bigint, root: string): bigint {
     }
     ({ path, result } = found);
   }
-  if ('errno' in result) throw readFailure(result, path);
+  if ('errno' in result) throw sysfsReadFailure(result, path);
   const parsed = strtoull(result.text, 10);
   if (parsed.end === 0 || result.text[parsed.end] !== '\n') {
     const text = `invalid device alignment format ${result.text}`;
@@ -127,17 +113,7 @@ function findDaxRegionAlign(
   deviceDir: string,
   stopAt: string,
 ): { path: string; result: SysfsReadResult } | undefined {
-  let dir: string;
-  try {
-    dir = realpathSync.native(deviceDir);
-  } catch (error) {
-    const errno = requireErrno(error);
-    const text = `realpath "${deviceDir}": ${strerror(errno)}`;
-    throw new Pmem2Error(-errno, `cannot resolve ${deviceDir}: ${text}`, {
-      libpmem2Message: text,
-      syscall: 'realpath',
-    });
-  }
+  let dir = realpathOrThrow(deviceDir, `cannot resolve ${deviceDir}`);
   while (dir !== stopAt && dirname(dir) !== dir) {
     dir = dirname(dir);
     const path = join(dir, 'dax_region', 'align');

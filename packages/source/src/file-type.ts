@@ -1,10 +1,10 @@
 // file-type.ts -- pmem2_get_type_from_stat: regular file, directory or device DAX
 
-import { type BigIntStats, constants, realpathSync } from 'node:fs';
+import { type BigIntStats, constants } from 'node:fs';
 import { basename } from 'node:path';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { devName } from './dev-number.js';
-import { requireErrno } from './node-errno.js';
+import { realpathOrThrow } from './node-errno.js';
 import { sysfsPath } from './sysfs-root.js';
 
 /** The file types libpmem2 distinguishes for fd sources (`enum pmem2_file_type`). */
@@ -31,18 +31,10 @@ export function fileTypeFromStat(stats: BigIntStats, root: string): FileType {
   }
   const device = devName(stats.rdev);
   const subsystemLink = sysfsPath(root, `/sys/dev/char/${device}/subsystem`);
-  let subsystem: string;
-  try {
-    subsystem = realpathSync.native(subsystemLink);
-  } catch (error) {
-    const errno = requireErrno(error);
-    const text = `realpath "${subsystemLink}": ${strerror(errno)}`;
-    throw new Pmem2Error(
-      -errno,
-      `cannot tell whether character device ${device} is device DAX: ${text}`,
-      { libpmem2Message: text, syscall: 'realpath' },
-    );
-  }
+  const subsystem = realpathOrThrow(
+    subsystemLink,
+    `cannot tell whether character device ${device} is device DAX`,
+  );
   if (basename(subsystem) !== 'dax') {
     throw new Pmem2Error(
       PMEM2_E.INVALID_FILE_TYPE,

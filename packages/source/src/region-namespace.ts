@@ -2,10 +2,10 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { devName } from './dev-number.js';
 import type { Source } from './source.js';
-import { readSysfsAttribute } from './sysfs-read.js';
+import { readSysfsAttribute, sysfsReadFailure } from './sysfs-read.js';
 import { sysfsPath } from './sysfs-root.js';
 
 /** libpmem2's BUFF_LENGTH for sysfs `dev` attributes. */
@@ -204,16 +204,7 @@ function regionDeviceDax(region: Region, wanted: string): NamespaceDevice | unde
 
 function readDevAttribute(path: string): string {
   const result = readSysfsAttribute(path, DEV_ATTRIBUTE_LENGTH);
-  if ('errno' in result) {
-    const text =
-      result.syscall === 'open'
-        ? `open "${path}": ${strerror(result.errno)}`
-        : `read: ${strerror(result.errno)}`;
-    throw new Pmem2Error(-result.errno, `cannot read ${path}: ${text}`, {
-      libpmem2Message: text,
-      syscall: result.syscall,
-    });
-  }
+  if ('errno' in result) throw sysfsReadFailure(result, path);
   if (result.text === '') {
     throw new Pmem2Error(PMEM2_E.INVALID_DEV_FORMAT, `${path} is empty; expected "major:minor"`, {
       libpmem2Message: `${path} is empty`,
