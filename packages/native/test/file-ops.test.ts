@@ -5,7 +5,7 @@ import { fstatSync, writeSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FileExtent } from '../src/index.js';
-import { binding, close, E, makeFile, scratchDir } from './helpers.js';
+import { binding, close, E, FILESYSTEMS, makeFile, scratchDir } from './helpers.js';
 
 const FALLOC_FL_KEEP_SIZE = 0x01;
 const FALLOC_FL_PUNCH_HOLE = 0x02;
@@ -104,7 +104,7 @@ describe('fiemap', () => {
   });
 
   it('answers -EOPNOTSUPP on a filesystem without FIEMAP (tmpfs)', () => {
-    const shm = scratchDir('/dev/shm');
+    const shm = scratchDir(FILESYSTEMS[1].root);
     try {
       const { fd } = makeFile(shm.dir, 'tmpfs', 0);
       writeSync(fd, Buffer.alloc(4096, 1));

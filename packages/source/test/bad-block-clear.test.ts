@@ -22,7 +22,7 @@ import { binding } from '@pmem2/native';
 import { describe, expect, it } from 'vitest';
 import { fileExtents } from '../src/file-extents.js';
 import { BadBlockContext, Source } from '../src/index.js';
-import { expectPmem2, openTracked, sourceOracle, tempDir } from './helpers.js';
+import { expectPmem2, openTracked, SHM, sourceOracle, tempDir } from './helpers.js';
 
 const REAL = { sysfsRoot: '/' };
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,7 +69,7 @@ describe('BadBlockContext.clear on a regular file, with @pmem2/native', () => {
   });
 
   it('works on a file on no NVDIMM, as libpmem2 (the context has no bad blocks, clear still punches)', () => {
-    const path = allocatedFile(tempDir('/dev/shm'), 'tmpfs-clear', 4);
+    const path = allocatedFile(tempDir(SHM), 'tmpfs-clear', 4);
     const fd = openTracked(path, constants.O_RDWR);
     const context = BadBlockContext.new(Source.fromFd(fd, REAL));
     context.clear({ offset: 0n, length: 4096n });
@@ -136,7 +136,7 @@ describe.runIf(oracle !== undefined)('BadBlockContext.clear matches pmem2_badblo
     ['offset 2^63', tempDir, 2n ** 63n, 1n],
     ['length 2^63', tempDir, 0n, 2n ** 63n],
     ['a zero length', tempDir, 0n, 0n],
-    ['a file in /dev/shm', () => tempDir('/dev/shm'), 0n, 4096n],
+    ['a file in /dev/shm', () => tempDir(SHM), 0n, 4096n],
   ])('%s (offset %s, length %s)', (_name, dir, offset, length) => {
     const theirs = allocatedFile(dir(), 'libpmem2', 4);
     const ours = allocatedFile(dir(), 'ours', 4);
@@ -236,7 +236,7 @@ describe('without @pmem2/native (a copy of dist that cannot resolve it)', () => 
   });
 
   it('a filesystem without FIEMAP (tmpfs) → PMEM2_E_NOSUPP naming filefrag', () => {
-    const path = allocatedFile(tempDir('/dev/shm'), 'tmpfs-extents', 1);
+    const path = allocatedFile(tempDir(SHM), 'tmpfs-extents', 1);
     const out = runWithoutNative(`
       import { openSync } from 'node:fs';
       try { fileExtents(openSync(${JSON.stringify(path)}, 'r'), 4096n); console.log('{}'); }

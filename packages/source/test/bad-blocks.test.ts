@@ -26,6 +26,7 @@ import {
   fixture,
   inMountNamespace,
   openTracked,
+  SHM,
   sourceOracle,
   tempDir,
   writeAttribute,
@@ -293,7 +294,7 @@ describe('BadBlockContext on a regular file on a fixture fsdax region (extents v
   });
 
   it('a file whose filesystem has no FIEMAP (tmpfs) → -EOPNOTSUPP of the ioctl, as libpmem2', () => {
-    const path = join(tempDir('/dev/shm'), 'tmpfs-file');
+    const path = join(tempDir(SHM), 'tmpfs-file');
     writeFileSync(path, 'x');
     const { src } = onPmem(path, 'pmem2');
     const error = expectPmem2(
@@ -405,7 +406,7 @@ describe.runIf(oracle !== undefined)('BadBlockContext matches libpmem2 on this m
     [
       'a file in /dev/shm',
       () => {
-        const path = join(tempDir('/dev/shm'), 'oracle');
+        const path = join(tempDir(SHM), 'oracle');
         writeFileSync(path, 'x');
         return path;
       },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  backendRoot,
   buildOracle,
   copySysfsFixture,
   tempDir as kitTempDir,
@@ -16,6 +17,9 @@ import {
 import { afterAll, beforeAll } from 'vitest';
 
 export { devOf, expectPmem2, holeyFile, writeAttribute } from '@pmem2/test-kit';
+
+/** The tmpfs (/dev/shm) directory of this test run. */
+export const SHM = backendRoot('tmpfs');
 
 /** A fresh directory under `parent` (os.tmpdir() by default), removed after the test file. */
 export function tempDir(parent: string = tmpdir()): string {

@@ -16,6 +16,7 @@ import {
   inMountNamespace,
   openFifo,
   openTracked,
+  SHM,
   sourceOracle,
   tempDir,
   unixSocketFd,
@@ -130,7 +131,7 @@ function viaSource(fd: number, closeAfter = false, sysfsRoot = '/'): CallRecord[
 
 describe.runIf(oracle !== undefined)('Source matches libpmem2 (pmem2_source_*)', () => {
   const dir = tempDir();
-  const shm = tempDir('/dev/shm');
+  const shm = tempDir(SHM);
   const socketFd = unixSocketFd();
 
   const fdCases: Array<[string, () => number]> = [

@@ -10,6 +10,7 @@ import {
   fixture,
   holeyFile,
   openTracked,
+  SHM,
   tempDir,
   writeAttribute,
 } from './helpers.js';
@@ -26,7 +27,7 @@ describe('Source.alignment on regular files and anonymous memory', () => {
   });
 
   it('a file in /dev/shm too', () => {
-    const fd = openTracked(holeyFile(tempDir('/dev/shm'), 'testfile', 4096), constants.O_RDONLY);
+    const fd = openTracked(holeyFile(tempDir(SHM), 'testfile', 4096), constants.O_RDONLY);
     expect(Source.fromFd(fd, REAL).alignment()).toBe(PAGE_SIZE);
   });
 

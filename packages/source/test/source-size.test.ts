@@ -9,6 +9,7 @@ import {
   fixture,
   holeyFile,
   openTracked,
+  SHM,
   tempDir,
   writeAttribute,
 } from './helpers.js';
@@ -21,7 +22,7 @@ const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
 
 describe.each([
   ['os.tmpdir()', undefined],
-  ['/dev/shm', '/dev/shm'],
+  ['/dev/shm', SHM],
 ])('Source.size on a regular file in %s', (_where, parent) => {
   const dir = tempDir(parent);
 

@@ -263,7 +263,7 @@ if (property === 'map') {
 } else {
   // on tmpfs when there is one: PAGE-granularity mem functions msync, which is a disk write
   // per dirty page on a disk file system and would make the run I/O-bound
-  const memDir = existsSync('/dev/shm') ? '/dev/shm' : dir;
+  const memDir = process.env.PMEM2_TEST_SHM ?? (existsSync('/dev/shm') ? '/dev/shm' : dir);
   const path = makeFile(memDir, `pmem2-reliability-fuzz-${process.pid}`, 16384);
   cleanupAtExit.push(() => unlinkSync(path));
   const maps = [Source.fromAnon(16384), Source.fromPath(path)].map((source) => {

@@ -16,6 +16,7 @@ describe('worker threads', () => {
       const body = (n) => \`
         import { parentPort } from 'node:worker_threads';
         import fs from 'node:fs';
+        import { tmpdir } from 'node:os';
         import { binding } from '\${entry}';
         const RW = 2 ** 30 + 2 ** 31;
         const m = binding.mapNew(-1, 0n, 1048576n, RW, false, 4096, null, 0n);
@@ -23,7 +24,7 @@ describe('worker threads', () => {
         let ok = 0;
         for (let i = 0; i < 2000; i++) ok += binding.memset(m, (i * 64) % 1000000, i & 255, 512, 0) === 0 ? 1 : 0;
         const store = binding.lastOp().store;
-        const p = '/tmp/pmem2-native-worker-' + process.pid + '-' + \${n};
+        const p = tmpdir() + '/pmem2-native-worker-' + process.pid + '-' + \${n};
         fs.writeFileSync(p, Buffer.alloc(8192));
         const fd = fs.openSync(p, 'r+');
         const f = binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n);
