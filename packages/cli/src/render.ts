@@ -184,9 +184,9 @@ export function formatPmem2Error(command: string, error: Pmem2Error): string {
  * @returns an object `JSON.stringify` can print.
  * @example
  * ```ts
- * import { Pmem2Error } from '@pmem2/errors';
+ * import { ERRNO, Pmem2Error } from '@pmem2/errors';
  * import { pmem2ErrorData } from '@pmem2/cli';
- * pmem2ErrorData(Pmem2Error.fromErrno(2, 'open')).code; // 'ENOENT'
+ * pmem2ErrorData(Pmem2Error.fromErrno(ERRNO.ENOENT, 'open')).code; // 'ENOENT'
  * ```
  * @see libpmem2: pmem2_errormsg(3)
  */
