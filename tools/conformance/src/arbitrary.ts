@@ -5,19 +5,18 @@ import {
   type ConformanceCase,
   type FileSystemKind,
   FORCE_VALUES,
+  INT64_MAX,
+  KiB,
   type MemOp,
+  MiB,
   type OpenMode,
+  PAGE,
   PROT_COMBINATIONS,
   type ReservationOp,
   type ReservationSpec,
   type SourceSpec,
+  UINT64_MAX,
 } from './case.js';
-
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const PAGE = 4096n;
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
 
 const FILE_SIZES = [
   0,

@@ -6,19 +6,19 @@ import {
   type FileContent,
   type FileSystemKind,
   FORCE_VALUES,
+  INT64_MAX,
+  KiB,
   type MemOp,
+  MiB,
   type OpenMode,
+  PAGE,
   PROT,
   PROT_COMBINATIONS,
   type ReservationOp,
   type SourceSpec,
+  UINT64_MAX,
 } from './case.js';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const PAGE = 4096n;
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
 const INT32_MAX = 2 ** 31 - 1;
 const INT32_MIN = -(2 ** 31);
 const GRANULARITY = { BYTE: 0, CACHE_LINE: 1, PAGE: 2 } as const;

@@ -248,3 +248,10 @@ export function fnv1a(bytes: Uint8Array): string {
   }
   return h.toString(16).padStart(8, '0');
 }
+
+/** Sizes and limits the case tables are written in. */
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const PAGE = 4096n;
+export const INT64_MAX = 2n ** 63n - 1n;
+export const UINT64_MAX = 2n ** 64n - 1n;
