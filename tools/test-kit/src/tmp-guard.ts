@@ -1,6 +1,7 @@
 // tmp-guard.ts -- vitest globalSetup: the run gets private temp directories (TMPDIR, and
 // PMEM2_TEST_SHM under /dev/shm), and the run fails if anything is left in them at the end
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +18,19 @@ export default function setup(): () => void {
   const [tmp, shm] = dirs;
   process.env.TMPDIR = tmp;
   if (shm !== undefined) process.env.PMEM2_TEST_SHM = shm;
+  // `vitest list` and interrupted runs skip the teardown: the directories still go at exit
+  const removeDirs = () => {
+    for (const dir of dirs) removeRunDir(dir);
+  };
+  process.once('exit', removeDirs);
   return () => {
+    process.off('exit', removeDirs);
     for (const [name, value] of Object.entries(previous)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
     const left = dirs.flatMap((dir) => readdirSync(dir).map((entry) => join(dir, entry)));
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    removeDirs();
     if (left.length > 0) {
       // vitest reports a teardown error but keeps its exit status: set the status, then throw
       process.exitCode = 1;
@@ -32,4 +39,17 @@ export default function setup(): () => void {
       );
     }
   };
+}
+
+/**
+ * Removes a run directory, also when a test's `chattr +a` file was left in it (a run that never
+ * reached the test's afterAll): the attribute is cleared, then the removal retried.
+ */
+function removeRunDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    spawnSync('chattr', ['-R', '-a', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
