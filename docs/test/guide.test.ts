@@ -1,8 +1,9 @@
 // guide.test.ts -- the guide's C ↔ TypeScript table names every libpmem2 function
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LIBPMEM2_BASE_H, libpmem2FileOrSkip } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
@@ -11,18 +12,8 @@ const tableSection = guide.slice(
   guide.indexOf('## C ↔ TypeScript names'),
   guide.indexOf('## Errors'),
 );
-const HEADER_DIR = '/usr/include/libpmem2';
-const haveHeaders = existsSync(join(HEADER_DIR, 'base.h'));
-if (!haveHeaders) {
-  if (process.env.PMEM2_REQUIRE_ORACLE === '1') {
-    throw new Error(
-      `PMEM2_REQUIRE_ORACLE=1 but ${HEADER_DIR} is missing (apt-get install libpmem2-dev)`,
-    );
-  }
-  console.warn(
-    `SKIPPED: guide name table vs libpmem2 headers — ${HEADER_DIR} is missing (libpmem2-dev)`,
-  );
-}
+const HEADER_DIR = dirname(LIBPMEM2_BASE_H);
+const haveHeaders = libpmem2FileOrSkip(LIBPMEM2_BASE_H, 'guide name table vs libpmem2 headers');
 
 /** `pmem2_*` names in backticks in the table, with `_last`-style suffix shorthands expanded. */
 function namesInTable(): Set<string> {

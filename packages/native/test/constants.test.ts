@@ -1,19 +1,13 @@
 // constants.test.ts -- the addon's copies of libpmem2's constants match the installed base.h
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LIBPMEM2_BASE_H, libpmem2FileOrSkip } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 
-const BASE_H = '/usr/include/libpmem2/base.h';
-const haveOracle = existsSync(BASE_H);
-if (!haveOracle) {
-  if (process.env.PMEM2_REQUIRE_ORACLE === '1')
-    throw new Error(`${BASE_H} is missing and PMEM2_REQUIRE_ORACLE=1`);
-  console.warn(
-    `SKIPPED: constants vs libpmem2 base.h — ${BASE_H} not found (apt-get install libpmem2-dev)`,
-  );
-}
+const BASE_H = LIBPMEM2_BASE_H;
+const haveOracle = libpmem2FileOrSkip(BASE_H, 'constants vs libpmem2 base.h');
 
 const statusH = readFileSync(
   join(dirname(fileURLToPath(import.meta.url)), '..', 'csrc', 'status.h'),

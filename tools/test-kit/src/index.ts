@@ -23,7 +23,9 @@ export {
 } from './fixtures.js';
 export {
   buildOracle,
+  LIBPMEM2_BASE_H,
   LIBPMEM2_HEADER,
+  libpmem2FileOrSkip,
   type OracleOptions,
   oracleMissing,
   reportSkip,

@@ -8,6 +8,8 @@ import { tempDir } from './temp.js';
 
 /** libpmem2's public header; its absence means libpmem2-dev is not installed. */
 export const LIBPMEM2_HEADER = '/usr/include/libpmem2.h';
+/** libpmem2's header of codes, flags and enums (PMEM2_E_*, PMEM2_F_MEM_*). */
+export const LIBPMEM2_BASE_H = '/usr/include/libpmem2/base.h';
 
 /** Options of {@link buildOracle}. */
 export interface OracleOptions {
@@ -35,6 +37,16 @@ export function reportSkip(what: string, why: string): void {
   const message = `SKIPPED: ${what} — ${why}`;
   if (process.env.PMEM2_REQUIRE_ORACLE === '1') throw new Error(message);
   console.warn(message);
+}
+
+/**
+ * Whether `path`, a file of libpmem2-dev, is installed; when not, reports the skip of `what`
+ * ({@link reportSkip}: a failure with PMEM2_REQUIRE_ORACLE=1).
+ */
+export function libpmem2FileOrSkip(path: string, what: string): boolean {
+  if (existsSync(path)) return true;
+  reportSkip(what, `${path} is missing (apt-get install libpmem2-dev)`);
+  return false;
 }
 
 /**

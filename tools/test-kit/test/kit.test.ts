@@ -13,6 +13,7 @@ import {
   catchPmem2OrNone,
   expectPmem2,
   holeyFile,
+  libpmem2FileOrSkip,
   mappingsOf,
   removeTempDir,
   removeTempDirs,
@@ -104,6 +105,14 @@ describe('oracle builds and skips', () => {
     vi.stubEnv('PMEM2_REQUIRE_ORACLE', '1');
     expect(() => reportSkip('a check', 'a reason')).toThrow('SKIPPED: a check — a reason');
     warn.mockRestore();
+  });
+
+  it('libpmem2FileOrSkip: true for a present file, the skip rule for a missing one', () => {
+    expect(libpmem2FileOrSkip(process.execPath, 'a present file')).toBe(true);
+    vi.stubEnv('PMEM2_REQUIRE_ORACLE', '1');
+    expect(() => libpmem2FileOrSkip('/no/such/header.h', 'a missing file')).toThrow(
+      'SKIPPED: a missing file — /no/such/header.h is missing (apt-get install libpmem2-dev)',
+    );
   });
 
   it('a program that does not compile is a skip that names gcc', () => {
