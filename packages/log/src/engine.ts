@@ -387,7 +387,7 @@ export class LogEngine {
   *records(from?: number): Generator<{ position: number; data: Uint8Array }, void, undefined> {
     this.#assertOpen('records');
     let position = this.#skipAreaEnd(from ?? this.#state.head);
-    if (position < this.#tail) this.#dataAt(position, 'records');
+    if (from !== undefined && position < this.#tail) this.#dataAt(position, 'records');
     for (;;) {
       this.#assertOpen('records');
       position = this.#skipAreaEnd(position);
