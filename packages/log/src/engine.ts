@@ -104,9 +104,14 @@ export class LogEngine {
       auto === false ? Number.POSITIVE_INFINITY : positiveLimit(auto.bytes, 1 << 20, 'bytes');
     this.#seed = seed;
     this.#state = state;
-    const end = this.layout.scan(this.#areas, state.headGroup, state.epoch, seed, this.#capacity);
+    const [end, lastEpoch] = this.layout.scan(this.#areas, state.headGroup, seed, this.#capacity);
     this.#tail = this.#sealed = this.#durable = this.#requested = this.#groupStart = end;
-    if (state.head > end) this.#state = { ...state, head: end };
+    // The next epoch is above every epoch on the media, even if the newest slot was lost.
+    this.#state = {
+      ...state,
+      head: Math.min(state.head, end),
+      epoch: Math.max(state.epoch, lastEpoch),
+    };
   }
 
   /** Writes a new header on `storage` (an empty log) and returns the engine over it. */
@@ -418,9 +423,11 @@ export class LogEngine {
 
   trim(position: number): void {
     this.#assertOpen('trim');
-    if (position !== this.#tail) this.#dataAt(position, 'trim');
+    const toTail = position === this.#tail;
+    if (!toTail) this.#dataAt(position, 'trim');
     if (position <= this.#state.head) return;
     if (position > this.#durable) this.commit();
+    if (toTail) position = this.#tail; // the commit record now ends the log
     // Space is reclaimed a whole group at a time: find the group that holds `position`.
     let groupStart = this.#state.headGroup;
     let cursor = this.#skipAreaEnd(groupStart);

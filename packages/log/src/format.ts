@@ -90,7 +90,7 @@ export function writeHeader(bytes: Uint8Array, superblock: Superblock, state: Lo
   setU64(view, 16, superblock.areaSize);
   view.setUint32(24, superblock.logId, true);
   view.setUint32(SUPERBLOCK_CRC_AT, crc32(bytes.subarray(0, SUPERBLOCK_CRC_AT)), true);
-  writeSlot(bytes, 0, state);
+  writeSlot(bytes, slotOf(state.generation), state);
 }
 
 /** Reads and checks the superblock; `expected` is the shape the caller opens. */

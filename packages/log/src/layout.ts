@@ -130,16 +130,16 @@ export class Layout {
   /**
    * Walks the log from `start` (a group start) and returns the end of the last group whose
    * commit record verifies: every record header in order (position, type, length within its
-   * area, one epoch a group, epochs never decreasing and never above `maxEpoch`), then the
-   * group's checksum. A torn or corrupt tail stops the walk; nothing after it is trusted.
+   * area, one epoch a group, epochs never decreasing), then the group's checksum. A torn or
+   * corrupt tail stops the walk; nothing after it is trusted. Returns that end and the
+   * epoch of the last group kept (0 for none).
    */
   scan(
     areas: readonly Area[],
     start: number,
-    maxEpoch: number,
     seed: number,
     capacity: number,
-  ): number {
+  ): [end: number, lastEpoch: number] {
     const header: RecordHeader = { length: 0, epoch: 0, lsn: 0, type: 0 };
     let committedEnd = start;
     let groupStart = start;
@@ -161,7 +161,7 @@ export class Layout {
       readRecordHeader(area.view, offset, header);
       if (header.lsn !== position) break;
       if (groupEpoch === -1) {
-        if (header.epoch < minEpoch || header.epoch > maxEpoch) break;
+        if (header.epoch < minEpoch) break;
         groupEpoch = header.epoch;
       } else if (header.epoch !== groupEpoch) break;
       let size: number;
@@ -188,6 +188,6 @@ export class Layout {
       }
       position += size;
     }
-    return committedEnd;
+    return [committedEnd, minEpoch];
   }
 }
