@@ -71,9 +71,13 @@ export class LogEngine {
   readonly #maxRecords: number;
   readonly #maxBytes: number;
   readonly #seed: number;
+  readonly #maxPayload: number;
   readonly #scratch: RecordHeader = { length: 0, epoch: 0, lsn: 0, type: 0 };
   #state: LogState;
   #tail: number;
+  // The area holding the tail and the tail's offset in it (undefined before it is grown).
+  #tailArea: Area | undefined;
+  #tailOffset = 0;
   #sealed: number;
   #durable: number;
   #requested: number;
@@ -103,9 +107,14 @@ export class LogEngine {
     this.#maxBytes =
       auto === false ? Number.POSITIVE_INFINITY : positiveLimit(auto.bytes, 1 << 20, 'bytes');
     this.#seed = seed;
+    const largest = this.layout.ring
+      ? Math.floor(areaSize / 2 / 8) * 8 - 2 * COMMIT_SIZE
+      : areaSize;
+    this.#maxPayload = largest - RECORD_HEADER;
     this.#state = state;
     const [end, lastEpoch] = this.layout.scan(this.#areas, state.headGroup, seed, this.#capacity);
     this.#tail = this.#sealed = this.#durable = this.#requested = this.#groupStart = end;
+    this.#tailMoved();
     // The next epoch is above every epoch on the media, even if the newest slot was lost.
     this.#state = {
       ...state,
@@ -181,10 +190,7 @@ export class LogEngine {
 
   /** The largest payload one record may have. */
   get maxPayload(): number {
-    const size = this.layout.ring
-      ? Math.floor(this.layout.areaSize / 2 / 8) * 8 - 2 * COMMIT_SIZE
-      : this.layout.areaSize;
-    return size - RECORD_HEADER;
+    return this.#maxPayload;
   }
 
   append(data: Uint8Array | string): number {
@@ -195,24 +201,44 @@ export class LogEngine {
     else {
       throw new LogError('INVALID_ARGUMENT', 'append takes a Uint8Array or a string');
     }
-    if (length > this.maxPayload) {
+    if (length > this.#maxPayload) {
       throw new LogError(
         'RECORD_TOO_LARGE',
         `a ${length}-byte record does not fit: this log takes payloads of up to ` +
-          `${this.maxPayload} bytes; split the record or use a larger ${this.layout.ring ? 'ring capacity' : 'segmentSize'}`,
+          `${this.#maxPayload} bytes; split the record or use a larger ${this.layout.ring ? 'ring capacity' : 'segmentSize'}`,
       );
     }
     const size = align8(RECORD_HEADER + length);
-    const position = this.#reserve(size);
-    const area = this.#areas[this.layout.indexOf(position)] as Area;
-    const offset = position % this.layout.areaSize;
-    writeRecordHeader(area.view, offset, length, this.#state.epoch, position, TYPE_DATA);
+    let position = this.#tail;
+    let area = this.#tailArea;
+    let offset = this.#tailOffset;
+    // The common case: record and commit fit in the current area, below the ring's head.
+    if (
+      area === undefined ||
+      offset + size + COMMIT_SIZE > this.layout.areaSize ||
+      position + size + COMMIT_SIZE - this.#state.headGroup > this.#capacity
+    ) {
+      position = this.#reserve(size);
+      area = this.#areas[this.layout.indexOf(position)] as Area;
+      offset = position % this.layout.areaSize;
+    }
+    const words = area.words;
+    if (words !== null) {
+      const w = offset / 4;
+      const low = position >>> 0;
+      words[w] = length;
+      words[w + 1] = this.#state.epoch;
+      words[w + 2] = low + TYPE_DATA;
+      words[w + 3] = (position - low) / 2 ** 32;
+    } else writeRecordHeader(area.view, offset, length, this.#state.epoch, position, TYPE_DATA);
     const payload = offset + RECORD_HEADER;
     if (typeof data === 'string')
       encoder.encodeInto(data, area.bytes.subarray(payload, payload + length));
     else area.bytes.set(data, payload);
     if ((length & 7) !== 0) area.bytes.fill(0, payload + length, offset + size);
     this.#tail = position + size;
+    this.#tailArea = area;
+    this.#tailOffset = offset + size;
     this.#groupRecords++;
     this.#groupBytes += size;
     if (this.#groupRecords >= this.#maxRecords || this.#groupBytes >= this.#maxBytes) this.commit();
@@ -259,6 +285,13 @@ export class LogEngine {
       this.#gaps.push([this.#tail + RECORD_HEADER, this.#tail + rem]);
     } else this.#gaps.push([this.#tail, this.#tail + rem]);
     this.#tail += rem;
+    this.#tailMoved();
+  }
+
+  // Finds the area and offset of a tail set outside the fast path of append.
+  #tailMoved(): void {
+    this.#tailArea = this.#areas[this.layout.indexOf(this.#tail)];
+    this.#tailOffset = this.#tail % this.layout.areaSize;
   }
 
   #ensureArea(index: number): void {
@@ -294,6 +327,7 @@ export class LogEngine {
     );
     area.view.setUint32(offset + COMMIT_CRC_AT, crc, true);
     this.#tail = this.#sealed = this.#groupStart = position + COMMIT_SIZE;
+    this.#tailMoved();
     this.#groupRecords = 0;
     this.#groupBytes = 0;
     this.#gaps = [];

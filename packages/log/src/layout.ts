@@ -21,8 +21,12 @@ export interface Area {
   readonly map: LogMapping;
   readonly bytes: Uint8Array;
   readonly view: DataView;
+  /** 32-bit words in the format's (little-endian) order, or null on a big-endian CPU. */
+  readonly words: Uint32Array | null;
   readonly granularity: Granularity;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Caches the views of a mapping. */
 export function areaOf(map: LogMapping): Area {
@@ -31,6 +35,7 @@ export function areaOf(map: LogMapping): Area {
     map,
     bytes: new Uint8Array(buffer),
     view: new DataView(buffer),
+    words: LITTLE_ENDIAN ? new Uint32Array(buffer, 0, buffer.byteLength >>> 2) : null,
     granularity: map.storeGranularity,
   };
 }
