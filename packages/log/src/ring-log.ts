@@ -3,10 +3,11 @@
 import { rmSync } from 'node:fs';
 import { Granularity } from '@pmem2/config';
 import { AppendLog } from './append-log.js';
-import { type EngineSettings, LogEngine, type LogOptions } from './engine.js';
+import { LogEngine } from './engine.js';
 import { LogError } from './errors.js';
 import { type FileMapOptions, openFileStorage } from './file-storage.js';
 import { Shape } from './format.js';
+import type { EngineSettings, LogOptions } from './options.js';
 import type { LogStorage } from './storage.js';
 
 /** Options of {@link RingLog.open}. */
