@@ -1,6 +1,7 @@
 // engine.ts -- the log itself: append, group commit, read, iterate, trim, recovery, close
 
 import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { Granularity } from '@pmem2/config';
 import { LogError } from './errors.js';
 import {
@@ -91,6 +92,27 @@ export class LogEngine {
       head: Math.min(state.head, end),
       epoch: Math.max(state.epoch, lastEpoch),
     };
+  }
+
+  /**
+   * Formats or recovers `storage`; on failure closes it and removes `created` (the file a
+   * create call made), so nothing is left half-done.
+   */
+  static start(
+    storage: LogStorage,
+    settings: EngineSettings,
+    how: 'format' | 'recover',
+    created: string | null,
+  ): LogEngine {
+    try {
+      return how === 'format'
+        ? LogEngine.format(storage, settings)
+        : LogEngine.recover(storage, settings);
+    } catch (error) {
+      storage.close();
+      if (created !== null) rmSync(created, { force: true });
+      throw error;
+    }
   }
 
   /** Writes a new header on `storage` (an empty log) and returns the engine over it. */

@@ -1,6 +1,5 @@
 // linear-log.ts -- a log that grows its file a segment at a time, mapped in place
 
-import { rmSync } from 'node:fs';
 import { Granularity } from '@pmem2/config';
 import { AppendLog } from './append-log.js';
 import { LogEngine } from './engine.js';
@@ -55,8 +54,7 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  *
  * @example
  * ```ts
- * import { rmSync } from 'node:fs';
- * import { tmpdir } from 'node:os';
+ *  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { LinearLog } from '@pmem2/log';
  * const path = join(tmpdir(), `linear-log-${process.pid}`);
@@ -84,8 +82,7 @@ export class LinearLog extends AppendLog {
    *   left behind: the file is removed.
    * @example
    * ```ts
-   * import { rmSync } from 'node:fs';
-   * import { tmpdir } from 'node:os';
+   *    * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { LinearLog } from '@pmem2/log';
    * const path = join(tmpdir(), `linear-create-${process.pid}`);
@@ -201,17 +198,7 @@ export class LinearLog extends AppendLog {
     how: 'format' | 'recover',
     created: string | null,
   ): LinearLog {
-    try {
-      return new LinearLog(
-        how === 'format'
-          ? LogEngine.format(storage, settings)
-          : LogEngine.recover(storage, settings),
-      );
-    } catch (error) {
-      storage.close();
-      if (created !== null && how === 'format') removeQuietly(created);
-      throw error;
-    }
+    return new LinearLog(LogEngine.start(storage, settings, how, created));
   }
 }
 
@@ -232,8 +219,4 @@ function maxAreasOf(storage: LogStorage, options: { maxSize?: number }): number 
     storage.areas.length,
     Math.floor(positive(options.maxSize, 0, 'maxSize') / areaSize),
   );
-}
-
-function removeQuietly(path: string): void {
-  rmSync(path, { force: true });
 }

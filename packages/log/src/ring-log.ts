@@ -1,6 +1,5 @@
 // ring-log.ts -- a fixed-size log that wraps, reclaiming space from its head
 
-import { rmSync } from 'node:fs';
 import { Granularity } from '@pmem2/config';
 import { AppendLog } from './append-log.js';
 import { LogEngine } from './engine.js';
@@ -31,8 +30,7 @@ export interface RingCreateOptions extends RingOpenOptions {
  *
  * @example
  * ```ts
- * import { rmSync } from 'node:fs';
- * import { tmpdir } from 'node:os';
+ *  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { RingLog } from '@pmem2/log';
  * const path = join(tmpdir(), `ring-log-${process.pid}`);
@@ -65,8 +63,7 @@ export class RingLog extends AppendLog {
    *   removed.
    * @example
    * ```ts
-   * import { rmSync } from 'node:fs';
-   * import { tmpdir } from 'node:os';
+   *    * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { RingLog } from '@pmem2/log';
    * const path = join(tmpdir(), `ring-create-${process.pid}`);
@@ -105,8 +102,7 @@ export class RingLog extends AppendLog {
    *   mapping errors of `mapNew`.
    * @example
    * ```ts
-   * import { rmSync } from 'node:fs';
-   * import { tmpdir } from 'node:os';
+   *    * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { LinearLog, RingLog } from '@pmem2/log';
    * const path = join(tmpdir(), `ring-open-${process.pid}`);
@@ -172,17 +168,7 @@ export class RingLog extends AppendLog {
     how: 'format' | 'recover',
     created: string | null,
   ): RingLog {
-    try {
-      return new RingLog(
-        how === 'format'
-          ? LogEngine.format(storage, settings)
-          : LogEngine.recover(storage, settings),
-      );
-    } catch (error) {
-      storage.close();
-      if (created !== null) rmSync(created, { force: true });
-      throw error;
-    }
+    return new RingLog(LogEngine.start(storage, settings, how, created));
   }
 
   /**
@@ -205,8 +191,7 @@ export class RingLog extends AppendLog {
    *   position nor the tail; `LOG_CLOSED`; a `Pmem2Error` when persisting fails.
    * @example
    * ```ts
-   * import { rmSync } from 'node:fs';
-   * import { tmpdir } from 'node:os';
+   *    * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { RingLog } from '@pmem2/log';
    * const path = join(tmpdir(), `ring-trim-${process.pid}`);

@@ -161,15 +161,21 @@ class RecordWriter {
   }
 }
 
-/** The protocol through @riaskov/mmap-io: stores into its Buffer, sync(MS_SYNC) a group. */
-function mmapIoLogOps(c: BenchCase, mmap: MmapIo): PreparedOps {
-  const fd = filledFile(c);
-  const buf = mmap.map(HEADER + c.size, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_SHARED, fd, 0);
-  for (let off = 0; off < buf.length; off += PAGE) buf[off] = 0;
-  const writer = new RecordWriter(buf.subarray(HEADER), c.len);
+/**
+ * A peer that writes the records by hand: `durable(start, end)` makes a sealed group durable;
+ * `tail()` and `restart()` tell where the next group goes and start the log over.
+ */
+function handWritten(
+  c: BenchCase,
+  writer: RecordWriter,
+  tail: () => number,
+  restart: () => void,
+  durable: (start: number, end: number) => void,
+  close: () => void,
+): PreparedOps {
   let last = 1;
   const room = (n: number): void => {
-    if (!fits(c, writer.tail, n)) writer.restart();
+    if (!fits(c, tail(), n)) restart();
   };
   return {
     effectiveGranularity: 'n/a',
@@ -178,20 +184,36 @@ function mmapIoLogOps(c: BenchCase, mmap: MmapIo): PreparedOps {
       last = n;
       for (let k = 0; k < n; k++) {
         writer.append();
-        if (writer.count === c.flags) {
-          const [start, end] = writer.seal();
-          const from = HEADER + start - ((HEADER + start) % PAGE);
-          mmap.sync(buf, from, HEADER + end - from, true, false);
-        }
+        if (writer.count === c.flags) durable(...writer.seal());
       }
     },
     betweenSamples: async () => room(last),
-    close() {
+    close,
+  };
+}
+
+/** The protocol through @riaskov/mmap-io: stores into its Buffer, sync(MS_SYNC) a group. */
+function mmapIoLogOps(c: BenchCase, mmap: MmapIo): PreparedOps {
+  const fd = filledFile(c);
+  const buf = mmap.map(HEADER + c.size, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_SHARED, fd, 0);
+  for (let off = 0; off < buf.length; off += PAGE) buf[off] = 0;
+  const writer = new RecordWriter(buf.subarray(HEADER), c.len);
+  const sync = (start: number, end: number): void => {
+    const from = HEADER + start - ((HEADER + start) % PAGE);
+    mmap.sync(buf, from, HEADER + end - from, true, false);
+  };
+  return handWritten(
+    c,
+    writer,
+    () => writer.tail,
+    () => writer.restart(),
+    sync,
+    () => {
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       fs.rmSync(c.path, { force: true });
     },
-  };
+  );
 }
 
 /** The protocol through node:fs: records built in memory, one writeSync + fdatasync a group. */
@@ -200,32 +222,26 @@ function nodeFsLogOps(c: BenchCase): PreparedOps {
   const group = Buffer.alloc(c.flags * recordSize(c.len) + COMMIT_SIZE);
   const writer = new RecordWriter(group, c.len);
   let position = 0;
-  let last = 1;
-  const room = (n: number): void => {
-    if (!fits(c, position, n)) position = 0;
+  const write = (_start: number, end: number): void => {
+    fs.writeSync(fd, group, 0, end, HEADER + position);
+    fs.fdatasyncSync(fd);
+    position += end;
+    writer.restart();
   };
-  return {
-    effectiveGranularity: 'n/a',
-    run(n) {
-      room(n);
-      last = n;
-      for (let k = 0; k < n; k++) {
-        writer.append();
-        if (writer.count === c.flags) {
-          const [, end] = writer.seal();
-          fs.writeSync(fd, group, 0, end, HEADER + position);
-          fs.fdatasyncSync(fd);
-          position += end;
-          writer.restart();
-        }
-      }
-    },
-    betweenSamples: async () => room(last),
-    close() {
+  const restart = (): void => {
+    position = 0;
+  };
+  return handWritten(
+    c,
+    writer,
+    () => position,
+    restart,
+    write,
+    () => {
       fs.closeSync(fd);
       fs.rmSync(c.path, { force: true });
     },
-  };
+  );
 }
 
 /** Prepares a log row for its peer, or says why the peer cannot run it. */
