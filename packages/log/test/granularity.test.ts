@@ -40,8 +40,7 @@ function anonymousStorage(areaSize: number): LogStorage & { maps: Pmem2Map[] } {
 }
 
 describe('granularity', () => {
-  it('file-default-PAGEWithOneMsyncAGroup', () => {
-    if (process.env.PMEM2_FORCE_GRANULARITY !== undefined) return;
+  it.skipIf(process.env.PMEM2_FORCE_GRANULARITY !== undefined)('file-default-PAGE', () => {
     const log = LinearLog.create(path('page'));
     expect(log.storeGranularity).toBe(Granularity.PAGE);
     log.close();

@@ -2,7 +2,6 @@
 // automatic and asynchronous commits
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { Granularity } from '@pmem2/config';
 import { describe, expect, it } from 'vitest';
 import { LinearLog } from '../src/index.js';
 import { pwrite, scratchDir, text } from './helpers/files.js';
@@ -17,7 +16,6 @@ describe('LinearLog', () => {
     const positions = Array.from({ length: 500 }, (_, i) =>
       i % 2 ? log.append(text(i)) : log.append(new TextEncoder().encode(text(i))),
     );
-    expect(log.storeGranularity).toBe(Granularity.PAGE);
     expect(log.commit()).toBe(log.tail);
     log.close();
     const again = LinearLog.open(file);
