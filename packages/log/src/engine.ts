@@ -186,7 +186,7 @@ export class LogEngine {
   }
 
   append(data: Uint8Array | string): number {
-    this.#assertOpen('append');
+    if (this.#closed) this.#assertOpen('append');
     let length: number;
     if (typeof data === 'string') length = Buffer.byteLength(data, 'utf8');
     else if (data instanceof Uint8Array) length = data.byteLength;
@@ -200,7 +200,9 @@ export class LogEngine {
           `${this.#maxPayload} bytes; split the record or use a larger ${this.layout.ring ? 'ring capacity' : 'segmentSize'}`,
       );
     }
-    const size = align8(RECORD_HEADER + length);
+    // (length < maxPayload < 2^53; the bit form is exact below 2^31)
+    const size =
+      length < 0x7fff_ffe0 ? (length + RECORD_HEADER + 7) & ~7 : align8(RECORD_HEADER + length);
     let position = this.#tail;
     let area = this.#tailArea;
     let offset = this.#tailOffset;
