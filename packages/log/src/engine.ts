@@ -353,10 +353,13 @@ export class LogEngine {
     const previous = this.#chain;
     if (from >= target) return previous.then(() => target);
     this.#requested = target;
-    const pieces = this.layout.persistAsync(this.#areas, from, target);
+    // A piece may fail while an earlier group is still in flight: mark the failure handled
+    // now (it is awaited, and rethrown, below), so it is never an unhandled rejection.
+    const pieces = Promise.all(this.layout.persistAsync(this.#areas, from, target));
+    pieces.catch(() => undefined);
     const done = (async () => {
       await previous;
-      await Promise.all(pieces);
+      await pieces;
       if (this.#durable < target) this.#durable = target;
     })();
     this.#chain = done;
