@@ -1,9 +1,13 @@
 // linear-log.test.ts -- a linear log in a file: round trips, growth in place, recovery cuts,
-// automatic and asynchronous commits
+// automatic and asynchronous commits, segments mapped in place
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { Granularity } from '@pmem2/config';
+import type { Pmem2Map } from '@pmem2/map';
 import { describe, expect, it } from 'vitest';
-import { LinearLog } from '../src/index.js';
+import { openFileStorage } from '../src/file-storage.js';
+import { Shape } from '../src/format.js';
+import { LinearLog, type LogMapping } from '../src/index.js';
 import { pwrite, scratchDir, text } from './helpers/files.js';
 
 const path = scratchDir('linear');
@@ -158,5 +162,30 @@ describe('LinearLog', () => {
     writeFileSync(file, content);
     expect(() => LinearLog.open(file)).toThrow(/not a @pmem2\/log log/);
     expect(readFileSync(file, 'utf8')).toBe(content);
+  });
+});
+
+describe('the file storage of a linear log', () => {
+  it('grow-newSegments-mappedRightAfterTheLastInOneReservation', () => {
+    const storage = openFileStorage({
+      path: path('reservation'),
+      create: true,
+      shape: Shape.LINEAR,
+      areaSize: 2 * PAGE,
+      areas: 1,
+      maxSize: 16 * PAGE,
+      granularity: Granularity.PAGE,
+    });
+    const address = (mapping: LogMapping | undefined) => (mapping as Pmem2Map).address;
+    try {
+      const second = storage.grow?.(2 * PAGE);
+      const third = storage.grow?.(2 * PAGE);
+      expect(address(storage.areas[0]) - address(storage.header)).toBe(BigInt(PAGE));
+      expect(address(second) - address(storage.areas[0])).toBe(BigInt(2 * PAGE));
+      expect(address(third) - address(second)).toBe(BigInt(2 * PAGE));
+      expect(statSync(path('reservation')).size).toBe(PAGE + 3 * 2 * PAGE);
+    } finally {
+      storage.close();
+    }
   });
 });
