@@ -19,7 +19,7 @@ const CFLAGS = ['-O2', '-Wall', '-Wextra', '-std=gnu11'];
  * Compiles bench.c once per source and flags (the binary's name carries their hash), so a
  * second run reuses it. A missing compiler or libpmem2 becomes a reason, not an exception.
  */
-export function buildCBench(sourceFile: string, cacheDir: string): CBench {
+export function buildCBench(sourceFile: string, cacheDir: string, libs = ['-lpmem2']): CBench {
   if (!fs.existsSync('/usr/include/libpmem2.h')) {
     return {
       ok: false,
@@ -30,6 +30,7 @@ export function buildCBench(sourceFile: string, cacheDir: string): CBench {
   const hash = createHash('sha256')
     .update(source)
     .update(CFLAGS.join(' '))
+    .update(libs.join(' '))
     .digest('hex')
     .slice(0, 16);
   const binary = path.join(cacheDir, `bench-c-${hash}`);
@@ -37,12 +38,12 @@ export function buildCBench(sourceFile: string, cacheDir: string): CBench {
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = `${binary}.${process.pid}.tmp`;
   const cc = process.env.CC ?? 'gcc';
-  const res = spawnSync(cc, [...CFLAGS, '-o', tmp, sourceFile, '-lpmem2'], { encoding: 'utf8' });
+  const res = spawnSync(cc, [...CFLAGS, '-o', tmp, sourceFile, ...libs], { encoding: 'utf8' });
   if (res.error) return { ok: false, reason: `cannot run ${cc}: ${res.error.message}` };
   if (res.status !== 0) {
     return {
       ok: false,
-      reason: `${cc} failed on bench.c: ${res.stderr.trim().split('\n').slice(0, 5).join(' | ')}`,
+      reason: `${cc} failed on ${path.basename(sourceFile)}: ${res.stderr.trim().split('\n').slice(0, 5).join(' | ')}`,
     };
   }
   fs.renameSync(tmp, binary);

@@ -198,6 +198,12 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
   o.log(
     cBench.ok ? `C benchmark: ${cBench.binary}` : `SKIPPED: C libpmem2 rows — ${cBench.reason}`,
   );
+  const cLog = buildCBench(path.join(PACKAGE_ROOT, 'c', 'log_bench.c'), path.join(CACHE_DIR, 'c'), [
+    '-lpmem2',
+    '-lz',
+  ]);
+  if (!cLog.ok) o.log(`SKIPPED: C log rows — ${cLog.reason}`);
+  const cBinary = (c: BenchCase) => (c.peer === 'c-log' ? cLog : cBench);
   o.log('@riaskov/mmap-io: installing into the cache if needed (npm, compiles from source)…');
   const mmap = installMmapIo(CACHE_DIR);
   o.log(
@@ -236,10 +242,16 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
     );
     const skipped = new Map<string, string>();
     for (const c of cases) {
-      if (!cBench.ok && c.peer.startsWith('c-')) skipped.set(c.id, cBench.reason);
+      const binary = cBinary(c);
+      if (!binary.ok && c.peer.startsWith('c-')) skipped.set(c.id, binary.reason);
       if (!mmap.ok && c.peer === 'mmap-io') skipped.set(c.id, mmap.reason);
     }
     const runnable = cases.filter((c) => !skipped.has(c.id));
+    // A unit's C rows are all bench.c's or all log_bench.c's (units split by workload).
+    const runC = async (list: readonly BenchCase[], g: GranularityMode) => {
+      const binary = list[0] === undefined ? cBench : cBinary(list[0]);
+      return binary.ok ? runCCases(binary.binary, list, g) : [];
+    };
     const mmapInput = mmap.ok
       ? { mmapIoDir: mmap.dir, mmapIoReason: null }
       : { mmapIoDir: null, mmapIoReason: mmap.reason };
@@ -253,7 +265,7 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
             const jsCases = unit.filter((c) => !c.peer.startsWith('c-'));
             const steps: Array<['C' | 'JS', readonly BenchCase[], () => Promise<RunnerResult[]>]> =
               [
-                ['C', cCases, async () => (cBench.ok ? runCCases(cBench.binary, cCases, g) : [])],
+                ['C', cCases, async () => runC(cCases, g)],
                 ['JS', jsCases, () => runJsCases(jsCases, g, mmapInput)],
               ];
             if (round % 2 === 1) steps.reverse();

@@ -1,6 +1,7 @@
 // js-ops.ts -- the JS side of each workload, per peer, mirroring c/bench.c operation for operation
 
 import * as fs from 'node:fs';
+import { prepareLogOps } from './log-ops.js';
 import type { MmapIo } from './mmap-io-api.js';
 import type { Pmem2Api, Pmem2MapLike } from './pmem2-api.js';
 import type { BenchCase } from './types.js';
@@ -125,6 +126,8 @@ function pmem2Ops(c: BenchCase, api: Pmem2Api): PreparedOps {
         }
       });
     }
+    default:
+      throw new Error(`@pmem2/map has no ${c.workload} case`);
   }
 }
 
@@ -234,6 +237,7 @@ function nodeFsOps(c: BenchCase): PreparedOps {
 
 /** Prepares a case for its peer, or returns why the peer cannot run it. */
 export function prepareOps(c: BenchCase, peers: JsPeers): PreparedOps | { unavailable: string } {
+  if (c.workload === 'log') return prepareLogOps(c, peers);
   switch (c.peer) {
     case 'js-pmem2':
     case 'js-buffer-copy':

@@ -1,6 +1,7 @@
 // plan.ts -- every row of a run: which workload, peer, file, size, batch and sample count
 
 import type { BenchFiles } from './files.js';
+import { logCases } from './log-plan.js';
 import type { BenchCase, FsKind, GranularityMode, Metric, Peer, Workload } from './types.js';
 
 const KiB = 1024;
@@ -334,5 +335,7 @@ export function planCases(files: Record<FsKind, BenchFiles>, options: PlanOption
     for (const g of GRANULARITIES) all.push(...recordCases(APPEND, fs, g, files[fs], quick));
   for (const fs of FILE_SYSTEMS)
     for (const g of GRANULARITIES) all.push(...recordCases(UPDATE, fs, g, files[fs], quick));
+  for (const fs of FILE_SYSTEMS)
+    for (const g of GRANULARITIES) all.push(...logCases(fs, g, files[fs], quick));
   return all;
 }

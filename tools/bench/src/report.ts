@@ -8,8 +8,10 @@ import type { Peer, RowResult, Workload } from './types.js';
 export const PEER_NAMES: Readonly<Record<Peer, string>> = {
   'c-pmem2': 'C libpmem2',
   'c-libc': 'C memcpy',
+  'c-log': 'C libpmem2 log',
   'js-pmem2': '@pmem2/map',
   'js-buffer-copy': 'Buffer.copy',
+  'js-log': '@pmem2/log',
   'mmap-io': '@riaskov/mmap-io',
   'node-fs': 'node:fs',
 };
@@ -20,6 +22,7 @@ const WORKLOAD_TITLES: Readonly<Record<Workload, string>> = {
   memcpy: '3. memcpy into the mapping (throughput)',
   append: '4. append 64 B records, persisting each (records/s)',
   update: '5. random 8 B updates through a DataView + persist (time per update)',
+  log: '6. append log with group commit: records + one persist a group (records/s)',
 };
 
 /** Three significant digits, no exponent. */
@@ -50,7 +53,7 @@ function figureCells(r: RowResult): [string, string] {
 }
 
 function granularityCell(r: RowResult): string {
-  if (r.case.peer !== 'c-pmem2' && r.case.peer !== 'js-pmem2') return '–';
+  if (!['c-pmem2', 'js-pmem2', 'c-log', 'js-log'].includes(r.case.peer)) return '–';
   const eff = r.effectiveGranularity;
   return eff === null || eff === r.case.granularity
     ? r.case.granularity

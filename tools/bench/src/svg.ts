@@ -6,8 +6,10 @@ import type { Peer, RowResult, Workload } from './types.js';
 const COLORS: Readonly<Record<Peer, string>> = {
   'c-pmem2': '#888888',
   'c-libc': '#888888',
+  'c-log': '#888888',
   'js-pmem2': '#2b6cb0',
   'js-buffer-copy': '#38a169',
+  'js-log': '#2c7a7b',
   'mmap-io': '#dd6b20',
   'node-fs': '#805ad5',
 };
@@ -18,6 +20,7 @@ const WORKLOAD_NAMES: Readonly<Record<Workload, string>> = {
   memcpy: 'memcpy',
   append: 'append 64 B records',
   update: 'random 8 B updates',
+  log: 'append log, group commit',
 };
 
 function escapeXml(s: string): string {

@@ -1,5 +1,6 @@
 // targets.ts -- the targets table of issue 8, checked against one run's rows
 
+import { logTargets } from './log-targets.js';
 import { MEMCPY_CHUNKS, NONTEMPORAL } from './plan.js';
 import { ratioOf } from './stats.js';
 import type { RowResult } from './types.js';
@@ -132,5 +133,6 @@ export function checkTargets(rows: readonly RowResult[]): TargetResult[] {
     }
   }
   out.push(...appendTargets(rows));
+  out.push(...logTargets(rows));
   return out;
 }

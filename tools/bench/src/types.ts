@@ -1,10 +1,18 @@
 // types.ts -- the shapes shared by the planner, the runners and the report
 
-/** The five workloads of issue 8. */
-export type Workload = 'map' | 'persist' | 'memcpy' | 'append' | 'update';
+/** The five workloads of issue 8, and issue 19's append log with group commit. */
+export type Workload = 'map' | 'persist' | 'memcpy' | 'append' | 'update' | 'log';
 
-/** Who runs a case: the C runner's two peers and the JS runner's four. */
-export type Peer = 'c-pmem2' | 'c-libc' | 'js-pmem2' | 'js-buffer-copy' | 'mmap-io' | 'node-fs';
+/** Who runs a case: the C runners' three peers and the JS runner's five. */
+export type Peer =
+  | 'c-pmem2'
+  | 'c-libc'
+  | 'c-log'
+  | 'js-pmem2'
+  | 'js-buffer-copy'
+  | 'js-log'
+  | 'mmap-io'
+  | 'node-fs';
 
 /** The file system a case's file lives on. */
 export type FsKind = 'tmpfs' | 'ext4';
@@ -32,7 +40,7 @@ export interface BenchCase {
   readonly size: number;
   /** Bytes per operation: persist length, copy chunk, record size, 8 for updates, size for map. */
   readonly len: number;
-  /** PMEM2_F_MEM_* flags for memcpy (0 or NONTEMPORAL). */
+  /** PMEM2_F_MEM_* flags for memcpy (0 or NONTEMPORAL); records per commit for log rows. */
   readonly flags: number;
   /** Operations per sample at most (a memcpy pass, or enough for the fastest peer). */
   readonly batch: number;

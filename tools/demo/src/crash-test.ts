@@ -3,13 +3,13 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { PersistentLog, type Recovery } from './persistent-log.js';
 import { startProgress } from './progress.js';
+import { type Recovery, recoverLog } from './recovery.js';
 import type { WriterMessage } from './writer-child.js';
 
 /** What happened to the writer and what recovery found. */
 export interface CrashTestResult {
-  /** Records the writer acknowledged (each one persisted, tail included) before it died. */
+  /** Records the writer acknowledged (each one committed) before it died. */
   readonly acknowledged: number;
   /** The signal that ended the writer (`'SIGKILL'`), or `null` if it finished first. */
   readonly signal: NodeJS.Signals | null;
@@ -21,16 +21,17 @@ export interface CrashTestResult {
 const WRITER = fileURLToPath(new URL('./writer-child.js', import.meta.url));
 
 /**
- * Runs the writer on the (empty, formatted) log at `path` to append `records` records, kills
- * it with SIGKILL as soon as `killAfter` records are acknowledged, then maps the log again
- * and verifies it.
+ * Runs the writer on the (new, empty) log at `path` to append `records` records of
+ * `recordSize` bytes, kills it with SIGKILL as soon as `killAfter` records are acknowledged,
+ * then opens the log again (recovery) and verifies it.
  */
 export async function runCrashTest(
   path: string,
   records: number,
   killAfter: number,
+  recordSize: number,
 ): Promise<CrashTestResult> {
-  const writer = fork(WRITER, [path, String(records)], {
+  const writer = fork(WRITER, [path, String(records), String(recordSize)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const progress = startProgress('writer', records);
@@ -48,10 +49,5 @@ export async function runCrashTest(
   await disconnected; // every message sent before the kill has been read by now
   progress.end();
 
-  const log = PersistentLog.open(path);
-  try {
-    return { acknowledged, signal, exitCode, recovery: log.recover() };
-  } finally {
-    log.close();
-  }
+  return { acknowledged, signal, exitCode, recovery: recoverLog(path, recordSize) };
 }

@@ -1,4 +1,4 @@
-// main.ts -- the demo: a crash-safe append-only log on @pmem2/map, crash-tested and timed
+// main.ts -- the demo: a crash-safe append-only log (@pmem2/log on @pmem2/map), crash-tested and timed
 //
 //   node dist/main.js [path] [--records N=1000] [--kill-after N=records/2] [--bench-records N=500]
 //
@@ -7,16 +7,16 @@
 // Exit status: 0 when recovery found every acknowledged record intact, 1 when it did not,
 // 2 for a bad command line or a path the demo refuses to overwrite.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type FileInfo, GRANULARITY_NAMES, inspectFile } from '@pmem2/cli';
 import { isPmem2Error } from '@pmem2/errors';
+import { isLogError, LinearLog } from '@pmem2/log';
 import { runCrashTest } from './crash-test.js';
-import { DEFAULT_RECORD_SIZE, MAGIC } from './log-format.js';
-import { PersistentLog } from './persistent-log.js';
-import { measureFsync, measurePmem2, type Throughput } from './throughput.js';
+import { DEFAULT_RECORD_SIZE } from './records.js';
+import { measureFsync, measureLog, type Throughput } from './throughput.js';
 
 const USAGE = 'usage: pmem2-demo [path] [--records N] [--kill-after N] [--bench-records N]';
 const RECORD_SIZE = DEFAULT_RECORD_SIZE;
@@ -72,16 +72,25 @@ function parseCommandLine() {
   return { path: positionals[0], records, killAfter, benchRecords };
 }
 
-/** Refuses to overwrite a file that is not empty and not a demo log. */
-function checkOverwritable(path: string): void {
+/** Removes `path` if it is empty or a log; refuses (throws) to overwrite anything else. */
+function clearForNewLog(path: string): void {
   if (!existsSync(path)) return;
   const stat = statSync(path);
-  const head = stat.isFile() ? readFileSync(path).subarray(0, MAGIC.length) : null;
-  if (head === null || (stat.size > 0 && !MAGIC.every((byte, i) => head[i] === byte))) {
+  let isLog = false;
+  if (stat.isFile() && stat.size > 0) {
+    try {
+      LinearLog.open(path).close();
+      isLog = true;
+    } catch (error) {
+      if (!isLogError(error)) throw error;
+    }
+  }
+  if (!stat.isFile() || (stat.size > 0 && !isLog)) {
     throw new DemoUsageError(
-      `refusing to overwrite ${path}: it is not an empty file or a pmem2 demo log; give a new path`,
+      `refusing to overwrite ${path}: it is not an empty file or a @pmem2/log log; give a new path`,
     );
   }
+  rmSync(path);
 }
 
 const row = (label: string, value: string): string => `  ${label.padEnd(13)} ${value}`;
@@ -120,15 +129,14 @@ async function run(): Promise<number> {
   const path = resolve(options.path ?? join(scratch ?? '.', 'log'));
   const benchPath = join(scratch ?? dirname(path), `.pmem2-demo-bench-${process.pid}`);
   try {
-    checkOverwritable(path);
-    PersistentLog.create(path, options.records, RECORD_SIZE);
-    const info = inspectFile(path);
-    console.log('pmem2 demo: a crash-safe append-only log on @pmem2/map\n');
-    console.log(row('log file', `${path} (${scratch ? 'temporary' : 'kept after the run'})`));
-    console.log(row('source', `${info.type}, ${info.size} bytes, alignment ${info.alignment}`));
-    const log = PersistentLog.open(path);
+    clearForNewLog(path);
+    const log = LinearLog.create(path);
     const logGranularity = GRANULARITY_NAMES[log.storeGranularity];
     log.close();
+    const info = inspectFile(path);
+    console.log('pmem2 demo: a crash-safe append-only log, @pmem2/log on @pmem2/map\n');
+    console.log(row('log file', `${path} (${scratch ? 'temporary' : 'kept after the run'})`));
+    console.log(row('source', `${info.type}, ${info.size} bytes, alignment ${info.alignment}`));
     for (const line of describeGranularity(info, logGranularity)) console.log(line);
     console.log(
       row(
@@ -139,11 +147,11 @@ async function run(): Promise<number> {
 
     console.log(
       `\ncrash test: a writer child appends ${options.records} records of ${RECORD_SIZE} bytes ` +
-        `(persist record, then persist tail); SIGKILL once ${options.killAfter} are acknowledged`,
+        `(append, then commit: one persist for the record and its checksummed commit record); ` +
+        `SIGKILL once ${options.killAfter} are acknowledged`,
     );
-    const crash = await runCrashTest(path, options.records, options.killAfter);
+    const crash = await runCrashTest(path, options.records, options.killAfter, RECORD_SIZE);
     const { recovery } = crash;
-    const written = recovery.committed + (recovery.uncommittedAfterTail ? 1 : 0);
     console.log(
       row(
         'writer',
@@ -154,17 +162,11 @@ async function run(): Promise<number> {
             : `failed on its own (exit code ${crash.exitCode}): see its error above`,
       ),
     );
-    console.log(
-      row(
-        'written',
-        `${written}${recovery.uncommittedAfterTail ? ' (the last one complete past the tail: not committed, ignored)' : ''}`,
-      ),
-    );
     console.log(row('acknowledged', String(crash.acknowledged)));
     console.log(
       row(
         'recovered',
-        `${recovery.committed} (tail pointer), ${recovery.committed - recovery.corrupt.length} verified (crc32 + payload)`,
+        `${recovery.committed} (committed records), ${recovery.committed - recovery.corrupt.length} verified (sequence + payload)`,
       ),
     );
     for (const bad of recovery.corrupt.slice(0, 5)) {
@@ -179,7 +181,7 @@ async function run(): Promise<number> {
       row(
         'result',
         correct
-          ? 'OK: every acknowledged record was recovered intact, nothing uncommitted was read'
+          ? 'OK: every acknowledged record was recovered intact, in order'
           : 'FAILED: recovery lost or damaged acknowledged records',
       ),
     );
@@ -187,23 +189,21 @@ async function run(): Promise<number> {
       row(
         'note',
         'SIGKILL ends the process, not the kernel: the page cache survives it. Surviving a\n' +
-          '                power loss also needs this commit order (the record persisted before the tail).',
+          '                power loss also needs the commit protocol: a group counts only once its checksum verifies.',
       ),
     );
 
     console.log(
       `\nthroughput: ${options.benchRecords} records of ${RECORD_SIZE} bytes, each committed before the next, same file system`,
     );
-    const pmem2 = measurePmem2(benchPath, options.benchRecords, RECORD_SIZE);
+    const pmem2 = measureLog(benchPath, options.benchRecords, RECORD_SIZE);
     const fsync = measureFsync(benchPath, options.benchRecords, RECORD_SIZE);
-    console.log(
-      row('@pmem2/map', `${rate(pmem2)}  memcpy+persist the record, store+persist the tail`),
-    );
-    console.log(row('fs', `${rate(fsync)}  writeSync+fdatasyncSync the record, then the tail`));
+    console.log(row('@pmem2/log', `${rate(pmem2)}  append + commit (one persist) a record`));
+    console.log(row('fs', `${rate(fsync)}  writeSync + fdatasyncSync a record`));
     console.log(
       row(
         'ratio',
-        `@pmem2/map is ${(fsync.seconds / pmem2.seconds).toFixed(2)}x the speed of fs here`,
+        `@pmem2/log is ${(fsync.seconds / pmem2.seconds).toFixed(2)}x the speed of fs here`,
       ),
     );
     return correct ? 0 : 1;

@@ -1,10 +1,10 @@
-// throughput.ts -- the same commit protocol through @pmem2/map and through fs.writeSync + fdatasync
+// throughput.ts -- one record a commit through @pmem2/log and through fs.writeSync + fdatasync
 
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { encodeRecord, logFileSize, recordOffset, TAIL_OFFSET } from './log-format.js';
-import { PersistentLog } from './persistent-log.js';
+import { LinearLog } from '@pmem2/log';
 import { startProgress } from './progress.js';
+import { encodeRecord } from './records.js';
 
 /** One measured run. */
 export interface Throughput {
@@ -12,40 +12,38 @@ export interface Throughput {
   readonly seconds: number;
 }
 
-/** Appends `records` records to a fresh log at `path` with {@link PersistentLog.append}. */
-export function measurePmem2(path: string, records: number, recordSize: number): Throughput {
-  PersistentLog.create(path, records, recordSize);
-  const log = PersistentLog.open(path);
-  const progress = startProgress('@pmem2/map', records);
+/** Appends and commits `records` records, one a commit, to a new log at `path`. */
+export function measureLog(path: string, records: number, recordSize: number): Throughput {
+  rmSync(path, { force: true });
+  const log = LinearLog.create(path, { autoCommit: false });
+  const progress = startProgress('@pmem2/log', records);
   try {
     const start = performance.now();
     for (let i = 0; i < records; i++) {
-      log.append();
+      log.append(encodeRecord(i, recordSize));
+      log.commit();
       progress.update(i + 1);
     }
     return { records, seconds: (performance.now() - start) / 1000 };
   } finally {
     progress.end();
     log.close();
+    rmSync(path, { force: true });
   }
 }
 
 /**
- * Writes the same records with the same commit order through the file API: `writeSync` the
- * record, `fdatasyncSync`, `writeSync` the 8-byte tail, `fdatasyncSync`.
+ * Writes the same records through the file API, one durable write each: `writeSync` the
+ * record at the end of the file, `fdatasyncSync`.
  */
 export function measureFsync(path: string, records: number, recordSize: number): Throughput {
   const fd = openSync(path, 'w+');
   const progress = startProgress('fs + fdatasync', records);
   try {
-    ftruncateSync(fd, logFileSize(records, recordSize));
-    const tail = new BigUint64Array(1);
+    ftruncateSync(fd, records * recordSize);
     const start = performance.now();
     for (let i = 0; i < records; i++) {
-      writeSync(fd, encodeRecord(i, recordSize), 0, recordSize, recordOffset(i, recordSize));
-      fdatasyncSync(fd);
-      tail[0] = BigInt(i + 1);
-      writeSync(fd, tail, 0, 8, TAIL_OFFSET);
+      writeSync(fd, encodeRecord(i, recordSize), 0, recordSize, i * recordSize);
       fdatasyncSync(fd);
       progress.update(i + 1);
     }
@@ -53,5 +51,6 @@ export function measureFsync(path: string, records: number, recordSize: number):
   } finally {
     progress.end();
     closeSync(fd);
+    rmSync(path, { force: true });
   }
 }

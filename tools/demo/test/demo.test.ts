@@ -36,11 +36,11 @@ describe('demo', () => {
     expect(recovered).toBeGreaterThanOrEqual(acknowledged);
     expect(recovered).toBeLessThanOrEqual(200);
     expect(run.stdout).toContain(
-      `recovered     ${recovered} (tail pointer), ${recovered} verified`,
+      `recovered     ${recovered} (committed records), ${recovered} verified`,
     );
     expect(run.stdout).toMatch(/^ {2}result {8}OK: /m);
     expect(run.stdout).toMatch(/^ {2}granularity {3}(PAGE|CACHE_LINE|BYTE): /m);
-    expect(run.stdout).toMatch(/^ {2}@pmem2\/map {4}[\d,]+ records\/s/m);
+    expect(run.stdout).toMatch(/^ {2}@pmem2\/log {4}[\d,]+ records\/s/m);
     expect(run.stdout).toMatch(/^ {2}fs {12}[\d,]+ records\/s/m);
   });
 

@@ -1,0 +1,4 @@
+import { defineConfig } from 'vitest/config';
+
+// The crash suite forks and SIGKILLs hundreds of writers: allow it its minute.
+export default defineConfig({ test: { include: ['test/**/*.test.ts'], testTimeout: 180_000 } });
