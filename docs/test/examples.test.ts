@@ -29,7 +29,7 @@ describe.concurrent('TSDoc @example blocks', () => {
   it('examples-found-inEveryPackage', () => {
     const packages = new Set(examples.map((e) => e.label.split('/')[1]));
     expect([...packages].sort()).toEqual(
-      expect.arrayContaining(['cli', 'config', 'errors', 'map', 'native', 'source']),
+      expect.arrayContaining(['cli', 'config', 'errors', 'log', 'map', 'native', 'source']),
     );
   });
 

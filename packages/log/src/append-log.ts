@@ -39,6 +39,7 @@ export abstract class AppendLog implements Disposable {
   /**
    * Not for users: logs come from the static methods of {@link LinearLog} and {@link RingLog}.
    *
+   * @hidden
    * @throws never.
    */
   protected constructor(engine: LogEngine) {

@@ -54,7 +54,8 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  *
  * @example
  * ```ts
- *  * import { tmpdir } from 'node:os';
+ * import { rmSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { LinearLog } from '@pmem2/log';
  * const path = join(tmpdir(), `linear-log-${process.pid}`);
@@ -82,7 +83,8 @@ export class LinearLog extends AppendLog {
    *   left behind: the file is removed.
    * @example
    * ```ts
-   *    * import { tmpdir } from 'node:os';
+   * import { rmSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { LinearLog } from '@pmem2/log';
    * const path = join(tmpdir(), `linear-create-${process.pid}`);
@@ -179,7 +181,7 @@ export class LinearLog extends AppendLog {
    * import { LinearLog } from '@pmem2/log';
    * const page = () => ({ size: 4096, storeGranularity: Granularity.BYTE, buffer: new ArrayBuffer(4096),
    *   persist() {}, flush() {}, drain() {}, async persistAsync() {} });
-   * LinearLog.recover({ header: page(), areas: [page()], close() {} }); // throws NOT_A_LOG
+   * LinearLog.recover({ header: page(), areas: [page()], close() {} }); // throws LogError (NOT_A_LOG)
    * ```
    * @see libpmem2: pmem2_get_persist_fn(3)
    */

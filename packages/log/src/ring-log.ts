@@ -30,7 +30,8 @@ export interface RingCreateOptions extends RingOpenOptions {
  *
  * @example
  * ```ts
- *  * import { tmpdir } from 'node:os';
+ * import { rmSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { RingLog } from '@pmem2/log';
  * const path = join(tmpdir(), `ring-log-${process.pid}`);
@@ -63,7 +64,8 @@ export class RingLog extends AppendLog {
    *   removed.
    * @example
    * ```ts
-   *    * import { tmpdir } from 'node:os';
+   * import { rmSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { RingLog } from '@pmem2/log';
    * const path = join(tmpdir(), `ring-create-${process.pid}`);
@@ -102,12 +104,13 @@ export class RingLog extends AppendLog {
    *   mapping errors of `mapNew`.
    * @example
    * ```ts
-   *    * import { tmpdir } from 'node:os';
+   * import { rmSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { LinearLog, RingLog } from '@pmem2/log';
    * const path = join(tmpdir(), `ring-open-${process.pid}`);
    * LinearLog.create(path).close();
-   * RingLog.open(path); // throws NOT_A_LOG: it is a linear log
+   * RingLog.open(path); // throws LogError (NOT_A_LOG: it is a linear log)
    * rmSync(path);
    * ```
    * @see libpmem2: pmem2_map_new(3)
@@ -154,7 +157,7 @@ export class RingLog extends AppendLog {
    * import { RingLog } from '@pmem2/log';
    * const page = () => ({ size: 4096, storeGranularity: Granularity.BYTE, buffer: new ArrayBuffer(4096),
    *   persist() {}, flush() {}, drain() {}, async persistAsync() {} });
-   * RingLog.recover({ header: page(), areas: [page()], close() {} }); // throws NOT_A_LOG
+   * RingLog.recover({ header: page(), areas: [page()], close() {} }); // throws LogError (NOT_A_LOG)
    * ```
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
@@ -191,7 +194,8 @@ export class RingLog extends AppendLog {
    *   position nor the tail; `LOG_CLOSED`; a `Pmem2Error` when persisting fails.
    * @example
    * ```ts
-   *    * import { tmpdir } from 'node:os';
+   * import { rmSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
    * import { join } from 'node:path';
    * import { RingLog } from '@pmem2/log';
    * const path = join(tmpdir(), `ring-trim-${process.pid}`);
