@@ -54,10 +54,11 @@ const { values: options } = parseArgs({ options: { keep: { type: 'boolean' } } }
 const MINUTE = 60_000;
 const INFO_FILE_SIZE = 64 * 1024;
 const SMOKE_PROGRAM = join(REPO_ROOT, 'tools', 'runtime-matrix', 'smoke', 'smoke.mjs');
-/** What the consumer installs: the two packages under test and what the smoke program imports. */
+/** What the consumer installs: the packages under test (map, cli, log) and what the smoke program imports. */
 const CONSUMER_PACKAGES = [
   '@pmem2/map',
   '@pmem2/cli',
+  '@pmem2/log',
   '@pmem2/config',
   '@pmem2/source',
   '@pmem2/errors',

@@ -6,7 +6,7 @@
 //        [--no-apt] [--keep]
 // See README.md beside this file for what every cell means. Exits 1 if any cell that can run
 // here failed; "not verifiable here" cells (with their reason) do not fail the run.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
@@ -299,10 +299,15 @@ for (const [column, dir] of Object.entries(filesDir)) {
     }
   }
 }
+// The files' directory, made again if a suite run in between removed it.
+const ensureDir = (dir) => {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
 const smokeFiles = (row) =>
   Object.entries(filesDir)
     .filter(([column]) => fsOk[column] && !matrix.get(row, column))
-    .map(([column, dir]) => ({ column, file: join(dir, `${row}-${process.pid}.bin`) }));
+    .map(([column, dir]) => ({ column, file: join(ensureDir(dir), `${row}-${process.pid}.bin`) }));
 
 /** Runs the smoke test for `row` and records one cell per file system. */
 async function smokeRow(
@@ -419,7 +424,10 @@ for (const row of ['node20', 'node22', 'node24']) {
       // The same smoke test, from the pnpm project, on every file system there is here.
       const targets = Object.entries(filesDir)
         .filter(([column]) => fsOk[column])
-        .map(([column, dir]) => ({ column, file: join(dir, `${row}-pnpm-${process.pid}.bin`) }));
+        .map(([column, dir]) => ({
+          column,
+          file: join(ensureDir(dir), `${row}-pnpm-${process.pid}.bin`),
+        }));
       const smoked = await runSmoke({
         command: [node],
         consumerDir,

@@ -29,7 +29,12 @@ export default function setup(): () => void {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    const left = dirs.flatMap((dir) => readdirSync(dir).map((entry) => join(dir, entry)));
+    // Node >= 22 keeps its module compile cache in TMPDIR: the runtime's, not a test's
+    const left = dirs.flatMap((dir) =>
+      readdirSync(dir)
+        .filter((entry) => entry !== 'node-compile-cache')
+        .map((entry) => join(dir, entry)),
+    );
     removeDirs();
     if (left.length > 0) {
       // vitest reports a teardown error but keeps its exit status: set the status, then throw
