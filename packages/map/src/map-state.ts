@@ -60,11 +60,14 @@ export class MapState {
   /** Refuses an access the mapping's protection does not allow (it would fault). */
   requireProtection(bits: number, what: string): void {
     if ((this.protection & bits) >>> 0 !== bits >>> 0) {
+      const needs = [bits & Protection.READ ? 'READ' : '', bits & Protection.WRITE ? 'WRITE' : '']
+        .filter((name) => name !== '')
+        .join(' and ');
       throw new Pmem2Error(
         PMEM2_E.NO_ACCESS,
-        `${what} needs a mapping with ${bits >>> 0 === READ_WRITE ? 'READ and WRITE' : 'READ'} ` +
-          `protection, but the mapping at ${formatPointer(this.address)} has 0x` +
-          `${this.protection.toString(16)}; map it with Protection.READ | Protection.WRITE`,
+        `${what} needs a mapping with ${needs} protection, but the mapping at ` +
+          `${formatPointer(this.address)} has 0x${this.protection.toString(16)}; map it with ` +
+          `${needs.replace(' and ', ' | ').replace(/\b(READ|WRITE)\b/g, 'Protection.$1')}`,
       );
     }
   }
