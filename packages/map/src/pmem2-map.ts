@@ -15,7 +15,7 @@ import {
 } from './advice-ops.js';
 import { deepFlushRange } from './deep-flush.js';
 import { formatPointer } from './format.js';
-import { CONSTRUCT, reservationStates } from './internal.js';
+import { CONSTRUCT, ownedResources, reservationStates } from './internal.js';
 import { type MapInit, MapState } from './map-state.js';
 import { mapBuffer, memcpyInto, memmoveIn, memsetIn, readFrom } from './mem-ops.js';
 import { nativeError } from './native-call.js';
@@ -890,6 +890,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     }
     reservationMaps?.remove(this);
     this.#state.deleted = true;
+    ownedResources.get(this)?.(); // mapFile: the source and fd go with the mapping
   }
 
   /**

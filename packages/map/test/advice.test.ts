@@ -10,7 +10,10 @@ import { expectPmem2, MiB, makeFile, openSource, PAGE, removeBackendDirs } from 
 
 afterAll(removeBackendDirs);
 
-function config(protection = (Protection.READ | Protection.WRITE) >>> 0, sharing = Sharing.SHARED) {
+function config(
+  protection: number = (Protection.READ | Protection.WRITE) >>> 0,
+  sharing: Sharing = Sharing.SHARED,
+) {
   return new Config()
     .setRequiredStoreGranularity(Granularity.PAGE)
     .setProtection(protection)
