@@ -9,19 +9,12 @@ import { Config, Granularity, Protection, Sharing } from '@pmem2/config';
 import { Source } from '@pmem2/source';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mapFile, mapNew } from '../src/index.js';
-import {
-  BACKENDS,
-  expectPmem2,
-  HAVE_DIST,
-  MiB,
-  makeFile,
-  mappingsOf,
-  removeBackendDirs,
-} from './helpers.js';
+import { BACKENDS, expectPmem2, MiB, makeFile, mappingsOf, removeBackendDirs } from './helpers.js';
 
 afterAll(removeBackendDirs);
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const HAVE_DIST = existsSync(join(packageDir, 'dist', 'index.js'));
 
 /** The number of open fds of this process. */
 function openFds(): number {
