@@ -9,6 +9,8 @@
         "csrc/binding_mem.c",
         "csrc/binding_persist.c",
         "csrc/binding_rsv.c",
+        "csrc/binding_advice.c",
+        "csrc/advice.c",
         "csrc/guarded_call.c",
         "csrc/napi_args.c",
         "csrc/handles.c",

@@ -2,7 +2,18 @@
 
 /** Which libc call fails, on which armed call, with which errno. */
 export interface Fault {
-  readonly func: 'mmap' | 'munmap' | 'msync' | 'fstat' | 'fcntl' | 'open';
+  readonly func:
+    | 'mmap'
+    | 'munmap'
+    | 'msync'
+    | 'msync_async'
+    | 'madvise'
+    | 'mincore'
+    | 'mlock'
+    | 'munlock'
+    | 'fstat'
+    | 'fcntl'
+    | 'open';
   /** The armed call that fails; 1 = the first. */
   readonly nth?: number;
   /** The errno number to fail with (e.g. os.constants.errno.ENOMEM). */

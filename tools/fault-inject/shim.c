@@ -6,15 +6,17 @@
  * libpmem2's error and leaves nothing behind.
  *
  * Environment (read at load):
- *   PMEM2_FAULT_FUNC   mmap | munmap | msync | fstat | fcntl | open
+ *   PMEM2_FAULT_FUNC   mmap | munmap | msync | msync_async | madvise | mincore | mlock |
+ *                      munlock | fstat | fcntl | open
  *   PMEM2_FAULT_NTH    which armed call fails (1 = the first)
  *   PMEM2_FAULT_ERRNO  the errno number to fail with
  *   PMEM2_FAULT_PATH   for open/fstat/statx: only paths containing this text count (open only)
  * Counting starts when the process opens the path "/pmem2-fault/arm" (that open fails with
  * ENOENT), so Node's own start-up calls are never counted. mmap (and mmap64, which the addon
- * imports), munmap and msync count only calls made from the @pmem2/native addon (the base name
- * of its file contains "pmem2"), found with dladdr. fcntl counts fcntl and fcntl64 calls from
- * anywhere.
+ * imports), munmap, msync, madvise, mincore, mlock and munlock count only calls made from the
+ * @pmem2/native addon (the base name of its file contains "pmem2"), found with dladdr; an
+ * msync with MS_ASYNC counts as msync_async (not msync), so the MS_SYNC and MS_ASYNC call
+ * sites fail separately. fcntl counts fcntl and fcntl64 calls from anywhere.
  * fstat is Node's fs.fstatSync, which libuv makes through the statx system call: it is counted
  * at syscall(SYS_statx).
  */
@@ -110,9 +112,42 @@ munmap(void *addr, size_t len)
 int
 msync(void *addr, size_t len, int flags)
 {
-	if (from_addon(__builtin_return_address(0)) && should_fail("msync"))
+	if (from_addon(__builtin_return_address(0)) &&
+			should_fail((flags & MS_ASYNC) ? "msync_async" : "msync"))
 		return -1;
 	return REAL(msync)(addr, len, flags);
+}
+
+int
+madvise(void *addr, size_t len, int advice)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("madvise"))
+		return -1;
+	return REAL(madvise)(addr, len, advice);
+}
+
+int
+mincore(void *addr, size_t len, unsigned char *vec)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("mincore"))
+		return -1;
+	return REAL(mincore)(addr, len, vec);
+}
+
+int
+mlock(const void *addr, size_t len)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("mlock"))
+		return -1;
+	return REAL(mlock)(addr, len);
+}
+
+int
+munlock(const void *addr, size_t len)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("munlock"))
+		return -1;
+	return REAL(munlock)(addr, len);
 }
 
 /* open_counts -- arms on the magic path; counts opens of paths containing PMEM2_FAULT_PATH */

@@ -1,6 +1,7 @@
 // index.ts -- public API of @pmem2/config
 
 export { Config } from './config.js';
+export { describeValue } from './describe-value.js';
 export { Granularity } from './granularity.js';
 export { Protection } from './protection.js';
 export { Sharing } from './sharing.js';

@@ -11,6 +11,7 @@ it('exports exactly the documented names', () => {
     'Protection',
     'SIZE_MAX',
     'Sharing',
+    'describeValue',
     'toSize',
     'validateGranularitySet',
     'validateLength',

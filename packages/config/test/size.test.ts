@@ -2,7 +2,7 @@
 
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { describe, expect, it } from 'vitest';
-import { INT64_MAX, SIZE_MAX, toSize } from '../src/index.js';
+import { describeValue, INT64_MAX, SIZE_MAX, toSize } from '../src/index.js';
 
 describe('toSize', () => {
   it('exports INT64_MAX and SIZE_MAX', () => {
@@ -48,5 +48,57 @@ describe('toSize', () => {
     expect(e.libpmem2Message).toBe('');
     expect(e.message).toContain('persist length');
     expect(e.message).toContain(why);
+  });
+
+  it('refuses objects without running their code: valueOf, getters and a revoked Proxy', () => {
+    let ran = false;
+    const sneaky = {
+      valueOf: () => {
+        ran = true;
+        return 4096;
+      },
+    };
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    for (const [value, shown] of [
+      [sneaky, 'an object'],
+      [proxy, 'a revoked Proxy'],
+      [new Number(4096), 'an object'],
+    ] as const) {
+      let error: unknown;
+      try {
+        toSize(value as unknown as number, 'length', PMEM2_E.MAP_RANGE);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(Pmem2Error);
+      expect((error as Pmem2Error).code).toBe('PMEM2_E_MAP_RANGE');
+      expect((error as Pmem2Error).message).toContain(`but ${shown} is not a number or bigint`);
+    }
+    expect(ran).toBe(false);
+  });
+});
+
+describe('describeValue', () => {
+  it.each([
+    ['0x41', '"0x41"'],
+    [1n, '1n'],
+    [-0, '-0'],
+    [Number.NaN, 'NaN'],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [[1], 'an array'],
+    [{}, 'an object'],
+    [() => 0, 'a function'],
+    [Symbol('s'), 'a symbol'],
+  ])('shows %s as %s', (value, shown) => {
+    expect(describeValue(value)).toBe(shown);
+  });
+
+  it('shows a revoked Proxy (Array.isArray throws for it) and an array Proxy', () => {
+    const { proxy, revoke } = Proxy.revocable([], {});
+    expect(describeValue(proxy)).toBe('an array');
+    revoke();
+    expect(describeValue(proxy)).toBe('a revoked Proxy');
   });
 });

@@ -1,6 +1,8 @@
 // index.ts -- public API of @pmem2/map
 
+export type { Advice, PopulateMode } from './advice-ops.js';
 export { mapNew } from './map-posix.js';
 export { MemFlags } from './mem-flags.js';
+export { type MapFileOptions, mapFile } from './open.js';
 export { Pmem2Map } from './pmem2-map.js';
 export { VmReservation } from './vm-reservation.js';

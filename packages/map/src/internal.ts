@@ -31,3 +31,11 @@ export interface ReservationState {
  * @see libpmem2: pmem2_vm_reservation_map_find(3)
  */
 export const reservationStates = new WeakMap<VmReservation, ReservationState>();
+
+/**
+ * What a mapping owns beyond its memory (`mapFile`'s source and fd), released once by
+ * a successful `delete()`; keyed weakly by the mapping.
+ *
+ * @see libpmem2: pmem2_source_delete(3)
+ */
+export const ownedResources = new WeakMap<Pmem2Map, () => void>();

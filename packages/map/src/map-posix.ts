@@ -143,6 +143,7 @@ export function mapNew(config: Config, source: Source): Pmem2Map {
       size: Number(contentLength),
       granularity,
       protection: config.protection,
+      sharing: config.sharing,
       reservation: target?.reservation ?? null,
       source: sourceFacts(source),
     });

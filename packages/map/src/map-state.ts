@@ -1,6 +1,6 @@
 // map-state.ts -- what a Pmem2Map holds (libpmem2's struct pmem2_map), shared by its operations
 
-import { type Granularity, Protection } from '@pmem2/config';
+import { type Granularity, Protection, type Sharing } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import type { MapHandle } from '@pmem2/native';
 import type { CheckedRange } from './check-range.js';
@@ -16,7 +16,14 @@ import type { VmReservation } from './vm-reservation.js';
  */
 export type MapInit = Pick<
   MapState,
-  'handle' | 'address' | 'size' | 'granularity' | 'protection' | 'reservation' | 'source'
+  | 'handle'
+  | 'address'
+  | 'size'
+  | 'granularity'
+  | 'protection'
+  | 'sharing'
+  | 'reservation'
+  | 'source'
 >;
 
 /** `Protection.READ | Protection.WRITE`, unsigned. */
@@ -35,6 +42,8 @@ export class MapState {
   readonly granularity!: Granularity;
   /** The PMEM2_PROT_* bits, unsigned. */
   readonly protection!: number;
+  /** Shared or private (copy-on-write): what a private mapping's pages hold differs. */
+  readonly sharing!: Sharing;
   readonly reservation!: VmReservation | null;
   /** What deep flush needs of the source (libpmem2 keeps a copy of the source). */
   readonly source!: SourceFacts;
@@ -60,11 +69,14 @@ export class MapState {
   /** Refuses an access the mapping's protection does not allow (it would fault). */
   requireProtection(bits: number, what: string): void {
     if ((this.protection & bits) >>> 0 !== bits >>> 0) {
+      const needs = [bits & Protection.READ ? 'READ' : '', bits & Protection.WRITE ? 'WRITE' : '']
+        .filter((name) => name !== '')
+        .join(' and ');
       throw new Pmem2Error(
         PMEM2_E.NO_ACCESS,
-        `${what} needs a mapping with ${bits >>> 0 === READ_WRITE ? 'READ and WRITE' : 'READ'} ` +
-          `protection, but the mapping at ${formatPointer(this.address)} has 0x` +
-          `${this.protection.toString(16)}; map it with Protection.READ | Protection.WRITE`,
+        `${what} needs a mapping with ${needs} protection, but the mapping at ` +
+          `${formatPointer(this.address)} has 0x${this.protection.toString(16)}; map it with ` +
+          `${needs.replace(' and ', ' | ').replace(/\b(READ|WRITE)\b/g, 'Protection.$1')}`,
       );
     }
   }

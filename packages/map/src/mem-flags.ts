@@ -1,5 +1,6 @@
 // mem-flags.ts -- the PMEM2_F_MEM_* flags of the mem functions
 
+import { describeValue } from '@pmem2/config';
 import { ERRNO, Pmem2Error } from '@pmem2/errors';
 
 /**
@@ -61,12 +62,19 @@ const EINVAL = -ERRNO.EINVAL;
  * @returns `flags`, checked.
  * @see libpmem2: pmem2_get_memcpy_fn(3)
  */
-export function checkMemFlags(flags: number): number {
-  if (!(Number.isInteger(flags) && flags >= 0 && flags <= MemFlags.VALID_FLAGS)) {
+export function checkMemFlags(flags: unknown): number {
+  if (
+    !(
+      Number.isInteger(flags) &&
+      (flags as number) >= 0 &&
+      (flags as number) <= MemFlags.VALID_FLAGS
+    )
+  ) {
     throw new Pmem2Error(
       EINVAL,
-      `invalid mem flags ${String(flags)}: use an OR of MemFlags (PMEM2_F_MEM_*, mask 0x3f)`,
+      `invalid mem flags ${describeValue(flags)}: flags must be an integer number made of ` +
+        'MemFlags bits (an OR of PMEM2_F_MEM_*, mask 0x3f)',
     );
   }
-  return flags;
+  return flags as number;
 }

@@ -1,6 +1,7 @@
 // mem-ops.ts -- a mapping's memory access: its buffer, copying reads and the mem functions
 
-import { Protection, toSize } from '@pmem2/config';
+import { types } from 'node:util';
+import { describeValue, Protection } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
 import { checkRange } from './check-range.js';
@@ -8,6 +9,10 @@ import { formatPointer } from './format.js';
 import { type MapState, READ_WRITE } from './map-state.js';
 import { checkMemFlags } from './mem-flags.js';
 import { nativeError, unwrapResult } from './native-call.js';
+
+const EINVAL = -22;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 /**
  * The mapping's one zero-copy `ArrayBuffer`.
@@ -43,11 +48,17 @@ export function readFrom(
 ): ArrayBufferView {
   state.assertLive('read');
   state.requireProtection(Protection.READ, 'read');
-  const length = ArrayBuffer.isView(lengthOrTarget)
-    ? lengthOrTarget.byteLength
-    : toSize(lengthOrTarget, 'length', PMEM2_E.MAP_RANGE);
+  const isTarget = ArrayBuffer.isView(lengthOrTarget);
+  if (!isTarget && typeof lengthOrTarget !== 'number' && typeof lengthOrTarget !== 'bigint') {
+    throw new Pmem2Error(
+      PMEM2_E.MAP_RANGE,
+      `read: the second argument must be a length (a number or bigint) or a target ` +
+        `ArrayBufferView, but ${describeValue(lengthOrTarget)} is neither`,
+    );
+  }
+  const length = isTarget ? lengthOrTarget.byteLength : lengthOrTarget;
   const range = checkRange(offset, length, state.size, 'read');
-  const target = ArrayBuffer.isView(lengthOrTarget) ? lengthOrTarget : new Uint8Array(range.length);
+  const target = isTarget ? lengthOrTarget : new Uint8Array(range.length);
   const status = binding.read(state.handle, range.offset, target);
   if (status !== 0) throw nativeError(status, state.context('reading', 'read', range));
   return target;
@@ -55,6 +66,10 @@ export function readFrom(
 
 /**
  * pmem2_memcpy_fn: copies all of `source` to `dstOffset`, persistent per the granularity.
+ *
+ * @remarks
+ * Needs WRITE only: a write-only mapping takes the stores (native code then persists them
+ * without reading the lines; see `binding_mem.c`).
  *
  * @throws {@link @pmem2/errors!Pmem2Error} as `Pmem2Map.memcpy`.
  * @see libpmem2: pmem2_get_memcpy_fn(3)
@@ -66,8 +81,9 @@ export function memcpyInto(
   flags: number,
 ): void {
   state.assertLive('memcpy');
-  state.requireProtection(READ_WRITE, 'memcpy');
+  checkCopySource(source);
   checkMemFlags(flags);
+  state.requireProtection(Protection.WRITE, 'memcpy');
   const range = checkRange(dstOffset, source.byteLength, state.size, 'memcpy');
   const status = binding.memcpy(state.handle, range.offset, source, flags);
   if (status !== 0) throw nativeError(status, state.context('memcpy into', 'msync', range));
@@ -87,8 +103,9 @@ export function memmoveIn(
   flags: number,
 ): void {
   state.assertLive('memmove');
-  state.requireProtection(READ_WRITE, 'memmove');
   checkMemFlags(flags);
+  // the source range is read: READ as well as WRITE, whatever the architecture allows
+  state.requireProtection(READ_WRITE, 'memmove');
   const source = checkRange(srcOffset, length, state.size, 'memmove source');
   const target = checkRange(dstOffset, length, state.size, 'memmove destination');
   const status = binding.memmove(state.handle, target.offset, source.offset, target.length, flags);
@@ -97,6 +114,12 @@ export function memmoveIn(
 
 /**
  * pmem2_memset_fn: fills `length` bytes at `dstOffset` with the low 8 bits of `value`.
+ *
+ * @remarks
+ * `value` is C's `int`: an integer number from -2^31 to 2^31 - 1, of which the low 8 bits
+ * are stored, as C's memset converts to `unsigned char` and `Uint8Array.prototype.fill`
+ * does (256 stores 0, -1 stores 255). Anything else (a string, a bigint, `NaN`, a fraction,
+ * an object) is refused, never converted. Needs WRITE only, as {@link memcpyInto}.
  *
  * @throws {@link @pmem2/errors!Pmem2Error} as `Pmem2Map.memset`.
  * @see libpmem2: pmem2_get_memset_fn(3)
@@ -109,9 +132,33 @@ export function memsetIn(
   flags: number,
 ): void {
   state.assertLive('memset');
-  state.requireProtection(READ_WRITE, 'memset');
+  checkMemsetValue(value);
   checkMemFlags(flags);
+  state.requireProtection(Protection.WRITE, 'memset');
   const range = checkRange(dstOffset, length, state.size, 'memset');
   const status = binding.memset(state.handle, range.offset, value & 0xff, range.length, flags);
   if (status !== 0) throw nativeError(status, state.context('memset in', 'msync', range));
+}
+
+// memcpy's source: an ArrayBufferView or ArrayBuffer, checked without reading a property
+// (ArrayBuffer.isView and util.types.isArrayBuffer run no Proxy trap or getter).
+function checkCopySource(source: unknown): asserts source is ArrayBufferView | ArrayBuffer {
+  if (ArrayBuffer.isView(source) || types.isArrayBuffer(source)) return;
+  throw new Pmem2Error(
+    EINVAL,
+    `memcpy: source must be an ArrayBufferView (Uint8Array, Buffer, DataView, ...) or an ` +
+      `ArrayBuffer, but ${describeValue(source)} is not`,
+  );
+}
+
+// memset's value: C's int, never converted.
+function checkMemsetValue(value: unknown): asserts value is number {
+  if (Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX) {
+    return;
+  }
+  throw new Pmem2Error(
+    EINVAL,
+    `memset: value must be an integer number from -2^31 to 2^31-1 (C's int; its low 8 bits ` +
+      `are stored), but ${describeValue(value)} is not; pass e.g. 0x41, not "0x41" or 0x41n`,
+  );
 }

@@ -4,9 +4,18 @@
 import type { Granularity } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
+import {
+  type Advice,
+  adviseRange,
+  lockRange,
+  type PopulateMode,
+  populateRange,
+  residencyOf,
+  scheduleWritebackRange,
+} from './advice-ops.js';
 import { deepFlushRange } from './deep-flush.js';
 import { formatPointer } from './format.js';
-import { CONSTRUCT, reservationStates } from './internal.js';
+import { CONSTRUCT, ownedResources, reservationStates } from './internal.js';
 import { type MapInit, MapState } from './map-state.js';
 import { mapBuffer, memcpyInto, memmoveIn, memsetIn, readFrom } from './mem-ops.js';
 import { nativeError } from './native-call.js';
@@ -626,6 +635,230 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     memsetIn(this.#state, dstOffset, value, length, flags);
   }
 
+  // ---- beyond libpmem2: advice, populate, MS_ASYNC, residency, lock (advice-ops.ts) ----
+  // Each works on the whole pages covering [offset, offset + length) (aligned down and up,
+  // never outside the mapping), checked in native code too; both omitted = the whole mapping.
+
+  /**
+   * Gives the kernel `madvise(2)` advice about how the range will be used: `'sequential'`
+   * (read ahead aggressively, drop behind), `'random'` (no read-ahead), `'willneed'` (start
+   * reading it in now), `'dontneed'`, `'hugepage'` / `'nohugepage'` (transparent huge pages),
+   * `'normal'` (undo). Not in libpmem2.
+   *
+   * @remarks
+   * `'dontneed'` on a shared mapping only drops this process's page-table entries: the next
+   * access maps the page cache again, so no data is lost (dirty pages stay dirty in the page
+   * cache and are written back as usual). On a private mapping it would discard the
+   * copy-on-write changes, so it is refused there. `'hugepage'` on a file the kernel cannot
+   * back with huge pages fails with `EINVAL` from madvise.
+   *
+   * @param advice - one of the {@link Advice} names.
+   * @param offset - where the range starts; with `length`, or both omitted for the whole mapping.
+   * @param length - the range's length in bytes.
+   * @throws {@link @pmem2/errors!Pmem2Error} `EINVAL` for an unknown advice, or `'dontneed'` on a
+   *   private mapping; `PMEM2_E_MAP_RANGE` for a range past the end or a non-size_t offset or
+   *   length; `-errno` (`madvise: …`) when the kernel refuses; `PMEM2_E_MAPPING_NOT_FOUND`
+   *   after delete.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.advise('sequential');
+   *   map.advise('willneed', 0, 65536);
+   *   map.advise('dontneed', 4096, 4096); // shared: the data stays
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see madvise(2)
+   */
+  advise(advice: Advice, offset?: number | bigint, length?: number | bigint): void {
+    adviseRange(this.#state, advice, offset, length);
+  }
+
+  /**
+   * Prefaults the range so that later accesses take no page fault: `MADV_POPULATE_READ` or
+   * `MADV_POPULATE_WRITE` (Linux 5.14+); on older kernels (madvise says `EINVAL`) native
+   * code touches one byte of every page instead, under the SIGBUS guard. Not in libpmem2.
+   *
+   * @remarks
+   * `'write'` marks shared pages dirty (they are written back even if unchanged) and breaks
+   * copy-on-write on a private mapping; `'read'` maps holes of a shared file as they read.
+   * The touch loop of old kernels adds 0 atomically for `'write'`, so there it needs READ too.
+   *
+   * @param mode - `'read'` (needs READ protection) or `'write'` (needs WRITE).
+   * @param offset - where the range starts; with `length`, or both omitted for the whole mapping.
+   * @param length - the range's length in bytes.
+   * @throws {@link @pmem2/errors!Pmem2Error} `EINVAL` for another mode (or from madvise);
+   *   `PMEM2_E_NO_ACCESS` when the protection lacks the mode's bit; `PMEM2_E_MAP_RANGE` as
+   *   {@link Pmem2Map.advise}; `-errno` (`madvise: …`, e.g. `EFAULT` for pages past the end
+   *   of a truncated file); `PMEM2_E_IO_FAIL` when the touch loop meets lost pages;
+   *   `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.populate('write');
+   *   map.residency(0, 8192).join(','); // '1,1'
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see madvise(2) MADV_POPULATE_READ, MADV_POPULATE_WRITE
+   */
+  populate(mode: PopulateMode, offset?: number | bigint, length?: number | bigint): void {
+    populateRange(this.#state, mode, offset, length);
+  }
+
+  /**
+   * `msync(MS_ASYNC)` over the range: asks for writeback without waiting for it. Not in
+   * libpmem2, and no persistence guarantee: use {@link Pmem2Map.persist} for that.
+   *
+   * @remarks
+   * Since Linux 2.6.19 `MS_ASYNC` starts no I/O: the kernel already tracks the dirty pages
+   * of shared mappings and its flusher threads write them back on their own schedule
+   * (`vm.dirty_writeback_centisecs`); the call checks the range and returns at once. It is
+   * here for code ported from `msync(MS_ASYNC)` (memmap2's `flush_async`) and for kernels
+   * that do act on it.
+   *
+   * @param offset - where the range starts; with `length`, or both omitted for the whole mapping.
+   * @param length - the range's length in bytes.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAP_RANGE` as {@link Pmem2Map.advise};
+   *   `-errno` (`msync: …`); `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.memset(0, 1, 4096, 0x20); // MemFlags.NOFLUSH: stored, not persisted
+   *   map.scheduleWriteback(0, 4096); // returns at once
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see msync(2) MS_ASYNC
+   */
+  scheduleWriteback(offset?: number | bigint, length?: number | bigint): void {
+    scheduleWritebackRange(this.#state, offset, length);
+  }
+
+  /**
+   * Which pages of the range are resident in memory (`mincore(2)`): one byte per page of the
+   * page-aligned cover, 1 when resident, 0 when touching it would fault it in. Not in
+   * libpmem2.
+   *
+   * @remarks
+   * For a file mapping this is page-cache residency (a page another process read counts);
+   * the answer can be stale as soon as it is returned.
+   *
+   * @param offset - where the range starts; with `length`, or both omitted for the whole mapping.
+   * @param length - the range's length in bytes.
+   * @returns one byte per page; count the resident ones with `reduce((a, b) => a + b, 0)`.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAP_RANGE` as {@link Pmem2Map.advise};
+   *   `-errno` (`mincore: …`); `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.memset(0, 7, 1);
+   *   map.residency(0, 8192)[0]; // 1
+   *   map.residency().length; // 256 pages of 4 KiB
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see mincore(2)
+   */
+  residency(offset?: number | bigint, length?: number | bigint): Uint8Array {
+    return residencyOf(this.#state, offset, length);
+  }
+
+  /**
+   * Locks the pages of the range in memory (`mlock(2)`): they are faulted in now and never
+   * swapped or evicted until {@link Pmem2Map.unlock} or delete. Not in libpmem2.
+   *
+   * @remarks
+   * Without `CAP_IPC_LOCK` the process may lock at most `RLIMIT_MEMLOCK` bytes (`ulimit -l`,
+   * often 8 MiB); past it mlock fails with `ENOMEM`, and the error says the limit and how
+   * much is locked already.
+   *
+   * @param offset - where the range starts; with `length`, or both omitted for the whole mapping.
+   * @param length - the range's length in bytes.
+   * @throws {@link @pmem2/errors!Pmem2Error} `ENOMEM` / `EAGAIN` / `EPERM` (`mlock: …`) past
+   *   RLIMIT_MEMLOCK, with the limit in the message; `PMEM2_E_NO_ACCESS` for a `PROT_NONE`
+   *   mapping; `PMEM2_E_MAP_RANGE` as {@link Pmem2Map.advise}; `PMEM2_E_MAPPING_NOT_FOUND`
+   *   after delete.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.lock(0, 65536);
+   *   map.residency(0, 65536).every((page) => page === 1); // true
+   *   map.unlock(0, 65536);
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see mlock(2)
+   */
+  lock(offset?: number | bigint, length?: number | bigint): void {
+    lockRange(this.#state, true, offset, length);
+  }
+
+  /**
+   * Unlocks the pages of the range (`munlock(2)`); unlocking pages that are not locked is
+   * fine. Not in libpmem2.
+   *
+   * @param offset - where the range starts; with `length`, or both omitted for the whole mapping.
+   * @param length - the range's length in bytes.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAP_RANGE` as {@link Pmem2Map.advise};
+   *   `-errno` (`munlock: …`); `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.lock();
+   *   map.unlock();
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see munlock(2)
+   */
+  unlock(offset?: number | bigint, length?: number | bigint): void {
+    lockRange(this.#state, false, offset, length);
+  }
+  // ---- end of beyond libpmem2 ----
+
   /**
    * Deletes the mapping: unregisters it, detaches its buffer, and unmaps it (inside a
    * reservation, mends the range back to reserved address space).
@@ -684,6 +917,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
     }
     reservationMaps?.remove(this);
     this.#state.deleted = true;
+    ownedResources.get(this)?.(); // mapFile: the source and fd go with the mapping
   }
 
   /**

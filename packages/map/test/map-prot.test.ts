@@ -4,8 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { Config, Granularity, Protection, Sharing } from '@pmem2/config';
-import { afterAll, describe, expect, it } from 'vitest';
-import { mapNew } from '../src/index.js';
+import { binding } from '@pmem2/native';
+import { Source } from '@pmem2/source';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { MemFlags, mapNew } from '../src/index.js';
 import {
   catchPmem2,
   expectPmem2,
@@ -114,4 +116,74 @@ describe.each(['ext4', 'tmpfs'] as const)('pmem2_map_prot on %s', (backend) => {
       else expect(map.bytes().length).toBe(MiB);
     },
   );
+});
+
+// libpmem2 maps PROT_WRITE alone and stores succeed. Here the stores go through the mem
+// functions (a view would be readable); no flush instruction touches the unreadable lines
+// (cache-line flushes are permission-checked as loads), msync or a drain persists instead.
+describe.each(['ext4', 'tmpfs'] as const)('write-only mappings on %s', (backend) => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('PAGE: memcpy and memset reach the file; buffer, read and memmove (they read) are refused', () => {
+    using file = openSource(makeFile(backend, MiB));
+    using map = mapNew(config(WRITE), file.source);
+    expect(mappingsOf(file.path)[0]?.perms).toBe('-w-s');
+    map.memcpy(10, new Uint8Array([1, 2, 3]));
+    expect(binding.lastOp()).toMatchObject({ store: 't', flushed: false, msynced: true });
+    map.memset(MiB - 5, 0xab, 5);
+    const onDisk = readFileSync(file.path);
+    expect([...onDisk.subarray(10, 13)]).toEqual([1, 2, 3]);
+    expect([...onDisk.subarray(MiB - 5)]).toEqual([0xab, 0xab, 0xab, 0xab, 0xab]);
+    expectPmem2(() => map.bytes(), 'PMEM2_E_NO_ACCESS');
+    expectPmem2(() => map.read(0, 1), 'PMEM2_E_NO_ACCESS');
+    const e = expectPmem2(() => map.memmove(0, 10, 3), 'PMEM2_E_NO_ACCESS');
+    expect(e.message).toContain('memmove needs a mapping with READ and WRITE protection');
+  });
+
+  it('PAGE: NOFLUSH stores, then persist (msync) makes them durable', () => {
+    using file = openSource(makeFile(backend, MiB));
+    using map = mapNew(config(WRITE), file.source);
+    map.memset(4096, 7, 100, MemFlags.NOFLUSH);
+    expect(binding.lastOp()).toMatchObject({ store: 't', flushed: false, msynced: false });
+    map.persist(4096, 100);
+    expect(readFileSync(file.path)[4195]).toBe(7);
+  });
+
+  it('forced CACHE_LINE: stores msync instead of flushing lines; persist (a flush) is refused', () => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'cache_line');
+    using file = openSource(makeFile(backend, MiB));
+    using map = mapNew(
+      new Config().setRequiredStoreGranularity(Granularity.CACHE_LINE).setProtection(WRITE),
+      file.source,
+    );
+    expect(map.storeGranularity).toBe(Granularity.CACHE_LINE);
+    map.memcpy(64, new Uint8Array([9, 8]), MemFlags.NODRAIN);
+    expect(binding.lastOp()).toMatchObject({ flushed: false, msynced: true });
+    expect([...readFileSync(file.path).subarray(64, 66)]).toEqual([9, 8]);
+    if (binding.persistInfo().flush !== 'none') {
+      expectPmem2(() => map.persist(64, 2), 'PMEM2_E_NO_ACCESS');
+    }
+  });
+});
+
+describe('write-only anonymous mapping (BYTE)', () => {
+  it('memset and memcpy store with a drain and no flush; NODRAIN skips the drain', () => {
+    const src = Source.fromAnon(MiB);
+    try {
+      using map = mapNew(
+        new Config().setRequiredStoreGranularity(Granularity.BYTE).setProtection(WRITE),
+        src,
+      );
+      expect(map.storeGranularity).toBe(Granularity.BYTE);
+      map.memset(0, 1, 4096, MemFlags.NONTEMPORAL);
+      expect(binding.lastOp()).toMatchObject({ flushed: false, drained: true, msynced: false });
+      map.memcpy(8192, new Uint8Array(300).fill(2), MemFlags.NODRAIN);
+      expect(binding.lastOp()).toMatchObject({ flushed: false, drained: false, msynced: false });
+      expectPmem2(() => map.read(0, 1), 'PMEM2_E_NO_ACCESS');
+    } finally {
+      src.delete();
+    }
+  });
 });

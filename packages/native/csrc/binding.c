@@ -73,6 +73,11 @@ init(napi_env env, napi_value exports)
 		FN("memset", js_memset),
 		FN("read", js_read),
 		FN("lastOp", js_last_op),
+		FN("madvise", js_madvise),
+		FN("populate", js_populate),
+		FN("scheduleWriteback", js_schedule_writeback),
+		FN("mincore", js_mincore),
+		FN("mlock", js_mlock),
 		FN("fallocate", js_fallocate),
 		FN("fiemap", js_fiemap),
 	};

@@ -3,8 +3,11 @@
 #include <errno.h>
 
 #include "bindings.h"
+#include "flush.h"
 #include "guarded_call.h"
 #include "handles.h"
+#include "memops.h"
+#include "mmap.h"
 #include "napi_args.h"
 #include "records.h"
 #include "status.h"
@@ -26,7 +29,48 @@ check_access(const struct map_record *map, unsigned need)
 	return (map->protection & need) == need ? 0 : PMEM2_E_NO_ACCESS;
 }
 
-/* memcpy(map, dstOffset, src, flags): memmove semantics, src may alias the mapping. */
+/*
+ * The flags a store into the map runs with. A mapping without PROT_READ (write-only) takes
+ * stores but no flush instruction: CLFLUSH/CLFLUSHOPT/CLWB are permission-checked as loads,
+ * and so is DC CVAC/CVAP at EL0, so flushing lines that may not be read could fault. Its
+ * stores therefore run as NOFLUSH (temporal stores, nothing touches the lines again) and
+ * persist_unreadable makes them persistent without reading them.
+ */
+static unsigned
+store_flags(const struct map_record *map, int32_t flags)
+{
+	if (map->protection & PMEM2_PROT_READ)
+		return (unsigned)flags;
+	return (unsigned)flags | PMEM2_F_MEM_NOFLUSH;
+}
+
+/*
+ * What pmem2_memmove's final step would have made persistent on a write-only mapping, done
+ * without touching its lines: msync (MS_SYNC) for PAGE and CACHE_LINE (on DAX the kernel
+ * writes the lines back through its own mapping), the drain for BYTE. Nothing when the map
+ * is readable (the routine flushed itself) or the caller asked for NOFLUSH.
+ */
+static int
+persist_unreadable(const struct map_record *map, char *dst, size_t len, int32_t flags)
+{
+	if ((map->protection & PMEM2_PROT_READ) || (flags & PMEM2_F_MEM_NOFLUSH) || len == 0)
+		return 0;
+	if (map->granularity == GRANULARITY_BYTE) {
+		if (!(flags & PMEM2_F_MEM_NODRAIN)) {
+			flush_drain();
+			Last_op.drained = 1;
+		}
+		return 0;
+	}
+	Last_op.msynced = 1;
+	return msync_range(dst, len); /* touches no mapped memory: no guard needed */
+}
+
+/*
+ * memcpy(map, dstOffset, src, flags): memmove semantics, src may alias the mapping. Needs
+ * WRITE only: the stores never read the destination (a write-only map has no view, so src
+ * cannot alias it).
+ */
 napi_value
 js_memcpy(napi_env env, napi_callback_info info)
 {
@@ -50,13 +94,15 @@ js_memcpy(napi_env env, napi_callback_info info)
 	if (st == 0) {
 		struct guarded_call c = {.op = OP_MOVE, .granularity = map->granularity,
 				.dst = map->addr + off, .src = src, .len = len,
-				.flags = (unsigned)flags};
+				.flags = store_flags(map, flags)};
 		st = guarded(map, &c);
+		if (st == 0)
+			st = persist_unreadable(map, c.dst, c.len, flags);
 	}
 	return status(env, st);
 }
 
-/* memmove(map, dstOffset, srcOffset, length, flags): within the mapping. */
+/* memmove(map, dstOffset, srcOffset, length, flags): inside the mapping, so READ|WRITE. */
 napi_value
 js_memmove(napi_env env, napi_callback_info info)
 {
@@ -90,7 +136,7 @@ js_memmove(napi_env env, napi_callback_info info)
 	return status(env, st);
 }
 
-/* memset(map, dstOffset, value, length, flags). */
+/* memset(map, dstOffset, value, length, flags): needs WRITE only, as memcpy. */
 napi_value
 js_memset(napi_env env, napi_callback_info info)
 {
@@ -116,8 +162,10 @@ js_memset(napi_env env, napi_callback_info info)
 	if (st == 0) {
 		struct guarded_call c = {.op = OP_SET, .granularity = map->granularity,
 				.dst = map->addr + dst, .len = (size_t)len, .value = value,
-				.flags = (unsigned)flags};
+				.flags = store_flags(map, flags)};
 		st = guarded(map, &c);
+		if (st == 0)
+			st = persist_unreadable(map, c.dst, c.len, flags);
 	}
 	return status(env, st);
 }

@@ -32,5 +32,10 @@ napi_value js_memmove(napi_env env, napi_callback_info info);
 napi_value js_memset(napi_env env, napi_callback_info info);
 napi_value js_read(napi_env env, napi_callback_info info);
 napi_value js_last_op(napi_env env, napi_callback_info info);
+napi_value js_madvise(napi_env env, napi_callback_info info);
+napi_value js_populate(napi_env env, napi_callback_info info);
+napi_value js_schedule_writeback(napi_env env, napi_callback_info info);
+napi_value js_mincore(napi_env env, napi_callback_info info);
+napi_value js_mlock(napi_env env, napi_callback_info info);
 
 #endif

@@ -14,8 +14,10 @@
 // - A handle of the wrong kind (a reservation where a map is expected, any other value)
 //   throws TypeError; a deleted map or reservation answers PMEM2_E_MAPPING_NOT_FOUND.
 // - mem functions with flags outside PMEM2_F_MEM_VALID_FLAGS (0x3F) return -EINVAL (C leaves
-//   that undefined); writes into a mapping without PMEM2_PROT_WRITE (reads without
-//   PMEM2_PROT_READ) return PMEM2_E_NO_ACCESS instead of faulting.
+//   that undefined); writes into a mapping without PMEM2_PROT_WRITE (reads, and memmove,
+//   without PMEM2_PROT_READ) return PMEM2_E_NO_ACCESS instead of faulting. memcpy/memset
+//   into a write-only mapping store without any flush instruction over its lines (those are
+//   permission-checked as loads) and persist with msync (PAGE, CACHE_LINE) or a drain (BYTE).
 // - persistInfo().flush === 'none' (a CPU with no known flush instruction) means persist and
 //   flush fall back to msync even for CACHE_LINE; callers should then use PAGE granularity.
 
@@ -34,6 +36,12 @@ export interface ReservationHandle {
 
 /** 0 on success, or a negative PMEM2_E_* value or -errno. */
 export type Status = number;
+
+/**
+ * The advice codes of {@link NativeBinding.madvise} (advice.h): normal, sequential, random,
+ * willneed, dontneed, hugepage, nohugepage, in that order.
+ */
+export type MapAdvice = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 /** The cache-flush instruction chosen at load time (libpmem2 x86_64/init.c, aarch64/init.c). */
 export type FlushInstruction = 'clwb' | 'clflushopt' | 'clflush' | 'dc cvap' | 'dc cvac' | 'none';
@@ -256,6 +264,52 @@ export interface NativeBinding {
   read(map: MapHandle, srcOffset: number, dst: ArrayBufferView): Status;
   /** What the last persist/flush/drain/msync/mem call on this thread did. */
   lastOp(): LastOp;
+
+  /*
+   * The calls beyond libpmem2 (advice.c). Each checks [offset, offset + length) against the
+   * live mapping (PMEM2_E_MAP_RANGE, PMEM2_E_MAPPING_NOT_FOUND), then works on the whole pages
+   * covering it: the start aligned down and the end aligned up, never outside the mapping. A
+   * zero length makes no system call. Failures of the system call are -errno.
+   */
+
+  /**
+   * madvise(2) over the page cover with a {@link MapAdvice} code (never a raw MADV_* value);
+   * an unknown code is -EINVAL.
+   *
+   * @example
+   * ```ts
+   * import { binding } from '@pmem2/native';
+   * const map = binding.mapNew(-1, 0n, 65536n, 0xc0000000, false, 4096, null, 0n);
+   * if (typeof map !== 'number') {
+   *   binding.madvise(map, 0, 65536, 1); // 0 (MADV_SEQUENTIAL)
+   *   binding.madvise(map, 0, 65536, 99); // -22
+   *   binding.mapDelete(map);
+   * }
+   * ```
+   * @see madvise(2)
+   */
+  madvise(map: MapHandle, offset: number, length: number, advice: MapAdvice): Status;
+  /**
+   * Prefaults the page cover: MADV_POPULATE_WRITE (`write` 1) or MADV_POPULATE_READ (0);
+   * where the kernel lacks them (EINVAL, before Linux 5.14) a loop touches every page under the
+   * SIGBUS guard (PMEM2_E_IO_FAIL for lost pages), reading one byte, or adding 0 to it
+   * atomically for `write`, which needs READ and WRITE protection (else -EINVAL stays).
+   *
+   * @see madvise(2) MADV_POPULATE_READ
+   */
+  populate(map: MapHandle, offset: number, length: number, write: 0 | 1): Status;
+  /** msync(MS_ASYNC) over the page cover (Linux only checks the range; see Pmem2Map). */
+  scheduleWriteback(map: MapHandle, offset: number, length: number): Status;
+  /**
+   * mincore(2) over the page cover into `vec` (one byte per page: 1 resident, 0 not); the
+   * count of resident pages, or a negative status (-EINVAL when `vec` is shorter than the
+   * page count).
+   *
+   * @see mincore(2)
+   */
+  mincore(map: MapHandle, offset: number, length: number, vec: Uint8Array): number;
+  /** mlock(2) (`lock` 1) or munlock(2) (0) over the page cover. */
+  mlock(map: MapHandle, offset: number, length: number, lock: 0 | 1): Status;
 
   /**
    * fallocate(2): `fallocate(fd, mode, offset, length)`, the system call libpmem2's

@@ -1,6 +1,6 @@
 // deviations.ts -- the documented, deliberate differences from libpmem2, each justified by safety
 
-import { type ConformanceCase, PROT } from './case.js';
+import type { ConformanceCase } from './case.js';
 
 /**
  * A deliberate difference. Either some fields may differ (`fields`; `rsvOps` also covers
@@ -42,20 +42,6 @@ export const DEVIATIONS: readonly Deviation[] = [
         (o) => o.op === 'extend' && o.size + (c.reservation?.size ?? 0n) >= SIZE_T_WRAP,
       ),
     fields: ['rsvOps', 'rsvSize'],
-  },
-  {
-    name: 'write-only-mapping-has-no-store-path',
-    reason:
-      'A mapping with PROT_WRITE but not PROT_READ gets no ArrayBuffer in @pmem2 (a view is ' +
-      'always readable, and reading write-only memory faults outside x86), so the probe’s ' +
-      'plain stores have no TypeScript counterpart: @pmem2 throws PMEM2_E_NO_ACCESS instead ' +
-      'of writing, and the file never sees the pattern.',
-    applies: (c) =>
-      c.protection !== undefined &&
-      (c.protection & PROT.WRITE) !== 0 &&
-      (c.protection & PROT.READ) === 0 &&
-      (c.protection & ~(PROT.READ | PROT.WRITE | PROT.EXEC)) === 0,
-    fields: ['writeError', 'fileSees'],
   },
 ];
 

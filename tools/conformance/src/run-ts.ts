@@ -331,7 +331,21 @@ function reportData(
   }
   if (!writable) return;
 
+  // C stores through the pointer, then persists. A readable mapping does the same through
+  // its view; a write-only one has no view (a view is readable), so it stores with memcpy,
+  // which persists too.
   const written = attempt(() => {
+    if (!readable) {
+      map.memcpy(
+        0,
+        Uint8Array.from({ length: n }, (_, i) => writePattern(i)),
+      );
+      map.memcpy(
+        total - n,
+        Uint8Array.from({ length: n }, (_, i) => writePattern(total - n + i)),
+      );
+      return;
+    }
     const bytes = map.bytes();
     for (let i = 0; i < n; i++) {
       bytes[i] = writePattern(i);

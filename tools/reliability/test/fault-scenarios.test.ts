@@ -8,7 +8,7 @@ import { backendFile, quietAnswerOf } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { packageDir } from './helpers.js';
 
-const { EACCES, EEXIST, EINVAL, EIO, ENOMEM, ENOTSUP } = constants.errno;
+const { EACCES, EAGAIN, EEXIST, EINVAL, EIO, ENOMEM, ENOTSUP } = constants.errno;
 
 /**
  * Runs `body` in a child with the fault armed just before it. `body` sees `path`, `mapNew`,
@@ -278,5 +278,138 @@ describe('VmReservation when mmap / munmap fail', () => {
       size: 2 * 1024 * 1024,
       second: { code: 'none' },
     });
+  });
+});
+
+// Beyond libpmem2 (advice-ops.ts, csrc/advice.c): every new system call fails cleanly.
+describe('advise, populate, scheduleWriteback, residency and lock when their call fails', () => {
+  it.each([
+    [
+      'advise',
+      'madvise',
+      ENOMEM,
+      "map.advise('willneed', 0, 4096)",
+      'madvise: Cannot allocate memory',
+    ],
+    [
+      'residency',
+      'mincore',
+      EAGAIN,
+      'map.residency()',
+      'mincore: Resource temporarily unavailable',
+    ],
+    [
+      'scheduleWriteback',
+      'msync_async',
+      EIO,
+      'map.scheduleWriteback(1, 10)',
+      'msync: Input/output error',
+    ],
+    ['unlock', 'munlock', ENOMEM, 'map.unlock()', 'munlock: Cannot allocate memory'],
+  ] as const)('%s throws -errno "%s: …"; the next call works', (_name, func, errno, call, text) => {
+    const path = backendFile('tmpfs', 1024 * 1024);
+    const result = run(
+      { func, nth: 1, errno },
+      path,
+      `
+      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
+      arm();
+      const first = codeOf(() => ${call});
+      const again = codeOf(() => ${call});
+      const persist = codeOf(() => map.persist(0, 1)); // MS_SYNC is counted apart from MS_ASYNC
+      map.delete();
+      return { first, again, persist };
+    `,
+    );
+    const name = Object.entries(constants.errno).find(([, n]) => n === errno)?.[0];
+    expect(result).toEqual({
+      first: { code: name, errno: -errno, text },
+      again: { code: 'none' },
+      persist: { code: 'none' },
+    });
+  });
+
+  it('lock: ENOMEM names RLIMIT_MEMLOCK, its soft limit and what is locked; nothing stays locked', () => {
+    const path = backendFile('tmpfs', 1024 * 1024);
+    const result = run(
+      { func: 'mlock', nth: 1, errno: ENOMEM },
+      path,
+      `
+      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
+      arm();
+      let message = '';
+      const first = codeOf(() => { try { map.lock(); } catch (e) { message = e.message; throw e; } });
+      const vmLck = readFileSync('/proc/self/status', 'utf8').match(/^VmLck:\\s+(\\d+)/m)?.[1];
+      map.delete();
+      return { first, message, vmLck };
+    `,
+    ) as { first: unknown; message: string; vmLck: string };
+    expect(result.first).toEqual({
+      code: 'ENOMEM',
+      errno: -ENOMEM,
+      text: 'mlock: Cannot allocate memory',
+    });
+    expect(result.message).toMatch(
+      /RLIMIT_MEMLOCK \(soft limit (\d+ bytes|unlimited), \d+ kB locked now\)/,
+    );
+    expect(result.message).toContain('ulimit -l');
+    expect(result.vmLck).toBe('0');
+  });
+
+  it('populate falls back to touching each page when madvise says EINVAL (kernels before 5.14)', () => {
+    const path = backendFile('tmpfs', 1024 * 1024);
+    const result = run(
+      { func: 'madvise', nth: 1, errno: EINVAL },
+      path,
+      `
+      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
+      const before = map.residency(0, 3 * 4096).join('');
+      arm();
+      const populate = codeOf(() => map.populate('write', 4096, 4097));
+      const after = map.residency(0, 4 * 4096).join('');
+      map.delete();
+      return { before, populate, after };
+    `,
+    );
+    // the injected EINVAL means the kernel populated nothing: the touch loop did, on the
+    // two pages covering [4096, 8193) only
+    expect(result).toEqual({ before: '000', populate: { code: 'none' }, after: '0110' });
+  });
+
+  it('the touch loop over pages lost to a truncate gives PMEM2_E_IO_FAIL; the process lives', () => {
+    const path = backendFile('tmpfs', 1024 * 1024);
+    const result = run(
+      { func: 'madvise', nth: 1, errno: EINVAL },
+      path,
+      `
+      const { truncateSync } = await import('node:fs');
+      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
+      truncateSync(path, 4096);
+      arm();
+      const populate = codeOf(() => map.populate('read', 0, 8 * 4096));
+      map.delete();
+      return { populate, alive: true };
+    `,
+    );
+    expect(result).toEqual({
+      populate: { code: 'PMEM2_E_IO_FAIL', errno: -100037, text: '' },
+      alive: true,
+    });
+  });
+
+  it('without the kernel call, a write-only mapping cannot be touched for write: EINVAL stays', () => {
+    const path = backendFile('tmpfs', 1024 * 1024);
+    const result = run(
+      { func: 'madvise', nth: 1, errno: EINVAL },
+      path,
+      `
+      const map = mapNew(${PAGE_CONFIG}.setProtection(2 ** 31), Source.fromPath(path));
+      arm();
+      const populate = codeOf(() => map.populate('write'));
+      map.delete();
+      return populate;
+    `,
+    );
+    expect(result).toEqual({ code: 'EINVAL', errno: -EINVAL, text: 'madvise: Invalid argument' });
   });
 });
