@@ -63,7 +63,10 @@ export function persistRange(
   state.assertLive('persist');
   const range = checkRange(offset, length, state.size, 'persist');
   const ops = state.persistOps;
-  if (ops.kind === 'fence') return jsFence();
+  if (ops.kind === 'fence') {
+    jsFence();
+    return;
+  }
   if (ops.kind === 'flush') state.requireProtection(Protection.READ, 'persist');
   const status = runBound(state, ops.persist, binding.persist, range);
   if (status !== 0) throw nativeError(status, state.context('persist of', 'msync', range));
