@@ -2,7 +2,7 @@
 
 import { type Granularity, Protection, type Sharing } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import { binding, type MapHandle, type MapPersistOps } from '@pmem2/native';
+import { binding, type MapHandle, type MapPersistOps, type PersistKind } from '@pmem2/native';
 import type { CheckedRange } from './check-range.js';
 import type { SourceFacts } from './deep-flush.js';
 import { formatPointer } from './format.js';
@@ -25,6 +25,14 @@ export type MapInit = Pick<
   | 'reservation'
   | 'source'
 >;
+
+// Each persist kind as a literal (an internalized string).
+const PERSIST_KINDS: Readonly<Record<PersistKind, PersistKind>> = {
+  msync: 'msync',
+  flush: 'flush',
+  fence: 'fence',
+  drain: 'drain',
+};
 
 /** `Protection.READ | Protection.WRITE`, unsigned. */
 export const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
@@ -52,6 +60,11 @@ export class MapState {
    * kind and the argument-free persist and flush bound to the record.
    */
   readonly persistOps: MapPersistOps;
+  /**
+   * `persistOps.kind` as this module's literal: native's string is not internalized, so every
+   * comparison with it would compare characters (about 3 ns on each persist).
+   */
+  readonly persistKind: PersistKind;
   /** The native promises of msyncs running on the thread pool (they never reject). */
   readonly inFlight = new Set<Promise<number>>();
   deleted = false;
@@ -59,6 +72,7 @@ export class MapState {
   constructor(init: MapInit) {
     Object.assign(this, init);
     this.persistOps = binding.mapPersistOps(init.handle);
+    this.persistKind = PERSIST_KINDS[this.persistOps.kind];
   }
 
   /** Refuses every use of a deleted mapping with `PMEM2_E_MAPPING_NOT_FOUND`. */

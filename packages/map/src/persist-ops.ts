@@ -2,8 +2,8 @@
 
 import { Protection } from '@pmem2/config';
 import { errnoValue, PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import { binding, type MapPersistOps } from '@pmem2/native';
-import { type CheckedRange, checkRange } from './check-range.js';
+import { binding } from '@pmem2/native';
+import { type CheckedRange, checkRange, fitsInside } from './check-range.js';
 import type { MapState } from './map-state.js';
 import { checkStatus, nativeError } from './native-call.js';
 
@@ -60,14 +60,15 @@ export function persistRange(
   offset: number | bigint,
   length: number | bigint,
 ): void {
-  state.assertLive('persist');
-  const range = checkRange(offset, length, state.size, 'persist');
-  const ops = state.persistOps;
-  if (ops.kind === 'fence') {
+  // the 'fence' map's whole persist: no allocation, no native call
+  if (state.persistKind === 'fence' && !state.deleted && fitsInside(offset, length, state.size)) {
     jsFence();
     return;
   }
-  if (ops.kind === 'flush') state.requireProtection(Protection.READ, 'persist');
+  state.assertLive('persist');
+  const range = checkRange(offset, length, state.size, 'persist');
+  const ops = state.persistOps;
+  if (state.persistKind === 'flush') state.requireProtection(Protection.READ, 'persist');
   const status = runBound(state, ops.persist, binding.persist, range);
   if (status !== 0) throw nativeError(status, state.context('persist of', 'msync', range));
 }
@@ -86,8 +87,8 @@ export function flushRange(
   state.assertLive('flush');
   const range = checkRange(offset, length, state.size, 'flush');
   const ops = state.persistOps;
-  if (ops.kind === 'fence') return;
-  if (ops.kind === 'flush') state.requireProtection(Protection.READ, 'flush');
+  if (state.persistKind === 'fence') return;
+  if (state.persistKind === 'flush') state.requireProtection(Protection.READ, 'flush');
   const status = runBound(state, ops.flush, binding.flush, range);
   if (status !== 0) throw nativeError(status, state.context('flush of', 'msync', range));
 }
@@ -119,13 +120,12 @@ export function rangesOp(
         'give it an even length',
     );
   }
-  const ops: MapPersistOps = state.persistOps;
-  if (ops.kind === 'fence') {
+  if (state.persistKind === 'fence') {
     checkPairs(state, ranges, what);
     if (what === 'persistRanges') jsFence();
     return;
   }
-  if (ops.kind === 'flush') state.requireProtection(Protection.READ, what);
+  if (state.persistKind === 'flush') state.requireProtection(Protection.READ, what);
   const status =
     what === 'persistRanges'
       ? binding.persistRanges(state.handle, ranges)
@@ -146,7 +146,7 @@ export async function flushOrPersistAsync(
   offset: number | bigint,
   length: number | bigint,
 ): Promise<void> {
-  if (state.persistOps.kind !== 'msync') {
+  if (state.persistKind !== 'msync') {
     (what === 'persist' ? persistRange : flushRange)(state, offset, length);
     return;
   }
@@ -172,7 +172,7 @@ export async function flushOrPersistAsync(
  */
 export function drainMap(state: MapState): void {
   state.assertLive('drain');
-  const kind = state.persistOps.kind;
+  const kind = state.persistKind;
   if (kind === 'fence') jsFence();
   else if (kind !== 'msync') binding.drain();
 }
