@@ -67,6 +67,10 @@ export function persistRange(
   }
   state.assertLive('persist');
   const range = checkRange(offset, length, state.size, 'persist');
+  if (state.persistKind === 'fence') {
+    jsFence(); // a range the fast path does not take (bigints), checked
+    return;
+  }
   const ops = state.persistOps;
   if (state.persistKind === 'flush') state.requireProtection(Protection.READ, 'persist');
   const status = runBound(state, ops.persist, binding.persist, range);
