@@ -104,9 +104,10 @@ finalize_bound(napi_env env, void *data, void *hint)
 static int
 index_of(double v, uint64_t *out)
 {
-	if (!(v >= 0 && v <= 9007199254740991.0) || v != (double)(uint64_t)v)
+	/* signed conversions: one instruction each (the unsigned ones branch), exact below 2^53 */
+	if (!(v >= 0 && v <= 9007199254740991.0) || v != (double)(int64_t)v)
 		return PMEM2_E_MAP_RANGE;
-	*out = (uint64_t)v;
+	*out = (uint64_t)(int64_t)v;
 	return 0;
 }
 
