@@ -1,23 +1,11 @@
 // persist-ops.test.ts -- the routine table's kinds, argument-free bound persist/flush, batches
 
 import { describe, expect, it } from 'vitest';
-import type { LastOp, MapPersistOps } from '../src/index.js';
+import type { MapPersistOps } from '../src/index.js';
 import { BYTE, binding, bytes, CACHE_LINE, E, mapRw, PAGE } from './helpers.js';
 
 const x64 = binding.persistInfo().arch === 'x64';
 const ARGS = binding.persistArgs as Float64Array;
-
-/** lastOp() after a call that stored nothing: every step false but those given. */
-function storedNothing(steps: Partial<Omit<LastOp, 'store'>>): LastOp {
-  return {
-    store: 'none',
-    flushed: false,
-    ntFence: false,
-    drained: false,
-    msynced: false,
-    ...steps,
-  };
-}
 
 /** lastOp() set to "msynced only" by an msync of another map: a marker a reset would clear. */
 function markLastOp(): void {
