@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { MapPersistOps } from '../src/index.js';
-import { BYTE, binding, bytes, CACHE_LINE, E, mapRw, PAGE } from './helpers.js';
+import { BYTE, binding, bytes, CACHE_LINE, E, mapRw, PAGE, storedNothing } from './helpers.js';
 
 const x64 = binding.persistInfo().arch === 'x64';
 const ARGS = binding.persistArgs as Float64Array;
