@@ -8,6 +8,7 @@
         "csrc/binding_map.c",
         "csrc/binding_mem.c",
         "csrc/binding_persist.c",
+        "csrc/binding_persist_ops.c",
         "csrc/binding_rsv.c",
         "csrc/binding_advice.c",
         "csrc/advice.c",

@@ -30,9 +30,8 @@ export function checkRange(
   size: number,
   action: string,
 ): CheckedRange {
-  // fast path: safe non-negative integers whose sum is inside (a sum above 2^53 that rounds
-  // is still above any size, so the comparison stays exact)
-  if (isIndex(offset) && isIndex(length) && offset + length <= size) return { offset, length };
+  if (fitsInside(offset, length, size))
+    return { offset: offset as number, length: length as number };
   const start = toSize(offset, 'offset', PMEM2_E.MAP_RANGE);
   const count = toSize(length, 'length', PMEM2_E.MAP_RANGE);
   if (start + count > BigInt(size)) {
@@ -45,7 +44,22 @@ export function checkRange(
   return { offset: Number(start), length: Number(count) };
 }
 
-// A non-negative safe-integer number.
-function isIndex(value: number | bigint): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+/**
+ * The fast path of {@link checkRange}, which allocates nothing: whether offset and length are
+ * non-negative integer numbers whose sum is at most `size`. Both are then safe integers too:
+ * a sum of non-negative numbers is at least each of them, also once rounded, and `size` is a
+ * safe integer. (Number.isInteger is cheaper than Number.isSafeInteger in optimized code.)
+ *
+ * @see libpmem2: pmem2_get_persist_fn(3)
+ */
+export function fitsInside(offset: number | bigint, length: number | bigint, size: number) {
+  return (
+    typeof offset === 'number' &&
+    typeof length === 'number' &&
+    offset >= 0 &&
+    length >= 0 &&
+    offset + length <= size &&
+    Number.isInteger(offset) &&
+    Number.isInteger(length)
+  );
 }

@@ -2,7 +2,7 @@
 
 import { type Granularity, Protection, type Sharing } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import type { MapHandle } from '@pmem2/native';
+import { binding, type MapHandle, type MapPersistOps, type PersistKind } from '@pmem2/native';
 import type { CheckedRange } from './check-range.js';
 import type { SourceFacts } from './deep-flush.js';
 import { formatPointer } from './format.js';
@@ -26,6 +26,14 @@ export type MapInit = Pick<
   | 'source'
 >;
 
+// Each persist kind as a literal (an internalized string).
+const PERSIST_KINDS: Readonly<Record<PersistKind, PersistKind>> = {
+  msync: 'msync',
+  flush: 'flush',
+  fence: 'fence',
+  drain: 'drain',
+};
+
 /** `Protection.READ | Protection.WRITE`, unsigned. */
 export const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
 
@@ -47,12 +55,24 @@ export class MapState {
   readonly reservation!: VmReservation | null;
   /** What deep flush needs of the source (libpmem2 keeps a copy of the source). */
   readonly source!: SourceFacts;
+  /**
+   * The routines native chose for the map's granularity (persist.c map_fns_for): the persist
+   * kind and the argument-free persist and flush bound to the record.
+   */
+  readonly persistOps: MapPersistOps;
+  /**
+   * `persistOps.kind` as this module's literal: native's string is not internalized, so every
+   * comparison with it would compare characters (about 3 ns on each persist).
+   */
+  readonly persistKind: PersistKind;
   /** The native promises of msyncs running on the thread pool (they never reject). */
   readonly inFlight = new Set<Promise<number>>();
   deleted = false;
 
   constructor(init: MapInit) {
     Object.assign(this, init);
+    this.persistOps = binding.mapPersistOps(init.handle);
+    this.persistKind = PERSIST_KINDS[this.persistOps.kind];
   }
 
   /** Refuses every use of a deleted mapping with `PMEM2_E_MAPPING_NOT_FOUND`. */

@@ -1,34 +1,144 @@
-// persist-ops.ts -- a mapping's persist, flush and drain (persist.c), and their async forms
+// persist-ops.ts -- a mapping's persist, flush and drain (persist.c), their batches and async forms
 
-import { Granularity, Protection } from '@pmem2/config';
+import { Protection } from '@pmem2/config';
+import { errnoValue, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
-import { checkRange } from './check-range.js';
+import { type CheckedRange, checkRange, fitsInside } from './check-range.js';
 import type { MapState } from './map-state.js';
 import { checkStatus, nativeError } from './native-call.js';
 
-// A CPU without a flush instruction persists CACHE_LINE mappings with msync too.
-const CACHE_LINE_USES_MSYNC = binding.persistInfo().flush === 'none';
+// The (offset, length) cell the bound native persist/flush read; null where the runtime
+// forbids external buffers (then the range goes as arguments).
+const ARGS = binding.persistArgs;
+
+// The JavaScript store fence of 'fence' maps: a locked read-modify-write (lock xadd on
+// x86_64) on a word of its own; the word counts the fences, so tests can see that one ran.
+const FENCE = new Int32Array(new SharedArrayBuffer(4));
+
+const EINVAL = -(errnoValue('EINVAL') as number);
 
 /**
- * The persist or flush function of the map's granularity over a checked range.
+ * The store fence JavaScript issues for a BYTE map on x86_64 (docs/guide.md "Persisting").
+ *
+ * @see libpmem2: pmem2_get_drain_fn(3)
+ */
+export function jsFence(): void {
+  Atomics.add(FENCE, 0, 1);
+}
+
+/**
+ * How many {@link jsFence} calls this realm made (wraps at 2^31): what a test observes.
+ *
+ * @see libpmem2: pmem2_get_drain_fn(3)
+ */
+export function jsFenceCount(): number {
+  return Atomics.load(FENCE, 0);
+}
+
+// The status of a bound persist or flush over a checked range.
+function runBound(
+  state: MapState,
+  bound: () => number,
+  unbound: typeof binding.persist,
+  range: CheckedRange,
+): number {
+  if (ARGS === null) return unbound(state.handle, range.offset, range.length);
+  ARGS[0] = range.offset;
+  ARGS[1] = range.length;
+  return bound();
+}
+
+/**
+ * The map's persist function over a checked range: its routine table's choice (persist.c),
+ * or, for a `'fence'` map, the fence in JavaScript without a native call.
  *
  * @throws {@link @pmem2/errors!Pmem2Error} as `Pmem2Map.persist`.
- * @see libpmem2: pmem2_get_persist_fn(3), pmem2_get_flush_fn(3)
+ * @see libpmem2: pmem2_get_persist_fn(3)
  */
-export function flushOrPersist(
+export function persistRange(
   state: MapState,
-  what: 'persist' | 'flush',
   offset: number | bigint,
   length: number | bigint,
 ): void {
+  // the 'fence' map's whole persist: no allocation, no native call
+  if (state.persistKind === 'fence' && !state.deleted && fitsInside(offset, length, state.size)) {
+    jsFence();
+    return;
+  }
+  state.assertLive('persist');
+  const range = checkRange(offset, length, state.size, 'persist');
+  if (state.persistKind === 'fence') {
+    jsFence(); // a range the fast path does not take (bigints), checked
+    return;
+  }
+  const ops = state.persistOps;
+  if (state.persistKind === 'flush') state.requireProtection(Protection.READ, 'persist');
+  const status = runBound(state, ops.persist, binding.persist, range);
+  if (status !== 0) throw nativeError(status, state.context('persist of', 'msync', range));
+}
+
+/**
+ * The map's flush function over a checked range (nothing at all for a `'fence'` map).
+ *
+ * @throws {@link @pmem2/errors!Pmem2Error} as `Pmem2Map.flush`.
+ * @see libpmem2: pmem2_get_flush_fn(3)
+ */
+export function flushRange(
+  state: MapState,
+  offset: number | bigint,
+  length: number | bigint,
+): void {
+  state.assertLive('flush');
+  const range = checkRange(offset, length, state.size, 'flush');
+  const ops = state.persistOps;
+  if (state.persistKind === 'fence') return;
+  if (state.persistKind === 'flush') state.requireProtection(Protection.READ, 'flush');
+  const status = runBound(state, ops.flush, binding.flush, range);
+  if (status !== 0) throw nativeError(status, state.context('flush of', 'msync', range));
+}
+
+// Checks every pair as checkRange does; throws for the first one outside the mapping.
+function checkPairs(state: MapState, ranges: Float64Array, what: string): void {
+  for (let i = 0; i < ranges.length; i += 2) {
+    const offset = ranges[i] as number;
+    const length = ranges[i + 1] as number;
+    if (!fitsInside(offset, length, state.size))
+      checkRange(offset, length, state.size, `${what} pair ${i / 2}`);
+  }
+}
+
+/**
+ * persistRanges / flushRanges: every pair checked, then the flush of each range and (for
+ * persist) one drain: natively, or for a `'fence'` map one fence in JavaScript.
+ *
+ * @throws {@link @pmem2/errors!Pmem2Error} as `Pmem2Map.persistRanges`.
+ * @see libpmem2: pmem2_get_flush_fn(3), pmem2_get_drain_fn(3)
+ */
+export function rangesOp(
+  state: MapState,
+  ranges: Float64Array,
+  what: 'persistRanges' | 'flushRanges',
+): void {
   state.assertLive(what);
-  const range = checkRange(offset, length, state.size, what);
-  if (state.granularity === Granularity.CACHE_LINE) state.requireProtection(Protection.READ, what);
+  if (ranges.length % 2 !== 0) {
+    throw new Pmem2Error(
+      EINVAL,
+      `${what}: ranges holds ${ranges.length} numbers, not (offset, length) pairs; ` +
+        'give it an even length',
+    );
+  }
+  if (state.persistKind === 'fence') {
+    checkPairs(state, ranges, what);
+    if (what === 'persistRanges') jsFence();
+    return;
+  }
+  if (state.persistKind === 'flush') state.requireProtection(Protection.READ, what);
   const status =
-    what === 'persist'
-      ? binding.persist(state.handle, range.offset, range.length)
-      : binding.flush(state.handle, range.offset, range.length);
-  if (status !== 0) throw nativeError(status, state.context(`${what} of`, 'msync', range));
+    what === 'persistRanges'
+      ? binding.persistRanges(state.handle, ranges)
+      : binding.flushRanges(state.handle, ranges);
+  if (status === PMEM2_E.MAP_RANGE) checkPairs(state, ranges, what);
+  if (status !== 0) throw nativeError(status, state.context(`${what} of`, 'msync'));
 }
 
 /**
@@ -43,11 +153,8 @@ export async function flushOrPersistAsync(
   offset: number | bigint,
   length: number | bigint,
 ): Promise<void> {
-  const msyncs =
-    state.granularity === Granularity.PAGE ||
-    (state.granularity === Granularity.CACHE_LINE && CACHE_LINE_USES_MSYNC);
-  if (!msyncs) {
-    flushOrPersist(state, what, offset, length);
+  if (state.persistKind !== 'msync') {
+    (what === 'persist' ? persistRange : flushRange)(state, offset, length);
     return;
   }
   state.assertLive(`${what}Async`);
@@ -64,12 +171,15 @@ export async function flushOrPersistAsync(
 }
 
 /**
- * The drain function: sfence for CACHE_LINE and BYTE, nothing for PAGE.
+ * The drain function: nothing for an msync map, the JavaScript fence for a `'fence'` map,
+ * the native drain (sfence, dsb ish) otherwise.
  *
  * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
  * @see libpmem2: pmem2_get_drain_fn(3)
  */
 export function drainMap(state: MapState): void {
   state.assertLive('drain');
-  if (state.granularity !== Granularity.PAGE) binding.drain();
+  const kind = state.persistKind;
+  if (kind === 'fence') jsFence();
+  else if (kind !== 'msync') binding.drain();
 }

@@ -19,7 +19,13 @@ import { CONSTRUCT, ownedResources, reservationStates } from './internal.js';
 import { type MapInit, MapState } from './map-state.js';
 import { mapBuffer, memcpyInto, memmoveIn, memsetIn, readFrom } from './mem-ops.js';
 import { nativeError } from './native-call.js';
-import { drainMap, flushOrPersist, flushOrPersistAsync } from './persist-ops.js';
+import {
+  drainMap,
+  flushOrPersistAsync,
+  flushRange,
+  persistRange,
+  rangesOp,
+} from './persist-ops.js';
 import { mappingRegistry } from './registry.js';
 
 export type { MapInit } from './map-state.js';
@@ -318,12 +324,14 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
   /**
    * Makes `[offset, offset + length)` persistent, as the map's persist function does for its
    * granularity: PAGE → msync of the page-aligned range; CACHE_LINE → cache-line flush and
-   * sfence; BYTE → sfence.
+   * sfence; BYTE → a store fence (on x86_64 issued from JavaScript as a locked instruction,
+   * with no native call; elsewhere the native drain).
    *
    * @remarks
    * libpmem2 takes a pointer and does not check it (a range outside the map is undefined
    * behaviour, and a failing msync aborts the process); this method checks the range and
-   * throws instead.
+   * throws instead. The routines are chosen once, when the map is created; docs/guide.md
+   * ("Persisting") argues the ordering and durability of each.
    *
    * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAP_RANGE` for a range outside the mapping;
    *   `PMEM2_E_NO_ACCESS` for a cache-line flush of a mapping without `Protection.READ`
@@ -353,7 +361,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
   persist(offset: number | bigint, length: number | bigint): void {
-    flushOrPersist(this.#state, 'persist', offset, length);
+    persistRange(this.#state, offset, length);
   }
 
   /**
@@ -389,7 +397,7 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    * @see libpmem2: pmem2_get_flush_fn(3)
    */
   flush(offset: number | bigint, length: number | bigint): void {
-    flushOrPersist(this.#state, 'flush', offset, length);
+    flushRange(this.#state, offset, length);
   }
 
   /**
@@ -473,8 +481,8 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Waits for earlier flushes to complete: sfence for CACHE_LINE and BYTE, nothing for PAGE
-   * (msync already waited).
+   * Waits for earlier flushes to complete: sfence for CACHE_LINE, the store fence of
+   * {@link Pmem2Map.persist} for BYTE, nothing for PAGE (msync already waited).
    *
    * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
    * @example
@@ -497,6 +505,71 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
    */
   drain(): void {
     drainMap(this.#state);
+  }
+
+  /**
+   * Persists many ranges in one call: every `(offset, length)` pair of `ranges` is checked,
+   * then each range is flushed and one drain ends the batch, as a C loop of
+   * `pmem2_flush_fn` calls followed by one `pmem2_drain_fn` does. PAGE → one msync per range;
+   * CACHE_LINE → the cache-line flushes, then one sfence; BYTE → one store fence.
+   *
+   * @remarks
+   * One native call for the whole batch (none at BYTE on x86_64), so the per-call cost of
+   * {@link Pmem2Map.persist} is paid once. Nothing is flushed when a pair is refused; an
+   * msync failure stops the batch (earlier ranges stay persisted).
+   *
+   * @param ranges - offsets and lengths, alternating: `[offset0, length0, offset1, ...]`.
+   * @throws {@link @pmem2/errors!Pmem2Error} `EINVAL` for an odd number of elements;
+   *   `PMEM2_E_MAP_RANGE` for a pair outside the mapping (the message names the pair); as
+   *   {@link Pmem2Map.persist} otherwise. A TypeError when `ranges` is not a Float64Array.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.bytes()[0] = 1;
+   *   map.bytes()[8192] = 2;
+   *   map.persistRanges(new Float64Array([0, 1, 8192, 1]));
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see libpmem2: pmem2_get_persist_fn(3), pmem2_get_flush_fn(3), pmem2_get_drain_fn(3)
+   */
+  persistRanges(ranges: Float64Array): void {
+    rangesOp(this.#state, ranges, 'persistRanges');
+  }
+
+  /**
+   * {@link Pmem2Map.persistRanges} without the final drain: the flush of every range (PAGE →
+   * msync; CACHE_LINE → cache-line flushes; BYTE → nothing). Call {@link Pmem2Map.drain}
+   * after one or more batches.
+   *
+   * @param ranges - offsets and lengths, alternating, as for {@link Pmem2Map.persistRanges}.
+   * @throws {@link @pmem2/errors!Pmem2Error} as {@link Pmem2Map.persistRanges}.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.flushRanges(new Float64Array([0, 64, 4096, 64]));
+   *   map.drain();
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see libpmem2: pmem2_get_flush_fn(3)
+   */
+  flushRanges(ranges: Float64Array): void {
+    rangesOp(this.#state, ranges, 'flushRanges');
   }
 
   /**

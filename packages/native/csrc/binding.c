@@ -65,6 +65,9 @@ init(napi_env env, napi_value exports)
 		FN("persist", js_persist),
 		FN("flush", js_flush),
 		FN("drain", js_drain),
+		FN("mapPersistOps", js_map_persist_ops),
+		FN("persistRanges", js_persist_ranges),
+		FN("flushRanges", js_flush_ranges),
 		FN("msync", js_msync),
 		FN("msyncAsync", js_msync_async),
 		FN("mapNewFailedStep", js_map_new_failed_step),
@@ -86,7 +89,7 @@ init(napi_env env, napi_value exports)
 		throw_napi(env, "napi_define_properties");
 		return NULL;
 	}
-	return exports;
+	return persist_define_args(env, exports) ? NULL : exports;
 }
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

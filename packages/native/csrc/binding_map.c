@@ -5,6 +5,7 @@
 #include "bindings.h"
 #include "handles.h"
 #include "napi_args.h"
+#include "persist.h"
 #include "records.h"
 #include "status.h"
 
@@ -100,6 +101,7 @@ js_map_set_granularity(napi_env env, napi_callback_info info)
 	if (g < GRANULARITY_BYTE || g > GRANULARITY_PAGE)
 		return status(env, -EINVAL);
 	map->granularity = g;
+	map->fns = map_fns_for(g);
 	return status(env, 0);
 }
 

@@ -92,7 +92,7 @@ js_memcpy(napi_env env, napi_callback_info info)
 	if (st == 0)
 		st = check_access(map, PMEM2_PROT_WRITE);
 	if (st == 0) {
-		struct guarded_call c = {.op = OP_MOVE, .granularity = map->granularity,
+		struct guarded_call c = {.op = OP_MOVE, .fns = map->fns,
 				.dst = map->addr + off, .src = src, .len = len,
 				.flags = store_flags(map, flags)};
 		st = guarded(map, &c);
@@ -128,7 +128,7 @@ js_memmove(napi_env env, napi_callback_info info)
 	if (st == 0)
 		st = check_access(map, PMEM2_PROT_READ | PMEM2_PROT_WRITE);
 	if (st == 0) {
-		struct guarded_call c = {.op = OP_MOVE, .granularity = map->granularity,
+		struct guarded_call c = {.op = OP_MOVE, .fns = map->fns,
 				.dst = map->addr + dst, .src = map->addr + src, .len = (size_t)len,
 				.flags = (unsigned)flags};
 		st = guarded(map, &c);
@@ -160,7 +160,7 @@ js_memset(napi_env env, napi_callback_info info)
 	if (st == 0)
 		st = check_access(map, PMEM2_PROT_WRITE);
 	if (st == 0) {
-		struct guarded_call c = {.op = OP_SET, .granularity = map->granularity,
+		struct guarded_call c = {.op = OP_SET, .fns = map->fns,
 				.dst = map->addr + dst, .len = (size_t)len, .value = value,
 				.flags = store_flags(map, flags)};
 		st = guarded(map, &c);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "binding_persist.h"
 #include "bindings.h"
 #include "guarded_call.h"
 #include "handles.h"
@@ -29,10 +30,22 @@ range_args(napi_env env, napi_callback_info info, struct map_record **map, uint6
 }
 
 /*
- * persist, flush or msync of (map, offset, length). Guarded only when it runs flush
- * instructions over the mapped lines: an msync (PAGE) or a bare sfence (BYTE) cannot fault
- * on the mapping.
+ * Runs persist, flush or msync over a checked range with the map's routines. Guarded only
+ * when it runs flush instructions over the mapped lines: an msync (PAGE) or a bare fence
+ * (BYTE) cannot fault on the mapping.
  */
+int
+run_range(struct map_record *map, enum guarded_op op, uint64_t off, uint64_t len)
+{
+	struct guarded_call c = {.op = op, .fns = map->fns, .dst = map->addr + off,
+			.len = (size_t)len};
+	if (op != OP_MSYNC && map->fns->touches_lines)
+		return guarded(map, &c);
+	run_op(&c);
+	return c.result;
+}
+
+/* persist, flush or msync of (map, offset, length). */
 static napi_value
 range_op(napi_env env, napi_callback_info info, enum guarded_op op)
 {
@@ -41,12 +54,7 @@ range_op(napi_env env, napi_callback_info info, enum guarded_op op)
 	int st = range_args(env, info, &map, &off, &len);
 	if (st)
 		return status_or_thrown(env, st);
-	struct guarded_call c = {.op = op, .granularity = map->granularity,
-			.dst = map->addr + off, .len = (size_t)len};
-	if (op != OP_MSYNC && persist_touches_lines(map->granularity))
-		return status(env, guarded(map, &c));
-	run_op(&c);
-	return status(env, c.result);
+	return status(env, run_range(map, op, off, len));
 }
 
 /* persist(map, offset, length). */
@@ -156,4 +164,3 @@ js_drain(napi_env env, napi_callback_info info)
 	napi_get_undefined(env, &undefined);
 	return undefined;
 }
-

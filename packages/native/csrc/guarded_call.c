@@ -14,19 +14,19 @@ run_op(void *ctx)
 	struct guarded_call *c = ctx;
 	switch (c->op) {
 	case OP_PERSIST:
-		c->result = persist_range(c->granularity, c->dst, c->len);
+		c->result = c->fns->persist(c->dst, c->len);
 		break;
 	case OP_FLUSH:
-		c->result = flush_range(c->granularity, c->dst, c->len);
+		c->result = c->fns->flush(c->dst, c->len);
 		break;
 	case OP_MSYNC:
 		c->result = msync_op(c->dst, c->len);
 		break;
 	case OP_MOVE:
-		c->result = mem_move(c->granularity, c->dst, c->src, c->len, c->flags);
+		c->result = c->fns->move(c->dst, c->src, c->len, c->flags);
 		break;
 	case OP_SET:
-		c->result = mem_set(c->granularity, c->dst, c->value, c->len, c->flags);
+		c->result = c->fns->set(c->dst, c->value, c->len, c->flags);
 		break;
 	case OP_READ:
 		memmove(c->dst, c->src, c->len); /* SAFETY: both ranges checked by the caller */

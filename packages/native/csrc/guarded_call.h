@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "persist.h"
 #include "records.h"
 
 /* The operation a guarded call performs on mapped memory. */
@@ -12,7 +13,7 @@ enum guarded_op { OP_PERSIST, OP_FLUSH, OP_MSYNC, OP_MOVE, OP_SET, OP_READ };
 
 struct guarded_call {
 	enum guarded_op op;
-	int granularity;
+	const struct map_fns *fns; /* the map's routine table (persist.h) */
 	char *dst;
 	const char *src;
 	size_t len;

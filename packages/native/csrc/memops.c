@@ -288,57 +288,80 @@ memset_nodrain(char *dst, int c, size_t len, unsigned flags, int eadr)
 		set_nt(dst, c, len, VARIANT_FLUSH);
 }
 
-/* CACHE_LINE without a flush instruction (portable fallback) persists like PAGE: msync. */
-static int
-effective(int granularity)
+/* The final step of the CACHE_LINE and BYTE routines: the drain unless NODRAIN or NOFLUSH. */
+static void
+finish_drain(unsigned flags)
 {
-	if (granularity == GRANULARITY_CACHE_LINE && Persist_info.flush == FLUSH_NONE)
-		return GRANULARITY_PAGE;
-	return granularity;
-}
-
-/* The final step of pmem2_memmove / _eadr / _nonpmem. */
-static int
-finish(int granularity, char *dst, size_t len, unsigned flags)
-{
-	if (granularity == GRANULARITY_PAGE) {
-		if (flags & PMEM2_F_MEM_NOFLUSH)
-			return 0;
-		Last_op.msynced = 1;
-		return msync_range(dst, len);
-	}
 	if (!(flags & (PMEM2_F_MEM_NODRAIN | PMEM2_F_MEM_NOFLUSH))) {
 		flush_drain();
 		Last_op.drained = 1;
 	}
+}
+
+/* The final step of pmem2_memmove_nonpmem: msync unless NOFLUSH. */
+static int
+finish_pages(char *dst, size_t len, unsigned flags)
+{
+	if (flags & PMEM2_F_MEM_NOFLUSH)
+		return 0;
+	Last_op.msynced = 1;
+	return msync_range(dst, len);
+}
+
+/* pmem2_memmove_nonpmem: the nodrain copy with flags & ~NODRAIN, then msync unless NOFLUSH. */
+int
+mem_move_nonpmem(char *dst, const char *src, size_t len, unsigned flags)
+{
+	last_op_reset();
+	memmove_nodrain(dst, src, len, flags & ~PMEM2_F_MEM_NODRAIN, 0);
+	return finish_pages(dst, len, flags);
+}
+
+/* pmem2_memmove: the nodrain copy, then the drain. */
+int
+mem_move_pmem(char *dst, const char *src, size_t len, unsigned flags)
+{
+	last_op_reset();
+	memmove_nodrain(dst, src, len, flags, 0);
+	finish_drain(flags);
 	return 0;
 }
 
-/*
- * PAGE: pmem2_memmove_nonpmem (nodrain copy with flags & ~NODRAIN, then msync unless
- * NOFLUSH); CACHE_LINE: pmem2_memmove; BYTE: pmem2_memmove_eadr.
- */
+/* pmem2_memmove_eadr: the eADR nodrain copy (no flushes), then the drain. */
 int
-mem_move(int granularity, char *dst, const char *src, size_t len, unsigned flags)
+mem_move_eadr(char *dst, const char *src, size_t len, unsigned flags)
 {
 	last_op_reset();
-	granularity = effective(granularity);
-	if (granularity == GRANULARITY_PAGE)
-		memmove_nodrain(dst, src, len, flags & ~PMEM2_F_MEM_NODRAIN, 0);
-	else
-		memmove_nodrain(dst, src, len, flags, granularity == GRANULARITY_BYTE);
-	return finish(granularity, dst, len, flags);
+	memmove_nodrain(dst, src, len, flags, 1);
+	finish_drain(flags);
+	return 0;
 }
 
-/* pmem2_memset_nonpmem / pmem2_memset / pmem2_memset_eadr. */
+/* pmem2_memset_nonpmem. */
 int
-mem_set(int granularity, char *dst, int c, size_t len, unsigned flags)
+mem_set_nonpmem(char *dst, int c, size_t len, unsigned flags)
 {
 	last_op_reset();
-	granularity = effective(granularity);
-	if (granularity == GRANULARITY_PAGE)
-		memset_nodrain(dst, c, len, flags & ~PMEM2_F_MEM_NODRAIN, 0);
-	else
-		memset_nodrain(dst, c, len, flags, granularity == GRANULARITY_BYTE);
-	return finish(granularity, dst, len, flags);
+	memset_nodrain(dst, c, len, flags & ~PMEM2_F_MEM_NODRAIN, 0);
+	return finish_pages(dst, len, flags);
+}
+
+/* pmem2_memset. */
+int
+mem_set_pmem(char *dst, int c, size_t len, unsigned flags)
+{
+	last_op_reset();
+	memset_nodrain(dst, c, len, flags, 0);
+	finish_drain(flags);
+	return 0;
+}
+
+/* pmem2_memset_eadr. */
+int
+mem_set_eadr(char *dst, int c, size_t len, unsigned flags)
+{
+	last_op_reset();
+	memset_nodrain(dst, c, len, flags, 1);
+	finish_drain(flags);
+	return 0;
 }

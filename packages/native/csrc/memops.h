@@ -22,13 +22,19 @@ extern __thread struct last_op Last_op;
 void last_op_reset(void);
 
 /*
- * pmem2_memmove_fn of a map with `granularity`; dst/src/len already checked. Returns 0, or
- * -errno from msync on page granularity.
+ * The mem routines of persist.c's table, over ranges already checked: pmem2_memmove_nonpmem
+ * (PAGE: copy, then msync unless NOFLUSH), pmem2_memmove (CACHE_LINE: flushed copy, then the
+ * drain) and pmem2_memmove_eadr (BYTE: unflushed copy, then the drain); memcpy is memmove.
+ * Return 0, or -errno from msync.
  */
-int mem_move(int granularity, char *dst, const char *src, size_t len, unsigned flags);
+int mem_move_nonpmem(char *dst, const char *src, size_t len, unsigned flags);
+int mem_move_pmem(char *dst, const char *src, size_t len, unsigned flags);
+int mem_move_eadr(char *dst, const char *src, size_t len, unsigned flags);
 
-/* pmem2_memset_fn of a map with `granularity`. */
-int mem_set(int granularity, char *dst, int c, size_t len, unsigned flags);
+/* pmem2_memset_nonpmem / pmem2_memset / pmem2_memset_eadr, as the memmove routines. */
+int mem_set_nonpmem(char *dst, int c, size_t len, unsigned flags);
+int mem_set_pmem(char *dst, int c, size_t len, unsigned flags);
+int mem_set_eadr(char *dst, int c, size_t len, unsigned flags);
 
 /*
  * Line movers of one instruction family: n whole 64-byte lines, dst 64-byte aligned, every

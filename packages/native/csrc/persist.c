@@ -1,4 +1,4 @@
-/* persist.c -- pmem2_persist_fn / pmem2_flush_fn / pmem2_drain_fn by granularity (persist.c) */
+/* persist.c -- the routine table of a map (persist.c pmem2_set_flush_fns, pmem2_set_mem_fns) */
 
 #include "persist.h"
 
@@ -16,23 +16,15 @@
 static int
 persist_pages(char *addr, size_t len)
 {
+	last_op_reset();
 	Last_op.msynced = 1;
 	return msync_range(addr, len);
 }
 
-/* PAGE always; CACHE_LINE too when the CPU has no flush instruction (portable fallback). */
-static int
-needs_msync(int granularity)
+/* pmem2_drain_nop: PAGE has nothing to drain (msync returned when the pages were written). */
+static void
+drain_nop(void)
 {
-	return granularity == GRANULARITY_PAGE ||
-			(granularity == GRANULARITY_CACHE_LINE && Persist_info.flush == FLUSH_NONE);
-}
-
-/* CACHE_LINE with a flush instruction: the only persist/flush that touches mapped lines. */
-int
-persist_touches_lines(int granularity)
-{
-	return granularity == GRANULARITY_CACHE_LINE && !needs_msync(granularity);
 }
 
 /* The flush instruction over the lines of the range. */
@@ -45,37 +37,114 @@ flush_lines(char *addr, size_t len)
 	Last_op.flushed = 1;
 }
 
-/* PAGE: msync; CACHE_LINE: flush + sfence; BYTE: sfence only. */
-int
-persist_range(int granularity, char *addr, size_t len)
+/* pmem2_flush_cpu_cache: the flush instruction only. */
+static int
+flush_cpu_cache(char *addr, size_t len)
 {
 	last_op_reset();
-	if (needs_msync(granularity))
-		return persist_pages(addr, len);
-	if (granularity == GRANULARITY_CACHE_LINE)
-		flush_lines(addr, len);
+	flush_lines(addr, len);
+	return 0;
+}
+
+/* pmem2_persist_cpu_cache: the flush instruction, then the drain. */
+static int
+persist_cpu_cache(char *addr, size_t len)
+{
+	last_op_reset();
+	flush_lines(addr, len);
 	flush_drain();
 	Last_op.drained = 1;
 	return 0;
 }
 
-/* PAGE: msync; CACHE_LINE: flush only; BYTE: nothing. */
-int
-flush_range(int granularity, char *addr, size_t len)
+/* pmem2_flush_nop: BYTE has nothing to flush (the caches are in the persistence domain). */
+static int
+flush_nop(char *addr, size_t len)
 {
+	(void)addr;
+	(void)len;
 	last_op_reset();
-	if (needs_msync(granularity))
-		return persist_pages(addr, len);
-	if (granularity == GRANULARITY_CACHE_LINE)
-		flush_lines(addr, len);
 	return 0;
+}
+
+/* pmem2_persist_noflush: BYTE persist is the drain only. */
+static int
+persist_noflush(char *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+	drain();
+	return 0;
+}
+
+/* The three tables; CACHE_LINE without a flush instruction gets the PAGE table. */
+static const struct map_fns Page_fns = {
+	.kind = PERSIST_MSYNC,
+	.persist = persist_pages,
+	.flush = persist_pages,
+	.drain = drain_nop,
+	.move = mem_move_nonpmem,
+	.set = mem_set_nonpmem,
+	.touches_lines = 0,
+};
+
+static const struct map_fns Cache_line_fns = {
+	.kind = PERSIST_FLUSH,
+	.persist = persist_cpu_cache,
+	.flush = flush_cpu_cache,
+	.drain = drain,
+	.move = mem_move_pmem,
+	.set = mem_set_pmem,
+	.touches_lines = 1,
+};
+
+/*
+ * On x86_64 a locked read-modify-write orders every earlier store as sfence does (Intel SDM
+ * vol. 3A §9.2.2; vol. 2 CLWB: "SFENCE, MFENCE, XCHG, or LOCK-prefixed instructions"), and
+ * our mem functions fence their non-temporal stores themselves at BYTE, so JavaScript may
+ * issue the fence (docs/guide.md "Persisting"). Elsewhere the drain is a dsb or a full fence
+ * that only native code can issue.
+ */
+static const struct map_fns Byte_fns = {
+#if defined(PMEM2_ARCH_X86_64)
+	.kind = PERSIST_FENCE,
+#else
+	.kind = PERSIST_DRAIN,
+#endif
+	.persist = persist_noflush,
+	.flush = flush_nop,
+	.drain = drain,
+	.move = mem_move_eadr,
+	.set = mem_set_eadr,
+	.touches_lines = 0,
+};
+
+/* The one home of "CACHE_LINE without a flush instruction uses msync". */
+const struct map_fns *
+map_fns_for(int granularity)
+{
+	switch (granularity) {
+	case GRANULARITY_BYTE:
+		return &Byte_fns;
+	case GRANULARITY_CACHE_LINE:
+		return Persist_info.flush == FLUSH_NONE ? &Page_fns : &Cache_line_fns;
+	default:
+		return &Page_fns;
+	}
+}
+
+/* The name of a persist kind, as types.ts PersistKind spells it. */
+const char *
+persist_kind_name(enum persist_kind kind)
+{
+	static const char *const names[] = {"msync", "flush", "fence", "drain"};
+	return names[kind];
 }
 
 /* msync(MS_SYNC) of the range whatever the granularity (the deep flush of regular files). */
 int
 msync_op(char *addr, size_t len)
 {
-	last_op_reset();
 	return persist_pages(addr, len);
 }
 

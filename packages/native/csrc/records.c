@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mmap.h"
+#include "persist.h"
 #include "status.h"
 
 _Thread_local enum map_new_step Map_new_failed_step;
@@ -336,6 +337,7 @@ map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
 	map->content_len = length;
 	map->protection = protection;
 	map->granularity = GRANULARITY_PAGE;
+	map->fns = map_fns_for(GRANULARITY_PAGE);
 	map->refs = 1;
 	Map_new_failed_step = MAP_NEW_STEP_NONE;
 	int ret;

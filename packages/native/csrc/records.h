@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct map_fns;
+
 /* One map inside a reservation: [start, end) in absolute addresses. */
 struct occupied_range {
 	uintptr_t start;
@@ -36,6 +38,7 @@ struct map_record {
 	unsigned protection;  /* PMEM2_PROT_* bits */
 	int map_sync;
 	int granularity;      /* enum granularity */
+	const struct map_fns *fns; /* persist.h: the routines of that granularity */
 	struct rsv_record *rsv;
 	void *buffer_ref;     /* napi_ref (weak) to the external ArrayBuffer, owned by handles.c */
 	unsigned refs;	      /* the handle + the ArrayBuffer + one per pin (main thread only) */

@@ -19,7 +19,8 @@
 //   into a write-only mapping store without any flush instruction over its lines (those are
 //   permission-checked as loads) and persist with msync (PAGE, CACHE_LINE) or a drain (BYTE).
 // - persistInfo().flush === 'none' (a CPU with no known flush instruction) means persist and
-//   flush fall back to msync even for CACHE_LINE; callers should then use PAGE granularity.
+//   flush fall back to msync even for CACHE_LINE (the map's routine table, persist.c
+//   map_fns_for, is the one place that decides it; mapPersistOps() reports the outcome).
 
 declare const mapBrand: unique symbol;
 declare const reservationBrand: unique symbol;
@@ -27,6 +28,28 @@ declare const reservationBrand: unique symbol;
 /** An opaque handle to a native mapping record. */
 export interface MapHandle {
   readonly [mapBrand]: true;
+}
+
+/**
+ * What a map's persist does, chosen once per map from its granularity and the CPU (the routine
+ * table of persist.c, libpmem2's pmem2_set_flush_fns): `'msync'` (PAGE, or CACHE_LINE on a CPU
+ * without a flush instruction), `'flush'` (CACHE_LINE: the flush instruction over the lines,
+ * then the drain), `'fence'` (BYTE on x86_64: a store fence only, which JavaScript may issue
+ * itself as a locked instruction such as `Atomics.add`), `'drain'` (BYTE elsewhere: the
+ * architecture's drain, which only native code issues).
+ */
+export type PersistKind = 'msync' | 'flush' | 'fence' | 'drain';
+
+/**
+ * A map's argument-free persist and flush (see {@link NativeBinding.mapPersistOps}): each
+ * reads the range from {@link NativeBinding.persistArgs} and returns a status.
+ */
+export interface MapPersistOps {
+  readonly kind: PersistKind;
+  /** pmem2_persist_fn over `[persistArgs[0], persistArgs[0] + persistArgs[1])`. */
+  persist(): Status;
+  /** pmem2_flush_fn over the same range. */
+  flush(): Status;
 }
 
 /** An opaque handle to a native virtual-memory reservation record. */
@@ -237,6 +260,30 @@ export interface NativeBinding {
   msyncAsync(map: MapHandle, offset: number, length: number): Promise<Status> | Status;
   /** pmem2_drain_fn: sfence (no-op for PAGE is decided by the caller). */
   drain(): void;
+  /**
+   * The two-element cell (offset, length) that the functions of
+   * {@link NativeBinding.mapPersistOps} read: one per environment (thread), in native memory.
+   * null where the runtime forbids external buffers; then use persist/flush with arguments.
+   * The functions check both values as the argument forms do (PMEM2_E_MAP_RANGE for
+   * anything but an in-range safe integer pair, PMEM2_E_MAPPING_NOT_FOUND after delete).
+   */
+  readonly persistArgs: Float64Array | null;
+  /**
+   * The map's persist kind and persist/flush functions bound to it (the record rides in the
+   * function's data pointer, the range in persistArgs), so a call converts no argument and
+   * unwraps no handle: about the cost of a call without arguments. They follow the record's
+   * current routine table and keep the record alive while they are reachable.
+   */
+  mapPersistOps(map: MapHandle): MapPersistOps;
+  /**
+   * pmem2_flush_fn over every `(offset, length)` pair of `ranges`, then one pmem2_drain_fn:
+   * a C loop of flushes and one drain. Every pair is checked before anything runs
+   * (PMEM2_E_MAP_RANGE; -EINVAL for an odd length; a non-Float64Array throws TypeError); an
+   * msync failure stops the loop with its status. lastOp() tells what ran.
+   */
+  persistRanges(map: MapHandle, ranges: Float64Array): Status;
+  /** pmem2_flush_fn over every pair of `ranges`, without the drain; as persistRanges. */
+  flushRanges(map: MapHandle, ranges: Float64Array): Status;
   /** msync(MS_SYNC) of the page-aligned range (deep flush of regular files); lastOp().msynced. */
   msync(map: MapHandle, offset: number, length: number): Status;
   /** pmem2_memcpy_fn: copies all of `src` to `dstOffset`, honouring PMEM2_F_MEM_* flags. */

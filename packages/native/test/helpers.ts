@@ -4,7 +4,7 @@ import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { importingChildren, scratchDir as kitScratchDir } from '@pmem2/test-kit';
-import { binding, type MapHandle } from '../src/index.js';
+import { binding, type LastOp, type MapHandle } from '../src/index.js';
 
 export { type ChildResult, FILESYSTEMS, mapsLineAt } from '@pmem2/test-kit';
 export { binding };
@@ -76,3 +76,15 @@ export const distEntry = pathToFileURL(join(here, '..', 'dist', 'index.js')).hre
 
 /** Runs an ES module body in a fresh node with `binding` imported (`runChild`, `childJson`). */
 export const { runChild, childJson } = importingChildren(distEntry, 'binding');
+
+/** lastOp() after a call that stored nothing: every step false but those given. */
+export function storedNothing(steps: Partial<Omit<LastOp, 'store'>>): LastOp {
+  return {
+    store: 'none',
+    flushed: false,
+    ntFence: false,
+    drained: false,
+    msynced: false,
+    ...steps,
+  };
+}

@@ -1,24 +1,21 @@
 // persist.test.ts -- persist/flush/drain by granularity and the PMEM_* load-time selection
 
 import { describe, expect, it } from 'vitest';
-import type { LastOp, PersistInfo } from '../src/index.js';
-import { BYTE, binding, CACHE_LINE, childJson, mapRw, PAGE, PAGE_GRANULARITY } from './helpers.js';
+import type { PersistInfo } from '../src/index.js';
+import {
+  BYTE,
+  binding,
+  CACHE_LINE,
+  childJson,
+  mapRw,
+  PAGE,
+  PAGE_GRANULARITY,
+  storedNothing,
+} from './helpers.js';
 
 const info = binding.persistInfo();
 const cpu = info.cpu;
 const x64 = info.arch === 'x64';
-
-/** lastOp() after a call that stored nothing: every step false but those given. */
-function storedNothing(steps: Partial<Omit<LastOp, 'store'>>): LastOp {
-  return {
-    store: 'none',
-    flushed: false,
-    ntFence: false,
-    drained: false,
-    msynced: false,
-    ...steps,
-  };
-}
 
 describe('persist, flush and drain follow the recorded granularity (§5.2)', () => {
   const map = mapRw(-1, 4 * PAGE);

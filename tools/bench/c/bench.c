@@ -3,7 +3,7 @@
 // Reads one case per line on stdin:
 //   <id> <peer> <workload> <path> <size> <len> <flags> <batch> <samples> <warmup> <target_ms>
 // peer:     c-pmem2 (libpmem2's functions) or c-libc (plain memcpy into the mapping)
-// workload: map | persist | memcpy | append | update (see tools/bench/README.md)
+// workload: map | persist | memcpy | append | update | batch | floor (see tools/bench/README.md)
 // and prints one JSON object per case on stdout:
 //   {"id":"...","granularity":"PAGE","batch":N,"samplesNs":[...]}   or   {"id":"...","error":"..."}
 // Each sample is the wall time of "batch" operations (CLOCK_MONOTONIC); the harness divides.
@@ -24,6 +24,7 @@
 
 #define CACHE_LINE 64
 #define RANDOM_OFFSETS 65536
+#define BATCH_RANGES 64
 #define MAX_SAMPLES 100000
 
 struct bench_case {
@@ -164,10 +165,32 @@ struct op_state {
 	const struct bench_case *c;
 	struct mapped *m;
 	pmem2_persist_fn persist;
+	pmem2_flush_fn flush;
+	pmem2_drain_fn drain;
 	pmem2_memcpy_fn memcpy_fn;
 	char *src;
 	size_t *offsets;
 };
+
+/*
+ * Range j of batch operation i: one 64-byte line, 65 lines after the previous one (a line of
+ * its own page, scattered through the file); the JS runner computes the same offsets.
+ */
+static size_t batch_offset(uint64_t i, size_t j, size_t size)
+{
+	return (size_t)((i * BATCH_RANGES + j) * 65 % (size / CACHE_LINE)) * CACHE_LINE;
+}
+
+/* batch: store in 64 scattered lines, flush each line, one drain (C's persistRanges). */
+static void batch_op(struct op_state *s, uint64_t i)
+{
+	char *base = s->m->base;
+	for (size_t j = 0; j < BATCH_RANGES; j++)
+		base[batch_offset(i, j, s->c->size)] = (char)i;
+	for (size_t j = 0; j < BATCH_RANGES; j++)
+		s->flush(base + batch_offset(i, j, s->c->size), CACHE_LINE);
+	s->drain();
+}
 
 static int run_op(struct op_state *s, uint64_t i)
 {
@@ -201,6 +224,12 @@ static int run_op(struct op_state *s, uint64_t i)
 		memcpy(s->src, &i, sizeof(i));
 		memcpy(base + off, s->src, c->len);
 		s->persist(base + off, c->len);
+		return 0;
+	case 'b': /* batch of 64 ranges */
+		batch_op(s, i);
+		return 0;
+	case 'f': /* floor: the drain function alone (what a no-argument N-API call wraps) */
+		s->drain();
 		return 0;
 	case 'u': /* random 8-byte update, persist it */
 		off = s->offsets[i % RANDOM_OFFSETS];
@@ -260,7 +289,8 @@ static void run_case(const struct bench_case *c)
 		return;
 	}
 	if (!is_map && strcmp(c->workload, "memcpy") && strcmp(c->workload, "persist") &&
-	    strcmp(c->workload, "append") && strcmp(c->workload, "update")) {
+	    strcmp(c->workload, "append") && strcmp(c->workload, "update") &&
+	    strcmp(c->workload, "batch") && strcmp(c->workload, "floor")) {
 		report_error(c, "case", "unknown workload");
 		return;
 	}
@@ -273,6 +303,8 @@ static void run_case(const struct bench_case *c)
 		pmem2_map_delete(&m.map);
 	} else {
 		s.persist = pmem2_get_persist_fn(m.map);
+		s.flush = pmem2_get_flush_fn(m.map);
+		s.drain = pmem2_get_drain_fn(m.map);
 		s.memcpy_fn = pmem2_get_memcpy_fn(m.map);
 		prefault(&m, c->size);
 	}

@@ -1,6 +1,7 @@
 // js-ops.ts -- the JS side of each workload, per peer, mirroring c/bench.c operation for operation
 
 import * as fs from 'node:fs';
+import { batchRunner, floorRunner } from './js-ops-batch.js';
 import { prepareLogOps } from './log-ops.js';
 import type { MmapIo } from './mmap-io-api.js';
 import type { Pmem2Api, Pmem2MapLike } from './pmem2-api.js';
@@ -115,6 +116,15 @@ function pmem2Ops(c: BenchCase, api: Pmem2Api): PreparedOps {
         }
       });
     }
+    case 'batch': {
+      const batch = batchRunner(map, bytes, size);
+      return ops((n) => {
+        batch(i, n);
+        i += n;
+      });
+    }
+    case 'floor':
+      return ops(floorRunner(api.nativeDrain));
     case 'update': {
       const view = new DataView(map.buffer);
       const offsets = randomOffsets(size);

@@ -30,6 +30,8 @@ export const MAP_SIZES = [4 * KiB, MiB, 64 * MiB, GiB] as const;
 export const PERSIST_LENGTHS = [64, 4 * KiB] as const;
 /** memcpy chunk sizes of workload 3. */
 export const MEMCPY_CHUNKS = [4 * KiB, 64 * KiB, 2 * MiB] as const;
+/** Ranges per persistRanges call of the batch workload (c/bench.c BATCH_RANGES). */
+export const BATCH_RANGES = 64;
 /** Record size of workload 4. */
 export const RECORD_SIZE = 64;
 export const GRANULARITIES: readonly GranularityMode[] = ['PAGE', 'CACHE_LINE', 'BYTE'];
@@ -323,6 +325,51 @@ function recordCases(
   return rows;
 }
 
+/**
+ * Issue 17's batch rows: a store in each of 64 scattered lines, then one persistRanges of the
+ * 64 lines (C: a loop of pmem2_flush_fn over them and one pmem2_drain_fn), on tmpfs.
+ */
+function batchCases(granularity: GranularityMode, files: BenchFiles, quick: boolean): BenchCase[] {
+  const full = granularity === 'PAGE' ? 200 : granularity === 'CACHE_LINE' ? 500 : 20_000;
+  const p: CaseParams = {
+    workload: 'batch',
+    fs: 'tmpfs',
+    granularity,
+    path: files.persist,
+    size: files.sizes.persist,
+    len: 64,
+    flags: 0,
+    batch: quick ? Math.max(2, full / 20) : full,
+    counts: counts(quick, 'batch', false),
+    metric: 'time',
+    tag: `${BATCH_RANGES}x64B`,
+  };
+  const what = `store ${BATCH_RANGES} scattered lines + persistRanges of them`;
+  return [makeCase(p, 'c-pmem2', what, null), makeCase(p, 'js-pmem2', what, { peer: 'c-pmem2' })];
+}
+
+/**
+ * Issue 17's floor row: the cheapest call Node allows into native code, a no-argument N-API
+ * function (binding.drain, one sfence), against C's drain function; CACHE_LINE on tmpfs.
+ */
+function floorCases(files: BenchFiles, quick: boolean): BenchCase[] {
+  const p: CaseParams = {
+    workload: 'floor',
+    fs: 'tmpfs',
+    granularity: 'CACHE_LINE',
+    path: files.persist,
+    size: files.sizes.persist,
+    len: 64,
+    flags: 0,
+    batch: quick ? 10_000 : 200_000,
+    counts: counts(quick, 'floor', false),
+    metric: 'time',
+    tag: 'drain',
+  };
+  const what = 'no-argument native call (drain: one sfence)';
+  return [makeCase(p, 'c-pmem2', what, null), makeCase(p, 'js-pmem2', what, { peer: 'c-pmem2' })];
+}
+
 export function planCases(files: Record<FsKind, BenchFiles>, options: PlanOptions): BenchCase[] {
   const { quick } = options;
   const all: BenchCase[] = [];
@@ -337,5 +384,7 @@ export function planCases(files: Record<FsKind, BenchFiles>, options: PlanOption
     for (const g of GRANULARITIES) all.push(...recordCases(UPDATE, fs, g, files[fs], quick));
   for (const fs of FILE_SYSTEMS)
     for (const g of GRANULARITIES) all.push(...logCases(fs, g, files[fs], quick));
+  for (const g of GRANULARITIES) all.push(...batchCases(g, files.tmpfs, quick));
+  all.push(...floorCases(files.tmpfs, quick));
   return all;
 }

@@ -1,10 +1,11 @@
-// pmem2-api.ts -- loads @pmem2/map, @pmem2/config and @pmem2/source if they are built
+// pmem2-api.ts -- loads @pmem2/map, @pmem2/config, @pmem2/source and @pmem2/native if built
 
 /** The part of Pmem2Map the benchmarks use (api-sketch.md). */
 export interface Pmem2MapLike {
   readonly buffer: ArrayBuffer;
   readonly storeGranularity: number;
   persist(offset: number, length: number): void;
+  persistRanges(ranges: Float64Array): void;
   memcpy(dstOffset: number, src: Uint8Array, flags?: number): void;
   delete(): void;
 }
@@ -19,6 +20,8 @@ export interface Pmem2Api {
   sourceFromFd(fd: number): { delete?(): void };
   /** enum pmem2_granularity value → name. */
   granularityName(value: number): string;
+  /** `@pmem2/native`'s binding.drain: a native call without arguments (the floor row). */
+  nativeDrain(): void;
 }
 
 interface ConfigModule {
@@ -30,6 +33,9 @@ interface SourceModule {
 }
 interface MapModule {
   mapNew(config: unknown, source: unknown): Pmem2MapLike;
+}
+interface NativeModule {
+  binding: { drain(): void };
 }
 
 function hasFunction(mod: unknown, path: readonly string[]): boolean {
@@ -46,7 +52,7 @@ function hasFunction(mod: unknown, path: readonly string[]): boolean {
  * they exist). Returns the API, or the reason it is not available.
  */
 export async function loadPmem2(): Promise<Pmem2Api | string> {
-  const names = ['@pmem2/config', '@pmem2/source', '@pmem2/map'] as const;
+  const names = ['@pmem2/config', '@pmem2/source', '@pmem2/map', '@pmem2/native'] as const;
   const mods: unknown[] = [];
   for (const name of names) {
     try {
@@ -56,14 +62,17 @@ export async function loadPmem2(): Promise<Pmem2Api | string> {
       return `not available yet: ${name} cannot be imported (${msg})`;
     }
   }
-  const [configMod, sourceMod, mapMod] = mods;
+  const [configMod, sourceMod, mapMod, nativeMod] = mods;
   if (!hasFunction(configMod, ['Config']) || !hasFunction(sourceMod, ['Source', 'fromFd'])) {
     return 'not available yet: @pmem2/config or @pmem2/source lacks Config / Source.fromFd';
   }
   if (!hasFunction(mapMod, ['mapNew'])) return 'not available yet: @pmem2/map has no mapNew';
+  if (!hasFunction(nativeMod, ['binding', 'drain']))
+    return 'not available yet: @pmem2/native has no binding.drain';
   const config = configMod as ConfigModule;
   const source = sourceMod as SourceModule;
   const map = mapMod as MapModule;
+  const { binding } = nativeMod as NativeModule;
   const names2 = new Map<number, string>([
     [config.Granularity.BYTE, 'BYTE'],
     [config.Granularity.CACHE_LINE, 'CACHE_LINE'],
@@ -77,5 +86,6 @@ export async function loadPmem2(): Promise<Pmem2Api | string> {
     mapNew: (cfg, src) => map.mapNew(cfg, src),
     sourceFromFd: (fd) => source.Source.fromFd(fd),
     granularityName: (value) => names2.get(value) ?? `unknown (${value})`,
+    nativeDrain: binding.drain,
   };
 }

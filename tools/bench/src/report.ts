@@ -23,6 +23,8 @@ const WORKLOAD_TITLES: Readonly<Record<Workload, string>> = {
   append: '4. append 64 B records, persisting each (records/s)',
   update: '5. random 8 B updates through a DataView + persist (time per update)',
   log: '6. append log with group commit: records + one persist a group (records/s)',
+  batch: '7. persistRanges of 64 scattered lines (time per batch)',
+  floor: '8. the N-API floor: a native call without arguments (time per call)',
 };
 
 /** Three significant digits, no exponent. */
@@ -129,7 +131,7 @@ export function fullReport(
       'The targets are judged on medians.',
     '',
     resultsTable(rows),
-    '### Targets (issue 8)',
+    '### Targets (issues 8 and 17)',
     '',
     targetsTable(targets),
     '',

@@ -21,6 +21,8 @@ const WORKLOAD_NAMES: Readonly<Record<Workload, string>> = {
   append: 'append 64 B records',
   update: 'random 8 B updates',
   log: 'append log, group commit',
+  batch: 'persistRanges of 64 lines',
+  floor: 'N-API floor',
 };
 
 function escapeXml(s: string): string {

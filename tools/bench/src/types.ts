@@ -1,7 +1,16 @@
 // types.ts -- the shapes shared by the planner, the runners and the report
 
-/** The five workloads of issue 8, and issue 19's append log with group commit. */
-export type Workload = 'map' | 'persist' | 'memcpy' | 'append' | 'update' | 'log';
+/** The five workloads of issue 8, issue 19's append log with group commit, and issue 17's
+ * batch persist and N-API floor. */
+export type Workload =
+  | 'map'
+  | 'persist'
+  | 'memcpy'
+  | 'append'
+  | 'update'
+  | 'log'
+  | 'batch'
+  | 'floor';
 
 /** Who runs a case: the C runners' three peers and the JS runner's five. */
 export type Peer =

@@ -1,0 +1,52 @@
+// persist-args-fallback.test.ts -- where the runtime forbids external buffers (persistArgs is
+// null), persist and flush pass the range as arguments instead
+
+import { readFileSync } from 'node:fs';
+import { binding } from '@pmem2/native';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { mapNew } from '../src/index.js';
+import {
+  catchPmem2,
+  makeFile,
+  openSource,
+  PAGE,
+  prepareConfig,
+  removeBackendDirs,
+} from './helpers.js';
+
+vi.mock('@pmem2/native', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@pmem2/native')>();
+  return { ...actual, binding: { ...actual.binding, persistArgs: null } };
+});
+
+afterAll(removeBackendDirs);
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('persistArgs === null: the argument forms of persist and flush', () => {
+  it('the mock took: the binding has no argument cell', () => {
+    expect(binding.persistArgs).toBeNull();
+  });
+
+  it('PAGE: persist and flush msync the range; a bad range still throws', () => {
+    const path = makeFile('tmpfs', 4 * PAGE);
+    using file = openSource(path);
+    using map = mapNew(prepareConfig(), file.source);
+    map.bytes()[PAGE + 3] = 5;
+    map.persist(PAGE + 3, 1);
+    expect(binding.lastOp()).toMatchObject({ msynced: true });
+    map.flush(0, 1);
+    expect(binding.lastOp()).toMatchObject({ msynced: true });
+    expect(readFileSync(path)[PAGE + 3]).toBe(5);
+    expect(catchPmem2(() => map.persist(4 * PAGE, 1)).code).toBe('PMEM2_E_MAP_RANGE');
+  });
+
+  it.runIf(process.arch === 'x64')('CACHE_LINE: persist flushes and drains', () => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'cache_line');
+    using file = openSource(makeFile('tmpfs', 4 * PAGE));
+    using map = mapNew(prepareConfig(), file.source);
+    map.persist(0, 64);
+    expect(binding.lastOp()).toMatchObject({ flushed: true, drained: true, msynced: false });
+  });
+});

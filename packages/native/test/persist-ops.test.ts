@@ -1,0 +1,188 @@
+// persist-ops.test.ts -- the routine table's kinds, argument-free bound persist/flush, batches
+
+import { describe, expect, it } from 'vitest';
+import type { MapPersistOps } from '../src/index.js';
+import { BYTE, binding, bytes, CACHE_LINE, E, mapRw, PAGE, storedNothing } from './helpers.js';
+
+const x64 = binding.persistInfo().arch === 'x64';
+const ARGS = binding.persistArgs as Float64Array;
+
+/** lastOp() set to "msynced only" by an msync of another map: a marker a reset would clear. */
+function markLastOp(): void {
+  const other = mapRw(-1, PAGE);
+  expect(binding.msync(other, 0, 1)).toBe(0);
+  expect(binding.mapDelete(other)).toBe(0);
+}
+
+/** The bound persist over (offset, length) written into persistArgs. */
+function boundPersist(ops: MapPersistOps, offset: number, length: number): number {
+  ARGS[0] = offset;
+  ARGS[1] = length;
+  return ops.persist();
+}
+
+describe('the routine table is chosen from the granularity (persist.c map_fns_for)', () => {
+  it('reports msync for PAGE, flush for CACHE_LINE, fence (x86_64) or drain for BYTE', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    expect(binding.mapPersistOps(map).kind).toBe('msync'); // a new record is PAGE
+    binding.mapSetGranularity(map, CACHE_LINE);
+    const flush = binding.persistInfo().flush === 'none' ? 'msync' : 'flush';
+    expect(binding.mapPersistOps(map).kind).toBe(flush);
+    binding.mapSetGranularity(map, BYTE);
+    expect(binding.mapPersistOps(map).kind).toBe(x64 ? 'fence' : 'drain');
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('the mem routines follow the same table: PAGE msyncs, CACHE_LINE flushes, BYTE neither', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    const src = new Uint8Array(64).fill(3);
+    expect(binding.memcpy(map, 0, src, 0)).toBe(0);
+    expect(binding.lastOp()).toMatchObject({ msynced: true, drained: false });
+    binding.mapSetGranularity(map, BYTE);
+    expect(binding.memcpy(map, 0, src, 0)).toBe(0);
+    expect(binding.lastOp()).toMatchObject({ msynced: false, flushed: false, drained: true });
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+});
+
+describe('argument-free persist and flush bound to a map (persistArgs)', () => {
+  it('persistArgs is one Float64Array of two elements, the same on every read', () => {
+    expect(ARGS).toBeInstanceOf(Float64Array);
+    expect(ARGS.length).toBe(2);
+    expect(binding.persistArgs).toBe(ARGS);
+  });
+
+  it('PAGE: the bound persist and flush msync the range written into persistArgs', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    const ops = binding.mapPersistOps(map);
+    bytes(map)[5000] = 1;
+    expect(boundPersist(ops, 4096, 1000)).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
+    ARGS[0] = 0;
+    ARGS[1] = 1;
+    expect(ops.flush()).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it.runIf(x64)('CACHE_LINE: persist flushes then drains, flush only flushes', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    binding.mapSetGranularity(map, CACHE_LINE);
+    const ops = binding.mapPersistOps(map);
+    expect(boundPersist(ops, 1, 200)).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ flushed: true, drained: true }));
+    expect(ops.flush()).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ flushed: true }));
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('BYTE: the native persist drains, the native flush does nothing', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    binding.mapSetGranularity(map, BYTE);
+    const ops = binding.mapPersistOps(map);
+    expect(boundPersist(ops, 0, 64)).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ drained: true }));
+    expect(ops.flush()).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({}));
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('follows a later change of the granularity (the record, not the function, holds the table)', () => {
+    const map = mapRw(-1, PAGE);
+    const ops = binding.mapPersistOps(map);
+    binding.mapSetGranularity(map, BYTE);
+    expect(boundPersist(ops, 0, 1)).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ drained: true }));
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it.each([
+    ['a range past the end', 4000, 200],
+    ['an offset past the end', PAGE + 1, 0],
+    ['a negative offset', -1, 1],
+    ['a negative length', 0, -1],
+    ['a fractional offset', 0.5, 1],
+    ['NaN', Number.NaN, 1],
+    ['Infinity', 0, Number.POSITIVE_INFINITY],
+    ['2^53', 2 ** 53, 0],
+  ])('refuses %s in persistArgs with PMEM2_E_MAP_RANGE and runs nothing', (_, off, len) => {
+    const map = mapRw(-1, PAGE);
+    const ops = binding.mapPersistOps(map);
+    markLastOp();
+    expect(boundPersist(ops, off, len)).toBe(E.MAP_RANGE);
+    ARGS[0] = off;
+    ARGS[1] = len;
+    expect(ops.flush()).toBe(E.MAP_RANGE);
+    expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('answers PMEM2_E_MAPPING_NOT_FOUND after delete', () => {
+    const map = mapRw(-1, PAGE);
+    const ops = binding.mapPersistOps(map);
+    expect(binding.mapDelete(map)).toBe(0);
+    expect(boundPersist(ops, 0, 1)).toBe(E.MAPPING_NOT_FOUND);
+    expect(ops.flush()).toBe(E.MAPPING_NOT_FOUND);
+  });
+
+  it('mapPersistOps throws TypeError for anything but a map handle', () => {
+    expect(() => binding.mapPersistOps({} as never)).toThrow(TypeError);
+  });
+});
+
+describe('persistRanges / flushRanges', () => {
+  it('PAGE: one msync per range; refuses nothing in range', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    expect(binding.persistRanges(map, new Float64Array([0, 1, 8192, 4096]))).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
+    expect(binding.flushRanges(map, new Float64Array([PAGE, 1]))).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it.runIf(x64)('CACHE_LINE: persistRanges flushes every range, then drains once', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    binding.mapSetGranularity(map, CACHE_LINE);
+    const ranges = new Float64Array([0, 64, 4096, 1, 3 * PAGE, 0]);
+    expect(binding.persistRanges(map, ranges)).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ flushed: true, drained: true }));
+    expect(binding.flushRanges(map, ranges)).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ flushed: true }));
+    expect(binding.persistRanges(map, new Float64Array([0, 0]))).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ drained: true })); // no line to flush
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('BYTE: persistRanges drains once; flushRanges does nothing; an empty batch is fine', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    binding.mapSetGranularity(map, BYTE);
+    expect(binding.persistRanges(map, new Float64Array([0, 64, 100, 7]))).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({ drained: true }));
+    expect(binding.flushRanges(map, new Float64Array([0, 64]))).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({}));
+    expect(binding.persistRanges(map, new Float64Array(0))).toBe(0);
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('a bad pair anywhere refuses the whole batch before anything runs', () => {
+    const map = mapRw(-1, 4 * PAGE);
+    const many = new Float64Array(2 * 100).fill(1); // past the stack copy: checked on the heap
+    many[2 * 99] = 4 * PAGE;
+    for (const ranges of [new Float64Array([0, 1, 4 * PAGE, 1]), many]) {
+      markLastOp();
+      expect(binding.persistRanges(map, ranges)).toBe(E.MAP_RANGE);
+      expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
+    }
+    expect(binding.persistRanges(map, new Float64Array([0, Number.NaN]))).toBe(E.MAP_RANGE);
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('an odd length is -EINVAL; a non-Float64Array throws TypeError; delete gives NOT_FOUND', () => {
+    const map = mapRw(-1, PAGE);
+    expect(binding.persistRanges(map, new Float64Array([0, 1, 2]))).toBe(-22);
+    expect(() => binding.persistRanges(map, new Uint32Array(2) as never)).toThrow(TypeError);
+    expect(() => binding.flushRanges(map, [0, 1] as never)).toThrow(TypeError);
+    expect(binding.mapDelete(map)).toBe(0);
+    expect(binding.persistRanges(map, new Float64Array([0, 1]))).toBe(E.MAPPING_NOT_FOUND);
+  });
+});
