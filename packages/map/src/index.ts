@@ -1,6 +1,19 @@
 // index.ts -- public API of @pmem2/map
 
+export {
+  explainGranularity,
+  forcedGranularity,
+  type GranularityExplanation,
+  type GranularityReason,
+} from './granularity.js';
 export { mapNew } from './map-posix.js';
 export { MemFlags } from './mem-flags.js';
+export {
+  type CpuFeatures,
+  type FlushInstruction,
+  type MemcpyRoutine,
+  type PersistInfo,
+  persistInfo,
+} from './persist-info.js';
 export { Pmem2Map } from './pmem2-map.js';
 export { VmReservation } from './vm-reservation.js';

@@ -2,7 +2,7 @@
 
 import { type Granularity, Protection } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import type { MapHandle } from '@pmem2/native';
+import type { GranularityReason, MapHandle, PersistKind } from '@pmem2/native';
 import type { CheckedRange } from './check-range.js';
 import type { SourceFacts } from './deep-flush.js';
 import { formatPointer } from './format.js';
@@ -16,7 +16,16 @@ import type { VmReservation } from './vm-reservation.js';
  */
 export type MapInit = Pick<
   MapState,
-  'handle' | 'address' | 'size' | 'granularity' | 'protection' | 'reservation' | 'source'
+  | 'handle'
+  | 'address'
+  | 'size'
+  | 'granularity'
+  | 'granularityReason'
+  | 'mapSync'
+  | 'persistKind'
+  | 'protection'
+  | 'reservation'
+  | 'source'
 >;
 
 /** `Protection.READ | Protection.WRITE`, unsigned. */
@@ -32,7 +41,14 @@ export class MapState {
   readonly handle!: MapHandle;
   readonly address!: bigint;
   readonly size!: number;
+  /** Decided by native inside the mapNew call, once (JavaScript cannot change it). */
   readonly granularity!: Granularity;
+  /** The rule of get_min_granularity that decided it. */
+  readonly granularityReason!: GranularityReason;
+  /** MAP_SYNC took. */
+  readonly mapSync!: boolean;
+  /** What persist does, as native chose it for the granularity and the CPU. */
+  readonly persistKind!: PersistKind;
   /** The PMEM2_PROT_* bits, unsigned. */
   readonly protection!: number;
   readonly reservation!: VmReservation | null;

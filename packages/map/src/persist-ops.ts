@@ -6,9 +6,6 @@ import { checkRange } from './check-range.js';
 import type { MapState } from './map-state.js';
 import { checkStatus, nativeError } from './native-call.js';
 
-// A CPU without a flush instruction persists CACHE_LINE mappings with msync too.
-const CACHE_LINE_USES_MSYNC = binding.persistInfo().flush === 'none';
-
 /**
  * The persist or flush function of the map's granularity over a checked range.
  *
@@ -43,10 +40,7 @@ export async function flushOrPersistAsync(
   offset: number | bigint,
   length: number | bigint,
 ): Promise<void> {
-  const msyncs =
-    state.granularity === Granularity.PAGE ||
-    (state.granularity === Granularity.CACHE_LINE && CACHE_LINE_USES_MSYNC);
-  if (!msyncs) {
+  if (state.persistKind !== 'msync') {
     flushOrPersist(state, what, offset, length);
     return;
   }

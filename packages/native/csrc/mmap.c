@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "status.h"
@@ -138,6 +139,21 @@ map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_
 	}
 	if (got == MAP_FAILED)
 		return -errno;
+	return 0;
+}
+
+/* Refuses a range past the end of a regular file; JavaScript's own check runs first. */
+int
+check_file_range(int fd, uint64_t offset, size_t len)
+{
+	struct stat st;
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	uint64_t size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+	if (offset > size || len > size - offset)
+		return PMEM2_E_MAP_RANGE;
 	return 0;
 }
 
