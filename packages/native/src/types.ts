@@ -283,7 +283,8 @@ export interface NativeBinding {
    * @example
    * ```ts
    * import { binding } from '@pmem2/native';
-   * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n);
+   * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n, 2, null,
+   *   new Float64Array(6));
    * if (typeof map !== 'number') {
    *   const pending = binding.msyncAsync(map, 0, 4096);
    *   const status = typeof pending === 'number' ? pending : await pending;
