@@ -13,7 +13,7 @@ import {
   FILESYSTEMS,
   failedStep,
   makeFile,
-  mapNew,
+  mapNewRequiring,
   mappedOf,
   mapRw,
   PAGE,
@@ -57,10 +57,11 @@ describe('mapNew decides the granularity (pmem2_map_new + get_min_granularity)',
     vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
     const { fd } = makeFile(dir, 'shared', PAGE);
     const asked: string[] = [];
-    const map = mapNew(fd, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n, 2, () => {
+    const eADR = () => {
       asked.push('eADR');
       return true;
-    });
+    };
+    const map = mapNewRequiring(2, eADR, fd, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n);
     if (typeof map === 'number') throw new Error(`mapNew failed with ${map}`);
     expect(mappedOf(map)).toMatchObject({
       mapSync: false,
@@ -102,7 +103,9 @@ describe('mapNew decides the granularity (pmem2_map_new + get_min_granularity)',
     vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
     const { path, fd } = makeFile(dir, 'refused', PAGE);
     for (const required of [BYTE, CACHE_LINE] as const) {
-      expect(mapNew(fd, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n, required)).toBe(
+      expect(
+        mapNewRequiring(required, null, fd, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n),
+      ).toBe(
         -100009, // PMEM2_E_GRANULARITY_NOT_SUPPORTED
       );
       expect(result[MapNewSlot.granularity]).toBe(PAGE_GRANULARITY);
@@ -111,7 +114,9 @@ describe('mapNew decides the granularity (pmem2_map_new + get_min_granularity)',
       expect(failedStep()).toBe('none');
       expect(readFileSync('/proc/self/maps', 'utf8')).not.toContain(path);
     }
-    expect(mapNew(fd, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n, 3 as 2)).toBe(-22);
+    expect(
+      mapNewRequiring(3 as 2, null, fd, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n),
+    ).toBe(-22);
     close(fd);
   });
 });

@@ -14,7 +14,6 @@ import {
   newMapNewResult,
   PERSIST_KINDS,
   type PersistKind,
-  type ReservationHandle,
 } from '../src/index.js';
 
 export { type ChildResult, FILESYSTEMS, mapsLineAt } from '@pmem2/test-kit';
@@ -85,35 +84,20 @@ export function failedStep(): string | undefined {
   return MAP_NEW_STEPS[result[MapNewSlot.failedStep] ?? -1];
 }
 
+/** mapNew's arguments up to the reservation offset: where and how to map. */
+type Placement =
+  Parameters<typeof binding.mapNew> extends [...infer P, unknown, unknown, unknown] ? P : never;
+
 /**
- * binding.mapNew with every granularity accepted (PAGE required) and no eADR unless given,
- * reporting into {@link result}; a handle's report is kept for {@link mappedOf}.
+ * binding.mapNew requiring `required` and asking `eADR`, reporting into {@link result}; a
+ * handle's report is kept for {@link mappedOf}.
  */
-export function mapNew(
-  fd: number,
-  offset: bigint,
-  length: bigint,
-  protection: number,
-  privateMapping: boolean,
-  alignment: number,
-  rsv: ReservationHandle | null,
-  rsvOffset: bigint,
-  required: 0 | 1 | 2 = 2,
-  eADR: (() => boolean) | null = null,
+export function mapNewRequiring(
+  required: 0 | 1 | 2,
+  eADR: (() => boolean) | null,
+  ...placement: Placement
 ): MapHandle | number {
-  const map = binding.mapNew(
-    fd,
-    offset,
-    length,
-    protection,
-    privateMapping,
-    alignment,
-    rsv,
-    rsvOffset,
-    required,
-    eADR,
-    result,
-  );
+  const map = binding.mapNew(...placement, required, eADR, result);
   if (typeof map !== 'number') {
     mapped.set(map, {
       address: BigInt(result[MapNewSlot.address] ?? 0),
@@ -124,6 +108,11 @@ export function mapNew(
     });
   }
   return map;
+}
+
+/** binding.mapNew with every granularity accepted (PAGE required) and no eADR question. */
+export function mapNew(...placement: Placement): MapHandle | number {
+  return mapNewRequiring(2, null, ...placement);
 }
 
 /** What mapNew reported for a mapping made by these helpers. */
