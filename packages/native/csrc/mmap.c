@@ -32,6 +32,22 @@ page_size(void)
 	return cached;
 }
 
+/* Translates PMEM2_PROT_* bits to PROT_*; -1 for unknown bits. */
+int
+protection_to_prot(unsigned protection)
+{
+	if (protection & ~(PMEM2_PROT_EXEC | PMEM2_PROT_READ | PMEM2_PROT_WRITE))
+		return -1;
+	int prot = 0;
+	if (protection & PMEM2_PROT_EXEC)
+		prot |= PROT_EXEC;
+	if (protection & PMEM2_PROT_READ)
+		prot |= PROT_READ;
+	if (protection & PMEM2_PROT_WRITE)
+		prot |= PROT_WRITE;
+	return prot;
+}
+
 /* libpmem2's get_map_alignment: 2 MiB, 1 GiB for lengths >= 2 GiB, at least min_align. */
 size_t
 map_alignment(size_t len, size_t min_align)

@@ -13,6 +13,9 @@
 /* sysconf(_SC_PAGESIZE), read once. */
 size_t page_size(void);
 
+/* Translates PMEM2_PROT_* bits to PROT_*; -1 for unknown bits. */
+int protection_to_prot(unsigned protection);
+
 /* libpmem2's get_map_alignment / vm_reservation_get_map_alignment. */
 size_t map_alignment(size_t len, size_t min_align);
 

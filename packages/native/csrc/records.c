@@ -260,22 +260,6 @@ rsv_record_put(struct rsv_record *rsv)
 	free(rsv);
 }
 
-/* Translates PMEM2_PROT_* bits to PROT_*; -1 for unknown bits. */
-static int
-protection_to_prot(unsigned protection)
-{
-	if (protection & ~(PMEM2_PROT_EXEC | PMEM2_PROT_READ | PMEM2_PROT_WRITE))
-		return -1;
-	int prot = 0;
-	if (protection & PMEM2_PROT_EXEC)
-		prot |= 0x4; /* PROT_EXEC */
-	if (protection & PMEM2_PROT_READ)
-		prot |= 0x1; /* PROT_READ */
-	if (protection & PMEM2_PROT_WRITE)
-		prot |= 0x2; /* PROT_WRITE */
-	return prot;
-}
-
 /* The map_new reservation branch (§3 step 11): re-checks, occupies, maps or mends. */
 static int
 map_in_reservation(struct map_record *map, const struct map_new_request *req, int prot,
