@@ -16,6 +16,7 @@
         "csrc/napi_args.c",
         "csrc/handles.c",
         "csrc/records.c",
+        "csrc/granularity.c",
         "csrc/mmap.c",
         "csrc/cpu.c",
         "csrc/guard.c",

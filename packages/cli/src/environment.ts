@@ -1,5 +1,8 @@
 // environment.ts -- the environment variables libpmem2 reads, and what each one does right now
 
+import { forcedGranularity } from '@pmem2/map';
+import { GRANULARITY_NAMES } from './granularity-reason.js';
+
 /** One environment variable that libpmem2 (or libpmem) reads, as set in this process. */
 export interface EnvironmentOverride {
   /** The variable's name, e.g. `'PMEM2_FORCE_GRANULARITY'`. */
@@ -26,19 +29,22 @@ const notZero =
   (value) =>
     value === '0' ? { effective: true, effect: off } : { effective: false, effect: on };
 
-const FORCE_GRANULARITY_VALUES = ['BYTE', 'CACHE_LINE', 'CACHELINE', 'PAGE'];
+// PMEM2_FORCE_GRANULARITY is parsed by @pmem2/native's parse_force_granularity, as mapNew does.
+const forceGranularity: Rule = (value) => {
+  const forced = forcedGranularity(value);
+  return forced !== undefined
+    ? {
+        effective: true,
+        effect: `every shared file mapping gets granularity ${GRANULARITY_NAMES[forced]} (private and anonymous mappings stay BYTE)`,
+      }
+    : {
+        effective: false,
+        effect: 'ignored: not BYTE, CACHE_LINE, CACHELINE or PAGE (case-insensitive)',
+      };
+};
 
 const RULES: Readonly<Record<string, Rule>> = {
-  PMEM2_FORCE_GRANULARITY: (value) =>
-    value.length <= 10 && FORCE_GRANULARITY_VALUES.includes(value.toUpperCase())
-      ? {
-          effective: true,
-          effect: `every shared file mapping gets granularity ${value.toUpperCase().replace('CACHELINE', 'CACHE_LINE')} (private and anonymous mappings stay BYTE)`,
-        }
-      : {
-          effective: false,
-          effect: 'ignored: not BYTE, CACHE_LINE, CACHELINE or PAGE (case-insensitive)',
-        },
+  PMEM2_FORCE_GRANULARITY: forceGranularity,
   PMEM_NO_CLWB: exactlyOne('disables CLWB (CLFLUSHOPT or CLFLUSH is used)'),
   PMEM_NO_CLFLUSHOPT: exactlyOne('disables CLFLUSHOPT'),
   PMEM_NO_MOVNT: exactlyOne('disables the non-temporal copy routines (generic copies are used)'),
@@ -86,8 +92,9 @@ const RULES: Readonly<Record<string, Rule>> = {
  * its value and what it does.
  *
  * @remarks
- * Follows libpmem2 1.12.1's parsing: `PMEM2_FORCE_GRANULARITY` is read on every map, the
- * `PMEM_*` variables once when the library (here: `@pmem2/native`) loads. `PMEM_NO_FLUSH` and
+ * Follows libpmem2 1.12.1's parsing: `PMEM2_FORCE_GRANULARITY` is read on every map (its value
+ * is judged by the same parser `mapNew` uses), the `PMEM_*` variables once when the library
+ * (here: `@pmem2/native`, loaded by `@pmem2/map`) loads. `PMEM_NO_FLUSH` and
  * `PMEM_IS_PMEM_FORCE` belong to libpmem (v1); they are listed because users set them expecting
  * an effect, and marked as not read.
  *

@@ -3,12 +3,7 @@
 export { type Command, parseCommandLine, USAGE } from './cli-args.js';
 export { type EnvironmentOverride, environmentOverrides } from './environment.js';
 export { ExitCode } from './exit-codes.js';
-export {
-  explainGranularity,
-  GRANULARITY_NAMES,
-  type GranularityDecision,
-  type GranularityFacts,
-} from './granularity-reason.js';
+export { GRANULARITY_NAMES } from './granularity-reason.js';
 export { type FileInfo, type GranularityInfo, inspectFile } from './inspect-file.js';
 export { main, type Output } from './main.js';
 export { parseSize } from './parse-size.js';

@@ -1,10 +1,9 @@
 // inspect-file.ts -- `pmem2 info`: what libpmem2 would decide for a file
 
-import { Sharing } from '@pmem2/config';
-import { binding, type PersistInfo } from '@pmem2/native';
+import { type PersistInfo, persistInfo } from '@pmem2/map';
 import { autoFlush, Source } from '@pmem2/source';
 import { type EnvironmentOverride, environmentOverrides } from './environment.js';
-import { explainGranularity, GRANULARITY_NAMES } from './granularity-reason.js';
+import { GRANULARITY_NAMES } from './granularity-reason.js';
 import { type GranularityRefusal, probeGranularity } from './probe-granularity.js';
 
 /** The store granularity a shared mapping of the file gets, and why. */
@@ -17,7 +16,7 @@ export interface GranularityInfo {
   readonly reason: string;
   /** mmap accepted MAP_SYNC (the file is on a DAX file system, or is device DAX). */
   readonly mapSync: boolean;
-  /** `PMEM2_FORCE_GRANULARITY` is set to a value libpmem2 accepts. */
+  /** `PMEM2_FORCE_GRANULARITY` decided (it is set to a value libpmem2 accepts). */
   readonly forced: boolean;
   /** Finer granularities `pmem2_map_new` refused, with libpmem2's text. */
   readonly refused: readonly GranularityRefusal[];
@@ -91,20 +90,12 @@ export function inspectFile(path: string): FileInfo {
         'the file is empty: pmem2_map_new refuses it (PMEM2_E_SOURCE_EMPTY); give it a size first';
     } else {
       const probe = probeGranularity(source, size >= alignment ? alignment : 0);
-      const forced = environment.some((v) => v.name === 'PMEM2_FORCE_GRANULARITY' && v.effective);
-      const decision = explainGranularity({
-        anonymous: false,
-        sharing: Sharing.SHARED,
-        forced: forced ? probe.effective : undefined,
-        mapSync: probe.mapSync,
-        eADR,
-      });
       granularity = {
         effective: GRANULARITY_NAMES[probe.effective],
         detected: GRANULARITY_NAMES[probe.detected],
-        reason: decision.reason,
+        reason: probe.reasonText,
         mapSync: probe.mapSync,
-        forced,
+        forced: probe.reason === 'forced',
         refused: probe.refused,
       };
     }
@@ -116,7 +107,7 @@ export function inspectFile(path: string): FileInfo {
       granularity,
       granularityUnavailable,
       eADR,
-      cpu: binding.persistInfo(),
+      cpu: persistInfo(),
       environment,
     };
   } finally {

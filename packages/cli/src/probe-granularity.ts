@@ -2,7 +2,7 @@
 
 import { Config, Granularity, Protection, Sharing } from '@pmem2/config';
 import { isPmem2Error } from '@pmem2/errors';
-import { mapNew } from '@pmem2/map';
+import { explainGranularity, type GranularityReason, mapNew, type Pmem2Map } from '@pmem2/map';
 import type { Source } from '@pmem2/source';
 import { GRANULARITY_NAMES } from './granularity-reason.js';
 
@@ -20,36 +20,26 @@ export interface GranularityRefusal {
 export interface GranularityProbe {
   /** The granularity `pmem2_map_new` gives under the current environment. */
   readonly effective: Granularity;
-  /** The granularity detected with `PMEM2_FORCE_GRANULARITY` unset. */
+  /** The granularity detection alone gives (without `PMEM2_FORCE_GRANULARITY`). */
   readonly detected: Granularity;
-  /** Whether MAP_SYNC took: the detected granularity is finer than PAGE. */
+  /** Whether MAP_SYNC took. */
   readonly mapSync: boolean;
+  /** The rule of libpmem2 that decided the effective granularity. */
+  readonly reason: GranularityReason;
+  /** That rule in one sentence ({@link @pmem2/map!explainGranularity}). */
+  readonly reasonText: string;
   /** The finer granularities mapNew refused, each with libpmem2's reason. */
   readonly refused: readonly GranularityRefusal[];
 }
 
-function mapOnce(source: Source, granularity: Granularity, length: number): Granularity {
+// Maps the first `length` bytes shared and read-only, requiring `granularity`.
+function mapOnce(source: Source, granularity: Granularity, length: number): Pmem2Map {
   const config = new Config()
     .setRequiredStoreGranularity(granularity)
     .setLength(length)
     .setProtection(Protection.READ)
     .setSharing(Sharing.SHARED);
-  const map = mapNew(config, source);
-  try {
-    return map.storeGranularity;
-  } finally {
-    map.delete();
-  }
-}
-
-function withoutForcedGranularity<T>(run: () => T): T {
-  const saved = process.env.PMEM2_FORCE_GRANULARITY;
-  delete process.env.PMEM2_FORCE_GRANULARITY;
-  try {
-    return run();
-  } finally {
-    if (saved !== undefined) process.env.PMEM2_FORCE_GRANULARITY = saved;
-  }
+  return mapNew(config, source);
 }
 
 /**
@@ -58,11 +48,11 @@ function withoutForcedGranularity<T>(run: () => T): T {
  * @remarks
  * libpmem2 has no call that answers "which granularity would I get"; `pmem2_map_new` decides
  * after `mmap` (MAP_SYNC taken or not, eADR, `PMEM2_FORCE_GRANULARITY`). This maps the first
- * `length` bytes with `Granularity.PAGE` required (which always succeeds), reads
- * `storeGranularity`, maps once more with `PMEM2_FORCE_GRANULARITY` removed from the
- * environment when it is set (so MAP_SYNC can be told apart from the override), and asks for
- * each finer granularity to record libpmem2's refusal text. Every mapping is deleted before
- * returning. Mapping read-only needs only read access and does not change the file.
+ * `length` bytes with `Granularity.PAGE` required (which always succeeds) and asks
+ * {@link @pmem2/map!explainGranularity} which rule decided and what detection alone gives;
+ * then it asks for each finer granularity to record libpmem2's refusal text. Every mapping is
+ * deleted before returning; the environment is not touched. Mapping read-only needs only
+ * read access and does not change the file.
  *
  * @param source - a regular file or device DAX source of at least `length` bytes.
  * @param length - how much to map: a multiple of the source's alignment, or 0 for all of it.
@@ -86,16 +76,18 @@ function withoutForcedGranularity<T>(run: () => T): T {
  * @see libpmem2: pmem2_map_new(3), pmem2_map_get_store_granularity(3)
  */
 export function probeGranularity(source: Source, length: number): GranularityProbe {
-  const effective = mapOnce(source, Granularity.PAGE, length);
-  const detected =
-    process.env.PMEM2_FORCE_GRANULARITY === undefined
-      ? effective
-      : withoutForcedGranularity(() => mapOnce(source, Granularity.PAGE, length));
+  const map = mapOnce(source, Granularity.PAGE, length);
+  let why: ReturnType<typeof explainGranularity>;
+  try {
+    why = explainGranularity(map);
+  } finally {
+    map.delete();
+  }
   const refused: GranularityRefusal[] = [];
   for (const requested of [Granularity.BYTE, Granularity.CACHE_LINE]) {
-    if (requested >= effective) continue;
+    if (requested >= why.granularity) continue;
     try {
-      mapOnce(source, requested, length);
+      mapOnce(source, requested, length).delete();
     } catch (error) {
       if (!isPmem2Error(error) || error.code !== 'PMEM2_E_GRANULARITY_NOT_SUPPORTED') throw error;
       refused.push({
@@ -105,5 +97,12 @@ export function probeGranularity(source: Source, length: number): GranularityPro
       });
     }
   }
-  return { effective, detected, mapSync: detected !== Granularity.PAGE, refused };
+  return {
+    effective: why.granularity,
+    detected: why.detected,
+    mapSync: why.mapSync,
+    reason: why.reason,
+    reasonText: why.text,
+    refused,
+  };
 }

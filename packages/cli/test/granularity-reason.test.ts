@@ -1,51 +1,8 @@
-// granularity-reason.test.ts -- libpmem2's get_min_granularity order, and the environment table
+// granularity-reason.test.ts -- the environment table (get_min_granularity's order is tested
+// where it lives: @pmem2/native's granularity.test.ts and @pmem2/map's explainGranularity)
 
-import { Granularity, Sharing } from '@pmem2/config';
 import { describe, expect, it } from 'vitest';
-import { environmentOverrides, explainGranularity, type GranularityFacts } from '../src/index.js';
-
-const dax: GranularityFacts = {
-  anonymous: false,
-  sharing: Sharing.SHARED,
-  forced: undefined,
-  mapSync: true,
-  eADR: false,
-};
-
-describe('explainGranularity', () => {
-  it.each([
-    [
-      'anonymous beats everything',
-      { ...dax, anonymous: true, forced: Granularity.PAGE },
-      Granularity.BYTE,
-      /anonymous/,
-    ],
-    [
-      'private beats the override',
-      { ...dax, sharing: Sharing.PRIVATE, forced: Granularity.PAGE },
-      Granularity.BYTE,
-      /private/,
-    ],
-    [
-      'override beats detection',
-      { ...dax, mapSync: false, forced: Granularity.CACHE_LINE },
-      Granularity.CACHE_LINE,
-      /overrides detection \(detected: PAGE\)/,
-    ],
-    [
-      'no MAP_SYNC',
-      { ...dax, mapSync: false, eADR: true },
-      Granularity.PAGE,
-      /MAP_SYNC was refused/,
-    ],
-    ['MAP_SYNC without eADR', dax, Granularity.CACHE_LINE, /no eADR/],
-    ['MAP_SYNC with eADR', { ...dax, eADR: true }, Granularity.BYTE, /eADR/],
-  ] as const)('explainGranularity-%s', (_name, facts, granularity, reason) => {
-    const decision = explainGranularity(facts);
-    expect(decision.granularity).toBe(granularity);
-    expect(decision.reason).toMatch(reason);
-  });
-});
+import { environmentOverrides } from '../src/index.js';
 
 describe('environmentOverrides', () => {
   it('environmentOverrides-libpmem2Parsing-effectiveOnlyForValuesItAccepts', () => {
@@ -72,6 +29,16 @@ describe('environmentOverrides', () => {
   it('environmentOverrides-tooLongForceValue-ignored', () => {
     expect(environmentOverrides({ PMEM2_FORCE_GRANULARITY: 'CACHE_LINES' })[0]?.effective).toBe(
       false,
+    );
+  });
+
+  it('environmentOverrides-forceValue-judgedByTheParserMapNewUses', () => {
+    // C's toupper (the C locale) leaves a dotless i alone, where toUpperCase() makes CACHELINE
+    expect(environmentOverrides({ PMEM2_FORCE_GRANULARITY: 'cachelıne' })[0]?.effective).toBe(
+      false,
+    );
+    expect(environmentOverrides({ PMEM2_FORCE_GRANULARITY: 'Page' })[0]?.effect).toMatch(
+      /granularity PAGE/,
     );
   });
 });

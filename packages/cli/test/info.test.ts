@@ -60,7 +60,9 @@ describe('pmem2 info', () => {
       forced: true,
       refused: [],
     });
-    expect(forced.granularity?.reason).toMatch(/^PMEM2_FORCE_GRANULARITY=byte overrides/);
+    expect(forced.granularity?.reason).toBe(
+      `PMEM2_FORCE_GRANULARITY=BYTE overrides detection (detected: ${detected.granularity?.detected})`,
+    );
     expect(forced.environment).toEqual([
       expect.objectContaining({ name: 'PMEM2_FORCE_GRANULARITY', value: 'byte', effective: true }),
     ]);

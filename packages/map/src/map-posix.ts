@@ -9,13 +9,24 @@ import {
   validateOffset,
 } from '@pmem2/config';
 import { ERRNO, PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import { binding, type MapHandle, type MapNewStep } from '@pmem2/native';
+import {
+  binding,
+  GRANULARITY_REASONS,
+  type GranularityReason,
+  MAP_NEW_STEPS,
+  type MapHandle,
+  MapNewSlot,
+  type MapNewStep,
+  newMapNewResult,
+  PERSIST_KINDS,
+  type PersistKind,
+} from '@pmem2/native';
 import { autoFlush, type Source } from '@pmem2/source';
 import { sourceFacts } from './deep-flush.js';
 import { formatPointer } from './format.js';
-import { effectiveGranularity } from './granularity.js';
+import { granularityError } from './granularity.js';
 import { CONSTRUCT, type ReservationState, reservationStates } from './internal.js';
-import { checkStatus, unwrapResult } from './native-call.js';
+import { unwrapResult } from './native-call.js';
 import { Pmem2Map } from './pmem2-map.js';
 import { mappingRegistry } from './registry.js';
 import { VmReservation } from './vm-reservation.js';
@@ -39,7 +50,10 @@ interface ReservationTarget {
  * and `pmem2_errormsg()` text (`Pmem2Error.libpmem2Message`): granularity set → source
  * alignment → source size (re-`fstat`) → offset alignment → directory → device DAX +
  * private → length (empty → unaligned → overflow → past end) → reservation (offset
- * alignment → space → device DAX address alignment → occupied) → mmap → granularity.
+ * alignment → space → device DAX address alignment → occupied) → mmap → granularity. The
+ * mmap and the granularity decision are one native call, which also refuses (with
+ * `PMEM2_E_MAP_RANGE`) a range past the end of a regular file should it have grown shorter
+ * since the check.
  *
  * The mapping's size is the content length: `length`, or (length 0) the source size minus
  * the offset — so a 5000-byte file maps with size 5000. Mappings of 2 MiB or more start on a
@@ -48,13 +62,15 @@ interface ReservationTarget {
  * Quirk kept from libpmem2: offset equal to the source size with length 0 passes the checks
  * and fails in mmap with `-EINVAL`.
  *
- * The effective granularity (`map.storeGranularity`) is: anonymous → BYTE; private →
- * BYTE (even over `PMEM2_FORCE_GRANULARITY`); then `PMEM2_FORCE_GRANULARITY` (read on every
- * call; `BYTE`, `CACHE_LINE`, `CACHELINE` or `PAGE`, any case; other values ignored); no
- * MAP_SYNC → PAGE; no eADR → CACHE_LINE; else BYTE. The required granularity is a
- * maximum: only a coarser available one fails. The eADR scan of `/sys/bus/nd/devices`
- * (`autoFlush`) runs only when its answer decides (a shared MAP_SYNC mapping, nothing
- * forced); libpmem2 runs it on every call, with the same result.
+ * The effective granularity (`map.storeGranularity`), decided by @pmem2/native inside the
+ * mapNew call and never changed, is: anonymous → BYTE; private → BYTE (even over
+ * `PMEM2_FORCE_GRANULARITY`); then `PMEM2_FORCE_GRANULARITY` (read from the process
+ * environment on every call; `BYTE`, `CACHE_LINE`, `CACHELINE` or `PAGE`, any case; other
+ * values ignored; see {@link forcedGranularity} for worker threads); no MAP_SYNC → PAGE; no
+ * eADR → CACHE_LINE; else BYTE ({@link explainGranularity} says which rule applied). The
+ * required granularity is a maximum: only a coarser available one fails. The eADR scan of
+ * `/sys/bus/nd/devices` (`autoFlush`) runs only when its answer decides (a shared MAP_SYNC
+ * mapping, nothing forced); libpmem2 runs it on every call, with the same result.
  *
  * A failure leaves nothing behind: no mapping, no placeholder, no reservation occupancy, no
  * registry entry. The source's fd is only used during the call.
@@ -73,7 +89,7 @@ interface ReservationTarget {
  *   for a closed fd, `PMEM2_E_INVALID_ALIGNMENT_VALUE`, `PMEM2_E_DAX_REGION_NOT_FOUND`);
  *   `PMEM2_E_OFFSET_UNALIGNED`; `PMEM2_E_INVALID_FILE_TYPE` (directory);
  *   `PMEM2_E_SRC_DEVDAX_PRIVATE`; `PMEM2_E_SOURCE_EMPTY`; `PMEM2_E_LENGTH_UNALIGNED`;
- *   `PMEM2_E_MAP_RANGE` (overflow; past the end);
+ *   `PMEM2_E_MAP_RANGE` (overflow; past the end, also when native's own fstat finds it);
  *   reservation: `PMEM2_E_OFFSET_UNALIGNED`, `PMEM2_E_LENGTH_OUT_OF_RANGE` (too small),
  *   `PMEM2_E_ADDRESS_UNALIGNED` (device DAX alignment), `PMEM2_E_MAPPING_EXISTS`
  *   (occupied), `PMEM2_E_MAPPING_NOT_FOUND` (the reservation was deleted);
@@ -129,19 +145,20 @@ export function mapNew(config: Config, source: Source): Pmem2Map {
       contentLength,
       sourceAlignment,
       target,
+      requested,
     );
     undo.push(() => binding.mapDelete(handle)); // err_undo_mapping: munmap, or mend
-    const address = binding.mapAddress(handle);
-    const granularity = checkGranularity(config, source, handle, requested);
-    checkStatus(binding.mapSetGranularity(handle, granularity), () => ({
-      action: `recording granularity ${granularity} on the mapping at ${formatPointer(address)}`,
-      syscall: 'mmap',
-    }));
+    const address = BigInt(result[MapNewSlot.address] as number);
     const map = new Pmem2Map(CONSTRUCT, {
       handle,
       address,
       size: Number(contentLength),
-      granularity,
+      granularity: result[MapNewSlot.granularity] as Granularity,
+      granularityReason: GRANULARITY_REASONS[
+        result[MapNewSlot.reason] as number
+      ] as GranularityReason,
+      mapSync: result[MapNewSlot.mapSync] === 1,
+      persistKind: PERSIST_KINDS[result[MapNewSlot.persistKind] as number] as PersistKind,
       protection: config.protection,
       sharing: config.sharing,
       reservation: target?.reservation ?? null,
@@ -260,7 +277,11 @@ const FAILED_STEP_SYSCALL: Readonly<Record<MapNewStep, string>> = {
   mmap: 'mmap',
 };
 
-// The placeholder (or reservation range) and the mmap itself, in one native call.
+// What the one native call of mapNew reports besides the handle; read right after the call.
+const result = newMapNewResult();
+
+// The range check against the file, the placeholder (or reservation range), the mmap and the
+// granularity decision, in one native call.
 function mmapSource(
   config: Config,
   source: Source,
@@ -268,9 +289,10 @@ function mmapSource(
   contentLength: bigint,
   sourceAlignment: bigint,
   target: ReservationTarget | undefined,
+  requested: Granularity,
 ): MapHandle {
   const fd = source.type === 'anon' ? -1 : source.getFd();
-  const result = binding.mapNew(
+  const handle = binding.mapNew(
     fd,
     effectiveOffset,
     contentLength,
@@ -279,10 +301,17 @@ function mmapSource(
     Number(sourceAlignment),
     target?.state.handle ?? null,
     target?.offset ?? 0n,
+    requested,
+    () => autoFlush({ sysfsRoot: source.sysfsRoot }) === 1,
+    result,
   );
-  return unwrapResult(result, () => ({
+  if (handle === PMEM2_E.GRANULARITY_NOT_SUPPORTED) {
+    throw granularityError(requested, result[MapNewSlot.granularity] as Granularity);
+  }
+  return unwrapResult(handle, () => ({
     action: `mapping ${contentLength} bytes at offset ${effectiveOffset} of the ${source.type} source`,
-    syscall: FAILED_STEP_SYSCALL[binding.mapNewFailedStep()],
+    syscall:
+      FAILED_STEP_SYSCALL[MAP_NEW_STEPS[result[MapNewSlot.failedStep] as number] as MapNewStep],
     translate: {
       [EACCES]: PMEM2_E.NO_ACCESS,
       [ENOTSUP]: PMEM2_E.NOSUPP,
@@ -294,21 +323,6 @@ function mmapSource(
         'and writable); open it read-write, or map it read-only or Sharing.PRIVATE',
     },
   }));
-}
-
-// The effective granularity must not be coarser than the required one.
-function checkGranularity(
-  config: Config,
-  source: Source,
-  handle: MapHandle,
-  requested: Granularity,
-): Granularity {
-  return effectiveGranularity(requested, {
-    anonymous: source.type === 'anon',
-    eADR: () => autoFlush({ sysfsRoot: source.sysfsRoot }) === 1,
-    mapSync: binding.mapSyncTaken(handle),
-    sharing: config.sharing,
-  });
 }
 
 // pmem2_register_mapping: the realm's registry refuses an overlap with the raw -EEXIST.

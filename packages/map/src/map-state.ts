@@ -2,7 +2,13 @@
 
 import { type Granularity, Protection, type Sharing } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import { binding, type MapHandle, type MapPersistOps, type PersistKind } from '@pmem2/native';
+import {
+  binding,
+  type GranularityReason,
+  type MapHandle,
+  type MapPersistOps,
+  type PersistKind,
+} from '@pmem2/native';
 import type { CheckedRange } from './check-range.js';
 import type { SourceFacts } from './deep-flush.js';
 import { formatPointer } from './format.js';
@@ -20,19 +26,14 @@ export type MapInit = Pick<
   | 'address'
   | 'size'
   | 'granularity'
+  | 'granularityReason'
+  | 'mapSync'
+  | 'persistKind'
   | 'protection'
   | 'sharing'
   | 'reservation'
   | 'source'
 >;
-
-// Each persist kind as a literal (an internalized string).
-const PERSIST_KINDS: Readonly<Record<PersistKind, PersistKind>> = {
-  msync: 'msync',
-  flush: 'flush',
-  fence: 'fence',
-  drain: 'drain',
-};
 
 /** `Protection.READ | Protection.WRITE`, unsigned. */
 export const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
@@ -47,7 +48,17 @@ export class MapState {
   readonly handle!: MapHandle;
   readonly address!: bigint;
   readonly size!: number;
+  /** Decided by native inside the mapNew call, once (JavaScript cannot change it). */
   readonly granularity!: Granularity;
+  /** The rule of get_min_granularity that decided it. */
+  readonly granularityReason!: GranularityReason;
+  /** MAP_SYNC took. */
+  readonly mapSync!: boolean;
+  /**
+   * What persist does, as native chose it for the granularity and the CPU (an internalized
+   * literal of PERSIST_KINDS: each persist compares it).
+   */
+  readonly persistKind!: PersistKind;
   /** The PMEM2_PROT_* bits, unsigned. */
   readonly protection!: number;
   /** Shared or private (copy-on-write): what a private mapping's pages hold differs. */
@@ -56,15 +67,10 @@ export class MapState {
   /** What deep flush needs of the source (libpmem2 keeps a copy of the source). */
   readonly source!: SourceFacts;
   /**
-   * The routines native chose for the map's granularity (persist.c map_fns_for): the persist
-   * kind and the argument-free persist and flush bound to the record.
+   * The routines native chose for the map's granularity (persist.c map_fns_for): the
+   * argument-free persist and flush bound to the record.
    */
   readonly persistOps: MapPersistOps;
-  /**
-   * `persistOps.kind` as this module's literal: native's string is not internalized, so every
-   * comparison with it would compare characters (about 3 ns on each persist).
-   */
-  readonly persistKind: PersistKind;
   /** The native promises of msyncs running on the thread pool (they never reject). */
   readonly inFlight = new Set<Promise<number>>();
   deleted = false;
@@ -72,7 +78,6 @@ export class MapState {
   constructor(init: MapInit) {
     Object.assign(this, init);
     this.persistOps = binding.mapPersistOps(init.handle);
-    this.persistKind = PERSIST_KINDS[this.persistOps.kind];
   }
 
   /** Refuses every use of a deleted mapping with `PMEM2_E_MAPPING_NOT_FOUND`. */

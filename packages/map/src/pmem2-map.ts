@@ -31,6 +31,12 @@ import { mappingRegistry } from './registry.js';
 export type { MapInit } from './map-state.js';
 
 /**
+ * The state behind a mapping, for package functions that take one (explainGranularity);
+ * throws TypeError for anything that is not a Pmem2Map. Not exported by the package index.
+ */
+export let mapStateOf: (map: Pmem2Map) => MapState;
+
+/**
  * A mapping created by {@link mapNew}: libpmem2's `struct pmem2_map`.
  *
  * @remarks
@@ -81,6 +87,10 @@ export type { MapInit } from './map-state.js';
  */
 export class Pmem2Map implements Disposable, AsyncDisposable {
   readonly #state: MapState;
+
+  static {
+    mapStateOf = (map) => map.#state;
+  }
 
   /**
    * Not for users: mappings come from {@link mapNew}.

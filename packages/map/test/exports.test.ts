@@ -5,13 +5,16 @@ import { LIBPMEM2_BASE_H, libpmem2FileOrSkip } from '@pmem2/test-kit';
 import { expect, it } from 'vitest';
 import * as api from '../src/index.js';
 
-it('exports exactly mapFile, mapNew, MemFlags, Pmem2Map and VmReservation', () => {
+it('exports exactly mapFile, mapNew, MemFlags, Pmem2Map, VmReservation and the granularity/CPU reports', () => {
   expect(Object.keys(api).sort()).toEqual([
     'MemFlags',
     'Pmem2Map',
     'VmReservation',
+    'explainGranularity',
+    'forcedGranularity',
     'mapFile',
     'mapNew',
+    'persistInfo',
   ]);
   expect(api.MemFlags).toEqual({
     NODRAIN: 1,

@@ -4,17 +4,18 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Config, Granularity, Sharing } from '@pmem2/config';
-import { autoFlush } from '@pmem2/source';
+import { autoFlush, Source } from '@pmem2/source';
 import { sysfsFixture, tempDir } from '@pmem2/test-kit';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { effectiveGranularity, forcedGranularity } from '../src/granularity.js';
-import { mapNew } from '../src/index.js';
+import { decideGranularity, type GranularityFacts, granularityError } from '../src/granularity.js';
+import { explainGranularity, forcedGranularity, mapNew } from '../src/index.js';
 import {
   catchPmem2,
   expectPmem2,
   makeFile,
   mappingsOf,
   openSource,
+  PAGE,
   removeBackendDirs,
 } from './helpers.js';
 
@@ -49,6 +50,21 @@ const NO_MAP_SYNC_TEXT =
 const G = Granularity;
 const NAMES = ['BYTE', 'CACHE_LINE', 'PAGE'] as const;
 
+/**
+ * pmem2_map_new's granularity check over native's decision for facts: the available
+ * granularity, or the error native's refusal becomes (libpmem2's text).
+ */
+function effectiveGranularity(requested: Granularity, facts: GranularityFacts): Granularity {
+  const { granularity } = decideGranularity(facts);
+  if (granularity > requested) throw granularityError(requested, granularity);
+  return granularity;
+}
+
+/** A shared file mapping's facts (nothing forced unless given). */
+function shared(mapSync: boolean, eADR: () => boolean, forced?: Granularity): GranularityFacts {
+  return { anonymous: false, privateMapping: false, forced, mapSync, eADR };
+}
+
 /** The machine each column of PMDK's matrix stands for: MAP_SYNC taken, and an eADR tree. */
 const AVAILABLE = [
   { available: G.BYTE, mapSync: true, tree: EADR_AVAILABLE },
@@ -63,12 +79,7 @@ describe('pmem2_granularity: requested × available (MAP_SYNC as mapped, eADR fr
       it(name, () => {
         vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
         const eADR = autoFlush({ sysfsRoot: column.tree() }) === 1;
-        const facts = {
-          anonymous: false,
-          eADR: () => eADR,
-          mapSync: column.mapSync,
-          sharing: Sharing.SHARED,
-        };
+        const facts = shared(column.mapSync, () => eADR, forcedGranularity());
         if (column.available <= requested) {
           expect(effectiveGranularity(requested, facts)).toBe(column.available);
           return;
@@ -99,7 +110,7 @@ describe('pmem2_granularity: requested × available (MAP_SYNC as mapped, eADR fr
     const sysfsRoot = sysfsFixture('eadr-malformed');
     expect(autoFlush({ sysfsRoot })).toBe(-1);
     const eADR = autoFlush({ sysfsRoot }) === 1;
-    const facts = { anonymous: false, eADR: () => eADR, mapSync: true, sharing: Sharing.SHARED };
+    const facts = shared(true, () => eADR);
     expect(effectiveGranularity(G.CACHE_LINE, facts)).toBe(G.CACHE_LINE);
     expectPmem2(
       () => effectiveGranularity(G.BYTE, facts),
@@ -113,12 +124,13 @@ describe('pmem2_granularity: requested × available (MAP_SYNC as mapped, eADR fr
     const asked: string[] = [];
     const facts = (name: string, mapSync: boolean, sharing: Sharing, anonymous = false) => ({
       anonymous,
+      privateMapping: sharing === Sharing.PRIVATE,
+      forced: forcedGranularity(),
       eADR: () => {
         asked.push(name);
         return true;
       },
       mapSync,
-      sharing,
     });
     expect(effectiveGranularity(G.PAGE, facts('no MAP_SYNC', false, Sharing.SHARED))).toBe(G.PAGE);
     expect(effectiveGranularity(G.PAGE, facts('private', true, Sharing.PRIVATE))).toBe(G.BYTE);
@@ -208,5 +220,55 @@ describe('pmem2_granularity_detection: PMEM2_FORCE_GRANULARITY parsing', () => {
     const cfg = new Config().setRequiredStoreGranularity(G.BYTE).setSharing(Sharing.PRIVATE);
     using map = mapNew(cfg, file.source);
     expect(map.storeGranularity).toBe(G.BYTE);
+  });
+});
+
+describe('explainGranularity: why a mapping got its granularity (native decided it at mapNew)', () => {
+  it('anonymous memory: BYTE, with its reason', () => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'page');
+    const src = Source.fromAnon(PAGE);
+    using map = mapNew(new Config().setRequiredStoreGranularity(G.PAGE), src);
+    src.delete();
+    expect(explainGranularity(map)).toEqual({
+      granularity: G.BYTE,
+      reason: 'anonymous',
+      mapSync: false,
+      detected: G.BYTE,
+      text: 'anonymous memory has nothing to persist',
+    });
+  });
+
+  it('private beats the force; a shared page-cache file is PAGE because MAP_SYNC was refused', () => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'page');
+    using file = openSource(makeFile('tmpfs'));
+    const cfg = new Config().setRequiredStoreGranularity(G.BYTE).setSharing(Sharing.PRIVATE);
+    using priv = mapNew(cfg, file.source);
+    expect(explainGranularity(priv)).toMatchObject({ granularity: G.BYTE, reason: 'private' });
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
+    using map = mapNew(new Config().setRequiredStoreGranularity(G.PAGE), file.source);
+    const why = explainGranularity(map);
+    expect(why).toMatchObject({ granularity: G.PAGE, reason: 'no-map-sync', mapSync: false });
+    expect(why.text).toMatch(/^MAP_SYNC was refused .*msync/);
+  });
+
+  it('a forced mapping says so and what detection alone gives', () => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'Byte');
+    using file = openSource(makeFile('tmpfs'));
+    using map = mapNew(new Config().setRequiredStoreGranularity(G.PAGE), file.source);
+    expect(explainGranularity(map)).toEqual({
+      granularity: G.BYTE,
+      reason: 'forced',
+      mapSync: false,
+      detected: G.PAGE,
+      text: 'PMEM2_FORCE_GRANULARITY=BYTE overrides detection (detected: PAGE)',
+    });
+  });
+
+  it('refuses a deleted mapping and anything that is not a mapping', () => {
+    using file = openSource(makeFile('tmpfs'));
+    const map = mapNew(new Config().setRequiredStoreGranularity(G.PAGE), file.source);
+    map.delete();
+    expectPmem2(() => explainGranularity(map), 'PMEM2_E_MAPPING_NOT_FOUND');
+    expect(() => explainGranularity({} as never)).toThrow(TypeError);
   });
 });

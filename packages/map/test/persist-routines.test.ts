@@ -29,7 +29,19 @@ const MARK: Partial<LastOp> = { msynced: true, flushed: false, drained: false };
 
 /** Leaves lastOp() at "msynced only": a native persist, flush or drain would change it. */
 function markLastOp(): void {
-  const other = binding.mapNew(-1, 0n, BigInt(PAGE), 2 ** 30 + 2 ** 31, false, PAGE, null, 0n);
+  const other = binding.mapNew(
+    -1,
+    0n,
+    BigInt(PAGE),
+    2 ** 30 + 2 ** 31,
+    false,
+    PAGE,
+    null,
+    0n,
+    2,
+    null,
+    new Float64Array(6),
+  );
   if (typeof other === 'number') throw new Error(`mapNew failed with ${other}`);
   expect(binding.msync(other, 0, 1)).toBe(0);
   expect(binding.mapDelete(other)).toBe(0);

@@ -3,22 +3,111 @@
 #include <errno.h>
 
 #include "bindings.h"
+#include "granularity.h"
 #include "handles.h"
 #include "napi_args.h"
 #include "persist.h"
 #include "records.h"
 #include "status.h"
 
-/* mapNew(fd, offset, length, protection, privateMapping, alignment, rsv, rsvOffset). */
+/* The slots of the Float64Array that mapNew and granularityDecide fill (types.ts MapNewSlot). */
+enum map_new_slot {
+	SLOT_ADDRESS = 0,
+	SLOT_MAP_SYNC = 1,
+	SLOT_GRANULARITY = 2,
+	SLOT_REASON = 3,
+	SLOT_PERSIST_KIND = 4,
+	SLOT_FAILED_STEP = 5,
+	MAP_NEW_SLOTS = 6,
+};
+
+/* The slots of a Float64Array of at least MAP_NEW_SLOTS elements; NULL after throwing. */
+static double *
+result_slots(napi_env env, napi_value v)
+{
+	bool is_typedarray;
+	napi_typedarray_type type;
+	size_t length = 0;
+	void *data = NULL;
+	if (napi_is_typedarray(env, v, &is_typedarray) != napi_ok || !is_typedarray ||
+			napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok ||
+			type != napi_float64_array || length < MAP_NEW_SLOTS) {
+		napi_throw_type_error(env, NULL, "expected result: a Float64Array of 6 elements");
+		return NULL;
+	}
+	return data;
+}
+
+/* The eADR question of one call: a JavaScript function, asked at most once. */
+struct eadr_question {
+	napi_env env;
+	napi_value fn; /* NULL: no eADR */
+	bool asked;
+};
+
+/* The eADR argument: a function, or null/undefined for "no eADR"; THROWN otherwise. */
+static int
+arg_eadr(napi_env env, napi_value v, struct eadr_question *q)
+{
+	napi_valuetype t;
+	if (napi_typeof(env, v, &t) != napi_ok) {
+		throw_napi(env, "napi_typeof");
+		return THROWN;
+	}
+	*q = (struct eadr_question){.env = env, .fn = t == napi_function ? v : NULL};
+	if (t != napi_function && t != napi_null && t != napi_undefined) {
+		napi_throw_type_error(env, NULL, "expected eADR: a function returning a boolean, or null");
+		return THROWN;
+	}
+	return 0;
+}
+
+/* Calls the eADR function: 1, 0, or EADR_FAILED with its exception (or a TypeError) pending. */
+static int
+ask_eadr(void *ctx)
+{
+	struct eadr_question *q = ctx;
+	if (!q->fn)
+		return 0;
+	q->asked = true;
+	napi_value recv, answer;
+	bool yes;
+	if (napi_get_undefined(q->env, &recv) != napi_ok ||
+			napi_call_function(q->env, recv, q->fn, 0, NULL, &answer) != napi_ok) {
+		throw_napi(q->env, "napi_call_function");
+		return EADR_FAILED;
+	}
+	if (napi_get_value_bool(q->env, answer, &yes) != napi_ok) {
+		napi_throw_type_error(q->env, NULL, "the eADR function must return a boolean");
+		return EADR_FAILED;
+	}
+	return yes;
+}
+
+/* A granularity argument: enum granularity, or `allow_none` -1; else -EINVAL. */
+static int
+check_granularity(int32_t g, bool allow_none)
+{
+	return (g >= GRANULARITY_BYTE && g <= GRANULARITY_PAGE) || (allow_none && g == -1)
+			? 0
+			: -EINVAL;
+}
+
+/*
+ * mapNew(fd, offset, length, protection, privateMapping, alignment, rsv, rsvOffset,
+ * requiredGranularity, eADR, result): the handle or a status; `result` tells the rest.
+ */
 napi_value
 js_map_new(napi_env env, napi_callback_info info)
 {
-	napi_value argv[8];
-	int32_t fd;
+	napi_value argv[11];
+	int32_t fd, required;
 	uint64_t offset, length, alignment, rsv_offset;
 	uint32_t protection;
 	bool private_mapping;
-	if (get_args(env, info, 8, argv) || arg_i32(env, argv[0], &fd))
+	struct eadr_question eadr;
+	if (get_args(env, info, 11, argv) || arg_i32(env, argv[0], &fd) ||
+			arg_i32(env, argv[8], &required) || arg_eadr(env, argv[9], &eadr))
 		return NULL;
 	if (napi_get_value_uint32(env, argv[3], &protection) != napi_ok ||
 			napi_get_value_bool(env, argv[4], &private_mapping) != napi_ok) {
@@ -42,40 +131,125 @@ js_map_new(napi_env env, napi_callback_info info)
 	}
 	if (t != napi_null && t != napi_undefined && !(rsv = handle_rsv(env, argv[6])))
 		return NULL;
+	double *slots = result_slots(env, argv[10]);
+	if (!slots)
+		return NULL;
 	if (st == 0 && (length > SIZE_MAX || rsv_offset > SIZE_MAX || alignment > SIZE_MAX))
 		st = PMEM2_E_MAP_RANGE;
-	struct map_record *map = NULL;
 	if (st == 0)
-		st = map_record_new(fd, offset, (size_t)length, protection, private_mapping,
-				(size_t)alignment, rsv, (size_t)rsv_offset, &map);
+		st = check_granularity(required, false);
+	struct map_new_outcome outcome = {.failed_step = MAP_NEW_STEP_NONE};
+	struct map_record *map = NULL;
+	if (st == 0) {
+		struct map_new_request req = {
+			.fd = fd,
+			.offset = offset,
+			.length = (size_t)length,
+			.protection = protection,
+			.private_mapping = private_mapping,
+			.alignment = (size_t)alignment,
+			.rsv = rsv,
+			.rsv_offset = (size_t)rsv_offset,
+			.required_granularity = required,
+			.eadr = ask_eadr,
+			.eadr_ctx = &eadr,
+		};
+		st = map_record_new(&req, &outcome, &map);
+	}
+	if (st == MAP_NEW_EADR_FAILED)
+		return NULL;
+	/* the eADR function may have detached or resized the result's buffer: look again */
+	if (eadr.asked && !(slots = result_slots(env, argv[10]))) {
+		if (st == 0)
+			map_record_put(map);
+		return NULL;
+	}
+	slots[SLOT_ADDRESS] = st ? 0 : (double)(uintptr_t)map->addr;
+	slots[SLOT_MAP_SYNC] = outcome.map_sync;
+	slots[SLOT_GRANULARITY] = outcome.granularity;
+	slots[SLOT_REASON] = outcome.reason;
+	slots[SLOT_PERSIST_KIND] = st ? 0 : map->fns->kind;
+	slots[SLOT_FAILED_STEP] = outcome.failed_step;
 	if (st)
 		return status(env, st);
 	return handle_new_map(env, map);
 }
 
-/* mapNewFailedStep(): which mmap of the last failed mapNew on this thread failed. */
+/*
+ * granularityDecide(anonymous, privateMapping, forced, mapSync, eADR, result): the rule of
+ * mapNew alone, for a mapping described by facts; fills the granularity slots of `result`.
+ */
 napi_value
-js_map_new_failed_step(napi_env env, napi_callback_info info)
+js_granularity_decide(napi_env env, napi_callback_info info)
 {
-	(void)info;
-	static const char *const names[] = {"none", "placeholder", "mmap", "placeholder-trim"};
-	return string(env, names[Map_new_failed_step]);
+	napi_value argv[6];
+	bool anonymous, private_mapping, map_sync;
+	int32_t forced;
+	struct eadr_question eadr;
+	if (get_args(env, info, 6, argv) || arg_i32(env, argv[2], &forced) ||
+			arg_eadr(env, argv[4], &eadr))
+		return NULL;
+	if (napi_get_value_bool(env, argv[0], &anonymous) != napi_ok ||
+			napi_get_value_bool(env, argv[1], &private_mapping) != napi_ok ||
+			napi_get_value_bool(env, argv[3], &map_sync) != napi_ok) {
+		napi_throw_type_error(env, NULL,
+				"expected anonymous, privateMapping and mapSync: boolean");
+		return NULL;
+	}
+	if (!result_slots(env, argv[5]))
+		return NULL;
+	int st = check_granularity(forced, true);
+	if (st)
+		return status(env, st);
+	struct granularity_facts facts = {
+		.anonymous = anonymous,
+		.private_mapping = private_mapping,
+		.forced = forced,
+		.map_sync = map_sync,
+		.eadr = ask_eadr,
+		.eadr_ctx = &eadr,
+	};
+	int granularity, reason;
+	if (granularity_decide(&facts, &granularity, &reason) == EADR_FAILED)
+		return NULL;
+	double *slots = result_slots(env, argv[5]);
+	if (!slots)
+		return NULL;
+	slots[SLOT_GRANULARITY] = granularity;
+	slots[SLOT_REASON] = reason;
+	slots[SLOT_PERSIST_KIND] = map_fns_for(granularity)->kind;
+	return status(env, 0);
 }
 
-/* mapSyncTaken(map). */
+/* forceGranularity(value?): parse_force_granularity of a string, or of the environment now. */
 napi_value
-js_map_sync_taken(napi_env env, napi_callback_info info)
+js_force_granularity(napi_env env, napi_callback_info info)
 {
-	struct map_record *map = only_map_arg(env, info);
-	return map ? boolean(env, map->addr && map->map_sync) : NULL;
-}
-
-/* mapAddress(map): 0n after delete. */
-napi_value
-js_map_address(napi_env env, napi_callback_info info)
-{
-	struct map_record *map = only_map_arg(env, info);
-	return map ? bigint(env, (uintptr_t)map->addr) : NULL;
+	napi_value v = only_arg(env, info);
+	napi_valuetype t;
+	if (!v || napi_typeof(env, v, &t) != napi_ok) {
+		throw_napi(env, "napi_typeof");
+		return NULL;
+	}
+	if (t == napi_undefined)
+		return number(env, forced_granularity_now());
+	if (t != napi_string) {
+		napi_throw_type_error(env, NULL, "expected value: a string or undefined");
+		return NULL;
+	}
+	size_t len;
+	char buf[12];
+	if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+		throw_napi(env, "napi_get_value_string_utf8");
+		return NULL;
+	}
+	if (len >= sizeof(buf))
+		return number(env, -1);
+	if (napi_get_value_string_utf8(env, v, buf, sizeof(buf), &len) != napi_ok) {
+		throw_napi(env, "napi_get_value_string_utf8");
+		return NULL;
+	}
+	return number(env, parse_force_granularity(buf, len));
 }
 
 /* mapSize(map): 0 after delete. */
@@ -84,25 +258,6 @@ js_map_size(napi_env env, napi_callback_info info)
 {
 	struct map_record *map = only_map_arg(env, info);
 	return map ? number(env, map->addr ? (double)map->content_len : 0) : NULL;
-}
-
-/* mapSetGranularity(map, granularity). */
-napi_value
-js_map_set_granularity(napi_env env, napi_callback_info info)
-{
-	napi_value argv[2];
-	struct map_record *map;
-	int32_t g;
-	if (get_args(env, info, 2, argv) || !(map = handle_map(env, argv[0])) ||
-			arg_i32(env, argv[1], &g))
-		return NULL;
-	if (!map->addr)
-		return status(env, PMEM2_E_MAPPING_NOT_FOUND);
-	if (g < GRANULARITY_BYTE || g > GRANULARITY_PAGE)
-		return status(env, -EINVAL);
-	map->granularity = g;
-	map->fns = map_fns_for(g);
-	return status(env, 0);
 }
 
 /* mapBuffer(map): the one external ArrayBuffer, or a status. */

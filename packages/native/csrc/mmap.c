@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "status.h"
@@ -28,6 +30,22 @@ page_size(void)
 		cached = ps > 0 ? (size_t)ps : 4096;
 	}
 	return cached;
+}
+
+/* Translates PMEM2_PROT_* bits to PROT_*; -1 for unknown bits. */
+int
+protection_to_prot(unsigned protection)
+{
+	if (protection & ~(PMEM2_PROT_EXEC | PMEM2_PROT_READ | PMEM2_PROT_WRITE))
+		return -1;
+	int prot = 0;
+	if (protection & PMEM2_PROT_EXEC)
+		prot |= PROT_EXEC;
+	if (protection & PMEM2_PROT_READ)
+		prot |= PROT_READ;
+	if (protection & PMEM2_PROT_WRITE)
+		prot |= PROT_WRITE;
+	return prot;
 }
 
 /* libpmem2's get_map_alignment: 2 MiB, 1 GiB for lengths >= 2 GiB, at least min_align. */
@@ -138,6 +156,26 @@ map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_
 	}
 	if (got == MAP_FAILED)
 		return -errno;
+	return 0;
+}
+
+/* Refuses a range past the end of a regular file; JavaScript's own check runs first. */
+int
+check_file_range(int fd, uint64_t offset, size_t len)
+{
+	/*
+	 * fstat(2) through syscall(2): glibc's fstat symbol is versioned GLIBC_2.33, above the
+	 * prebuild's 2.28 floor. The kernel's struct stat is glibc's and musl's on x86_64 and
+	 * aarch64.
+	 */
+	struct stat st;
+	if (syscall(SYS_fstat, fd, &st))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	uint64_t size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+	if (offset > size || len > size - offset)
+		return PMEM2_E_MAP_RANGE;
 	return 0;
 }
 

@@ -13,6 +13,9 @@
 /* sysconf(_SC_PAGESIZE), read once. */
 size_t page_size(void);
 
+/* Translates PMEM2_PROT_* bits to PROT_*; -1 for unknown bits. */
+int protection_to_prot(unsigned protection);
+
 /* libpmem2's get_map_alignment / vm_reservation_get_map_alignment. */
 size_t map_alignment(size_t len, size_t min_align);
 
@@ -33,6 +36,13 @@ int placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reser
  */
 int map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_t offset,
 		int *map_sync);
+
+/*
+ * Refuses [offset, offset + len) past the end of a regular file (fstat's st_size) with
+ * PMEM2_E_MAP_RANGE: its pages past the end would raise SIGBUS when touched. Other file
+ * types pass (mmap decides). -errno when fstat fails.
+ */
+int check_file_range(int fd, uint64_t offset, size_t len);
 
 /* munmap; -errno on failure. */
 int map_unmap(char *addr, size_t len);

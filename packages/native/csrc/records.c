@@ -6,11 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "granularity.h"
 #include "mmap.h"
 #include "persist.h"
 #include "status.h"
-
-_Thread_local enum map_new_step Map_new_failed_step;
 
 /* The index of the first range whose end is above `start` (binary search). */
 static size_t
@@ -262,37 +261,22 @@ rsv_record_put(struct rsv_record *rsv)
 	free(rsv);
 }
 
-/* Translates PMEM2_PROT_* bits to PROT_*; -1 for unknown bits. */
-static int
-protection_to_prot(unsigned protection)
-{
-	if (protection & ~(PMEM2_PROT_EXEC | PMEM2_PROT_READ | PMEM2_PROT_WRITE))
-		return -1;
-	int prot = 0;
-	if (protection & PMEM2_PROT_EXEC)
-		prot |= 0x4; /* PROT_EXEC */
-	if (protection & PMEM2_PROT_READ)
-		prot |= 0x1; /* PROT_READ */
-	if (protection & PMEM2_PROT_WRITE)
-		prot |= 0x2; /* PROT_WRITE */
-	return prot;
-}
-
 /* The map_new reservation branch (§3 step 11): re-checks, occupies, maps or mends. */
 static int
-map_in_reservation(struct map_record *map, int fd, uint64_t offset, int prot,
-		int private_mapping, size_t alignment, struct rsv_record *rsv, size_t rsv_offset)
+map_in_reservation(struct map_record *map, const struct map_new_request *req, int prot,
+		enum map_new_step *failed_step)
 {
-	if (rsv_offset % page_size())
+	struct rsv_record *rsv = req->rsv;
+	if (req->rsv_offset % page_size())
 		return PMEM2_E_OFFSET_UNALIGNED;
 	pthread_mutex_lock(&rsv->lock);
 	int ret = 0;
-	uintptr_t start = (uintptr_t)rsv->addr + rsv_offset;
+	uintptr_t start = (uintptr_t)rsv->addr + req->rsv_offset;
 	if (rsv->deleted)
 		ret = PMEM2_E_MAPPING_NOT_FOUND;
-	else if (rsv_offset > rsv->size || map->reserved_len > rsv->size - rsv_offset)
+	else if (req->rsv_offset > rsv->size || map->reserved_len > rsv->size - req->rsv_offset)
 		ret = PMEM2_E_LENGTH_OUT_OF_RANGE;
-	else if (alignment && start % alignment)
+	else if (req->alignment && start % req->alignment)
 		ret = PMEM2_E_ADDRESS_UNALIGNED;
 	else if (map->reserved_len)
 		ret = ranges_insert(rsv, start, start + map->reserved_len);
@@ -302,10 +286,10 @@ map_in_reservation(struct map_record *map, int fd, uint64_t offset, int prot,
 	 * reservation is left exactly as it was.
 	 */
 	if (ret == 0) {
-		ret = map_fixed((char *)start, map->content_len, prot, private_mapping, fd, offset,
-				&map->map_sync);
+		ret = map_fixed((char *)start, map->content_len, prot, req->private_mapping, req->fd,
+				req->offset, &map->map_sync);
 		if (ret) {
-			Map_new_failed_step = MAP_NEW_STEP_MMAP;
+			*failed_step = MAP_NEW_STEP_MMAP;
 			if (map->reserved_len) {
 				map_mend((char *)start, map->reserved_len);
 				ranges_remove(rsv, start);
@@ -320,57 +304,103 @@ map_in_reservation(struct map_record *map, int fd, uint64_t offset, int prot,
 	return ret;
 }
 
+/* The placeholder and the mmap of the source at it (§3 steps 11-12 outside a reservation). */
+static int
+map_at_placeholder(struct map_record *map, const struct map_new_request *req, int prot,
+		enum map_new_step *failed_step)
+{
+	char *addr;
+	size_t reserved;
+	bool trim_failed;
+	int ret = placeholder_reserve(req->length, map_alignment(req->length, req->alignment),
+			&addr, &reserved, &trim_failed);
+	if (ret) {
+		*failed_step = trim_failed ? MAP_NEW_STEP_PLACEHOLDER_TRIM : MAP_NEW_STEP_PLACEHOLDER;
+		return ret;
+	}
+	ret = map_fixed(addr, req->length, prot, req->private_mapping, req->fd, req->offset,
+			&map->map_sync);
+	if (ret) {
+		*failed_step = MAP_NEW_STEP_MMAP;
+		map_unmap(addr, reserved);
+	} else {
+		map->addr = addr;
+	}
+	return ret;
+}
+
+/*
+ * The granularity check of pmem2_map_new (§3 step 13): decided here once, never set later;
+ * a granularity coarser than required is refused.
+ */
+static int
+settle_granularity(struct map_record *map, const struct map_new_request *req,
+		struct map_new_outcome *outcome)
+{
+	struct granularity_facts facts = {
+		.anonymous = req->fd < 0,
+		.private_mapping = req->private_mapping,
+		.forced = req->fd < 0 ? -1 : forced_granularity_now(),
+		.map_sync = map->map_sync,
+		.eadr = req->eadr,
+		.eadr_ctx = req->eadr_ctx,
+	};
+	if (granularity_decide(&facts, &outcome->granularity, &outcome->reason) == EADR_FAILED)
+		return MAP_NEW_EADR_FAILED;
+	if (outcome->granularity > req->required_granularity)
+		return PMEM2_E_GRANULARITY_NOT_SUPPORTED;
+	map->granularity = outcome->granularity;
+	map->fns = map_fns_for(outcome->granularity);
+	return 0;
+}
+
 /* pmem2_map_new's system part (§3 steps 11-13) once TypeScript has run every check. */
 int
-map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
-		int private_mapping, size_t alignment, struct rsv_record *rsv, size_t rsv_offset,
+map_record_new(const struct map_new_request *req, struct map_new_outcome *outcome,
 		struct map_record **out)
 {
-	int prot = protection_to_prot(protection);
+	*outcome = (struct map_new_outcome){.failed_step = MAP_NEW_STEP_NONE};
+	int prot = protection_to_prot(req->protection);
 	if (prot < 0)
 		return PMEM2_E_INVALID_PROT_FLAG;
-	if (fd >= 0 && offset > (uint64_t)INT64_MAX)
+	if (req->fd >= 0 && req->offset > (uint64_t)INT64_MAX)
 		return PMEM2_E_MAP_RANGE;
+	if (req->fd >= 0) {
+		/* a failed fstat is what the mmap of the source would report */
+		int ret = check_file_range(req->fd, req->offset, req->length);
+		if (ret) {
+			outcome->failed_step = ret == PMEM2_E_MAP_RANGE ? MAP_NEW_STEP_NONE
+									: MAP_NEW_STEP_MMAP;
+			return ret;
+		}
+	}
 	struct map_record *map = calloc(1, sizeof(*map));
 	if (!map)
 		return -ENOMEM;
-	map->content_len = length;
-	map->protection = protection;
-	map->granularity = GRANULARITY_PAGE;
-	map->fns = map_fns_for(GRANULARITY_PAGE);
+	map->content_len = req->length;
+	map->protection = req->protection;
 	map->refs = 1;
-	Map_new_failed_step = MAP_NEW_STEP_NONE;
 	int ret;
-	if (align_up(length, page_size(), &map->reserved_len) ||
-			(!rsv && length > SIZE_MAX - map_alignment(length, alignment))) {
+	if (align_up(req->length, page_size(), &map->reserved_len) ||
+			(!req->rsv && req->length > SIZE_MAX - map_alignment(req->length,
+								  req->alignment))) {
 		/*
 		 * libpmem2 computes the page roundup and the placeholder size (length + alignment)
 		 * in size_t: they wrap, its small placeholder succeeds and the mmap of the source
 		 * fails with ENOMEM. Nothing is mapped here; the outcome is the same.
 		 */
 		ret = -ENOMEM;
-		Map_new_failed_step = MAP_NEW_STEP_MMAP;
-	} else if (rsv) {
-		ret = map_in_reservation(map, fd, offset, prot, private_mapping, alignment, rsv,
-				rsv_offset);
+		outcome->failed_step = MAP_NEW_STEP_MMAP;
+	} else if (req->rsv) {
+		ret = map_in_reservation(map, req, prot, &outcome->failed_step);
 	} else {
-		char *addr;
-		size_t reserved;
-		bool trim_failed;
-		ret = placeholder_reserve(length, map_alignment(length, alignment), &addr, &reserved,
-				&trim_failed);
-		if (ret) {
-			Map_new_failed_step = trim_failed ? MAP_NEW_STEP_PLACEHOLDER_TRIM
-							  : MAP_NEW_STEP_PLACEHOLDER;
-		} else {
-			ret = map_fixed(addr, length, prot, private_mapping, fd, offset, &map->map_sync);
-			if (ret) {
-				Map_new_failed_step = MAP_NEW_STEP_MMAP;
-				map_unmap(addr, reserved);
-			} else {
-				map->addr = addr;
-			}
-		}
+		ret = map_at_placeholder(map, req, prot, &outcome->failed_step);
+	}
+	outcome->map_sync = map->map_sync;
+	if (ret == 0) {
+		ret = settle_granularity(map, req, outcome);
+		if (ret) /* err_undo_mapping */
+			map_record_unmap(map, map->addr, map->reserved_len);
 	}
 	if (ret) {
 		free(map);

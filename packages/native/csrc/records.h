@@ -37,7 +37,7 @@ struct map_record {
 	size_t reserved_len;  /* roundup(content_len, page) */
 	unsigned protection;  /* PMEM2_PROT_* bits */
 	int map_sync;
-	int granularity;      /* enum granularity */
+	int granularity;      /* enum granularity, decided once by map_record_new */
 	const struct map_fns *fns; /* persist.h: the routines of that granularity */
 	struct rsv_record *rsv;
 	void *buffer_ref;     /* napi_ref (weak) to the external ArrayBuffer, owned by handles.c */
@@ -47,14 +47,39 @@ struct map_record {
 	unsigned pins;	      /* async msyncs running on the thread pool over the mapping */
 };
 
-/* Which system call of the last failed map_record_new on this thread failed. */
+/* Which system call of a failed map_record_new failed. */
 enum map_new_step {
 	MAP_NEW_STEP_NONE = 0,
 	MAP_NEW_STEP_PLACEHOLDER = 1, /* the anonymous placeholder mmap (map_reserve) */
 	MAP_NEW_STEP_MMAP = 2,	      /* the mmap of the source (file_map) */
 	MAP_NEW_STEP_PLACEHOLDER_TRIM = 3, /* map_reserve's munmap of the head or tail */
 };
-extern _Thread_local enum map_new_step Map_new_failed_step;
+
+/* What pmem2_map_new's system part maps, once TypeScript has run every check. */
+struct map_new_request {
+	int fd; /* -1: anonymous */
+	uint64_t offset;
+	size_t length;
+	unsigned protection; /* PMEM2_PROT_* bits */
+	int private_mapping;
+	size_t alignment;
+	struct rsv_record *rsv; /* NULL: a placeholder of its own */
+	size_t rsv_offset;
+	int required_granularity; /* enum granularity: the coarsest one accepted */
+	int (*eadr)(void *ctx);	  /* pmem2_auto_flush() == 1, as granularity_facts.eadr */
+	void *eadr_ctx;
+};
+
+/* What map_record_new found out, on success and on failure. */
+struct map_new_outcome {
+	enum map_new_step failed_step; /* MAP_NEW_STEP_NONE unless a system call failed */
+	int map_sync;
+	int granularity; /* the available granularity, also when it was refused */
+	int reason;	 /* enum granularity_reason */
+};
+
+/* map_record_new's status when the eADR question failed (its JavaScript exception is pending). */
+#define MAP_NEW_EADR_FAILED 1
 
 /*
  * Counts the records freed so far in the process. A handle check that remembers a validated
@@ -68,8 +93,13 @@ int rsv_record_shrink(struct rsv_record *rsv, size_t offset, size_t size);
 int rsv_record_delete(struct rsv_record *rsv);
 void rsv_record_put(struct rsv_record *rsv);
 
-int map_record_new(int fd, uint64_t offset, size_t length, unsigned protection,
-		int private_mapping, size_t alignment, struct rsv_record *rsv, size_t rsv_offset,
+/*
+ * pmem2_map_new's system part: refuses a range past the end of a regular file, maps, decides
+ * the granularity (PMEM2_E_GRANULARITY_NOT_SUPPORTED, mapping undone, when it is coarser than
+ * required) and the persist kind. 0, a negative status or MAP_NEW_EADR_FAILED; *outcome is
+ * filled in every case.
+ */
+int map_record_new(const struct map_new_request *req, struct map_new_outcome *outcome,
 		struct map_record **out);
 int map_record_unmap(struct map_record *map, char *addr, size_t len);
 void map_record_put(struct map_record *map);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { NativeBinding } from './types.js';
 import { unsupportedPlatformError } from './unsupported-platform.js';
 
+export * from './map-new-result.js';
 export type * from './types.js';
 
 type NodeGypBuild = (root: string) => unknown;
@@ -59,7 +60,8 @@ function loadAddon(): NativeBinding {
  * @example
  * ```ts
  * import { binding } from '@pmem2/native';
- * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n);
+ * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n, 2, null,
+ *   new Float64Array(6));
  * ```
  * @see libpmem2: pmem2_map_new(3)
  */

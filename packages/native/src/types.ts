@@ -18,9 +18,12 @@
 //   without PMEM2_PROT_READ) return PMEM2_E_NO_ACCESS instead of faulting. memcpy/memset
 //   into a write-only mapping store without any flush instruction over its lines (those are
 //   permission-checked as loads) and persist with msync (PAGE, CACHE_LINE) or a drain (BYTE).
-// - persistInfo().flush === 'none' (a CPU with no known flush instruction) means persist and
-//   flush fall back to msync even for CACHE_LINE (the map's routine table, persist.c
-//   map_fns_for, is the one place that decides it; mapPersistOps() reports the outcome).
+// - A mapping's granularity, and with it its routine table (persist.c map_fns_for, the one
+//   place that decides it), is chosen by mapNew once; no call changes it. mapNew reports its
+//   persist kind: 'msync' also for CACHE_LINE on a CPU without a flush instruction
+//   (persistInfo().flush === 'none').
+
+import type { MapNewResult } from './map-new-result.js';
 
 declare const mapBrand: unique symbol;
 declare const reservationBrand: unique symbol;
@@ -114,14 +117,29 @@ export interface LastOp {
 }
 
 /**
- * Which system call of the last failed {@link NativeBinding.mapNew} on this thread failed:
+ * Which system call of a failed {@link NativeBinding.mapNew} failed (its `failedStep` slot):
  * `'placeholder'` is the anonymous placeholder mmap outside a reservation (libpmem2's
  * map_reserve, text `"mmap MAP_ANONYMOUS: <strerror>"`), `'mmap'` the mapping of the source
- * itself (file_map, text `"mmap: <strerror>"`), `'placeholder-trim'` the munmap of the
- * placeholder's unaligned head or tail (map_reserve, text `"munmap: <strerror>"`), `'none'`
- * when the last mapNew failed before any system call (a refused argument) or succeeded.
+ * itself (file_map, text `"mmap: <strerror>"`; also a failed `fstat` of the fd, which that
+ * mmap would report), `'placeholder-trim'` the munmap of the placeholder's unaligned head or
+ * tail (map_reserve, text `"munmap: <strerror>"`), `'none'` when it failed before any system
+ * call (a refused argument, a range past the end of the file, a refused granularity).
  */
 export type MapNewStep = 'none' | 'placeholder' | 'mmap' | 'placeholder-trim';
+
+/**
+ * The rule of libpmem2's `get_min_granularity` (and pmem2_map_new's anonymous rule) that
+ * decided a mapping's granularity: `'anonymous'` → BYTE, `'private'` → BYTE (even over
+ * `PMEM2_FORCE_GRANULARITY`), `'forced'` → the forced value, `'no-map-sync'` → PAGE,
+ * `'no-eadr'` → CACHE_LINE (MAP_SYNC taken), `'eadr'` → BYTE (MAP_SYNC taken and eADR).
+ */
+export type GranularityReason =
+  | 'anonymous'
+  | 'private'
+  | 'forced'
+  | 'no-map-sync'
+  | 'no-eadr'
+  | 'eadr';
 
 /** One extent of a file from {@link NativeBinding.fiemap} (a `struct fiemap_extent`), in bytes. */
 export interface FileExtent {
@@ -168,14 +186,37 @@ export interface NativeBinding {
   reservationDelete(rsv: ReservationHandle): Status;
 
   /**
-   * The system part of pmem2_map_new after all of libpmem2's checks ran in TypeScript:
-   * without a reservation, a PROT_READ private anonymous placeholder of `length + alignment`
-   * aligned to max(alignment, 2 MiB or 1 GiB for >= 2 GiB); with one, the range at
-   * `rsvOffset` (the C side re-checks page alignment, bounds and that no other native map
-   * occupies it). Then mmap(MAP_FIXED) of fd (-1 = anonymous) at `offset`: shared file maps
-   * try MAP_SHARED_VALIDATE|MAP_SYNC first and fall back to MAP_SHARED only on
-   * EINVAL/EOPNOTSUPP. On failure nothing is left mapped and the status is -errno.
-   * `protection` is the PMEM2_PROT_* bit set.
+   * The system part of pmem2_map_new after all of libpmem2's checks ran in TypeScript, in one
+   * call: the range check against the file, the mapping, and the granularity decision.
+   *
+   * @remarks
+   * For an fd, `fstat` first: `offset + length` past the end of a regular file answers
+   * PMEM2_E_MAP_RANGE (its pages past the end would raise SIGBUS when touched). Then, without
+   * a reservation, a PROT_READ private anonymous placeholder of `length + alignment` aligned
+   * to max(alignment, 2 MiB or 1 GiB for >= 2 GiB); with one, the range at `rsvOffset` (the
+   * C side re-checks page alignment, bounds and that no other native map occupies it). Then
+   * mmap(MAP_FIXED) of fd (-1 = anonymous) at `offset`: shared file maps try
+   * MAP_SHARED_VALIDATE|MAP_SYNC first and fall back to MAP_SHARED only on EINVAL/EOPNOTSUPP.
+   *
+   * The granularity is decided here, once, in libpmem2's order (anonymous → BYTE; private →
+   * BYTE; `PMEM2_FORCE_GRANULARITY` of the process environment, read now; no MAP_SYNC →
+   * PAGE; no eADR → CACHE_LINE; else BYTE) and never changes. `eADR` (pmem2_auto_flush() ==
+   * 1) is called only when its answer decides (a shared MAP_SYNC mapping with nothing
+   * forced); null means no eADR; a throw propagates, with nothing mapped. A granularity
+   * coarser than `requiredGranularity` answers PMEM2_E_GRANULARITY_NOT_SUPPORTED, with the
+   * mapping undone. On failure nothing is left mapped and the status is returned; `result`
+   * ({@link MapNewSlot}) is filled in every case that does not throw. `protection` is the
+   * PMEM2_PROT_* bit set; a requiredGranularity outside 0-2 answers -EINVAL.
+   *
+   * @example
+   * ```ts
+   * import { binding, MapNewSlot, MAP_NEW_STEPS, newMapNewResult } from '@pmem2/native';
+   * const result = newMapNewResult();
+   * const st = binding.mapNew(-1, 0n, 2n ** 47n, 0xc0000000, false, 4096, null, 0n, 2, null, result);
+   * console.log(st); // -12
+   * console.log(MAP_NEW_STEPS[result[MapNewSlot.failedStep]]); // 'placeholder'
+   * ```
+   * @see libpmem2: pmem2_map_new(3), pmem2_errormsg(3)
    */
   mapNew(
     fd: number,
@@ -186,28 +227,48 @@ export interface NativeBinding {
     alignment: number,
     rsv: ReservationHandle | null,
     rsvOffset: bigint,
+    requiredGranularity: GranularityValue,
+    eADR: (() => boolean) | null,
+    result: MapNewResult,
   ): MapHandle | Status;
   /**
-   * Which mmap of the last failed {@link NativeBinding.mapNew} on the calling thread failed,
-   * so that the caller can print libpmem2's exact text for it; read it right after the
-   * failed call (the next mapNew resets it).
+   * The granularity rule of {@link NativeBinding.mapNew} alone, for a mapping described by
+   * facts (`forced` is a granularity or -1 for none): fills the `granularity`, `reason` and
+   * `persistKind` slots of `result`; 0, or -EINVAL for a `forced` outside -1..2. Decides
+   * nothing for any mapping (what-if questions, such as the granularity without the force).
+   *
+   * @example
+   * ```ts
+   * import { binding, MapNewSlot, newMapNewResult } from '@pmem2/native';
+   * const result = newMapNewResult();
+   * binding.granularityDecide(false, false, -1, true, () => false, result); // 0
+   * result[MapNewSlot.granularity]; // 1: MAP_SYNC without eADR is CACHE_LINE
+   * ```
+   * @see libpmem2: pmem2_map_get_store_granularity(3)
+   */
+  granularityDecide(
+    anonymous: boolean,
+    privateMapping: boolean,
+    forced: GranularityValue | -1,
+    mapSync: boolean,
+    eADR: (() => boolean) | null,
+    result: MapNewResult,
+  ): Status;
+  /**
+   * libpmem2's parse_force_granularity of `value`, or (undefined) of `PMEM2_FORCE_GRANULARITY`
+   * in the process environment now: `BYTE`, `CACHE_LINE`, `CACHELINE` or `PAGE` in any ASCII
+   * case, at most 10 bytes; -1 for anything else. The process environment is what C's
+   * getenv sees: in a worker thread `process.env` is a copy, and its assignments are not.
    *
    * @example
    * ```ts
    * import { binding } from '@pmem2/native';
-   * const st = binding.mapNew(-1, 0n, 2n ** 47n, 0xc0000000, false, 4096, null, 0n);
-   * console.log(st); // -12
-   * console.log(binding.mapNewFailedStep()); // 'placeholder'
+   * binding.forceGranularity('cacheline'); // 1
+   * binding.forceGranularity('cache-line'); // -1
    * ```
-   * @see libpmem2: pmem2_map_new(3), pmem2_errormsg(3)
+   * @see libpmem2: libpmem2(7) (PMEM2_FORCE_GRANULARITY)
    */
-  mapNewFailedStep(): MapNewStep;
-  /** Whether MAP_SYNC took for this mapping. */
-  mapSyncTaken(map: MapHandle): boolean;
-  /** Records the effective granularity that persist/flush/mem functions follow. */
-  mapSetGranularity(map: MapHandle, granularity: GranularityValue): Status;
-  /** The mapping's base address (diagnostics only). 0n after delete. */
-  mapAddress(map: MapHandle): bigint;
+  forceGranularity(value?: string): GranularityValue | -1;
   /** The content length; 0 after delete. */
   mapSize(map: MapHandle): number;
   /**
@@ -226,7 +287,7 @@ export interface NativeBinding {
    */
   mapDelete(map: MapHandle): Status;
 
-  /** pmem2_persist_fn per the recorded granularity (PAGE: msync; CACHE_LINE: flush+sfence; BYTE: sfence). */
+  /** pmem2_persist_fn per the mapping's persist kind (msync; flush + sfence; sfence). */
   persist(map: MapHandle, offset: number, length: number): Status;
   /** pmem2_flush_fn per the recorded granularity. */
   flush(map: MapHandle, offset: number, length: number): Status;
@@ -247,7 +308,8 @@ export interface NativeBinding {
    * @example
    * ```ts
    * import { binding } from '@pmem2/native';
-   * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n);
+   * const map = binding.mapNew(-1, 0n, 4096n, 0xc0000000, false, 4096, null, 0n, 2, null,
+   *   new Float64Array(6));
    * if (typeof map !== 'number') {
    *   const pending = binding.msyncAsync(map, 0, 4096);
    *   const status = typeof pending === 'number' ? pending : await pending;

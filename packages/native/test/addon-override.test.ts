@@ -15,7 +15,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const PROBE = `
 import { readFileSync } from 'node:fs';
 import { binding } from './dist/index.js';
-const map = binding.mapNew(-1, 0n, 4096n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+const map = binding.mapNew(-1, 0n, 4096n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null, new Float64Array(6));
 const works = typeof map === 'object' && binding.mapDelete(map) === 0;
 const addons = [...new Set(readFileSync('/proc/self/maps', 'utf8').split('\\n')
   .map((l) => l.split(/\\s+/).at(-1)).filter((f) => f.endsWith('.node')))];

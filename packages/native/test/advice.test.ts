@@ -2,7 +2,7 @@
 // bound natively and work on the page cover of the range, never outside the mapping
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { binding, E, makeFile, PAGE, PROT_READ, PROT_RW, scratchDir } from './helpers.js';
+import { binding, E, makeFile, mapNew, PAGE, PROT_READ, PROT_RW, scratchDir } from './helpers.js';
 
 const EINVAL = -22;
 const scratch = scratchDir('/dev/shm');
@@ -12,7 +12,7 @@ let files = 0;
 /** A fresh sparse 4-page-and-a-bit tmpfs file mapped shared with `prot`. */
 function mapFile(prot = PROT_RW, size = 4 * PAGE + 100) {
   const { fd } = makeFile(scratch.dir, `f${files++}`, size);
-  const map = binding.mapNew(fd, 0n, BigInt(size), prot, false, PAGE, null, 0n);
+  const map = mapNew(fd, 0n, BigInt(size), prot, false, PAGE, null, 0n);
   if (typeof map === 'number') throw new Error(`mapNew failed with ${map}`);
   return map;
 }

@@ -54,7 +54,7 @@ describe('msyncAsync in flight (child processes)', () => {
       const size = 64 * 1024 * 1024;
       const fd = fs.openSync(path, 'w+');
       fs.ftruncateSync(fd, size);
-      const map = binding.mapNew(fd, 0n, BigInt(size), 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+      const map = binding.mapNew(fd, 0n, BigInt(size), 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null, new Float64Array(6));
       fs.closeSync(fd);
       const view = new Uint8Array(binding.mapBuffer(map));
       const pending = [];
@@ -78,7 +78,7 @@ describe('msyncAsync in flight (child processes)', () => {
       const fd = fs.openSync(path, 'w+');
       fs.ftruncateSync(fd, 1 << 24);
       let pending = (() => {
-        const map = binding.mapNew(fd, 0n, 1n << 24n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+        const map = binding.mapNew(fd, 0n, 1n << 24n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null, new Float64Array(6));
         new Uint8Array(binding.mapBuffer(map)).fill(9);
         return binding.msyncAsync(map, 0, 1 << 24);
       })();

@@ -3,19 +3,24 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  BYTE,
   binding,
   bytes,
   close,
   E,
   FILESYSTEMS,
+  failedStep,
   MiB,
   makeFile,
+  mapNew,
+  mappedOf,
   mapRw,
   mapsLineAt,
   PAGE,
   PROT_READ,
   PROT_RW,
   scratchDir,
+  withForcedGranularity,
 } from './helpers.js';
 
 describe.each(FILESYSTEMS)('file mappings on $name', ({ root }) => {
@@ -25,7 +30,7 @@ describe.each(FILESYSTEMS)('file mappings on $name', ({ root }) => {
   it('places a mapping of >= 2 MiB on a 2 MiB boundary, as map_reserve does', () => {
     const { fd } = makeFile(dir, 'big', 4 * MiB);
     const map = mapRw(fd, 4 * MiB);
-    expect(binding.mapAddress(map) % BigInt(2 * MiB)).toBe(0n);
+    expect(mappedOf(map).address % BigInt(2 * MiB)).toBe(0n);
     expect(binding.mapSize(map)).toBe(4 * MiB);
     expect(binding.mapDelete(map)).toBe(0);
     close(fd);
@@ -34,8 +39,8 @@ describe.each(FILESYSTEMS)('file mappings on $name', ({ root }) => {
   it('places a small mapping page-aligned (libpmem2 aligns it to 2 MiB too)', () => {
     const { fd } = makeFile(dir, 'small', PAGE);
     const map = mapRw(fd, PAGE);
-    expect(binding.mapAddress(map) % BigInt(PAGE)).toBe(0n);
-    expect(binding.mapAddress(map) % BigInt(2 * MiB)).toBe(0n);
+    expect(mappedOf(map).address % BigInt(PAGE)).toBe(0n);
+    expect(mappedOf(map).address % BigInt(2 * MiB)).toBe(0n);
     expect(binding.mapDelete(map)).toBe(0);
     close(fd);
   });
@@ -43,7 +48,7 @@ describe.each(FILESYSTEMS)('file mappings on $name', ({ root }) => {
   it('falls back from MAP_SYNC (EOPNOTSUPP on non-DAX files) to MAP_SHARED', () => {
     const { fd } = makeFile(dir, 'sync', PAGE);
     const map = mapRw(fd, PAGE);
-    expect(binding.mapSyncTaken(map)).toBe(false);
+    expect(mappedOf(map).mapSync).toBe(false);
     binding.mapDelete(map);
     close(fd);
   });
@@ -73,7 +78,7 @@ describe.each(FILESYSTEMS)('file mappings on $name', ({ root }) => {
   it('a private mapping never tries MAP_SYNC and does not write the file', () => {
     const { path, fd } = makeFile(dir, 'private', PAGE);
     const map = mapRw(fd, PAGE, 0n, true);
-    expect(binding.mapSyncTaken(map)).toBe(false);
+    expect(mappedOf(map).mapSync).toBe(false);
     bytes(map)[0] = 7;
     expect(readFileSync(path)[0]).toBe(0);
     binding.mapDelete(map);
@@ -91,9 +96,9 @@ describe.each(FILESYSTEMS)('file mappings on $name', ({ root }) => {
         .split('\n')
         .filter((line) => line.endsWith(path) || /^\S+ r--p 00000000 00:00 0\s*$/.test(line));
     const before = leftovers();
-    expect(binding.mapNew(ro, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(-13);
+    expect(mapNew(ro, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(-13);
     expect(leftovers()).toEqual(before);
-    const rmap = binding.mapNew(ro, 0n, BigInt(PAGE), PROT_READ, false, PAGE, null, 0n);
+    const rmap = mapNew(ro, 0n, BigInt(PAGE), PROT_READ, false, PAGE, null, 0n);
     expect(typeof rmap).toBe('object');
     if (typeof rmap === 'number') return;
     expect(binding.mapBuffer(rmap)).toBe(E.NO_ACCESS);
@@ -105,7 +110,7 @@ describe.each(FILESYSTEMS)('file mappings on $name', ({ root }) => {
   });
 
   it('a bad fd fails with -EBADF', () => {
-    expect(binding.mapNew(1_000_000, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(-9);
+    expect(mapNew(1_000_000, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(-9);
   });
 });
 
@@ -137,7 +142,7 @@ describe('mappings of 2 GiB and more', () => {
     const size = 5 * 1024 * MiB;
     const { path, fd } = makeFile(dir, 'five-gib', size);
     const map = mapRw(fd, size);
-    expect(binding.mapAddress(map) % BigInt(1024 * MiB)).toBe(0n);
+    expect(mappedOf(map).address % BigInt(1024 * MiB)).toBe(0n);
     const off = 4 * 1024 * MiB + 100;
     expect(binding.memset(map, off, 0x77, 3, 0)).toBe(0);
     expect(binding.persist(map, off, 3)).toBe(0);
@@ -169,8 +174,8 @@ describe('pageSize, fcntlGetFl and msync', () => {
 
   it('msync writes a range back whatever the granularity', () => {
     const { path, fd } = makeFile(dir, 'msync', 2 * PAGE);
-    const map = mapRw(fd, 2 * PAGE);
-    binding.mapSetGranularity(map, 0);
+    const map = withForcedGranularity(BYTE, () => mapRw(fd, 2 * PAGE));
+    expect(mappedOf(map).granularity).toBe(BYTE);
     bytes(map)[PAGE + 1] = 9;
     expect(binding.msync(map, PAGE + 1, 1)).toBe(0);
     expect(binding.lastOp()).toEqual({
@@ -189,46 +194,42 @@ describe('pageSize, fcntlGetFl and msync', () => {
 describe('anonymous mappings', () => {
   it('use MAP_ANONYMOUS, ignore the offset and start zeroed', () => {
     const map = mapRw(-1, 4 * MiB, BigInt(PAGE));
-    expect(binding.mapAddress(map) % BigInt(2 * MiB)).toBe(0n);
-    expect(binding.mapSyncTaken(map)).toBe(false);
+    expect(mappedOf(map).address % BigInt(2 * MiB)).toBe(0n);
+    expect(mappedOf(map).mapSync).toBe(false);
     const view = bytes(map);
     expect(view.length).toBe(4 * MiB);
     expect(view.every((b) => b === 0)).toBe(true);
-    const line = mapsLineAt(binding.mapAddress(map), readFileSync('/proc/self/maps', 'utf8'));
+    const line = mapsLineAt(mappedOf(map).address, readFileSync('/proc/self/maps', 'utf8'));
     expect(line).toMatch(/ rw-s /);
     binding.mapDelete(map);
   });
 
   it('zero length fails with -EINVAL in the mmap of the source', () => {
-    expect(binding.mapNew(-1, 0n, 0n, PROT_RW, false, PAGE, null, 0n)).toBe(-22);
-    expect(binding.mapNewFailedStep()).toBe('mmap');
+    expect(mapNew(-1, 0n, 0n, PROT_RW, false, PAGE, null, 0n)).toBe(-22);
+    expect(failedStep()).toBe('mmap');
   });
 
   it('mapNewFailedStep tells a failed placeholder (2^47 bytes: -ENOMEM) from the mmap', () => {
-    expect(binding.mapNew(-1, 0n, 2n ** 47n, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
-    expect(binding.mapNewFailedStep()).toBe('placeholder');
+    expect(mapNew(-1, 0n, 2n ** 47n, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
+    expect(failedStep()).toBe('placeholder');
     const map = mapRw(-1, PAGE);
-    expect(binding.mapNewFailedStep()).toBe('none');
+    expect(failedStep()).toBe('none');
     binding.mapDelete(map);
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(
-      E.INVALID_PROT_FLAG,
-    );
-    expect(binding.mapNewFailedStep()).toBe('none');
+    expect(mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(E.INVALID_PROT_FLAG);
+    expect(failedStep()).toBe('none');
   });
 
   it('a length whose page roundup or placeholder wraps size_t fails -ENOMEM in the mmap step', () => {
     for (const length of [2n ** 64n - 1n, 2n ** 64n - BigInt(PAGE)]) {
-      expect(binding.mapNew(-1, 0n, length, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
-      expect(binding.mapNewFailedStep()).toBe('mmap');
+      expect(mapNew(-1, 0n, length, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
+      expect(failedStep()).toBe('mmap');
     }
-    expect(binding.mapNew(-1, 0n, 2n ** 63n, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
-    expect(binding.mapNewFailedStep()).toBe('placeholder');
+    expect(mapNew(-1, 0n, 2n ** 63n, PROT_RW, false, PAGE, null, 0n)).toBe(-12);
+    expect(failedStep()).toBe('placeholder');
   });
 
   it('unknown protection bits are refused', () => {
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(
-      E.INVALID_PROT_FLAG,
-    );
+    expect(mapNew(-1, 0n, BigInt(PAGE), 1, false, PAGE, null, 0n)).toBe(E.INVALID_PROT_FLAG);
   });
 });
 
@@ -259,8 +260,8 @@ describe('never trusting JavaScript', () => {
   });
 
   it('rejects negative and wider-than-64-bit bigints', () => {
-    expect(binding.mapNew(-1, -1n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(E.MAP_RANGE);
-    expect(binding.mapNew(-1, 0n, 2n ** 64n, PROT_RW, false, PAGE, null, 0n)).toBe(E.MAP_RANGE);
+    expect(mapNew(-1, -1n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n)).toBe(E.MAP_RANGE);
+    expect(mapNew(-1, 0n, 2n ** 64n, PROT_RW, false, PAGE, null, 0n)).toBe(E.MAP_RANGE);
     expect(binding.reservationNew(-4096n, null)).toBe(E.MAP_RANGE);
   });
 
@@ -315,7 +316,7 @@ describe('one ArrayBuffer per mapping and use after delete', () => {
 
   it('every call on a deleted handle returns PMEM2_E_MAPPING_NOT_FOUND', () => {
     const map = mapRw(-1, PAGE);
-    const addr = binding.mapAddress(map);
+    const addr = mappedOf(map).address;
     expect(binding.mapDelete(map)).toBe(0);
     expect(binding.mapDelete(map)).toBe(E.MAPPING_NOT_FOUND);
     expect(binding.mapBuffer(map)).toBe(E.MAPPING_NOT_FOUND);
@@ -326,10 +327,7 @@ describe('one ArrayBuffer per mapping and use after delete', () => {
     expect(binding.memmove(map, 0, 1, 1, 0)).toBe(E.MAPPING_NOT_FOUND);
     expect(binding.memset(map, 0, 1, 1, 0)).toBe(E.MAPPING_NOT_FOUND);
     expect(binding.read(map, 0, new Uint8Array(1))).toBe(E.MAPPING_NOT_FOUND);
-    expect(binding.mapSetGranularity(map, 0)).toBe(E.MAPPING_NOT_FOUND);
-    expect(binding.mapAddress(map)).toBe(0n);
     expect(binding.mapSize(map)).toBe(0);
-    expect(binding.mapSyncTaken(map)).toBe(false);
     expect(mapsLineAt(addr, readFileSync('/proc/self/maps', 'utf8'))).toBeUndefined();
   });
 

@@ -1,7 +1,7 @@
 // mem-ext.test.ts -- the pmem2_mem_ext table: which stores, flushes and drains each call makes
 
 import { describe, expect, it } from 'vitest';
-import { BYTE, binding, CACHE_LINE, mapRw, PAGE_GRANULARITY } from './helpers.js';
+import { BYTE, binding, CACHE_LINE, mapForced, mapRw, PAGE_GRANULARITY } from './helpers.js';
 
 const NODRAIN = 1;
 const NONTEMPORAL = 2;
@@ -35,7 +35,13 @@ const GRANULARITIES = [
   ['PAGE', PAGE_GRANULARITY],
 ] as const;
 
-const map = mapRw(-1, 16 * 4096);
+/** One mapping per granularity, as mapNew decides it (anonymous: BYTE; forced files otherwise). */
+const MAPS = {
+  [BYTE]: mapRw(-1, 16 * 4096),
+  [CACHE_LINE]: mapForced(CACHE_LINE, 16 * 4096),
+  [PAGE_GRANULARITY]: mapForced(PAGE_GRANULARITY, 16 * 4096),
+} as const;
+let map = MAPS[BYTE];
 const src = new Uint8Array(4096).fill(3);
 
 /** Runs one mem function and returns lastOp(). */
@@ -61,7 +67,7 @@ describe.runIf(x64 && info.memcpy !== 'generic' && info.memcpy !== 'libc')(
       for (const [gname, g] of GRANULARITIES) {
         for (const [fname, flags, b128, b1024, p128, p1024] of TABLE) {
           it(`${fn} ${gname} flags=${fname}: 128 B and 1024 B stores`, () => {
-            binding.mapSetGranularity(map, g);
+            map = MAPS[g];
             const [e128, e1024] = g === BYTE ? [b128, b1024] : [p128, p1024];
             const small = run(fn, 128, flags);
             const large = run(fn, 1024, flags);
@@ -88,12 +94,12 @@ describe.runIf(x64 && info.memcpy !== 'generic' && info.memcpy !== 'libc')(
     }
 
     it('BYTE non-temporal stores are followed by an sfence (empty flush variant)', () => {
-      binding.mapSetGranularity(map, BYTE);
+      map = MAPS[BYTE];
       expect(run('memcpy', 1024, NONTEMPORAL).ntFence).toBe(true);
     });
 
     it('an unaligned non-temporal copy flushes its temporal head and tail at CACHE_LINE', () => {
-      binding.mapSetGranularity(map, CACHE_LINE);
+      map = MAPS[CACHE_LINE];
       expect(binding.memcpy(map, 65, src.subarray(0, 1000), NONTEMPORAL)).toBe(0);
       expect(binding.lastOp()).toMatchObject({ store: 'nt', flushed: true });
       expect(binding.memcpy(map, 64, src.subarray(0, 1024), NONTEMPORAL)).toBe(0);
@@ -101,7 +107,7 @@ describe.runIf(x64 && info.memcpy !== 'generic' && info.memcpy !== 'libc')(
     });
 
     it('length 0, and memmove onto itself, store nothing', () => {
-      binding.mapSetGranularity(map, CACHE_LINE);
+      map = MAPS[CACHE_LINE];
       expect(binding.memset(map, 0, 1, 0, 0)).toBe(0);
       expect(binding.lastOp().store).toBe('none');
       expect(binding.memmove(map, 64, 64, 512, 0)).toBe(0);

@@ -1,7 +1,7 @@
 // memops.test.ts -- memcpy/memmove/memset correctness of every copy routine, alignments 0..63
 
 import { describe, expect, it } from 'vitest';
-import { binding, CACHE_LINE, childJson, mapRw } from './helpers.js';
+import { binding, CACHE_LINE, childJson, childMapForced, mapRw } from './helpers.js';
 
 /**
  * The sweep a child runs with one routine selected: every dst and src alignment 0..63 and
@@ -10,9 +10,7 @@ import { binding, CACHE_LINE, childJson, mapRw } from './helpers.js';
  * around each destination must stay untouched. Prints {bad, runs, memcpy}.
  */
 const SWEEP = `
-const RW = 2 ** 30 + 2 ** 31;
-const m = binding.mapNew(-1, 0n, 65536n, RW, false, 4096, null, 0n);
-binding.mapSetGranularity(m, ${CACHE_LINE});
+${childMapForced(CACHE_LINE, 65536)}
 const view = new Uint8Array(binding.mapBuffer(m));
 const src = new Uint8Array(8192);
 for (let i = 0; i < src.length; i++) src[i] = (i * 131 + 7) & 255;

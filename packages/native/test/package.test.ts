@@ -69,7 +69,7 @@ import { binding } from '@pmem2/native';
 const path = process.argv[2];
 fs.writeFileSync(path, Buffer.alloc(8192));
 const fd = fs.openSync(path, 'r+');
-const map = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+const map = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null, new Float64Array(6));
 new Uint8Array(binding.mapBuffer(map)).set([1, 2, 3], 4096);
 const persisted = binding.persist(map, 4096, 3);
 const deleted = binding.mapDelete(map);

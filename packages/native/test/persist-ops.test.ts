@@ -2,7 +2,18 @@
 
 import { describe, expect, it } from 'vitest';
 import type { MapPersistOps } from '../src/index.js';
-import { BYTE, binding, bytes, CACHE_LINE, E, mapRw, PAGE, storedNothing } from './helpers.js';
+import {
+  BYTE,
+  binding,
+  bytes,
+  CACHE_LINE,
+  E,
+  mapForced,
+  mapRw,
+  PAGE,
+  PAGE_GRANULARITY,
+  storedNothing,
+} from './helpers.js';
 
 const x64 = binding.persistInfo().arch === 'x64';
 const ARGS = binding.persistArgs as Float64Array;
@@ -23,25 +34,29 @@ function boundPersist(ops: MapPersistOps, offset: number, length: number): numbe
 
 describe('the routine table is chosen from the granularity (persist.c map_fns_for)', () => {
   it('reports msync for PAGE, flush for CACHE_LINE, fence (x86_64) or drain for BYTE', () => {
-    const map = mapRw(-1, 4 * PAGE);
-    expect(binding.mapPersistOps(map).kind).toBe('msync'); // a new record is PAGE
-    binding.mapSetGranularity(map, CACHE_LINE);
     const flush = binding.persistInfo().flush === 'none' ? 'msync' : 'flush';
-    expect(binding.mapPersistOps(map).kind).toBe(flush);
-    binding.mapSetGranularity(map, BYTE);
-    expect(binding.mapPersistOps(map).kind).toBe(x64 ? 'fence' : 'drain');
-    expect(binding.mapDelete(map)).toBe(0);
+    const expected = [
+      [PAGE_GRANULARITY, 'msync'],
+      [CACHE_LINE, flush],
+      [BYTE, x64 ? 'fence' : 'drain'],
+    ] as const;
+    for (const [granularity, kind] of expected) {
+      const map = mapForced(granularity, 4 * PAGE);
+      expect(binding.mapPersistOps(map).kind).toBe(kind);
+      expect(binding.mapDelete(map)).toBe(0);
+    }
   });
 
   it('the mem routines follow the same table: PAGE msyncs, CACHE_LINE flushes, BYTE neither', () => {
-    const map = mapRw(-1, 4 * PAGE);
     const src = new Uint8Array(64).fill(3);
-    expect(binding.memcpy(map, 0, src, 0)).toBe(0);
+    const page = mapForced(PAGE_GRANULARITY, 4 * PAGE);
+    expect(binding.memcpy(page, 0, src, 0)).toBe(0);
     expect(binding.lastOp()).toMatchObject({ msynced: true, drained: false });
-    binding.mapSetGranularity(map, BYTE);
-    expect(binding.memcpy(map, 0, src, 0)).toBe(0);
+    expect(binding.mapDelete(page)).toBe(0);
+    const byte = mapForced(BYTE, 4 * PAGE);
+    expect(binding.memcpy(byte, 0, src, 0)).toBe(0);
     expect(binding.lastOp()).toMatchObject({ msynced: false, flushed: false, drained: true });
-    expect(binding.mapDelete(map)).toBe(0);
+    expect(binding.mapDelete(byte)).toBe(0);
   });
 });
 
@@ -53,7 +68,7 @@ describe('argument-free persist and flush bound to a map (persistArgs)', () => {
   });
 
   it('PAGE: the bound persist and flush msync the range written into persistArgs', () => {
-    const map = mapRw(-1, 4 * PAGE);
+    const map = mapForced(PAGE_GRANULARITY, 4 * PAGE);
     const ops = binding.mapPersistOps(map);
     bytes(map)[5000] = 1;
     expect(boundPersist(ops, 4096, 1000)).toBe(0);
@@ -66,8 +81,7 @@ describe('argument-free persist and flush bound to a map (persistArgs)', () => {
   });
 
   it.runIf(x64)('CACHE_LINE: persist flushes then drains, flush only flushes', () => {
-    const map = mapRw(-1, 4 * PAGE);
-    binding.mapSetGranularity(map, CACHE_LINE);
+    const map = mapForced(CACHE_LINE, 4 * PAGE);
     const ops = binding.mapPersistOps(map);
     expect(boundPersist(ops, 1, 200)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ flushed: true, drained: true }));
@@ -77,22 +91,12 @@ describe('argument-free persist and flush bound to a map (persistArgs)', () => {
   });
 
   it('BYTE: the native persist drains, the native flush does nothing', () => {
-    const map = mapRw(-1, 4 * PAGE);
-    binding.mapSetGranularity(map, BYTE);
+    const map = mapForced(BYTE, 4 * PAGE);
     const ops = binding.mapPersistOps(map);
     expect(boundPersist(ops, 0, 64)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ drained: true }));
     expect(ops.flush()).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({}));
-    expect(binding.mapDelete(map)).toBe(0);
-  });
-
-  it('follows a later change of the granularity (the record, not the function, holds the table)', () => {
-    const map = mapRw(-1, PAGE);
-    const ops = binding.mapPersistOps(map);
-    binding.mapSetGranularity(map, BYTE);
-    expect(boundPersist(ops, 0, 1)).toBe(0);
-    expect(binding.lastOp()).toEqual(storedNothing({ drained: true }));
     expect(binding.mapDelete(map)).toBe(0);
   });
 
@@ -132,7 +136,7 @@ describe('argument-free persist and flush bound to a map (persistArgs)', () => {
 
 describe('persistRanges / flushRanges', () => {
   it('PAGE: one msync per range; refuses nothing in range', () => {
-    const map = mapRw(-1, 4 * PAGE);
+    const map = mapForced(PAGE_GRANULARITY, 4 * PAGE);
     expect(binding.persistRanges(map, new Float64Array([0, 1, 8192, 4096]))).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
     expect(binding.flushRanges(map, new Float64Array([PAGE, 1]))).toBe(0);
@@ -141,8 +145,7 @@ describe('persistRanges / flushRanges', () => {
   });
 
   it.runIf(x64)('CACHE_LINE: persistRanges flushes every range, then drains once', () => {
-    const map = mapRw(-1, 4 * PAGE);
-    binding.mapSetGranularity(map, CACHE_LINE);
+    const map = mapForced(CACHE_LINE, 4 * PAGE);
     const ranges = new Float64Array([0, 64, 4096, 1, 3 * PAGE, 0]);
     expect(binding.persistRanges(map, ranges)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ flushed: true, drained: true }));
@@ -154,8 +157,7 @@ describe('persistRanges / flushRanges', () => {
   });
 
   it('BYTE: persistRanges drains once; flushRanges does nothing; an empty batch is fine', () => {
-    const map = mapRw(-1, 4 * PAGE);
-    binding.mapSetGranularity(map, BYTE);
+    const map = mapForced(BYTE, 4 * PAGE);
     expect(binding.persistRanges(map, new Float64Array([0, 64, 100, 7]))).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ drained: true }));
     expect(binding.flushRanges(map, new Float64Array([0, 64]))).toBe(0);

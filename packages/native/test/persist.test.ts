@@ -7,6 +7,9 @@ import {
   binding,
   CACHE_LINE,
   childJson,
+  childMapForced,
+  mapForced,
+  mappedOf,
   mapRw,
   PAGE,
   PAGE_GRANULARITY,
@@ -17,40 +20,40 @@ const info = binding.persistInfo();
 const cpu = info.cpu;
 const x64 = info.arch === 'x64';
 
-describe('persist, flush and drain follow the recorded granularity (§5.2)', () => {
-  const map = mapRw(-1, 4 * PAGE);
-
+describe('persist, flush and drain follow the granularity mapNew decided (§5.2)', () => {
   it('PAGE: persist and flush msync; neither flushes lines nor drains', () => {
-    expect(binding.mapSetGranularity(map, PAGE_GRANULARITY)).toBe(0);
+    const map = mapForced(PAGE_GRANULARITY, 4 * PAGE);
+    expect(mappedOf(map).persistKind).toBe('msync');
     expect(binding.persist(map, 100, 5000)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
     expect(binding.flush(map, 100, 5000)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
+    binding.mapDelete(map);
   });
 
   it.runIf(x64)('CACHE_LINE: persist flushes lines then drains; flush only flushes', () => {
-    expect(binding.mapSetGranularity(map, CACHE_LINE)).toBe(0);
+    const map = mapForced(CACHE_LINE, 4 * PAGE);
+    expect(mappedOf(map).persistKind).toBe('flush');
     expect(binding.persist(map, 1, 200)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ flushed: true, drained: true }));
     expect(binding.flush(map, 1, 200)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ flushed: true }));
+    binding.mapDelete(map);
   });
 
   it('BYTE: persist only drains; flush does nothing', () => {
-    expect(binding.mapSetGranularity(map, BYTE)).toBe(0);
+    const map = mapRw(-1, 4 * PAGE);
+    expect(mappedOf(map).persistKind).toBe('fence');
     expect(binding.persist(map, 0, 64)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ drained: true }));
     expect(binding.flush(map, 0, 64)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({}));
+    binding.mapDelete(map);
   });
 
   it('drain issues the fence', () => {
     binding.drain();
     expect(binding.lastOp().drained).toBe(true);
-  });
-
-  it('refuses an unknown granularity with -EINVAL', () => {
-    expect(binding.mapSetGranularity(map, 3 as 0)).toBe(-22);
   });
 });
 
@@ -124,8 +127,7 @@ describe.runIf(x64)('load-time selection honours the PMEM_* variables exactly (�
 
 describe.runIf(x64)('the selection changes what the mem functions do', () => {
   const probe = (granularity: number, len: number, flags: number): string => `
-    const m = binding.mapNew(-1, 0n, 65536n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
-    binding.mapSetGranularity(m, ${granularity});
+    ${childMapForced(granularity as 0 | 1 | 2, 65536)}
     const st = binding.memset(m, 0, 1, ${len}, ${flags});
     console.log(JSON.stringify({ st, op: binding.lastOp() }));`;
 

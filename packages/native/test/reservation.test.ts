@@ -3,7 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ReservationHandle } from '../src/index.js';
-import { binding, E, MiB, mapsLineAt, PAGE, PROT_RW } from './helpers.js';
+import {
+  binding,
+  E,
+  failedStep,
+  MiB,
+  mapNew,
+  mappedOf,
+  mapsLineAt,
+  PAGE,
+  PROT_RW,
+} from './helpers.js';
 
 /** A reservation of `size` bytes (asserts a handle). */
 function reserve(size: number, address: bigint | null = null): ReservationHandle {
@@ -49,18 +59,18 @@ describe('maps inside a reservation', () => {
   it('maps at the offset, refuses overlaps natively and mends the range on delete', () => {
     const rsv = reserve(4 * MiB);
     const base = binding.reservationAddress(rsv);
-    const map = binding.mapNew(-1, 0n, BigInt(2 * PAGE), PROT_RW, false, PAGE, rsv, BigInt(PAGE));
+    const map = mapNew(-1, 0n, BigInt(2 * PAGE), PROT_RW, false, PAGE, rsv, BigInt(PAGE));
     if (typeof map === 'number') throw new Error(String(map));
-    expect(binding.mapAddress(map)).toBe(base + BigInt(PAGE));
+    expect(mappedOf(map).address).toBe(base + BigInt(PAGE));
     expect(lineAt(base + BigInt(PAGE))).toMatch(/ rw-s /);
     // overlapping the second page of the map
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, BigInt(2 * PAGE))).toBe(
+    expect(mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, BigInt(2 * PAGE))).toBe(
       E.MAPPING_EXISTS,
     );
     expect(binding.reservationDelete(rsv)).toBe(E.VM_RESERVATION_NOT_EMPTY);
     expect(binding.reservationShrink(rsv, 0n, BigInt(2 * MiB))).toBe(E.VM_RESERVATION_NOT_EMPTY);
     // adjacent is fine
-    const next = binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, BigInt(3 * PAGE));
+    const next = mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, BigInt(3 * PAGE));
     expect(typeof next).toBe('object');
     if (typeof next === 'number') return;
     expect(binding.mapDelete(map)).toBe(0);
@@ -72,30 +82,26 @@ describe('maps inside a reservation', () => {
 
   it('re-checks the offset alignment, the bounds and the address alignment', () => {
     const rsv = reserve(2 * MiB);
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 1n)).toBe(
-      E.OFFSET_UNALIGNED,
-    );
+    expect(mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 1n)).toBe(E.OFFSET_UNALIGNED);
     expect(
-      binding.mapNew(-1, 0n, BigInt(PAGE + 1), PROT_RW, false, PAGE, rsv, BigInt(2 * MiB - PAGE)),
+      mapNew(-1, 0n, BigInt(PAGE + 1), PROT_RW, false, PAGE, rsv, BigInt(2 * MiB - PAGE)),
     ).toBe(E.LENGTH_OUT_OF_RANGE);
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 2n ** 63n)).toBe(
+    expect(mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 2n ** 63n)).toBe(
       E.LENGTH_OUT_OF_RANGE,
     );
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, 2 * MiB, rsv, BigInt(PAGE))).toBe(
+    expect(mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, 2 * MiB, rsv, BigInt(PAGE))).toBe(
       E.ADDRESS_UNALIGNED,
     );
     expect(binding.reservationDelete(rsv)).toBe(0);
-    expect(binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n)).toBe(
-      E.MAPPING_NOT_FOUND,
-    );
+    expect(mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n)).toBe(E.MAPPING_NOT_FOUND);
   });
 
   it('a failed mmap inside the reservation leaves the range PROT_NONE and unoccupied', () => {
     const rsv = reserve(2 * MiB);
     const base = binding.reservationAddress(rsv);
-    expect(binding.mapNew(1_000_000, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n)).toBe(-9);
+    expect(mapNew(1_000_000, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n)).toBe(-9);
     expect(lineAt(base)).toMatch(/ ---p /);
-    const map = binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n);
+    const map = mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n);
     expect(typeof map).toBe('object');
     if (typeof map !== 'number') binding.mapDelete(map);
     expect(binding.reservationDelete(rsv)).toBe(0);
@@ -103,9 +109,9 @@ describe('maps inside a reservation', () => {
 
   it('a zero-length map (content length 0) fails with -EINVAL and occupies nothing', () => {
     const rsv = reserve(2 * MiB);
-    expect(binding.mapNew(-1, 0n, 0n, PROT_RW, false, PAGE, rsv, 0n)).toBe(-22);
-    expect(binding.mapNewFailedStep()).toBe('mmap');
-    const map = binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n);
+    expect(mapNew(-1, 0n, 0n, PROT_RW, false, PAGE, rsv, 0n)).toBe(-22);
+    expect(failedStep()).toBe('mmap');
+    const map = mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, 0n);
     expect(typeof map).toBe('object');
     if (typeof map !== 'number') expect(binding.mapDelete(map)).toBe(0);
     expect(binding.reservationDelete(rsv)).toBe(0);
@@ -126,7 +132,7 @@ describe('reservationExtend and reservationShrink', () => {
     expect(binding.reservationExtend(rsv, BigInt(4 * MiB))).toBe(0);
     expect(binding.reservationSize(rsv)).toBe(BigInt(6 * MiB));
     expect(lineAt(base + BigInt(6 * MiB - 1))).toMatch(/ ---p /);
-    const map = binding.mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, BigInt(5 * MiB));
+    const map = mapNew(-1, 0n, BigInt(PAGE), PROT_RW, false, PAGE, rsv, BigInt(5 * MiB));
     expect(typeof map).toBe('object');
     if (typeof map !== 'number') binding.mapDelete(map);
     expect(binding.reservationDelete(rsv)).toBe(0);

@@ -1,6 +1,7 @@
 // workload.mjs -- a representative pass over @pmem2/native and @pmem2/map for the sanitizer
 // and valgrind runs: every binding entry with good and hostile arguments, every map operation
 
+import { closeSync, openSync } from 'node:fs';
 import { MemFlags, VmReservation } from '@pmem2/map';
 import { binding } from '@pmem2/native';
 import { makeFile, mapNew, pageConfig, Sharing, Source } from './common.mjs';
@@ -24,7 +25,8 @@ function tally(fn) {
 
 // The native contract directly: statuses, never crashes, for hostile numbers and handles.
 const hostile = [-1, Number.NaN, 1.5, 2 ** 53, Number.POSITIVE_INFINITY, 2 ** 31];
-const map = binding.mapNew(-1, 0n, 65536n, 0xc0000000, false, 4096, null, 0n);
+const result = new Float64Array(6);
+const map = binding.mapNew(-1, 0n, 65536n, 0xc0000000, false, 4096, null, 0n, 2, null, result);
 for (const offset of [0, ...hostile]) {
   for (const length of [0, 64, ...hostile]) {
     tally(() => binding.persist(map, offset, length));
@@ -54,9 +56,14 @@ for (const flags of [0, 1, 2, 4, 8, 16, 32, 63, 64, -1]) {
   tally(() => binding.memcpy(map, 100, new Uint8Array(5000), flags));
   tally(() => binding.memmove(map, 1, 0, 8000, flags));
 }
-binding.mapSetGranularity(map, 1);
-tally(() => binding.persist(map, 3, 1000));
-binding.mapSetGranularity(map, 0);
+// CACHE_LINE (a file mapping forced so at mapNew, where granularity is decided) and BYTE (anonymous)
+const lineFd = openSync(makeFile(dir, 'cache-line', 65536), 'r+');
+process.env.PMEM2_FORCE_GRANULARITY = 'CACHE_LINE';
+const lineMap = binding.mapNew(lineFd, 0n, 65536n, 0xc0000000, false, 4096, null, 0n, 2, null, result);
+delete process.env.PMEM2_FORCE_GRANULARITY;
+tally(() => binding.persist(lineMap, 3, 1000));
+binding.mapDelete(lineMap);
+closeSync(lineFd);
 tally(() => binding.persist(map, 3, 1000));
 const buffer = binding.mapBuffer(map);
 new Uint8Array(buffer).fill(9);

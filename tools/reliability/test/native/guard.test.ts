@@ -6,6 +6,20 @@ import { E, FILESYSTEMS, runChild, scratchDir } from './helpers.js';
 const { dir, cleanup } = scratchDir(FILESYSTEMS[0].root);
 afterAll(cleanup);
 
+/**
+ * Child source defining forced(granularity, fd, protection): a shared 8 KiB mapping of fd whose
+ * granularity PMEM2_FORCE_GRANULARITY forces (native decides it at mapNew; nothing sets it later).
+ */
+const FORCED_MAP = `
+  const forced = (granularity, fd, protection) => {
+    process.env.PMEM2_FORCE_GRANULARITY = granularity;
+    const h = binding.mapNew(fd, 0n, 8192n, protection, false, 4096, null, 0n, 2, null,
+      new Float64Array(6));
+    delete process.env.PMEM2_FORCE_GRANULARITY;
+    if (typeof h === 'number') throw new Error('mapNew failed with ' + h);
+    return h;
+  };`;
+
 /** A child that maps a 2-page file, truncates it to 0 under the mapping, then runs `then`. */
 function truncatedChild(then: string): ReturnType<typeof runChild> {
   return runChild(`
@@ -13,10 +27,12 @@ function truncatedChild(then: string): ReturnType<typeof runChild> {
     const p = ${JSON.stringify(`${dir}/truncated`)} + process.pid;
     fs.writeFileSync(p, Buffer.alloc(8192, 1));
     const fd = fs.openSync(p, 'r+');
-    const m = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+    ${FORCED_MAP}
+    const m = forced('CACHE_LINE', fd, 2 ** 30 + 2 ** 31);
+    const byteMap = forced('BYTE', fd, 2 ** 30 + 2 ** 31);
+    const pageMap = forced('PAGE', fd, 2 ** 30 + 2 ** 31);
     const view = new Uint8Array(binding.mapBuffer(m));
     fs.ftruncateSync(fd, 0);
-    binding.mapSetGranularity(m, 1);
     const r = {
       memset: binding.memset(m, 0, 1, 100, 0),
       memcpy: binding.memcpy(m, 10, new Uint8Array(300), 2),
@@ -25,14 +41,13 @@ function truncatedChild(then: string): ReturnType<typeof runChild> {
       persist: binding.persist(m, 0, 100),
       flush: binding.flush(m, 0, 8192),
     };
-    binding.mapSetGranularity(m, 0);
-    r.bytePersist = binding.persist(m, 0, 8192);
-    r.byteFlush = binding.flush(m, 0, 8192);
-    binding.mapSetGranularity(m, 2);
-    r.pagePersist = binding.persist(m, 0, 8192);
-    const other = binding.mapNew(-1, 0n, 4096n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+    r.bytePersist = binding.persist(byteMap, 0, 8192);
+    r.byteFlush = binding.flush(byteMap, 0, 8192);
+    r.pagePersist = binding.persist(pageMap, 0, 8192);
+    const other = binding.mapNew(-1, 0n, 4096n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null,
+      new Float64Array(6));
     r.afterwards = binding.memset(other, 0, 1, 10, 0);
-    r.deleted = binding.mapDelete(m);
+    r.deleted = binding.mapDelete(m) || binding.mapDelete(byteMap) || binding.mapDelete(pageMap);
     console.log(JSON.stringify(r));
     ${then}
   `);
@@ -67,7 +82,8 @@ describe('the SIGBUS guard', () => {
       const p = ${JSON.stringify(`${dir}/touched`)} + process.pid;
       fs.writeFileSync(p, Buffer.alloc(8192, 1));
       const fd = fs.openSync(p, 'r+');
-      const m = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+      const m = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null,
+        new Float64Array(6));
       const view = new Uint8Array(binding.mapBuffer(m));
       fs.ftruncateSync(fd, 0);
       console.log(binding.memset(m, 0, 1, 1, 0));
@@ -90,11 +106,16 @@ describe('the SIGBUS guard', () => {
 
   it('turns a SIGSEGV inside the guarded map range (flushing a PROT_NONE map) into PMEM2_E_IO_FAIL', () => {
     const r = runChild(`
-      const m = binding.mapNew(-1, 0n, 8192n, 0, false, 4096, null, 0n);
-      binding.mapSetGranularity(m, 1);
+      import fs from 'node:fs';
+      const p = ${JSON.stringify(`${dir}/prot-none`)} + process.pid;
+      fs.writeFileSync(p, Buffer.alloc(8192));
+      const fd = fs.openSync(p, 'r+');
+      fs.unlinkSync(p);
+      ${FORCED_MAP}
+      const m = forced('CACHE_LINE', fd, 0);
+      const pageMap = forced('PAGE', fd, 0);
       const out = [binding.persist(m, 0, 64), binding.flush(m, 4096, 64), binding.read(m, 0, new Uint8Array(1))];
-      binding.mapSetGranularity(m, 2);
-      out.push(binding.persist(m, 0, 64), binding.mapDelete(m));
+      out.push(binding.persist(pageMap, 0, 64), binding.mapDelete(m) || binding.mapDelete(pageMap));
       console.log(JSON.stringify(out));
     `);
     expect(r.signal).toBeNull();

@@ -23,7 +23,7 @@ describe('finalizers', () => {
   it('unmap a mapping whose handle was forgotten', () => {
     const r = childJson<{ before: boolean; after: boolean }>(
       `${PRELUDE('forgotten')}
-      (() => { binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n); })();
+      (() => { binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n, 2, null, new Float64Array(6)); })();
       const before = mapped();
       await collect();
       console.log(JSON.stringify({ before, after: mapped() }));`,
@@ -36,7 +36,7 @@ describe('finalizers', () => {
   it('keep the mapping while the ArrayBuffer lives after the handle is collected', () => {
     const r = childJson<{ kept: boolean; value: number; released: boolean }>(
       `${PRELUDE('kept')}
-      let ab = (() => binding.mapBuffer(binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n)))();
+      let ab = (() => binding.mapBuffer(binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n, 2, null, new Float64Array(6))))();
       await collect();
       const kept = mapped();
       new Uint8Array(ab)[100] = 42;
@@ -59,7 +59,7 @@ describe('finalizers', () => {
       gone: boolean;
     }>(
       `${PRELUDE('handle')}
-      const m = binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n);
+      const m = binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n, 2, null, new Float64Array(6));
       (() => { new Uint8Array(binding.mapBuffer(m))[1] = 7; })();
       await collect();
       const persist = binding.persist(m, 0, 2);
@@ -76,7 +76,7 @@ describe('finalizers', () => {
 
   it('a process may exit with live mappings, buffers and reservations', () => {
     const r = runChild(`${PRELUDE('exit')}
-      globalThis.keep = [binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n), binding.reservationNew(2097152n, null)];
+      globalThis.keep = [binding.mapNew(fd, 0n, 8192n, RW, false, 4096, null, 0n, 2, null, new Float64Array(6)), binding.reservationNew(2097152n, null)];
       globalThis.buf = binding.mapBuffer(globalThis.keep[0]);
       console.log('done');`);
     expect(r.status).toBe(0);
@@ -97,7 +97,7 @@ describe('finalizers', () => {
       });
       let rsv = binding.reservationNew(4194304n, null);
       const addr = binding.reservationAddress(rsv);
-      let map = binding.mapNew(-1, 0n, 4096n, RW, false, 4096, rsv, 0n);
+      let map = binding.mapNew(-1, 0n, 4096n, RW, false, 4096, rsv, 0n, 2, null, new Float64Array(6));
       rsv = null;
       await collect();
       const inside = /rw-s/.test(lineAt(addr) ?? '');
