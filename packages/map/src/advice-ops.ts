@@ -30,7 +30,7 @@ export type Advice =
   | 'nohugepage';
 
 /**
- * How {@link populateRange} prefaults: `'read'` maps the pages readable
+ * How {@link Pmem2Map.populate} prefaults: `'read'` maps the pages readable
  * (`MADV_POPULATE_READ`), `'write'` maps them writable, breaking copy-on-write on a private
  * mapping and marking shared pages dirty (`MADV_POPULATE_WRITE`).
  *

@@ -388,7 +388,7 @@ export interface NativeBinding {
    * @example
    * ```ts
    * import { binding } from '@pmem2/native';
-   * const map = binding.mapNew(-1, 0n, 65536n, 0xc0000000, false, 4096, null, 0n);
+   * const map = binding.mapNew(-1, 0n, 65536n, 0xc0000000, false, 4096, null, 0n, 2, null, new Float64Array(6));
    * if (typeof map !== 'number') {
    *   binding.madvise(map, 0, 65536, 1); // 0 (MADV_SEQUENTIAL)
    *   binding.madvise(map, 0, 65536, 99); // -22

@@ -79,7 +79,7 @@ describe.runIf(haveOracle || requireOracle)('pnpm bench --quick', () => {
     expect(run.stderr).not.toMatch(/SKIPPED: C libpmem2 rows/);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('### 1. mapNew + delete');
-    expect(run.stdout).toContain('### Targets (issue 8)');
+    expect(run.stdout).toContain('### Targets (issues 8 and 17)');
     expect(run.stdout).toMatch(/\d+ met, \d+ missed, \d+ not measured\./);
   });
 

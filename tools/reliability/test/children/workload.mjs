@@ -59,7 +59,19 @@ for (const flags of [0, 1, 2, 4, 8, 16, 32, 63, 64, -1]) {
 // CACHE_LINE (a file mapping forced so at mapNew, where granularity is decided) and BYTE (anonymous)
 const lineFd = openSync(makeFile(dir, 'cache-line', 65536), 'r+');
 process.env.PMEM2_FORCE_GRANULARITY = 'CACHE_LINE';
-const lineMap = binding.mapNew(lineFd, 0n, 65536n, 0xc0000000, false, 4096, null, 0n, 2, null, result);
+const lineMap = binding.mapNew(
+  lineFd,
+  0n,
+  65536n,
+  0xc0000000,
+  false,
+  4096,
+  null,
+  0n,
+  2,
+  null,
+  result,
+);
 delete process.env.PMEM2_FORCE_GRANULARITY;
 tally(() => binding.persist(lineMap, 3, 1000));
 binding.mapDelete(lineMap);
