@@ -32,5 +32,6 @@ napi_value js_memmove(napi_env env, napi_callback_info info);
 napi_value js_memset(napi_env env, napi_callback_info info);
 napi_value js_read(napi_env env, napi_callback_info info);
 napi_value js_last_op(napi_env env, napi_callback_info info);
+napi_value js_map_lost(napi_env env, napi_callback_info info);
 
 #endif
