@@ -1,10 +1,15 @@
 // persist-ops.ts -- a mapping's persist, flush and drain (persist.c), and their async forms
 
 import { Granularity, Protection } from '@pmem2/config';
+import { PMEM2_E } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
 import { checkRange } from './check-range.js';
 import type { MapState } from './map-state.js';
 import { checkStatus, nativeError } from './native-call.js';
+
+// The text of an msync that delete skipped because it had not started yet.
+const SKIPPED_BY_DELETE =
+  'the mapping was deleted before the msync started on the thread pool, so it was skipped';
 
 // A CPU without a flush instruction persists CACHE_LINE mappings with msync too.
 const CACHE_LINE_USES_MSYNC = binding.persistInfo().flush === 'none';
@@ -52,7 +57,10 @@ export async function flushOrPersistAsync(
   }
   state.assertLive(`${what}Async`);
   const range = checkRange(offset, length, state.size, `${what}Async`);
-  const context = () => state.context(`${what}Async of`, 'msync', range);
+  const context = () => ({
+    ...state.context(`${what}Async of`, 'msync', range),
+    texts: { [PMEM2_E.MAPPING_NOT_FOUND]: SKIPPED_BY_DELETE },
+  });
   const pending = binding.msyncAsync(state.handle, range.offset, range.length);
   if (typeof pending === 'number') return checkStatus(pending, context);
   state.inFlight.add(pending);

@@ -95,7 +95,8 @@ describe('the SIGBUS handler with other handlers and threads', () => {
   afterAll(cleanup);
 
   it('repairs faults in worker threads on several live mappings', () => {
-    const r = runChild(`
+    const r = runChild(
+      `
       import fs from 'node:fs';
       import { Worker } from 'node:worker_threads';
       const base = ${JSON.stringify(dir)} + '/w-' + process.pid;
@@ -122,7 +123,9 @@ describe('the SIGBUS handler with other handlers and threads', () => {
         w.on('message', res); w.on('error', rej);
       })));
       console.log(JSON.stringify(results));
-    `, { PMEM2_DIST: new URL('../dist/index.js', import.meta.url).href });
+    `,
+      { PMEM2_DIST: new URL('../dist/index.js', import.meta.url).href },
+    );
     expect(r.signal).toBeNull();
     expect(JSON.parse(r.stdout)).toEqual([
       { read: 0, lost: [0, 1, 0], others: 2 },
