@@ -105,6 +105,17 @@ fault_table_remove(struct fault_slot *slot)
 	pthread_mutex_unlock(&Table_lock);
 }
 
+/* Closes the slot's descriptor; the slot stays registered. */
+void
+fault_slot_close_file(struct fault_slot *slot)
+{
+	pthread_mutex_lock(&Table_lock);
+	if (slot->fd >= 0)
+		close(slot->fd);
+	slot->fd = -1;
+	pthread_mutex_unlock(&Table_lock);
+}
+
 /* Maps zeroed anonymous memory over [start, start+len) with the slot's protection. */
 static int
 replace_with_zeros(const struct fault_slot *s, uintptr_t start, size_t len)

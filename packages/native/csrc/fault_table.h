@@ -52,6 +52,9 @@ int fault_table_add(char *lo, size_t len, int prot, int fd, uint64_t file_offset
 /* Unregisters the slot (waits for handlers running over it) and closes its descriptor. */
 void fault_table_remove(struct fault_slot *slot);
 
+/* Closes the slot's descriptor (a deleted mapping reports no more losses); main thread. */
+void fault_slot_close_file(struct fault_slot *slot);
+
 /*
  * Async-signal-safe: when si is a SIGBUS inside one of our ranges, maps anonymous memory
  * over the faulting page, records the loss and returns 1; 0 when the fault is not ours.

@@ -512,6 +512,8 @@ park(struct map_record *map)
 	if (ret == 0) {
 		map->parked = map->addr;
 		map->addr = NULL;
+		if (map->fault)
+			fault_slot_close_file(map->fault);
 	}
 	return ret;
 }
