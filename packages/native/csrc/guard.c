@@ -10,11 +10,29 @@
 
 static struct sigaction Previous_bus;
 
+#ifndef BUS_MCEERR_AO
+#define BUS_MCEERR_AO 5
+#endif
+
+/*
+ * Whether returning from the handler re-executes a faulting access: a fault the kernel
+ * raised (si_code > 0), except an "action optional" media error, which reports a poisoned
+ * page nobody is touching.
+ */
+static int
+refaults(const siginfo_t *si)
+{
+	return si != NULL && si->si_code > 0 && si->si_code != BUS_MCEERR_AO;
+}
+
 /*
  * Faults that are not ours go to whoever handled SIGBUS before, unchanged: a handler
  * function is called; for the default action the previous disposition is restored and
- * the signal re-raised ("If the fault is synchronous, returning re-executes the faulting
- * instruction", so the default action then applies); an ignored SIGBUS stays ignored.
+ * the signal re-raised, or for a synchronous fault returned to ("If the fault is
+ * synchronous, returning re-executes the faulting instruction", so the default action then
+ * applies). An ignored SIGBUS stays ignored, except for a synchronous fault, which the
+ * kernel never lets a process ignore (it restores the default action and kills): returning
+ * to it with SIGBUS still ignored would re-execute the access for ever.
  */
 static void
 chain_to_previous(int sig, siginfo_t *si, void *uctx)
@@ -24,11 +42,14 @@ chain_to_previous(int sig, siginfo_t *si, void *uctx)
 		prev->sa_sigaction(sig, si, uctx);
 		return;
 	}
-	if (prev->sa_handler == SIG_IGN)
+	if (prev->sa_handler == SIG_IGN && !refaults(si))
 		return;
-	if (prev->sa_handler == SIG_DFL) {
-		sigaction(sig, prev, NULL);
-		if (si == NULL || si->si_code <= 0)
+	if (prev->sa_handler == SIG_DFL || prev->sa_handler == SIG_IGN) {
+		struct sigaction dfl;
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		sigaction(sig, &dfl, NULL);
+		if (!refaults(si))
 			raise(sig);
 		return;
 	}
