@@ -1,5 +1,6 @@
 // index.ts -- public API of @pmem2/map
 
+export type { LostRange } from '@pmem2/native';
 export type { Advice, PopulateMode } from './advice-ops.js';
 export {
   explainGranularity,

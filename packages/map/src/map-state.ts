@@ -106,6 +106,21 @@ export class MapState {
     }
   }
 
+  /**
+   * The lost page ranges in words: which, why, and what they read as (for PMEM2_E_IO_FAIL).
+   */
+  describeLost(): string {
+    const lost = binding.mapLost(this.handle);
+    const ranges =
+      typeof lost === 'number' || lost.length === 0
+        ? 'the mapped pages are gone (bus error)'
+        : `pages lost: ${lost.map((r) => `offset ${r.offset}, length ${r.length} (${r.cause})`).join('; ')}`;
+    return (
+      `${ranges}; they read as zeros now and stores to them never reach the file ` +
+      '(see Pmem2Map.lostRanges); truncated: restore the file size and map again'
+    );
+  }
+
   /** How native statuses of this mapping's calls become errors. */
   context(action: string, syscall: string, range?: CheckedRange): NativeCallContext {
     const where = range === undefined ? '' : ` (offset ${range.offset}, length ${range.length})`;
@@ -113,7 +128,7 @@ export class MapState {
       action: `${action} the mapping at ${formatPointer(this.address)}${where}`,
       syscall,
       advice: {
-        [PMEM2_E.IO_FAIL]: 'the mapped pages are gone (bus error); was the file truncated?',
+        [PMEM2_E.IO_FAIL]: this.describeLost(),
       },
     };
   }

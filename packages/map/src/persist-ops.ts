@@ -17,6 +17,10 @@ const FENCE = new Int32Array(new SharedArrayBuffer(4));
 
 const EINVAL = -(errnoValue('EINVAL') as number);
 
+// The text of an msync that delete skipped because it had not started yet.
+const SKIPPED_BY_DELETE =
+  'the mapping was deleted before the msync started on the thread pool, so it was skipped';
+
 /**
  * The store fence JavaScript issues for a BYTE map on x86_64 (docs/guide.md "Persisting").
  *
@@ -159,7 +163,10 @@ export async function flushOrPersistAsync(
   }
   state.assertLive(`${what}Async`);
   const range = checkRange(offset, length, state.size, `${what}Async`);
-  const context = () => state.context(`${what}Async of`, 'msync', range);
+  const context = () => ({
+    ...state.context(`${what}Async of`, 'msync', range),
+    texts: { [PMEM2_E.MAPPING_NOT_FOUND]: SKIPPED_BY_DELETE },
+  });
   const pending = binding.msyncAsync(state.handle, range.offset, range.length);
   if (typeof pending === 'number') return checkStatus(pending, context);
   state.inFlight.add(pending);

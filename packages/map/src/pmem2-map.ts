@@ -3,7 +3,7 @@
 
 import type { Granularity } from '@pmem2/config';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
-import { binding } from '@pmem2/native';
+import { binding, type LostRange } from '@pmem2/native';
 import {
   type Advice,
   adviseRange,
@@ -185,6 +185,40 @@ export class Pmem2Map implements Disposable, AsyncDisposable {
   get address(): bigint {
     this.#state.assertLive('address');
     return this.#state.address;
+  }
+
+  /**
+   * The ranges of this mapping whose pages were lost, sorted by offset (empty when none).
+   *
+   * @remarks
+   * A bus error on a page of the mapping (the file was truncated under it, a hole could not
+   * be allocated on a full file system, or the media reported poison) does not kill the
+   * process: @pmem2/native's SIGBUS handler maps zeroed anonymous memory over the page and
+   * the faulting access completes. From then on the page reads as zeros and stores to it
+   * never reach the file. The next persist, flush, read or mem call on the mapping throws
+   * `PMEM2_E_IO_FAIL` naming the ranges, and so does every call over a lost page.
+   *
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
+   * @example
+   * ```ts
+   * import { Config, Granularity } from '@pmem2/config';
+   * import { Source } from '@pmem2/source';
+   * import { mapNew } from '@pmem2/map';
+   * const src = Source.fromAnon(1 << 20);
+   * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+   * try {
+   *   map.lostRanges.length; // 0
+   * } finally {
+   *   map.delete();
+   *   src.delete();
+   * }
+   * ```
+   * @see libpmem2: pmem2_badblock_next(3)
+   */
+  get lostRanges(): readonly LostRange[] {
+    this.#state.assertLive('lostRanges');
+    const lost = binding.mapLost(this.#state.handle);
+    return typeof lost === 'number' ? [] : lost;
   }
 
   /**

@@ -39,7 +39,9 @@ describe.each(BACKENDS)('mapFile on %s', (backend) => {
       map.bytes().set([1, 2, 3], 100);
       map.persist(100, 3);
       expect([...readFileSync(path).subarray(100, 103)]).toEqual([1, 2, 3]);
-      expect(openFds()).toBe(fds + 1);
+      // the map's own fd, and the duplicate the SIGBUS fault table keeps of every file mapping
+      // (it tells a truncated file from a full file system when a page is lost)
+      expect(openFds()).toBe(fds + 2);
     }
     expect(openFds()).toBe(fds); // `using` deleted the map and closed the file
     expect(mappingsOf(path)).toEqual([]);
@@ -158,6 +160,7 @@ describe.runIf(HAVE_DIST)('a mapFile mapping collected without delete', () => {
       timeout: 60_000,
     });
     expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(JSON.parse(child.stdout)).toEqual({ during: 1, after: 0 });
+    // during: the map's fd and the fault table's duplicate of it (both closed by collection)
+    expect(JSON.parse(child.stdout)).toEqual({ during: 2, after: 0 });
   });
 });

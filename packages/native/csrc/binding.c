@@ -61,6 +61,7 @@ init(napi_env env, napi_value exports)
 		FN("mapSize", js_map_size),
 		FN("mapBuffer", js_map_buffer),
 		FN("mapDelete", js_map_delete),
+		FN("mapLost", js_map_lost),
 		FN("persist", js_persist),
 		FN("flush", js_flush),
 		FN("drain", js_drain),

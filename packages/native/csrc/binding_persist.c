@@ -30,19 +30,19 @@ range_args(napi_env env, napi_callback_info info, struct map_record **map, uint6
 }
 
 /*
- * Runs persist, flush or msync over a checked range with the map's routines. Guarded only
- * when it runs flush instructions over the mapped lines: an msync (PAGE) or a bare fence
- * (BYTE) cannot fault on the mapping.
+ * Runs persist, flush or msync over a checked range with the map's routines, then reports the
+ * pages lost on the range (an msync or a bare fence does not fault, but a loss is reported
+ * all the same).
  */
 int
 run_range(struct map_record *map, enum guarded_op op, uint64_t off, uint64_t len)
 {
+	/* a cache-line flush reads like a load: it would fault (SIGSEGV) without READ */
+	if (op != OP_MSYNC && map->fns->touches_lines && !(map->protection & PMEM2_PROT_READ))
+		return PMEM2_E_NO_ACCESS;
 	struct guarded_call c = {.op = op, .fns = map->fns, .dst = map->addr + off,
 			.len = (size_t)len};
-	if (op != OP_MSYNC && map->fns->touches_lines)
-		return guarded(map, &c);
-	run_op(&c);
-	return c.result;
+	return guarded(map, &c);
 }
 
 /* persist, flush or msync of (map, offset, length). */
@@ -88,12 +88,20 @@ struct msync_work {
 	int result;
 };
 
-/* On a thread-pool thread: msync, then release the pin so a waiting delete may unmap. */
+/*
+ * On a thread-pool thread: pin the mapping and msync, then release the pin so a waiting
+ * delete may go on. A mapping deleted before this started is never touched: the msync is
+ * skipped and the promise gets PMEM2_E_MAPPING_NOT_FOUND.
+ */
 static void
 msync_work_execute(napi_env env, void *data)
 {
 	(void)env;
 	struct msync_work *w = data;
+	if (map_record_pin(w->map)) {
+		w->result = PMEM2_E_MAPPING_NOT_FOUND;
+		return;
+	}
 	w->result = msync_range(w->addr, w->len);
 	map_record_unpin(w->map);
 }
@@ -103,12 +111,12 @@ static void
 msync_work_complete(napi_env env, napi_status status, void *data)
 {
 	struct msync_work *w = data;
-	if (status == napi_cancelled)
-		map_record_unpin(w->map); /* never ran (environment teardown) */
-	napi_value result;
-	if (napi_create_double(env, status == napi_ok ? w->result : -ECANCELED, &result) ==
-			napi_ok)
-		napi_resolve_deferred(env, w->deferred, result);
+	int result = status == napi_ok ? w->result : -ECANCELED;
+	if (result == 0 && w->map->addr)
+		result = report_losses(w->map, w->addr, NULL, w->len);
+	napi_value value;
+	if (napi_create_double(env, result, &value) == napi_ok)
+		napi_resolve_deferred(env, w->deferred, value);
 	napi_delete_async_work(env, w->work);
 	map_record_put(w->map);
 	free(w);
@@ -116,7 +124,8 @@ msync_work_complete(napi_env env, napi_status status, void *data)
 
 /*
  * msyncAsync(map, offset, length): a Promise of msync's status, msync running on the libuv
- * thread pool under a pin; a status number when the arguments are refused.
+ * thread pool under a pin taken when it starts; a status number when the arguments are
+ * refused.
  */
 napi_value
 js_msync_async(napi_env env, napi_callback_info info)
@@ -142,9 +151,7 @@ js_msync_async(napi_env env, napi_callback_info info)
 		return NULL;
 	}
 	map->refs++;
-	map_record_pin(map);
 	if (napi_queue_async_work(env, w->work) != napi_ok) {
-		map_record_unpin(map);
 		map->refs--;
 		napi_delete_async_work(env, w->work);
 		free(w);

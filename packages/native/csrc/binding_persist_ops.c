@@ -7,7 +7,7 @@
 #include "bindings.h"
 #include "cpu.h"
 #include "flush.h"
-#include "guard.h"
+#include "guarded_call.h"
 #include "handles.h"
 #include "memops.h"
 #include "napi_args.h"
@@ -255,17 +255,28 @@ check_pairs(const struct map_record *map, const double *pairs, size_t n,
 	return 0;
 }
 
-/* Runs the checked batch: the flushes (under one guard when they touch lines), the drain. */
+/* The losses a batch reports: one on any of its ranges, or one not reported yet. */
+static int
+batch_losses(const struct ranges_call *rc)
+{
+	int st = report_losses(rc->map, NULL, NULL, 0);
+	for (size_t i = 0; st == 0 && i < rc->n; i++)
+		st = report_losses(rc->map, rc->map->addr + rc->ranges[i].off, NULL,
+				(size_t)rc->ranges[i].len);
+	return st;
+}
+
+/* Runs the checked batch: the flushes, the report of lost pages, the drain. */
 static int
 run_ranges(struct ranges_call *rc, int persist)
 {
 	const struct map_fns *fns = rc->map->fns;
+	/* a cache-line flush reads like a load: it would fault (SIGSEGV) without READ */
+	if (fns->touches_lines && !(rc->map->protection & PMEM2_PROT_READ))
+		return PMEM2_E_NO_ACCESS;
 	last_op_reset();
-	int st = 0;
-	if (fns->touches_lines)
-		st = guard_run(rc->map->addr, rc->map->reserved_len, flush_ranges, rc);
-	else
-		flush_ranges(rc);
+	flush_ranges(rc);
+	int st = batch_losses(rc);
 	if (st == 0)
 		st = rc->result;
 	if (st == 0 && persist)

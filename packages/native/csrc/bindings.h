@@ -41,5 +41,6 @@ napi_value js_populate(napi_env env, napi_callback_info info);
 napi_value js_schedule_writeback(napi_env env, napi_callback_info info);
 napi_value js_mincore(napi_env env, napi_callback_info info);
 napi_value js_mlock(napi_env env, napi_callback_info info);
+napi_value js_map_lost(napi_env env, napi_callback_info info);
 
 #endif

@@ -1,4 +1,4 @@
-/* guarded_call.h -- one operation on mapped memory, run under the SIGBUS guard when it touches it */
+/* guarded_call.h -- one operation on mapped memory, and the report of pages lost under it */
 
 #ifndef PMEM2_NATIVE_GUARDED_CALL_H
 #define PMEM2_NATIVE_GUARDED_CALL_H
@@ -22,10 +22,16 @@ struct guarded_call {
 	int result;
 };
 
-/* Runs the operation directly (for the calls that touch no mapped memory). */
+/* Runs the operation. */
 void run_op(void *ctx);
 
-/* Runs the call under the SIGBUS/SIGSEGV guard of the map's range; the guard's or op's status. */
+/*
+ * After a call over the mapping ([a or b, +len) where inside it): 0, or PMEM2_E_IO_FAIL for a
+ * loss not reported yet or a range over a lost page.
+ */
+int report_losses(struct map_record *map, const char *a, const char *b, size_t len);
+
+/* Runs the call, then reports losses; the loss's or the op's status. */
 int guarded(struct map_record *map, struct guarded_call *c);
 
 #endif

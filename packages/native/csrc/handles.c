@@ -36,6 +36,22 @@ finalize_buffer(napi_env env, void *data, void *hint)
 	map_record_put(hint);
 }
 
+/*
+ * Finalizer of the ArrayBuffer OBJECT (not its backing store): runs when the object is
+ * collected, which Node's asynchronous APIs (zlib, crypto, fs on the thread pool) prevent
+ * while they hold a view of it. So the last one gone is the last external user: a mapping
+ * deleted meanwhile returns its parked range to the system here.
+ */
+static void
+finalize_buffer_object(napi_env env, void *data, void *hint)
+{
+	(void)env;
+	(void)hint;
+	struct map_record *map = data;
+	map_record_user_gone(map);
+	map_record_put(map);
+}
+
 /* Finalizer of a reservation handle: drops the handle's reference. */
 static void
 finalize_rsv(napi_env env, void *data, void *hint)
@@ -179,6 +195,10 @@ handle_map_buffer(napi_env env, struct map_record *map, napi_value *out)
 	if (s != napi_ok)
 		return HANDLE_NAPI_FAILED;
 	map->refs++;
+	if (napi_add_finalizer(env, ab, map, finalize_buffer_object, NULL, NULL) != napi_ok)
+		return HANDLE_NAPI_FAILED;
+	map->refs++;
+	map_record_user_new(map);
 	napi_ref ref;
 	if (napi_create_reference(env, ab, 0, &ref) != napi_ok)
 		return HANDLE_NAPI_FAILED;
@@ -188,23 +208,26 @@ handle_map_buffer(napi_env env, struct map_record *map, napi_value *out)
 }
 
 /*
- * Waits for async msyncs over the range, then unmaps or mends FIRST: when that fails the
- * record, its buffer and (inside a reservation) its occupancy are untouched and a later
- * delete can succeed, as libpmem2 re-registers the map. Only after it succeeded is the
- * record cleared and the buffer detached (no JavaScript runs in between, so no view ever
- * reads unmapped memory; a finalizer run inside napi_detach_arraybuffer only drops a
- * reference, and the handle still holds one).
+ * Closes the mapping to msyncs that have not started and waits for those that have, then
+ * unmaps, mends or parks FIRST (map_record_delete): when that fails the record, its buffer
+ * and (inside a reservation) its occupancy are untouched and a later delete can succeed, as
+ * libpmem2 re-registers the map. Only after it succeeded is the buffer detached (no
+ * JavaScript runs in between; a finalizer run inside napi_detach_arraybuffer only drops a
+ * reference, and the handle still holds one). A thread-pool task that took the buffer's
+ * pointer before finishes on the parked anonymous memory (it reads zeros, its stores are
+ * dropped) until the buffer object is collected.
  */
 int
 handle_map_delete(napi_env env, struct map_record *map)
 {
 	if (!map->addr)
 		return PMEM2_E_MAPPING_NOT_FOUND;
-	map_record_wait_unpinned(map);
-	int ret = map_record_unmap(map, map->addr, map->reserved_len);
-	if (ret)
+	map_record_close_msyncs(map);
+	int ret = map_record_delete(map);
+	if (ret) {
+		map_record_reopen_msyncs(map);
 		return ret;
-	map->addr = NULL;
+	}
 	napi_value ab = live_buffer(env, map);
 	if (map->buffer_ref) {
 		napi_delete_reference(env, (napi_ref)map->buffer_ref);

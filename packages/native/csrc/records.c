@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault_table.h"
 #include "granularity.h"
 #include "mmap.h"
 #include "persist.h"
@@ -329,6 +330,16 @@ map_at_placeholder(struct map_record *map, const struct map_new_request *req, in
 	return ret;
 }
 
+/* Registers a new mapping in the SIGBUS fault table; unmaps it when that fails. */
+static int
+map_record_track(struct map_record *map, int fd, uint64_t offset, int prot)
+{
+	int ret = fault_table_add(map->addr, map->reserved_len, prot, fd, offset, &map->fault);
+	if (ret)
+		map_record_unmap(map, map->addr, map->reserved_len);
+	return ret;
+}
+
 /*
  * The granularity check of pmem2_map_new (§3 step 13): decided here once, never set later;
  * a granularity coarser than required is refused.
@@ -352,6 +363,21 @@ settle_granularity(struct map_record *map, const struct map_new_request *req,
 	map->granularity = outcome->granularity;
 	map->fns = map_fns_for(outcome->granularity);
 	return 0;
+}
+
+/*
+ * Unmaps or mends [addr, +reserved_len), then takes the mapping out of the fault table (in
+ * that order, so a failed unmap leaves the record as it was and still repaired).
+ */
+static int
+release_range(struct map_record *map, char *addr)
+{
+	int ret = map_record_unmap(map, addr, map->reserved_len);
+	if (ret == 0 && map->fault) {
+		fault_table_remove(map->fault);
+		map->fault = NULL;
+	}
+	return ret;
 }
 
 /* pmem2_map_new's system part (§3 steps 11-13) once TypeScript has run every check. */
@@ -402,6 +428,8 @@ map_record_new(const struct map_new_request *req, struct map_new_outcome *outcom
 		if (ret) /* err_undo_mapping */
 			map_record_unmap(map, map->addr, map->reserved_len);
 	}
+	if (ret == 0)
+		ret = map_record_track(map, req->fd, req->offset, prot);
 	if (ret) {
 		free(map);
 		return ret;
@@ -443,7 +471,7 @@ map_record_put(struct map_record *map)
 	if (map->addr) {
 		char *addr = map->addr;
 		map->addr = NULL;
-		map_record_unmap(map, addr, map->reserved_len);
+		release_range(map, addr);
 	}
 	if (map->rsv)
 		rsv_record_put(map->rsv);
@@ -453,13 +481,16 @@ map_record_put(struct map_record *map)
 	free(map);
 }
 
-/* Takes a pin for an async msync (main thread; the caller also takes a reference). */
-void
+/* Takes a pin when an async msync starts (thread-pool thread); -1 once delete closed it. */
+int
 map_record_pin(struct map_record *map)
 {
 	pthread_mutex_lock(&map->pin_lock);
-	map->pins++;
+	int closed = map->msyncs_closed;
+	if (!closed)
+		map->pins++;
 	pthread_mutex_unlock(&map->pin_lock);
+	return closed ? -1 : 0;
 }
 
 /* Releases a pin once the msync returned (worker thread) and wakes a waiting delete. */
@@ -472,14 +503,105 @@ map_record_unpin(struct map_record *map)
 	pthread_mutex_unlock(&map->pin_lock);
 }
 
-/* Blocks until no async msync runs over the mapping. */
+/* Refuses msyncs that have not started, then blocks until no started one runs. */
 void
-map_record_wait_unpinned(struct map_record *map)
+map_record_close_msyncs(struct map_record *map)
 {
 	pthread_mutex_lock(&map->pin_lock);
+	map->msyncs_closed = 1;
 	while (map->pins)
 		pthread_cond_wait(&map->unpinned, &map->pin_lock);
 	pthread_mutex_unlock(&map->pin_lock);
+}
+
+/* Lets msyncs start again (a delete that failed). */
+void
+map_record_reopen_msyncs(struct map_record *map)
+{
+	pthread_mutex_lock(&map->pin_lock);
+	map->msyncs_closed = 0;
+	pthread_mutex_unlock(&map->pin_lock);
+}
+
+/*
+ * Replaces the file mapping by zeroed read-write anonymous memory in one mmap over the
+ * whole range (a thread-pool task still copying in or out finishes on harmless memory, and
+ * nothing else can be mapped there); inside a reservation the occupancy is released at
+ * once, as libpmem2's delete does.
+ */
+static int
+park(struct map_record *map)
+{
+	struct rsv_record *rsv = map->rsv;
+	if (rsv)
+		pthread_mutex_lock(&rsv->lock);
+	int anon_sync;
+	int ret = map_fixed(map->addr, map->reserved_len, 0x1 | 0x2, 1, -1, 0, &anon_sync);
+	if (ret == 0 && rsv)
+		ranges_remove(rsv, (uintptr_t)map->addr);
+	if (rsv)
+		pthread_mutex_unlock(&rsv->lock);
+	if (ret == 0) {
+		map->parked = map->addr;
+		map->addr = NULL;
+		if (map->fault)
+			fault_slot_close_file(map->fault);
+	}
+	return ret;
+}
+
+/*
+ * Returns a parked range to the system: munmap, or inside a reservation that is still there
+ * and has not placed another map over it, PROT_NONE again.
+ */
+static void
+unpark(struct map_record *map)
+{
+	char *addr = map->parked;
+	map->parked = NULL;
+	struct fault_slot *slot = map->fault;
+	map->fault = NULL;
+	if (slot)
+		fault_table_remove(slot);
+	struct rsv_record *rsv = map->rsv;
+	if (!rsv) {
+		map_unmap(addr, map->reserved_len);
+		return;
+	}
+	pthread_mutex_lock(&rsv->lock);
+	if (!rsv->deleted && !ranges_overlap(rsv, (uintptr_t)addr, (uintptr_t)addr +
+			map->reserved_len))
+		map_mend(addr, map->reserved_len);
+	pthread_mutex_unlock(&rsv->lock);
+	map->rsv = NULL;
+	rsv_record_put(rsv);
+}
+
+/* Delete's system part: unmap now without a live ArrayBuffer, else park the range. */
+int
+map_record_delete(struct map_record *map)
+{
+	if (map->users)
+		return park(map);
+	int ret = release_range(map, map->addr);
+	if (ret == 0)
+		map->addr = NULL;
+	return ret;
+}
+
+/* A live ArrayBuffer object of the mapping appeared. */
+void
+map_record_user_new(struct map_record *map)
+{
+	map->users++;
+}
+
+/* A live ArrayBuffer object was collected: the last one returns a parked range. */
+void
+map_record_user_gone(struct map_record *map)
+{
+	if (--map->users == 0 && map->parked)
+		unpark(map);
 }
 
 /* Overflow-safe bounds check of [offset, offset+len) against the content length. */

@@ -45,6 +45,10 @@ struct map_record {
 	pthread_mutex_t pin_lock;
 	pthread_cond_t unpinned;
 	unsigned pins;	      /* async msyncs running on the thread pool over the mapping */
+	int msyncs_closed;    /* set by delete: an msync not started yet is skipped */
+	struct fault_slot *fault; /* the mapping's entry in the SIGBUS fault table, or NULL */
+	unsigned users;	      /* live ArrayBuffer objects (they may lend the memory to threads) */
+	char *parked;	      /* deleted under a live ArrayBuffer: the anonymous range kept */
 };
 
 /* Which system call of a failed map_record_new failed. */
@@ -105,13 +109,28 @@ int map_record_unmap(struct map_record *map, char *addr, size_t len);
 void map_record_put(struct map_record *map);
 
 /*
- * Pins: an async msync takes a pin (and a reference) on the main thread before it is queued,
- * and releases the pin from the worker thread once msync returned; delete waits for zero
- * pins before it unmaps, so memory is never unmapped under a running msync.
+ * Pins: an async msync takes a reference on the main thread when it is queued, and a pin on
+ * the thread-pool thread when it starts (map_record_pin fails once delete closed the
+ * mapping: that msync is skipped); it releases the pin once msync returned. Delete closes
+ * the mapping and waits only for the pins of msyncs that started, so memory is never
+ * unmapped under a running msync and a queued one never blocks delete.
  */
-void map_record_pin(struct map_record *map);
+int map_record_pin(struct map_record *map);
 void map_record_unpin(struct map_record *map);
-void map_record_wait_unpinned(struct map_record *map);
+void map_record_close_msyncs(struct map_record *map);
+void map_record_reopen_msyncs(struct map_record *map);
+
+/*
+ * Delete's system part (after map_record_close_msyncs): without a live ArrayBuffer, unmap or
+ * mend at once; with one (a thread-pool task may still hold a pointer into it), the file
+ * mapping is replaced by zeroed anonymous memory in one mmap (no gap) and the range is
+ * returned to the system by map_record_user_gone. 0 or a status; on failure nothing changed.
+ */
+int map_record_delete(struct map_record *map);
+
+/* A live ArrayBuffer object of the mapping appeared (users++) / was collected (users--). */
+void map_record_user_new(struct map_record *map);
+void map_record_user_gone(struct map_record *map);
 
 /*
  * Checks [offset, offset+len) against the live content length without overflow; 0 or

@@ -151,6 +151,24 @@ export interface FileExtent {
   readonly length: bigint;
 }
 
+/**
+ * A range of a mapping whose pages were lost: a SIGBUS on it (the file was truncated, the
+ * file system had no space for a hole, or the media is poisoned) was repaired by mapping
+ * zeroed anonymous memory over it. It reads as zeros from then on; stores to it are lost.
+ */
+export interface LostRange {
+  /** Offset of the first lost byte from the start of the mapping (page-aligned). */
+  readonly offset: number;
+  /** Length in bytes (whole pages). */
+  readonly length: number;
+  /**
+   * `truncated`: the page lies at or past the file's size now; `no-space`: inside the file,
+   * the file system could not provide it (ENOSPC, quota, or an I/O error); `media-error`: the
+   * kernel reported hardware poison (BUS_MCEERR_AR/AO).
+   */
+  readonly cause: 'truncated' | 'no-space' | 'media-error';
+}
+
 /** The mapping granularity enum values (pmem2_granularity). */
 export type GranularityValue = 0 | 1 | 2;
 
@@ -286,6 +304,13 @@ export interface NativeBinding {
    * A call after a successful one returns PMEM2_E_MAPPING_NOT_FOUND.
    */
   mapDelete(map: MapHandle): Status;
+  /**
+   * The lost ranges of a mapping, sorted by offset; empty when none. After a loss, the next
+   * call on the mapping (persist, flush, msync, msyncAsync, memcpy, memmove, memset, read)
+   * returns PMEM2_E_IO_FAIL once, and every call whose range overlaps a lost page does.
+   * PMEM2_E_MAPPING_NOT_FOUND after delete.
+   */
+  mapLost(map: MapHandle): readonly LostRange[] | Status;
 
   /** pmem2_persist_fn per the mapping's persist kind (msync; flush + sfence; sfence). */
   persist(map: MapHandle, offset: number, length: number): Status;

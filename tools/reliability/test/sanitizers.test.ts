@@ -63,6 +63,18 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
     };
   });
 
+  /** Runs `vitest run ...files` in `cwd` against the sanitized build: it passes, no reports. */
+  function vitestIsClean(cwd: string, files: readonly string[], timeout: number): void {
+    const child = spawnSync('pnpm', ['exec', 'vitest', 'run', ...files], {
+      cwd,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout,
+    });
+    expect(`${child.stdout}${child.stderr}`).not.toMatch(REPORTS);
+    expect(child.status, child.stdout.slice(-3000)).toBe(0);
+  }
+
   // The whole native and map suites against the sanitized build (~5 minutes each on 2 cores),
   // and their crash suites, which live here: `pnpm test:asan-suites`. vitest's workers inherit
   // PMEM2_NATIVE_ADDON and LD_PRELOAD.
@@ -72,17 +84,24 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
     ['native and map crash', packageDir, ['test/native', 'test/map']],
   ])(
     'the %s test suite is clean',
-    (_name, cwd, files) => {
-      const child = spawnSync('pnpm', ['exec', 'vitest', 'run', ...files], {
-        cwd,
-        env: { ...process.env, ...env },
-        encoding: 'utf8',
-        timeout: 900_000,
-      });
-      expect(`${child.stdout}${child.stderr}`).not.toMatch(REPORTS);
-      expect(child.status, child.stdout.slice(-3000)).toBe(0);
-    },
+    (_name, cwd, files) => vitestIsClean(cwd, files, 900_000),
     900_000,
+  );
+
+  // The SIGBUS handler's tests (faults on our mappings repaired in JIT code, thread-pool tasks,
+  // workers; chaining; a full tmpfs) are quick: they run on every sanitizer run.
+  it.runIf(!asanSuites).each([
+    [
+      '@pmem2/native',
+      join(nativeDir, '..', 'native'),
+      ['test/faults.test.ts', 'test/sigbus.test.ts'],
+    ],
+    ['@pmem2/map', join(nativeDir, '..', 'map'), ['test/lost-pages.test.ts']],
+    ['reliability', packageDir, ['test/native/guard.test.ts']],
+  ])(
+    'the SIGBUS fault tests of %s are clean',
+    (_name, cwd, files) => vitestIsClean(cwd, files, 170_000),
+    180_000,
   );
 
   /** Runs a child against the ASan build and checks it is clean. */
@@ -137,6 +156,7 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
     ['deleted-source', []],
     ['protections', []],
     ['truncated', []],
+    ['truncated-direct-access', []],
     ['reservation-with-maps', []],
     ['workers', []],
     ['gc-map-then-views', ['--expose-gc']],
@@ -147,7 +167,8 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
 });
 
 describe.runIf(hasValgrind)('valgrind memcheck over the normal build', () => {
-  it('no invalid read or write in the addon frames during a small workload', () => {
+  /** Runs `node --jitless <child> ...args` under memcheck; asserts no invalid access in the addon. */
+  function memcheck(script: string, args: readonly string[]): string {
     const child = spawnSync(
       'valgrind',
       [
@@ -159,13 +180,12 @@ describe.runIf(hasValgrind)('valgrind memcheck over the normal build', () => {
         process.execPath,
         '--jitless',
         '--max-old-space-size=256',
-        join(packageDir, 'test', 'children', 'workload.mjs'),
-        dir,
-        'small',
+        join(packageDir, 'test', 'children', script),
+        ...args,
       ],
       { cwd: packageDir, encoding: 'utf8', timeout: 170_000 },
     );
-    expect(child.status).toBe(0);
+    expect({ status: child.status, signal: child.signal }).toEqual({ status: 0, signal: null });
     expect(child.stderr).toMatch(/ERROR SUMMARY: \d+ errors/); // valgrind really ran
     // one report per error: a header line, then "   at"/"   by" frames, then a blank line
     const blocks = child.stderr.split(/\n==\d+== \n/);
@@ -175,6 +195,24 @@ describe.runIf(hasValgrind)('valgrind memcheck over the normal build', () => {
         /pmem2[_+]native|csrc\//.test(b),
     );
     expect(addonBlocks).toEqual([]);
-    expect(child.stdout).toContain('"registry":0');
+    return child.stdout;
+  }
+
+  it('no invalid read or write in the addon frames during a small workload', () => {
+    expect(memcheck('workload.mjs', [dir, 'small'])).toContain('"registry":0');
+  });
+
+  // valgrind delivers the kernel's SIGBUS to the addon's handler and tracks the MAP_FIXED
+  // anonymous page it maps over the lost one, so the repaired access completes under it too
+  it('a SIGBUS on a truncated page (typed-array access, native calls) is repaired under memcheck', () => {
+    const direct = JSON.parse(
+      memcheck('crash.mjs', ['truncated-direct-access', dir]).trim().split('\n').at(-1) as string,
+    );
+    expect(direct).toMatchObject({
+      survived: true,
+      before: 0,
+      lost: [{ offset: 8192, length: 4096, cause: 'truncated' }],
+      persist: { code: 'PMEM2_E_IO_FAIL' },
+    });
   });
 });

@@ -1,5 +1,6 @@
 // index.ts -- @pmem2/test-kit: what every @pmem2 test suite shares (private, never published)
 
+export { buildTestAddon, NODE_API_HEADER } from './addon.js';
 export {
   answerOf,
   type ChildResult,

@@ -1,4 +1,4 @@
-// guard.test.ts -- SIGBUS under a live mapping becomes PMEM2_E_IO_FAIL; other faults still kill
+// guard.test.ts -- a SIGBUS on our mapping is repaired and reported as PMEM2_E_IO_FAIL; others still kill
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { E, FILESYSTEMS, runChild, scratchDir } from './helpers.js';
@@ -47,14 +47,15 @@ function truncatedChild(then: string): ReturnType<typeof runChild> {
     const other = binding.mapNew(-1, 0n, 4096n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null,
       new Float64Array(6));
     r.afterwards = binding.memset(other, 0, 1, 10, 0);
+    r.lost = binding.mapLost(m);
     r.deleted = binding.mapDelete(m) || binding.mapDelete(byteMap) || binding.mapDelete(pageMap);
     console.log(JSON.stringify(r));
     ${then}
   `);
 }
 
-describe('the SIGBUS guard', () => {
-  it('turns a fault inside a guarded call into PMEM2_E_IO_FAIL and the process goes on', () => {
+describe('the SIGBUS handler', () => {
+  it('repairs a fault inside a native call, reports PMEM2_E_IO_FAIL and the process goes on', () => {
     const r = truncatedChild("setTimeout(() => console.log('survived'), 10);");
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);
@@ -66,32 +67,57 @@ describe('the SIGBUS guard', () => {
       read: E.IO_FAIL,
       persist: E.IO_FAIL,
       flush: E.IO_FAIL,
-      // unguarded: an sfence (BYTE) or an msync (PAGE) does not touch the lost pages
-      bytePersist: 0,
-      byteFlush: 0,
-      pagePersist: 0,
+      // an sfence (BYTE) or an msync (PAGE) does not fault, but the range is over lost pages
+      bytePersist: E.IO_FAIL,
+      byteFlush: E.IO_FAIL,
+      pagePersist: E.IO_FAIL,
       afterwards: 0,
+      lost: [{ offset: 0, length: 8192, cause: 'truncated' }],
       deleted: 0,
     });
     expect(lines[1]).toBe('survived');
   });
 
-  it('does not swallow a SIGBUS outside any guarded call (a JS store into the truncated page)', () => {
+  it('repairs a JS load and store on a truncated page: zeros, anonymous memory, the next call reports it', () => {
     const r = runChild(`
       import fs from 'node:fs';
       const p = ${JSON.stringify(`${dir}/touched`)} + process.pid;
-      fs.writeFileSync(p, Buffer.alloc(8192, 1));
+      fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
       const fd = fs.openSync(p, 'r+');
-      const m = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null,
+      const m = binding.mapNew(fd, 0n, 12288n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null,
         new Float64Array(6));
       const view = new Uint8Array(binding.mapBuffer(m));
-      fs.ftruncateSync(fd, 0);
-      console.log(binding.memset(m, 0, 1, 1, 0));
-      view[0] = 5;
-      console.log('not reached');
+      fs.ftruncateSync(fd, 4096);
+      const before = binding.mapLost(m).length;
+      view[8192] = 5;
+      const out = {
+        before,
+        stored: view[8192],
+        read: view[4096],
+        compare: Buffer.compare(Buffer.from(view.buffer, 4096, 4096), Buffer.alloc(4096)),
+        kept: view[0],
+        first: binding.persist(m, 0, 1),
+        untouched: binding.persist(m, 0, 1),
+        over: binding.read(m, 8192, new Uint8Array(1)),
+        lost: binding.mapLost(m),
+      };
+      console.log(JSON.stringify(out));
+      binding.mapDelete(m);
+      fs.rmSync(p);
     `);
-    expect(r.stdout.trim()).toBe(String(E.IO_FAIL));
-    expect(r.signal).toBe('SIGBUS');
+    expect(r.signal).toBeNull();
+    expect(JSON.parse(r.stdout)).toEqual({
+      before: 0,
+      // the store landed on the anonymous page (the file no longer has that page)
+      stored: 5,
+      read: 0,
+      compare: 0,
+      kept: 1,
+      first: E.IO_FAIL,
+      untouched: 0,
+      over: E.IO_FAIL,
+      lost: [{ offset: 4096, length: 8192, cause: 'truncated' }],
+    });
   });
 
   it('chains unrelated SIGSEGV and SIGBUS to the previous disposition', () => {
@@ -104,7 +130,8 @@ describe('the SIGBUS guard', () => {
     }
   });
 
-  it('turns a SIGSEGV inside the guarded map range (flushing a PROT_NONE map) into PMEM2_E_IO_FAIL', () => {
+  // The SIGSEGV guard is gone: native refuses a cache-line flush without READ before it runs.
+  it('refuses a cache-line flush of a PROT_NONE map with PMEM2_E_NO_ACCESS (no fault)', () => {
     const r = runChild(`
       import fs from 'node:fs';
       const p = ${JSON.stringify(`${dir}/prot-none`)} + process.pid;
@@ -119,6 +146,6 @@ describe('the SIGBUS guard', () => {
       console.log(JSON.stringify(out));
     `);
     expect(r.signal).toBeNull();
-    expect(JSON.parse(r.stdout)).toEqual([E.IO_FAIL, E.IO_FAIL, E.NO_ACCESS, 0, 0]);
+    expect(JSON.parse(r.stdout)).toEqual([E.NO_ACCESS, E.NO_ACCESS, E.NO_ACCESS, 0, 0]);
   });
 });

@@ -1,0 +1,142 @@
+// lost-pages.test.ts -- a truncated file, or a hole on a full file system, under a map: the
+// process lives, calls throw PMEM2_E_IO_FAIL naming the lost pages and why
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dist = (pkg: string) =>
+  pathToFileURL(join(import.meta.dirname, '..', '..', pkg, 'dist', 'index.js')).href;
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
+  it('JS reads of lost pages give zeros; persist and read throw a typed error naming the range', () => {
+    const dir = mkdtempSync(join(root, 'pmem2-lost-'));
+    dirs.push(dir);
+    const path = join(dir, 'file');
+    const script = `
+      import fs from 'node:fs';
+      import { Config, Granularity } from ${JSON.stringify(dist('config'))};
+      import { Source } from ${JSON.stringify(dist('source'))};
+      import { mapNew } from ${JSON.stringify(dist('map'))};
+      fs.writeFileSync(${JSON.stringify(path)}, Buffer.alloc(4 * 4096, 1));
+      const src = Source.fromPath(${JSON.stringify(path)});
+      const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+      const view = map.bytes();
+      fs.truncateSync(${JSON.stringify(path)}, 4096);
+      const zeros = Buffer.compare(Buffer.from(view.buffer, 8192, 4096), Buffer.alloc(4096));
+      const err = (f) => { try { f(); return null; } catch (e) { return { code: e.code, message: e.message }; } };
+      const out = {
+        zeros,
+        persist: err(() => map.persist(0, 4096)),
+        again: err(() => map.persist(0, 4096)),
+        read: err(() => map.read(8192, 1)),
+        lost: map.lostRanges,
+      };
+      map.delete();
+      src.delete();
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+    const out = JSON.parse(r.stdout);
+    expect(out.zeros).toBe(0);
+    expect(out.persist.code).toBe('PMEM2_E_IO_FAIL');
+    expect(out.persist.message).toContain('offset 8192, length 4096 (truncated)');
+    expect(out.again).toBeNull(); // reported once; [0, 4096) is not lost
+    expect(out.read.code).toBe('PMEM2_E_IO_FAIL');
+    expect(out.lost).toEqual([{ offset: 8192, length: 4096, cause: 'truncated' }]);
+  });
+});
+
+// Whether this process may make a private mount namespace (root, and unshare(2) allowed).
+const unshare = spawnSync('unshare', ['-m', '--propagation', 'private', 'true'], {
+  encoding: 'utf8',
+});
+const whyNoUnshare =
+  unshare.status === 0 ? undefined : `unshare -m failed: ${unshare.error ?? unshare.stderr.trim()}`;
+if (whyNoUnshare) console.warn(`SKIPPED: hole on a full tmpfs — ${whyNoUnshare}`);
+
+describe.runIf(whyNoUnshare === undefined)('a sparse file on a full file system', () => {
+  it('a store into a hole that cannot be allocated: the process lives, no-space names the page', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmem2-full-'));
+    dirs.push(dir);
+    const script = `
+      import fs from 'node:fs';
+      import { Config, Granularity } from ${JSON.stringify(dist('config'))};
+      import { Source } from ${JSON.stringify(dist('source'))};
+      import { mapNew } from ${JSON.stringify(dist('map'))};
+      const dir = process.argv[1];
+      // 16 pages, only the first allocated; then fill the 256 KiB tmpfs to ENOSPC
+      const fd = fs.openSync(dir + '/sparse', 'w+');
+      fs.writeSync(fd, Buffer.alloc(4096, 1), 0, 4096, 0);
+      fs.ftruncateSync(fd, 16 * 4096);
+      const fill = fs.openSync(dir + '/fill', 'w');
+      let full = '';
+      try { for (;;) fs.writeSync(fill, Buffer.alloc(4096, 2)); } catch (e) { full = e.code; }
+      const src = Source.fromFd(fd);
+      const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+      const view = map.bytes();
+      view[5 * 4096 + 3] = 7; // a hole: shmem cannot allocate the page
+      const err = (f) => { try { f(); return null; } catch (e) { return { code: e.code, message: e.message }; } };
+      const out = {
+        full,
+        stored: view[5 * 4096 + 3],
+        kept: view[0],
+        lost: map.lostRanges,
+        persist: err(() => map.persist(0, 4096)),
+        again: err(() => map.persist(0, 4096)),
+        read: err(() => map.read(5 * 4096, 1)),
+      };
+      map.delete();
+      src.delete();
+      fs.closeSync(fd);
+      fs.closeSync(fill);
+      fs.rmSync(dir + '/fill');
+      out.file = fs.readFileSync(dir + '/sparse')[5 * 4096 + 3];
+      fs.rmSync(dir + '/sparse');
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o size=256k tmpfs "$1" && exec "$2" --input-type=module -e "$3" "$1"',
+        'sh',
+        dir,
+        process.execPath,
+        script,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({
+      signal: null,
+      status: 0,
+      stderr: '',
+    });
+    const out = JSON.parse(r.stdout);
+    expect(out.full).toBe('ENOSPC');
+    // the store landed on the zeroed anonymous page that replaced the lost one...
+    expect({ stored: out.stored, kept: out.kept }).toEqual({ stored: 7, kept: 1 });
+    // ...and never reached the file: the hole is still a hole
+    expect(out.file).toBe(0);
+    expect(out.lost).toEqual([{ offset: 5 * 4096, length: 4096, cause: 'no-space' }]);
+    expect(out.persist.code).toBe('PMEM2_E_IO_FAIL');
+    expect(out.persist.message).toContain('offset 20480, length 4096 (no-space)');
+    expect(out.again).toBeNull(); // reported once; [0, 4096) is not lost
+    expect(out.read.code).toBe('PMEM2_E_IO_FAIL');
+    expect(out.read.message).toContain('(no-space)');
+  });
+});

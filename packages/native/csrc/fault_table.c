@@ -1,0 +1,303 @@
+/* fault_table.c -- the process-wide, lock-free table of our mappings the SIGBUS handler repairs */
+
+#include "fault_table.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mmap.h"
+#include "status.h"
+
+#ifndef BUS_MCEERR_AR
+#define BUS_MCEERR_AR 4
+#endif
+#ifndef BUS_MCEERR_AO
+#define BUS_MCEERR_AO 5
+#endif
+
+/*
+ * Slots come in chunks that are never freed, so the handler may read any slot of any
+ * published chunk at any time; adding and removing take Table_lock (every realm's thread).
+ */
+#define CHUNK_SLOTS 256
+#define MAX_CHUNKS 1024
+
+static struct fault_slot *Chunks[MAX_CHUNKS]; /* atomic pointers */
+static unsigned Nchunks;		      /* atomic */
+static pthread_mutex_t Table_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t Page;			      /* set before the first slot is published */
+
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+
+/* A free slot (lo == 0 and no handler over it), growing the table when none is; NULL if full. */
+static struct fault_slot *
+free_slot(void)
+{
+	unsigned n = LOAD(&Nchunks);
+	for (unsigned c = 0; c < n; c++)
+		for (unsigned i = 0; i < CHUNK_SLOTS; i++) {
+			struct fault_slot *s = &Chunks[c][i];
+			if (LOAD(&s->lo) == 0 && LOAD(&s->busy) == 0)
+				return s;
+		}
+	if (n == MAX_CHUNKS)
+		return NULL;
+	struct fault_slot *chunk = calloc(CHUNK_SLOTS, sizeof(*chunk));
+	if (!chunk)
+		return NULL;
+	STORE(&Chunks[n], chunk);
+	STORE(&Nchunks, n + 1);
+	return &chunk[0];
+}
+
+/* Registers [lo, lo+len) with a duplicate of fd; 0 or -errno. */
+int
+fault_table_add(char *lo, size_t len, int prot, int fd, uint64_t file_offset,
+		struct fault_slot **out)
+{
+	int dup_fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+	if (fd >= 0 && dup_fd < 0)
+		return -errno;
+	pthread_mutex_lock(&Table_lock);
+	Page = page_size();
+	struct fault_slot *s = free_slot();
+	if (s) {
+		/* nobody reads these fields while lo is 0 */
+		memset((char *)s + offsetof(struct fault_slot, prot), 0,
+				sizeof(*s) - offsetof(struct fault_slot, prot));
+		s->prot = prot;
+		s->fd = dup_fd;
+		s->file_offset = file_offset;
+		STORE(&s->hi, (uintptr_t)lo + len);
+		STORE(&s->lo, (uintptr_t)lo);
+	}
+	pthread_mutex_unlock(&Table_lock);
+	if (!s) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return -ENOMEM;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Unregisters the slot, waits for handlers already over it, and closes its descriptor. */
+void
+fault_table_remove(struct fault_slot *slot)
+{
+	pthread_mutex_lock(&Table_lock);
+	STORE(&slot->lo, 0);
+	while (LOAD(&slot->busy))
+		sched_yield();
+	STORE(&slot->hi, 0);
+	if (slot->fd >= 0)
+		close(slot->fd);
+	slot->fd = -1;
+	pthread_mutex_unlock(&Table_lock);
+}
+
+/* Closes the slot's descriptor; the slot stays registered. */
+void
+fault_slot_close_file(struct fault_slot *slot)
+{
+	pthread_mutex_lock(&Table_lock);
+	if (slot->fd >= 0)
+		close(slot->fd);
+	slot->fd = -1;
+	pthread_mutex_unlock(&Table_lock);
+}
+
+/* Maps zeroed anonymous memory over [start, start+len) with the slot's protection. */
+static int
+replace_with_zeros(const struct fault_slot *s, uintptr_t start, size_t len)
+{
+	return mmap((void *)start, len, s->prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+			MAP_FAILED;
+}
+
+/* Lowers *p to v (atomically). */
+static void
+atomic_min(uint64_t *p, uint64_t v)
+{
+	uint64_t cur = LOAD(p);
+	while ((cur == 0 || v < cur) &&
+			!__atomic_compare_exchange_n(p, &cur, v, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+}
+
+/* Raises *p to v (atomically). */
+static void
+atomic_max(uint64_t *p, uint64_t v)
+{
+	uint64_t cur = LOAD(p);
+	while (v > cur &&
+			!__atomic_compare_exchange_n(p, &cur, v, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+}
+
+/* Records a lost [off, off+len) of the mapping (any thread, inside the handler). */
+static void
+record_loss(struct fault_slot *s, uint64_t off, uint64_t len, enum fault_cause cause)
+{
+	unsigned i = __atomic_fetch_add(&s->nlost, 1, __ATOMIC_SEQ_CST);
+	if (i < FAULT_LOST_MAX) {
+		STORE(&s->lost_len[i], len << 2 | cause);
+		STORE(&s->lost_start[i], off + 1);
+		return;
+	}
+	atomic_min(&s->over_lo, off + 1);
+	atomic_max(&s->over_hi, off + len);
+	if (cause == FAULT_MEDIA_ERROR)
+		STORE(&s->over_media, 1);
+}
+
+/*
+ * Repairs a fault at `addr` inside the slot: the page (the poisoned unit for a media error,
+ * a 2 MiB or 1 GiB unit when the mapping cannot be split at pages, as device DAX) becomes
+ * zeroed anonymous memory. 1 when repaired.
+ */
+static int
+repair_in(struct fault_slot *s, uintptr_t lo, uintptr_t hi, const siginfo_t *si)
+{
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	int media = si->si_code == BUS_MCEERR_AR || si->si_code == BUS_MCEERR_AO;
+	size_t unit = Page;
+	if (media && si->si_addr_lsb > 0 && (size_t)si->si_addr_lsb < 8 * sizeof(size_t) &&
+			((size_t)1 << si->si_addr_lsb) > unit)
+		unit = (size_t)1 << si->si_addr_lsb;
+	static const size_t units[] = {0, 2 * MEGABYTE, GIGABYTE};
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		size_t size = units[u] ? units[u] : unit;
+		if (size < unit)
+			continue;
+		uintptr_t start = addr & ~(uintptr_t)(size - 1);
+		uintptr_t end = start + size;
+		if (start < lo)
+			start = lo;
+		if (end > hi)
+			end = hi;
+		if (replace_with_zeros(s, start, end - start)) {
+			record_loss(s, start - lo, end - start,
+					media ? FAULT_MEDIA_ERROR : FAULT_UNCLASSIFIED);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Async-signal-safe: repairs a SIGBUS inside one of our ranges; 0 when it is not ours. */
+int
+fault_table_repair(const siginfo_t *si)
+{
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	unsigned n = LOAD(&Nchunks);
+	for (unsigned c = 0; c < n; c++) {
+		struct fault_slot *chunk = LOAD(&Chunks[c]);
+		for (unsigned i = 0; i < CHUNK_SLOTS; i++) {
+			struct fault_slot *s = &chunk[i];
+			uintptr_t lo = LOAD(&s->lo);
+			if (lo == 0 || addr < lo || addr >= LOAD(&s->hi))
+				continue;
+			__atomic_add_fetch(&s->busy, 1, __ATOMIC_SEQ_CST);
+			int ok = 0;
+			/* removal clears lo before it waits for busy: re-read under busy */
+			if (LOAD(&s->lo) == lo)
+				ok = repair_in(s, lo, LOAD(&s->hi), si);
+			__atomic_sub_fetch(&s->busy, 1, __ATOMIC_SEQ_CST);
+			if (ok)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* The recorded losses, unclassified ones told apart by the file's size now. */
+static size_t
+collect(struct fault_slot *s, struct fault_lost *out)
+{
+	size_t n = 0;
+	struct stat st;
+	/* the system call: glibc's fstat symbol is GLIBC_2.33, above Node 20's floor of 2.28 */
+	int have_size = s->fd >= 0 && syscall(SYS_fstat, s->fd, &st) == 0;
+	for (unsigned i = 0; i < FAULT_LOST_MAX; i++) {
+		uint64_t start = LOAD(&s->lost_start[i]);
+		if (start == 0)
+			continue;
+		uint64_t lc = LOAD(&s->lost_len[i]);
+		out[n] = (struct fault_lost){start - 1, lc >> 2, (enum fault_cause)(lc & 3)};
+		n++;
+	}
+	uint64_t over_lo = LOAD(&s->over_lo);
+	if (over_lo) {
+		out[n] = (struct fault_lost){over_lo - 1, LOAD(&s->over_hi) - (over_lo - 1),
+				LOAD(&s->over_media) ? FAULT_MEDIA_ERROR : FAULT_UNCLASSIFIED};
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].cause != FAULT_UNCLASSIFIED)
+			continue;
+		int past_end = have_size && s->file_offset + out[i].offset >= (uint64_t)st.st_size;
+		out[i].cause = past_end ? FAULT_TRUNCATED : FAULT_NO_SPACE;
+	}
+	return n;
+}
+
+/* Orders losses by offset. */
+static int
+by_offset(const void *a, const void *b)
+{
+	const struct fault_lost *x = a, *y = b;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The lost ranges, classified, sorted and merged (adjacent ones of one cause). */
+size_t
+fault_slot_lost(struct fault_slot *slot, struct fault_lost *out, size_t max)
+{
+	struct fault_lost all[FAULT_LOST_MAX + 1];
+	size_t n = fault_slot_nlost(slot) ? collect(slot, all) : 0;
+	qsort(all, n, sizeof(all[0]), by_offset);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct fault_lost *last = m ? &out[m - 1] : NULL;
+		if (last && last->cause == all[i].cause &&
+				all[i].offset <= last->offset + last->length) {
+			uint64_t end = all[i].offset + all[i].length;
+			if (end > last->offset + last->length)
+				last->length = end - last->offset;
+		} else if (m < max) {
+			out[m++] = all[i];
+		}
+	}
+	return m;
+}
+
+/* PMEM2_E_IO_FAIL for an unreported loss, or a range over a lost page; else 0. */
+int
+fault_slot_check(struct fault_slot *slot, const char *lo, size_t len)
+{
+	unsigned n = fault_slot_nlost(slot);
+	if (n != slot->reported) {
+		slot->reported = n;
+		return PMEM2_E_IO_FAIL;
+	}
+	uintptr_t base = LOAD(&slot->lo);
+	if (base == 0 || (uintptr_t)lo < base)
+		return 0;
+	uint64_t off = (uintptr_t)lo - base;
+	struct fault_lost lost[FAULT_LOST_MAX + 1];
+	size_t m = collect(slot, lost);
+	for (size_t i = 0; i < m; i++)
+		if (off < lost[i].offset + lost[i].length && lost[i].offset < off + len)
+			return PMEM2_E_IO_FAIL;
+	return 0;
+}

@@ -1,0 +1,80 @@
+/* fault_table.h -- the process-wide, lock-free table of our mappings the SIGBUS handler repairs */
+
+#ifndef PMEM2_NATIVE_FAULT_TABLE_H
+#define PMEM2_NATIVE_FAULT_TABLE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How many lost page ranges a mapping remembers one by one (later ones widen the last). */
+#define FAULT_LOST_MAX 16
+
+/* Why a page was lost, as fault_slot_lost reports it. */
+enum fault_cause {
+	FAULT_UNCLASSIFIED = 0, /* BUS_ADRERR, not yet told apart by fstat */
+	FAULT_TRUNCATED = 1,	/* the page lies at or past the file's current size */
+	FAULT_NO_SPACE = 2,	/* inside the file: the file system could not provide the page */
+	FAULT_MEDIA_ERROR = 3,	/* BUS_MCEERR_AR/AO: hardware poison (a bad block) */
+};
+
+/* One lost range, relative to the start of the mapping. */
+struct fault_lost {
+	uint64_t offset;
+	uint64_t length;
+	enum fault_cause cause;
+};
+
+/* One mapping in the table. The slot lives as long as the process (slots are recycled). */
+struct fault_slot {
+	uintptr_t lo;	       /* atomic: first address; 0 when free */
+	uintptr_t hi;	       /* atomic: end address */
+	int prot;	       /* PROT_* of the anonymous page mapped over a lost one */
+	int fd;		       /* a duplicate of the file's descriptor (for fstat), or -1 */
+	uint64_t file_offset;  /* the file offset mapped at lo */
+	unsigned busy;	       /* atomic: handlers running over this slot */
+	unsigned nlost;	       /* atomic: faults repaired (ranges may be fewer) */
+	unsigned reported;     /* nlost when a call last reported the losses (main thread) */
+	uint64_t lost_start[FAULT_LOST_MAX]; /* atomic: offset + 1 (0 until written) */
+	uint64_t lost_len[FAULT_LOST_MAX];   /* atomic: length << 2 | cause */
+	uint64_t over_lo;      /* atomic: lowest offset + 1 of the faults past FAULT_LOST_MAX */
+	uint64_t over_hi;      /* atomic: highest end offset of those faults */
+	unsigned over_media;   /* atomic: whether one of those was a media error */
+};
+
+/*
+ * Registers [lo, lo+len): a SIGBUS inside it is repaired. `fd` (dup'ed, may be -1) and
+ * `file_offset` let the report tell truncation from no space. 0 or -errno.
+ */
+int fault_table_add(char *lo, size_t len, int prot, int fd, uint64_t file_offset,
+		struct fault_slot **out);
+
+/* Unregisters the slot (waits for handlers running over it) and closes its descriptor. */
+void fault_table_remove(struct fault_slot *slot);
+
+/* Closes the slot's descriptor (a deleted mapping reports no more losses); main thread. */
+void fault_slot_close_file(struct fault_slot *slot);
+
+/*
+ * Async-signal-safe: when si is a SIGBUS inside one of our ranges, maps anonymous memory
+ * over the faulting page, records the loss and returns 1; 0 when the fault is not ours.
+ */
+int fault_table_repair(const siginfo_t *si);
+
+/* Whether the slot has seen any fault (one relaxed load: the hot-path test). */
+static inline unsigned
+fault_slot_nlost(const struct fault_slot *slot)
+{
+	return slot ? __atomic_load_n(&slot->nlost, __ATOMIC_ACQUIRE) : 0;
+}
+
+/*
+ * After a call over [lo, lo+len) of a slot with losses: PMEM2_E_IO_FAIL when a loss was not
+ * yet reported by any call (it is now) or the range overlaps a lost page; 0 otherwise.
+ */
+int fault_slot_check(struct fault_slot *slot, const char *lo, size_t len);
+
+/* The lost ranges, classified, sorted and merged; returns how many were written (<= max). */
+size_t fault_slot_lost(struct fault_slot *slot, struct fault_lost *out, size_t max);
+
+#endif
