@@ -15,6 +15,19 @@ const ARGS = binding.persistArgs;
 // x86_64) on a word of its own; the word counts the fences, so tests can see that one ran.
 const FENCE = new Int32Array(new SharedArrayBuffer(4));
 
+// The process's count of pages repaired after a SIGBUS (native memory; null where external
+// buffers are forbidden).
+const REPAIRS = binding.faultRepairs;
+
+/**
+ * Whether a `'fence'` map's persist or flush may stay in JavaScript: only while no page of
+ * any mapping was ever lost, since a lost page must be reported by the next call on its
+ * mapping and only native code knows which mapping lost it.
+ */
+function fenceInJs(state: MapState): boolean {
+  return state.persistKind === 'fence' && REPAIRS !== null && REPAIRS[0] === 0;
+}
+
 const EINVAL = -(errnoValue('EINVAL') as number);
 
 // The text of an msync that delete skipped because it had not started yet.
@@ -65,13 +78,13 @@ export function persistRange(
   length: number | bigint,
 ): void {
   // the 'fence' map's whole persist: no allocation, no native call
-  if (state.persistKind === 'fence' && !state.deleted && fitsInside(offset, length, state.size)) {
+  if (fenceInJs(state) && !state.deleted && fitsInside(offset, length, state.size)) {
     jsFence();
     return;
   }
   state.assertLive('persist');
   const range = checkRange(offset, length, state.size, 'persist');
-  if (state.persistKind === 'fence') {
+  if (fenceInJs(state)) {
     jsFence(); // a range the fast path does not take (bigints), checked
     return;
   }
@@ -95,7 +108,7 @@ export function flushRange(
   state.assertLive('flush');
   const range = checkRange(offset, length, state.size, 'flush');
   const ops = state.persistOps;
-  if (state.persistKind === 'fence') return;
+  if (fenceInJs(state)) return;
   if (state.persistKind === 'flush') state.requireProtection(Protection.READ, 'flush');
   const status = runBound(state, ops.flush, binding.flush, range);
   if (status !== 0) throw nativeError(status, state.context('flush of', 'msync', range));
@@ -131,7 +144,7 @@ export function rangesOp(
         'give it an even length',
     );
   }
-  if (state.persistKind === 'fence') {
+  if (fenceInJs(state)) {
     checkPairs(state, ranges, what);
     if (what === 'persistRanges') jsFence();
     return;

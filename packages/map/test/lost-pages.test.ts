@@ -55,6 +55,51 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
     expect(out.read.code).toBe('PMEM2_E_IO_FAIL');
     expect(out.lost).toEqual([{ offset: 8192, length: 4096, cause: 'truncated' }]);
   });
+
+  it('a BYTE map, whose persist is a JavaScript fence, still reports the loss on the next persist', () => {
+    const dir = mkdtempSync(join(root, 'pmem2-lost-byte-'));
+    dirs.push(dir);
+    const path = join(dir, 'file');
+    const script = `
+      import fs from 'node:fs';
+      import { Config, Granularity } from ${JSON.stringify(dist('config'))};
+      import { binding } from ${JSON.stringify(dist('native'))};
+      import { Source } from ${JSON.stringify(dist('source'))};
+      import { mapNew } from ${JSON.stringify(dist('map'))};
+      fs.writeFileSync(${JSON.stringify(path)}, Buffer.alloc(4 * 4096, 1));
+      process.env.PMEM2_FORCE_GRANULARITY = 'BYTE';
+      const src = Source.fromPath(${JSON.stringify(path)});
+      const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.BYTE), src);
+      const err = (f) => { try { f(); return null; } catch (e) { return { code: e.code, message: e.message }; } };
+      const out = { granularity: map.storeGranularity, repairsBefore: binding.faultRepairs[0] };
+      out.before = err(() => map.persist(0, 64));
+      const view = map.bytes();
+      fs.truncateSync(${JSON.stringify(path)}, 4096);
+      view[8192] = 7; // repaired by the SIGBUS handler: anonymous memory now
+      out.repairsAfter = binding.faultRepairs[0];
+      out.persist = err(() => map.persist(0, 64));
+      out.over = err(() => map.persist(8192, 64));
+      out.flush = err(() => map.flush(8192, 1));
+      out.elsewhere = err(() => map.persist(0, 64));
+      map.delete();
+      src.delete();
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toMatchObject({
+      signal: null,
+      status: 0,
+    });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ granularity: 0, repairsBefore: 0, before: null, repairsAfter: 1 });
+    expect(out.persist.code).toBe('PMEM2_E_IO_FAIL'); // the new loss, reported once
+    expect(out.persist.message).toContain('offset 8192, length 4096 (truncated)');
+    expect(out.over.code).toBe('PMEM2_E_IO_FAIL'); // a range over the lost page
+    expect(out.flush.code).toBe('PMEM2_E_IO_FAIL');
+    expect(out.elsewhere).toBeNull();
+  });
 });
 
 // Whether this process may make a private mount namespace (root, and unshare(2) allowed).

@@ -88,7 +88,9 @@ init(napi_env env, napi_value exports)
 		throw_napi(env, "napi_define_properties");
 		return NULL;
 	}
-	return persist_define_args(env, exports) ? NULL : exports;
+	if (persist_define_args(env, exports) || faults_define_counter(env, exports))
+		return NULL;
+	return exports;
 }
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

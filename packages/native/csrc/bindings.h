@@ -29,6 +29,7 @@ napi_value js_flush_ranges(napi_env env, napi_callback_info info);
 
 /* Defines exports.persistArgs (binding_persist.c); 1 (THROWN) on failure. */
 int persist_define_args(napi_env env, napi_value exports);
+int faults_define_counter(napi_env env, napi_value exports);
 napi_value js_msync(napi_env env, napi_callback_info info);
 napi_value js_msync_async(napi_env env, napi_callback_info info);
 napi_value js_memcpy(napi_env env, napi_callback_info info);

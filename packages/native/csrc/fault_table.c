@@ -35,6 +35,9 @@ static unsigned Nchunks;		      /* atomic */
 static pthread_mutex_t Table_lock = PTHREAD_MUTEX_INITIALIZER;
 static size_t Page;			      /* set before the first slot is published */
 
+/* Pages repaired in the process, any mapping (atomic; read by JavaScript as faultRepairs). */
+static uint32_t Repairs;
+
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 #define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
 
@@ -149,6 +152,7 @@ static void
 record_loss(struct fault_slot *s, uint64_t off, uint64_t len, enum fault_cause cause)
 {
 	unsigned i = __atomic_fetch_add(&s->nlost, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&Repairs, 1, __ATOMIC_SEQ_CST);
 	if (i < FAULT_LOST_MAX) {
 		STORE(&s->lost_len[i], len << 2 | cause);
 		STORE(&s->lost_start[i], off + 1);
@@ -300,4 +304,11 @@ fault_slot_check(struct fault_slot *slot, const char *lo, size_t len)
 		if (off < lost[i].offset + lost[i].length && lost[i].offset < off + len)
 			return PMEM2_E_IO_FAIL;
 	return 0;
+}
+
+/* The process-wide repair counter. */
+uint32_t *
+fault_repairs_counter(void)
+{
+	return &Repairs;
 }

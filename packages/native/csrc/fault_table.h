@@ -77,4 +77,11 @@ int fault_slot_check(struct fault_slot *slot, const char *lo, size_t len);
 /* The lost ranges, classified, sorted and merged; returns how many were written (<= max). */
 size_t fault_slot_lost(struct fault_slot *slot, struct fault_lost *out, size_t max);
 
+/*
+ * The count of pages repaired in the whole process (wraps at 2^32; never decreases
+ * otherwise). While it is 0 no call anywhere has a loss to report, so JavaScript may skip
+ * the native call of a persist that needs none (binding.faultRepairs).
+ */
+uint32_t *fault_repairs_counter(void);
+
 #endif

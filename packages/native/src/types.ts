@@ -311,6 +311,14 @@ export interface NativeBinding {
    * PMEM2_E_MAPPING_NOT_FOUND after delete.
    */
   mapLost(map: MapHandle): readonly LostRange[] | Status;
+  /**
+   * The count of pages the SIGBUS handler repaired in the whole process, any mapping of any
+   * realm (one element over native memory; wraps at 2^32), or null where the runtime forbids
+   * external buffers. While it reads 0 no call has a loss to report, so @pmem2/map lets a
+   * BYTE mapping's persist skip the native call; once it moves, every persist goes native and
+   * reports the loss. Read it, never write it.
+   */
+  readonly faultRepairs: Uint32Array | null;
 
   /** pmem2_persist_fn per the mapping's persist kind (msync; flush + sfence; sfence). */
   persist(map: MapHandle, offset: number, length: number): Status;
