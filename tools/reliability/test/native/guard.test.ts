@@ -41,6 +41,8 @@ function truncatedChild(then: string): ReturnType<typeof runChild> {
       persist: binding.persist(m, 0, 100),
       flush: binding.flush(m, 0, 8192),
     };
+    // a JS load of a lost page of each (the handler repairs it), then their persists
+    for (const other of [byteMap, pageMap]) void new Uint8Array(binding.mapBuffer(other))[4096];
     r.bytePersist = binding.persist(byteMap, 0, 8192);
     r.byteFlush = binding.flush(byteMap, 0, 8192);
     r.pagePersist = binding.persist(pageMap, 0, 8192);
