@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { ensureDebianPackages } from './lib/apt.mjs';
+import { arm64Row } from './lib/arm64-row.mjs';
+import { vitestDevDependencies } from './lib/arm64-suite.mjs';
 import {
   consumerEnv,
   installConsumer,
@@ -24,14 +26,9 @@ import { FAILED, Matrix, NOT_VERIFIABLE, PASSED } from './lib/matrix.mjs';
 import { muslBunCommand } from './lib/musl-runtime.mjs';
 import { addPrebuilds, buildPackages, packPackages, pnpmCommand } from './lib/pack.mjs';
 import { CACHE_DIR, packageDir, REPO_ROOT } from './lib/paths.mjs';
-import {
-  ARM64_QEMU_CPU,
-  ARM64_SYSROOT,
-  DEBIAN_PACKAGES,
-  NODE_BUILDS,
-  PNPM_VERSION,
-} from './lib/pins.mjs';
+import { DEBIAN_PACKAGES, NODE_BUILDS, PNPM_VERSION } from './lib/pins.mjs';
 import { addPnpmToToolbin, installPnpmConsumer, pnpmCli } from './lib/pnpm-consumer.mjs';
+import { ensureQemu } from './lib/qemu.mjs';
 import { ensureBunMusl, ensureJsRuntimes, ensureNodeBuild } from './lib/runtimes.mjs';
 import { fileSystemType, runSmoke } from './lib/smoke-cell.mjs';
 import { runVitestSuite } from './lib/vitest-suite.mjs';
@@ -93,7 +90,7 @@ const ROW_TITLES = {
   node20: `node ${process.versions.node} x64`,
   node22: `node ${NODE_BUILDS.node22.version} x64`,
   node24: `node ${NODE_BUILDS.node24.version} x64`,
-  arm64: `node ${NODE_BUILDS.node22arm64.version} arm64 (qemu)`,
+  arm64: `node ${NODE_BUILDS.node22arm64.version} arm64 (qemu 10)`,
   musl: 'bun 1.4.5 x64 musl',
   bun: 'bun 1.4.5 x64',
   deno: 'deno 2.9.6 x64',
@@ -173,6 +170,7 @@ const runtimes = await phase(
       node22: wants('node22') && ensureNodeBuild(NODE_BUILDS.node22),
       node24: wants('node24') && ensureNodeBuild(NODE_BUILDS.node24),
       arm64: wants('arm64') && ensureNodeBuild(NODE_BUILDS.node22arm64),
+      qemu: wants('arm64') && ensureQemu(),
       js: (wants('bun') || wants('deno')) && ensureJsRuntimes(),
       musl: wants('musl') && ensureBunMusl(),
     };
@@ -206,6 +204,7 @@ const fetchFailed = (key, rows) => {
 fetchFailed('node22', ['node22']);
 fetchFailed('node24', ['node24']);
 fetchFailed('arm64', ['arm64']);
+fetchFailed('qemu', ['arm64']);
 fetchFailed('js', ['bun', 'deno']);
 fetchFailed('musl', ['musl']);
 
@@ -453,58 +452,22 @@ for (const row of ['node20', 'node22', 'node24']) {
   );
 }
 
-// 6. linux-arm64 under qemu: npm install run by the emulated node, then smoke.
-if (wants('arm64') && packed && runtimes?.arm64?.node && debianOk.arm64) {
-  const armPrebuild = `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native')}`;
-  if (!packed.prebuilds[armPrebuild]) {
-    fillRow(
-      'arm64',
-      ['install', 'ext4', 'tmpfs'],
-      FAILED,
-      'the arm64 prebuild was not built, nothing to load',
-    );
-  } else {
-    await phase(`${ROW_TITLES.arm64}: npm install and smoke under qemu-aarch64`, [], async () => {
-      const wrapper = `/usr/bin/qemu-aarch64 -L ${ARM64_SYSROOT} "${runtimes.arm64.node}"`;
-      const toolbin = await makeToolbin(join(workDir, 'bin-arm64'), { nodeWrapper: wrapper });
-      const env = consumerEnv(toolbin, globalConfig);
-      const consumerDir = join(workDir, 'consumer-arm64');
-      const install = await installConsumer(
-        consumerDir,
-        packed.tarballs,
-        packed.prebuilds,
-        env,
-        6 * MINUTE,
-      );
-      matrix.record('arm64', 'install', install);
-      if (!install.ok) {
-        console.log(tail(install.log, 40));
-        return fillRow('arm64', ['ext4', 'tmpfs'], FAILED, 'npm install failed');
-      }
-      await smokeRow('arm64', {
-        command: [
-          '/usr/bin/qemu-aarch64',
-          '-cpu',
-          ARM64_QEMU_CPU,
-          '-L',
-          ARM64_SYSROOT,
-          runtimes.arm64.node,
-        ],
-        consumerDir,
-        env: { ...env, PMEM2_SMOKE_PAGE_FORCE: 'PAGE' },
-        expectedPrebuild: armPrebuild,
-        timeoutMs: 4 * MINUTE,
-      });
-    });
-  }
-}
-if (wants('arm64')) {
-  fillRow(
-    'arm64',
-    SUITES,
-    NOT_VERIFIABLE,
-    'vitest 4 runs on vite 8, whose bundler (rolldown) is a native binary installed here for linux-x64 only; the smoke test is the arm64 subset: msync (page), and dc cvac + dsb with the addon memcpy (PMEM2_FORCE_GRANULARITY=CACHE_LINE) on the cortex-a72 qemu emulates; dc cvap only by disassembly (qemu 7.2 raises SIGILL on it)',
-  );
+// 6. linux-arm64 under qemu: npm install (with vitest) run by the emulated node, the map
+// suite, then smoke (lib/arm64-row.mjs).
+if (wants('arm64') && packed && runtimes?.arm64?.node && runtimes?.qemu?.qemu && debianOk.arm64) {
+  await arm64Row({
+    matrix,
+    phase,
+    fillRow,
+    smokeRow,
+    workDir,
+    packed,
+    runtimes,
+    globalConfig,
+    armPrebuild: `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native')}`,
+    vitestVersions: vitestDevDependencies(),
+    rowTitle: ROW_TITLES.arm64,
+  });
 }
 
 // 7. Bun and Deno (glibc builds): the smoke test in the Node 20 npm consumer.

@@ -34,7 +34,7 @@ export function countArm64FlushInstructions(disassembly) {
     'dc cvap': count(/\bdc\s+cvap\b/g),
     'dc cvac': count(/\bdc\s+cvac\b/g),
     'dc civac': count(/\bdc\s+civac\b/g),
-    dsb: count(/\bdsb\s/g),
+    'dmb ishst': count(/\bdmb\s+ishst\b/g),
   };
 }
 
@@ -47,7 +47,7 @@ export async function inspectElf(file) {
 
 /**
  * Checks an arm64 prebuild: an AArch64 ELF that needs only glibc, with the `dc cvap`/`dc cvac`
- * plus `dsb` flush path compiled in. Resolves to `{ ok, detail, problems }`.
+ * flush loops and the `dmb ishst` drain compiled in. Resolves to `{ ok, detail, problems }`.
  */
 export async function checkArm64Prebuild(file, objdump) {
   const elf = await inspectElf(file);
@@ -60,7 +60,7 @@ export async function checkArm64Prebuild(file, objdump) {
   if (flush['dc cvap'] + flush['dc cvac'] + flush['dc civac'] === 0) {
     problems.push('no dc cvap/cvac/civac instruction: the arm64 cache flush path is missing');
   }
-  if (flush.dsb === 0) problems.push('no dsb barrier instruction');
+  if (flush['dmb ishst'] === 0) problems.push("no dmb ishst (libpmem2's aarch64 drain)");
   const shown = Object.entries(flush)
     .filter(([, n]) => n > 0)
     .map(([op, n]) => `${op}×${n}`)

@@ -17,22 +17,29 @@ export const JS_RUNTIMES = { bun: '1.4.5', deno: '2.9.6' };
 /** Bun's musl build: the only musl runtime with N-API that the registries here carry. */
 export const BUN_MUSL = { pkg: '@oven/bun-linux-x64-musl', version: '1.4.5' };
 
-/** Debian packages, by the part of the matrix that needs them. */
+/**
+ * Debian packages, by the part of the matrix that needs them. qemu is not among them: Debian
+ * 12's qemu-user 7.2 emulates dc cvap and MAP_SYNC wrongly, lib/qemu.mjs fetches the backports
+ * build instead. musl-dev:arm64 (multiarch: .ci/run adds the arm64 architecture) is what
+ * @pmem2/native's build:arm64-musl compiles with.
+ */
 export const DEBIAN_PACKAGES = {
-  arm64: ['gcc-aarch64-linux-gnu', 'qemu-user', 'libc6-arm64-cross', 'libstdc++6-arm64-cross'],
+  arm64: ['gcc-aarch64-linux-gnu', 'libc6-arm64-cross', 'libstdc++6-arm64-cross'],
   musl: ['musl-tools', 'musl'],
 };
+
+/** The cross compilers (for the arm64 fault-injection shim). */
+export const CROSS_CC = { arm64: 'aarch64-linux-gnu-gcc' };
 
 /** Where Debian's arm64 cross runtime lives (qemu's -L). */
 export const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 
 /**
- * The CPU qemu emulates for the arm64 row: one without DCPoP (HWCAP_DCPOP clear), so the
- * addon flushes with `dc cvac`. Debian's qemu-user 7.2 raises SIGILL on `dc cvap` at EL0
- * even for CPUs whose HWCAP_DCPOP it advertises (max, cortex-a76, neoverse-n1), so that
- * path is verified by disassembly only.
+ * The CPUs qemu emulates for the arm64 row, one each side of HWCAP_DCPOP: Neoverse N1 (ARMv8.2,
+ * DCPoP: the addon flushes with dc cvap; the install and the map suite run on it) and
+ * Cortex-A72 (ARMv8.0: dc cvac; the smoke test runs on it).
  */
-export const ARM64_QEMU_CPU = 'cortex-a72';
+export const ARM64_CPUS = { dcpop: 'neoverse-n1', noDcpop: 'cortex-a72' };
 
 /** musl's dynamic loader from Debian's `musl` package. */
 export const MUSL_LOADER = '/lib/ld-musl-x86_64.so.1';

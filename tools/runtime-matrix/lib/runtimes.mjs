@@ -22,7 +22,7 @@ const NPM_QUIET = ['--no-audit', '--no-fund', '--loglevel=error'];
  * Fills `<cache>/<name>` with `fill(tmpDir)` unless it is already complete; returns the folder
  * and whether it came from the cache.
  */
-async function cached(name, fill) {
+export async function cached(name, fill) {
   const dir = join(CACHE_DIR, name);
   if (existsSync(join(dir, '.complete'))) return { dir, fromCache: true };
   mkdirSync(CACHE_DIR, { recursive: true });

@@ -42,19 +42,20 @@ Version needs section '.gnu.version_r' contains 1 entry:
 });
 
 describe('countArm64FlushInstructions', () => {
-  it('counts dc cvap/cvac/civac and dsb, and nothing else', () => {
+  it('counts dc cvap/cvac/civac and dmb ishst, and nothing else', () => {
     const dis = `
   10:	dc	cvap, x0
   14:	dc	cvac, x1
   18:	dc	cvac, x1
-  1c:	dsb	ish
+  1c:	dmb	ishst
   20:	dc	zva, x2
-  24:	dmb	ish`;
+  24:	dmb	ish
+  28:	dsb	ish`;
     expect(countArm64FlushInstructions(dis)).toEqual({
       'dc cvap': 1,
       'dc cvac': 2,
       'dc civac': 0,
-      dsb: 1,
+      'dmb ishst': 1,
     });
   });
 });

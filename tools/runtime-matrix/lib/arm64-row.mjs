@@ -1,0 +1,134 @@
+// arm64-row.mjs -- the linux-arm64 row: npm install of the tarballs (with vitest) run by the
+// emulated Node, which flush instruction the addon picks per emulated CPU, the whole map suite,
+// and the smoke test
+//
+// Two CPU models (lib/pins.mjs): the suite and the install run on one whose HWCAP has DCPOP
+// (the addon flushes with `dc cvap`, as on the arm64 servers persistent memory is sold for),
+// the smoke test on one without (the `dc cvac` path).
+import { join } from 'node:path';
+import { runArm64MapSuite } from './arm64-suite.mjs';
+import { consumerEnv, installConsumer, makeToolbin } from './consumer.mjs';
+import { run, tail } from './exec.mjs';
+import { FAILED, NOT_VERIFIABLE, PASSED } from './matrix.mjs';
+import { ARM64_CPUS, ARM64_SYSROOT, CROSS_CC } from './pins.mjs';
+import { buildNodeLauncher } from './qemu.mjs';
+
+const MINUTE = 60 * 1000;
+
+/** The flush instruction the installed addon selected at load (persistInfo().flush). */
+async function selectedFlush(launcher, consumerDir, env) {
+  const probe = await run(
+    launcher,
+    [
+      '--input-type=module',
+      '-e',
+      "const { binding } = await import('@pmem2/native'); console.log(binding.persistInfo().flush);",
+    ],
+    { cwd: consumerDir, env, timeoutMs: 2 * MINUTE },
+  );
+  return probe.code === 0 ? probe.stdout.trim() : `exit ${probe.code}: ${tail(probe.output, 2)}`;
+}
+
+/**
+ * Fills the arm64 row. `ctx`: { matrix, phase, fillRow, smokeRow, workDir, packed, runtimes,
+ * globalConfig, armPrebuild, vitestVersions, rowTitle }.
+ */
+export async function arm64Row(ctx) {
+  const { matrix, phase, fillRow, smokeRow, workDir, packed, runtimes, globalConfig } = ctx;
+  const { armPrebuild, vitestVersions, rowTitle } = ctx;
+  if (!packed.prebuilds[armPrebuild]) {
+    fillRow(
+      'arm64',
+      ['map', 'install', 'ext4', 'tmpfs'],
+      FAILED,
+      'the arm64 prebuild was not built, nothing to load',
+    );
+    return;
+  }
+  const launchers = {};
+  for (const [key, cpu] of Object.entries(ARM64_CPUS)) {
+    launchers[key] = await buildNodeLauncher(join(workDir, `qemu-${cpu}`), {
+      qemu: runtimes.qemu.qemu,
+      cpu,
+      sysroot: ARM64_SYSROOT,
+      node: runtimes.arm64.node,
+    });
+  }
+  const toolbin = await makeToolbin(join(workDir, 'bin-arm64'), { node: launchers.dcpop });
+  const env = consumerEnv(toolbin, globalConfig);
+  const consumerDir = join(workDir, 'consumer-arm64');
+  let installed = false;
+  await phase(`${rowTitle}: npm install the tarballs and vitest under qemu`, [], async () => {
+    const install = await installConsumer(
+      consumerDir,
+      packed.tarballs,
+      packed.prebuilds,
+      env,
+      8 * MINUTE,
+      vitestVersions,
+    );
+    matrix.record('arm64', 'install', install);
+    if (!install.ok) console.log(tail(install.log, 40));
+    installed = install.ok;
+  });
+  if (!installed) return fillRow('arm64', ['map', 'ext4', 'tmpfs'], FAILED, 'npm install failed');
+
+  await phase(`${rowTitle}: flush instruction per emulated CPU`, [], async () => {
+    const seen = {};
+    for (const [key, cpu] of Object.entries(ARM64_CPUS))
+      seen[cpu] = await selectedFlush(launchers[key], consumerDir, env);
+    const want = { [ARM64_CPUS.dcpop]: 'dc cvap', [ARM64_CPUS.noDcpop]: 'dc cvac' };
+    const wrong = Object.entries(want).filter(([cpu, flush]) => seen[cpu] !== flush);
+    const cell = matrix.get('arm64', 'prebuild');
+    const facts = Object.entries(seen)
+      .map(([cpu, flush]) => `-cpu ${cpu}: ${flush}`)
+      .join(', ');
+    matrix.set('arm64', 'prebuild', cell?.status === PASSED && !wrong.length ? PASSED : FAILED, {
+      detail: `${cell?.detail ?? 'not checked'}; HWCAP_DCPOP selection ${wrong.length ? 'WRONG' : 'ok'} (${facts})`,
+    });
+  });
+
+  await phase(
+    `${rowTitle}: the whole map suite under qemu (-cpu ${ARM64_CPUS.dcpop})`,
+    [],
+    async () => {
+      const suite = () =>
+        runArm64MapSuite({
+          consumerDir,
+          launcher: launchers.dcpop,
+          env,
+          crossCc: CROSS_CC.arm64,
+          timeoutMs: 20 * MINUTE,
+        });
+      const first = await suite();
+      if (first.ok) return matrix.record('arm64', 'map', first);
+      console.log(tail(first.log, 80));
+      console.log(`   ${rowTitle} map suite failed; running it once more`);
+      const retry = await suite();
+      if (!retry.ok) console.log(tail(retry.log, 40));
+      matrix.record('arm64', 'map', {
+        ok: retry.ok,
+        short: retry.ok ? `${retry.short} on retry` : '',
+        detail: retry.ok
+          ? `${retry.detail}; the first run FAILED (flaky?): ${first.detail}`
+          : `failed twice; ${retry.detail}`,
+      });
+    },
+  );
+
+  await phase(`${rowTitle}: smoke under qemu (-cpu ${ARM64_CPUS.noDcpop})`, [], () =>
+    smokeRow('arm64', {
+      command: [launchers.noDcpop],
+      consumerDir,
+      env,
+      expectedPrebuild: armPrebuild,
+      timeoutMs: 4 * MINUTE,
+    }),
+  );
+  fillRow(
+    'arm64',
+    ['native'],
+    NOT_VERIFIABLE,
+    "the native suite compiles C fixtures with gcc/musl-gcc and packs the workspace with pnpm, which the no-compiler arm64 consumer does not have; the map suite runs the addon's every call",
+  );
+}
