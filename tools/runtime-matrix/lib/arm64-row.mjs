@@ -15,11 +15,16 @@ import { buildNodeLauncher } from './qemu.mjs';
 
 const MINUTE = 60 * 1000;
 
-/** The flush instruction the installed addon selected at load (persistInfo().flush). */
-async function selectedFlush(launcher, consumerDir, env) {
+/**
+ * The flush instruction the installed addon selected at load (persistInfo().flush), loaded by
+ * `command` (a runtime and its first arguments) in the consumer.
+ */
+async function selectedFlush(command, consumerDir, env) {
+  const [program, ...args] = command;
   const probe = await run(
-    launcher,
+    program,
     [
+      ...args,
       '--input-type=module',
       '-e',
       "const { binding } = await import('@pmem2/native'); console.log(binding.persistInfo().flush);",
@@ -30,8 +35,29 @@ async function selectedFlush(launcher, consumerDir, env) {
 }
 
 /**
+ * Checks that the addon loaded by `commandFor(key)` (key: one of ARM64_CPUS' keys) selects
+ * `dc cvap` on the DCPoP CPU and `dc cvac` on the other, and adds the result to `row`'s
+ * prebuild cell (which fails if either is wrong).
+ */
+export async function recordFlushSelection(matrix, row, commandFor, consumerDir, env) {
+  const seen = {};
+  for (const [key, cpu] of Object.entries(ARM64_CPUS))
+    seen[cpu] = await selectedFlush(commandFor(key), consumerDir, env);
+  const want = { [ARM64_CPUS.dcpop]: 'dc cvap', [ARM64_CPUS.noDcpop]: 'dc cvac' };
+  const wrong = Object.entries(want).filter(([cpu, flush]) => seen[cpu] !== flush);
+  const cell = matrix.get(row, 'prebuild');
+  const facts = Object.entries(seen)
+    .map(([cpu, flush]) => `-cpu ${cpu}: ${flush}`)
+    .join(', ');
+  matrix.set(row, 'prebuild', cell?.status === PASSED && !wrong.length ? PASSED : FAILED, {
+    detail: `${cell?.detail ?? 'not checked'}; HWCAP_DCPOP selection ${wrong.length ? 'WRONG' : 'ok'} (${facts})`,
+  });
+}
+
+/**
  * Fills the arm64 row. `ctx`: { matrix, phase, fillRow, smokeRow, workDir, packed, runtimes,
- * globalConfig, armPrebuild, vitestVersions, rowTitle }.
+ * globalConfig, armPrebuild, vitestVersions, rowTitle }. Resolves to the installed consumer
+ * `{ consumerDir, env }` (the arm64 musl row runs in it), or undefined if there is none.
  */
 export async function arm64Row(ctx) {
   const { matrix, phase, fillRow, smokeRow, workDir, packed, runtimes, globalConfig } = ctx;
@@ -73,20 +99,9 @@ export async function arm64Row(ctx) {
   });
   if (!installed) return fillRow('arm64', ['map', 'ext4', 'tmpfs'], FAILED, 'npm install failed');
 
-  await phase(`${rowTitle}: flush instruction per emulated CPU`, [], async () => {
-    const seen = {};
-    for (const [key, cpu] of Object.entries(ARM64_CPUS))
-      seen[cpu] = await selectedFlush(launchers[key], consumerDir, env);
-    const want = { [ARM64_CPUS.dcpop]: 'dc cvap', [ARM64_CPUS.noDcpop]: 'dc cvac' };
-    const wrong = Object.entries(want).filter(([cpu, flush]) => seen[cpu] !== flush);
-    const cell = matrix.get('arm64', 'prebuild');
-    const facts = Object.entries(seen)
-      .map(([cpu, flush]) => `-cpu ${cpu}: ${flush}`)
-      .join(', ');
-    matrix.set('arm64', 'prebuild', cell?.status === PASSED && !wrong.length ? PASSED : FAILED, {
-      detail: `${cell?.detail ?? 'not checked'}; HWCAP_DCPOP selection ${wrong.length ? 'WRONG' : 'ok'} (${facts})`,
-    });
-  });
+  await phase(`${rowTitle}: flush instruction per emulated CPU`, [], () =>
+    recordFlushSelection(matrix, 'arm64', (key) => [launchers[key]], consumerDir, env),
+  );
 
   await phase(
     `${rowTitle}: the whole map suite under qemu (-cpu ${ARM64_CPUS.dcpop})`,
@@ -131,4 +146,5 @@ export async function arm64Row(ctx) {
     NOT_VERIFIABLE,
     "the native suite compiles C fixtures with gcc/musl-gcc and packs the workspace with pnpm, which the no-compiler arm64 consumer does not have; the map suite runs the addon's every call",
   );
+  return { consumerDir, env };
 }

@@ -94,10 +94,14 @@ export async function ensureJsRuntimes() {
   };
 }
 
-/** Bun's musl build (bin/bun), which needs musl's loader and a C++ runtime to start. */
-export async function ensureBunMusl() {
-  const { dir, fromCache } = await cached(`bun-musl-${BUN_MUSL.version}`, (tmp) =>
-    packAndExtract(`${BUN_MUSL.pkg}@${BUN_MUSL.version}`, tmp, ['bin/bun']),
+/**
+ * Bun's musl build for `arch` (x64, arm64; bin/bun), which needs musl's loader and a C++ runtime
+ * to start.
+ */
+export async function ensureBunMusl(arch) {
+  const { pkg, version } = BUN_MUSL[arch];
+  const { dir, fromCache } = await cached(`${pkg.replace('/', '+')}-${version}`, (tmp) =>
+    packAndExtract(`${pkg}@${version}`, tmp, ['bin/bun']),
   );
   return { bun: join(dir, 'bin', 'bun'), fromCache };
 }
