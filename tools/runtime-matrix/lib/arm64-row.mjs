@@ -6,12 +6,12 @@
 // (the addon flushes with `dc cvap`, as on the arm64 servers persistent memory is sold for),
 // the smoke test on one without (the `dc cvac` path).
 import { join } from 'node:path';
-import { runArm64MapSuite } from './arm64-suite.mjs';
+import { runArm64MapSuite, suiteWithRetry } from './arm64-suite.mjs';
 import { consumerEnv, installConsumer, makeToolbin } from './consumer.mjs';
 import { run, tail } from './exec.mjs';
 import { FAILED, NOT_VERIFIABLE, PASSED } from './matrix.mjs';
-import { ARM64_CPUS, ARM64_SYSROOT, CROSS_CC } from './pins.mjs';
-import { buildNodeLauncher } from './qemu.mjs';
+import { ARM64_CPUS, ARM64_SYSROOT } from './pins.mjs';
+import { buildLauncher } from './qemu.mjs';
 
 const MINUTE = 60 * 1000;
 
@@ -73,11 +73,12 @@ export async function arm64Row(ctx) {
   }
   const launchers = {};
   for (const [key, cpu] of Object.entries(ARM64_CPUS)) {
-    launchers[key] = await buildNodeLauncher(join(workDir, `qemu-${cpu}`), {
+    launchers[key] = await buildLauncher(join(workDir, `qemu-${cpu}`), {
       qemu: runtimes.qemu.qemu,
       cpu,
-      sysroot: ARM64_SYSROOT,
-      node: runtimes.arm64.node,
+      guest: ['-L', ARM64_SYSROOT, runtimes.arm64.node],
+      requireFlag: '--require=',
+      name: 'node',
     });
   }
   const toolbin = await makeToolbin(join(workDir, 'bin-arm64'), { node: launchers.dcpop });
@@ -112,22 +113,10 @@ export async function arm64Row(ctx) {
           consumerDir,
           launcher: launchers.dcpop,
           env,
-          crossCc: CROSS_CC.arm64,
+          expectedPrebuild: armPrebuild,
           timeoutMs: 20 * MINUTE,
         });
-      const first = await suite();
-      if (first.ok) return matrix.record('arm64', 'map', first);
-      console.log(tail(first.log, 80));
-      console.log(`   ${rowTitle} map suite failed; running it once more`);
-      const retry = await suite();
-      if (!retry.ok) console.log(tail(retry.log, 40));
-      matrix.record('arm64', 'map', {
-        ok: retry.ok,
-        short: retry.ok ? `${retry.short} on retry` : '',
-        detail: retry.ok
-          ? `${retry.detail}; the first run FAILED (flaky?): ${first.detail}`
-          : `failed twice; ${retry.detail}`,
-      });
+      matrix.record('arm64', 'map', await suiteWithRetry(suite, rowTitle));
     },
   );
 

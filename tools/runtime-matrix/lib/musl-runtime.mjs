@@ -44,9 +44,9 @@ const TARGETS = {
 };
 
 /**
- * The command that runs Bun's musl build for `arch`: `[...emulator, loader, --preload, shim,
- * --library-path, dir, bun]` (`emulator`: e.g. `[qemu-aarch64, -cpu, neoverse-n1]`). Resolves
- * to `{ ok, command, version }` or `{ ok: false, reason }`.
+ * The command that runs Bun's musl build for `arch`: `[...emulator, ...guest]`, guest being
+ * `[loader, --preload, shim, --library-path, dir, bun]` (`emulator`: e.g. `[qemu-aarch64, -cpu,
+ * neoverse-n1]`). Resolves to `{ ok, command, guest, version }` or `{ ok: false, reason }`.
  */
 export async function muslBunCommand(bunMusl, arch, emulator = []) {
   const target = TARGETS[arch];
@@ -63,15 +63,8 @@ export async function muslBunCommand(bunMusl, arch, emulator = []) {
     if (cc.code !== 0)
       return { ok: false, reason: `${target.cc} glibc-shim.c failed: ${cc.output.trim()}` };
   }
-  const command = [
-    ...emulator,
-    target.loader,
-    '--preload',
-    shim,
-    '--library-path',
-    libDir,
-    bunMusl,
-  ];
+  const guest = [target.loader, '--preload', shim, '--library-path', libDir, bunMusl];
+  const command = [...emulator, ...guest];
   const probe = await run(command[0], [...command.slice(1), '--version']);
   if (probe.code !== 0) {
     return {
@@ -79,7 +72,7 @@ export async function muslBunCommand(bunMusl, arch, emulator = []) {
       reason: `Bun's ${arch} musl build does not start: ${probe.output.trim().split('\n')[0]}`,
     };
   }
-  return { ok: true, command, version: probe.stdout.trim() };
+  return { ok: true, command, guest, version: probe.stdout.trim() };
 }
 
 /**

@@ -42,9 +42,6 @@ export const DEBIAN_PACKAGES = {
   musl: ['musl-tools', 'musl'],
 };
 
-/** The cross compilers (for the arm64 fault-injection shim). */
-export const CROSS_CC = { arm64: 'aarch64-linux-gnu-gcc' };
-
 /** Where Debian's arm64 cross runtime lives (qemu's -L). */
 export const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 

@@ -1,5 +1,5 @@
-// qemu.mjs -- the arm64 emulator: Debian's qemu-user from the release's backports suite, and a
-// static `node` launcher that runs the arm64 Node under it
+// qemu.mjs -- the arm64 emulator: Debian's qemu-user from the release's backports suite, and
+// static launchers that run the arm64 Node (or Bun) under it
 //
 // Debian 12's own qemu-user (7.2) is wrong in two ways this stack sees: it raises SIGILL on
 // `dc cvap` even for CPUs whose HWCAP_DCPOP it advertises, and it answers
@@ -8,7 +8,7 @@
 // fetched with apt-get download and a private apt state (its own sources list, lists and
 // cache in the matrix cache), so the machine's apt configuration is never changed, and only
 // the qemu-aarch64 binary (static) is unpacked.
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, runOrThrow } from './exec.mjs';
 import { TOOL_DIR } from './paths.mjs';
@@ -89,31 +89,35 @@ export async function ensureQemu() {
 }
 
 /**
- * Builds the static `node` launcher into `dir` (with execpath.cjs beside it) for the guest
- * `node` under `qemu -cpu <cpu> -L <sysroot>`. Resolves to the launcher's path.
+ * Builds the static launcher `dir/<name>` (qemu/launcher.c): `qemu -cpu <cpu> ...guest
+ * <requireFlag>execpath.cjs <its own arguments>`, where `guest` is the guest runtime's command
+ * (e.g. `-L <sysroot> node`) and `requireFlag` its flag that loads a CommonJS file first
+ * (`--require=` for Node, `--preload=` for Bun). execpath.cjs, written beside it, sets
+ * process.execPath to the launcher. Resolves to the launcher's path.
  */
-export async function buildNodeLauncher(dir, { qemu, cpu, sysroot, node }) {
+export async function buildLauncher(dir, { qemu, cpu, guest, requireFlag, name }) {
   mkdirSync(dir, { recursive: true });
-  const launcher = join(dir, 'node');
+  const launcher = join(dir, name);
   const shim = join(dir, 'execpath.cjs');
-  copyFileSync(join(TOOL_DIR, 'qemu', 'execpath.cjs'), shim);
-  const define = (name, value) => `-D${name}=${JSON.stringify(value)}`;
+  writeFileSync(
+    shim,
+    `// execpath.cjs -- loaded first by every emulated runtime that ${launcher} starts: child\n// processes started with process.execPath come back through qemu\nprocess.execPath = ${JSON.stringify(launcher)};\n`,
+  );
+  const guestArgs = [...guest, `${requireFlag}${shim}`].map((a) => JSON.stringify(a)).join(',');
   const cc = await run('cc', [
     '-static',
     '-O2',
     '-Wall',
     '-Wextra',
     '-Werror',
-    define('QEMU', qemu),
-    define('QEMU_CPU', cpu),
-    define('SYSROOT', sysroot),
-    define('GUEST_NODE', node),
-    define('EXECPATH_SHIM', shim),
+    `-DQEMU=${JSON.stringify(qemu)}`,
+    `-DQEMU_CPU=${JSON.stringify(cpu)}`,
+    `-DGUEST_ARGS=${guestArgs}`,
     '-o',
     launcher,
-    join(TOOL_DIR, 'qemu', 'node-launcher.c'),
+    join(TOOL_DIR, 'qemu', 'launcher.c'),
   ]);
-  if (cc.code !== 0) throw new Error(`cc -static node-launcher.c failed: ${cc.output.trim()}`);
+  if (cc.code !== 0) throw new Error(`cc -static launcher.c failed: ${cc.output.trim()}`);
   chmodSync(launcher, 0o755);
   return launcher;
 }

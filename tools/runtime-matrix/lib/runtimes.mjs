@@ -105,3 +105,18 @@ export async function ensureBunMusl(arch) {
   );
   return { bun: join(dir, 'bin', 'bun'), fromCache };
 }
+
+/**
+ * rolldown's linux-arm64 musl binding at `version` (vite's bundler, for vitest under Bun's arm64
+ * musl build: the consumer's npm install, run by the glibc Node, has only the gnu one).
+ * Resolves to `{ binding, fromCache }`, binding being the .node file for napi-rs's
+ * NAPI_RS_NATIVE_LIBRARY_PATH.
+ */
+export async function ensureRolldownArm64Musl(version) {
+  const pkg = '@rolldown/binding-linux-arm64-musl';
+  const file = 'rolldown-binding.linux-arm64-musl.node';
+  const { dir, fromCache } = await cached(`${pkg.replace('/', '+')}-${version}`, (tmp) =>
+    packAndExtract(`${pkg}@${version}`, tmp, [file]),
+  );
+  return { binding: join(dir, file), fromCache };
+}
