@@ -476,15 +476,11 @@ for (const row of ['node20', 'node22', 'node24']) {
 
 // 6. linux-arm64 under qemu: npm install (with vitest) run by the emulated node, the map
 // suite, then smoke (lib/arm64-row.mjs).
+const rowContext = { matrix, phase, fillRow, smokeRow, workDir, packed };
 let arm64Consumer;
 if (wants('arm64') && packed && runtimes?.arm64?.node && runtimes?.qemu?.qemu && debianOk.arm64) {
   arm64Consumer = await arm64Row({
-    matrix,
-    phase,
-    fillRow,
-    smokeRow,
-    workDir,
-    packed,
+    ...rowContext,
     runtimes,
     globalConfig,
     armPrebuild: `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native')}`,
@@ -495,21 +491,16 @@ if (wants('arm64') && packed && runtimes?.arm64?.node && runtimes?.qemu?.qemu &&
 
 // 6b. linux-arm64 musl: Bun's aarch64 musl build under qemu and musl's loader, in the arm64
 // consumer (lib/arm64-musl-row.mjs).
-if (wants('arm64musl') && packed && runtimes?.arm64musl?.bun && runtimes?.qemu?.qemu) {
-  if (debianOk.arm64musl)
-    await arm64MuslRow({
-      matrix,
-      phase,
-      fillRow,
-      smokeRow,
-      workDir,
-      packed,
-      consumer: arm64Consumer,
-      qemu: runtimes.qemu.qemu,
-      bun: runtimes.arm64musl.bun,
-      muslPrebuild: `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native', '.musl')}`,
-      rowTitle: ROW_TITLES.arm64musl,
-    });
+const arm64MuslReady = runtimes?.arm64musl?.bun && runtimes?.qemu?.qemu && debianOk.arm64musl;
+if (wants('arm64musl') && packed && arm64MuslReady) {
+  await arm64MuslRow({
+    ...rowContext,
+    consumer: arm64Consumer,
+    qemu: runtimes.qemu.qemu,
+    bun: runtimes.arm64musl.bun,
+    muslPrebuild: `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native', '.musl')}`,
+    rowTitle: ROW_TITLES.arm64musl,
+  });
 }
 if (wants('arm64musl')) {
   fillRow(
