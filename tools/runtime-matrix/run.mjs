@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // run.mjs -- the runtime matrix: the packed @pmem2 stack under Node 20/22/24, linux-arm64
-// (qemu), musl, Bun and Deno, printed as a runtime × suite table
+// glibc and musl (qemu), musl, Bun and Deno, printed as a runtime × suite table
 //
 // Usage: node tools/runtime-matrix/run.mjs [--main-run-passed] [--only rows] [--json file]
 //        [--no-apt] [--keep]
@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { ensureDebianPackages } from './lib/apt.mjs';
+import { arm64MuslRow } from './lib/arm64-musl-row.mjs';
+import { arm64Row } from './lib/arm64-row.mjs';
+import { vitestDevDependencies } from './lib/arm64-suite.mjs';
 import {
   consumerEnv,
   installConsumer,
@@ -21,17 +24,12 @@ import { CROSS_TARGETS, crossBuild, prebuildFileName, sha256 } from './lib/cross
 import { checkArm64Prebuild, checkMuslPrebuild, describeGlibcPrebuild } from './lib/elf.mjs';
 import { tail } from './lib/exec.mjs';
 import { FAILED, Matrix, NOT_VERIFIABLE, PASSED } from './lib/matrix.mjs';
-import { muslBunCommand } from './lib/musl-runtime.mjs';
+import { checkMuslLibraries, muslBunCommand } from './lib/musl-runtime.mjs';
 import { addPrebuilds, buildPackages, packPackages, pnpmCommand } from './lib/pack.mjs';
 import { CACHE_DIR, packageDir, REPO_ROOT } from './lib/paths.mjs';
-import {
-  ARM64_QEMU_CPU,
-  ARM64_SYSROOT,
-  DEBIAN_PACKAGES,
-  NODE_BUILDS,
-  PNPM_VERSION,
-} from './lib/pins.mjs';
+import { BUN_MUSL, DEBIAN_PACKAGES, NODE_BUILDS, PNPM_VERSION } from './lib/pins.mjs';
 import { addPnpmToToolbin, installPnpmConsumer, pnpmCli } from './lib/pnpm-consumer.mjs';
+import { ensureQemu } from './lib/qemu.mjs';
 import { ensureBunMusl, ensureJsRuntimes, ensureNodeBuild } from './lib/runtimes.mjs';
 import { fileSystemType, runSmoke } from './lib/smoke-cell.mjs';
 import { runVitestSuite } from './lib/vitest-suite.mjs';
@@ -40,7 +38,8 @@ const HELP = `Usage: node tools/runtime-matrix/run.mjs [options]
 
   --main-run-passed  Node ${process.versions.node}'s native and map suites already passed in this CI run
                      (the main test suite); record them instead of running them again
-  --only <rows>      comma-separated rows: node20,node22,node24,arm64,musl,bun,deno
+  --only <rows>      comma-separated rows: node20,node22,node24,arm64,arm64musl,musl,bun,deno
+                     (arm64musl runs in the arm64 row's install: select both)
   --json <file>      also write the matrix as JSON
   --no-apt           do not apt-get install missing Debian packages (their cells become n/v)
   --no-build         pack the packages as they are built now (release workflow: the prebuilds
@@ -49,7 +48,7 @@ const HELP = `Usage: node tools/runtime-matrix/run.mjs [options]
   -h, --help         this text`;
 
 const MINUTE = 60 * 1000;
-const ALL_ROWS = ['node20', 'node22', 'node24', 'arm64', 'musl', 'bun', 'deno'];
+const ALL_ROWS = ['node20', 'node22', 'node24', 'arm64', 'arm64musl', 'musl', 'bun', 'deno'];
 const SUITES = ['native', 'map'];
 const X64_PREBUILD = `prebuilds/linux-x64/${prebuildFileName('@pmem2/native')}`;
 
@@ -74,6 +73,10 @@ if (unknown.length) {
   console.error(`run.mjs: unknown row ${unknown.join(', ')}; rows are ${ALL_ROWS.join(', ')}`);
   process.exit(2);
 }
+if (selected.includes('arm64musl') && !selected.includes('arm64')) {
+  console.error("run.mjs: the arm64musl row runs in the arm64 row's npm install; add arm64");
+  process.exit(2);
+}
 const wants = (row) => selected.includes(row);
 
 const started = Date.now();
@@ -93,8 +96,9 @@ const ROW_TITLES = {
   node20: `node ${process.versions.node} x64`,
   node22: `node ${NODE_BUILDS.node22.version} x64`,
   node24: `node ${NODE_BUILDS.node24.version} x64`,
-  arm64: `node ${NODE_BUILDS.node22arm64.version} arm64 (qemu)`,
-  musl: 'bun 1.4.5 x64 musl',
+  arm64: `node ${NODE_BUILDS.node22arm64.version} arm64 (qemu 10)`,
+  arm64musl: `bun ${BUN_MUSL.arm64.version} arm64 musl (qemu 10)`,
+  musl: `bun ${BUN_MUSL.x64.version} x64 musl`,
   bun: 'bun 1.4.5 x64',
   deno: 'deno 2.9.6 x64',
 };
@@ -144,21 +148,24 @@ function errorSummary(text) {
   return error ? `${lines[0].trim()} ${error.trim()}` : firstLine(text);
 }
 
-// 1. Debian packages for the cross builds and the emulator.
+// 1. Debian packages for the cross builds and the emulator. Missing ones that could not be
+// installed because --no-apt said so (or not root) make the rows' cells n/v; a failed
+// apt-get install fails them.
 const debianOk = {};
-for (const part of ['arm64', 'musl']) {
-  if (!wants(part)) continue;
+for (const [part, rows] of Object.entries({ arm64: ['arm64', 'arm64musl'], musl: ['musl'] })) {
+  if (!rows.some(wants)) continue;
   const result = await phase(`Debian packages for ${part}`, [], () =>
     ensureDebianPackages(DEBIAN_PACKAGES[part], { allowInstall: !options['no-apt'] }),
   );
-  debianOk[part] = result?.ok ?? false;
-  if (!debianOk[part]) {
-    fillRow(
-      part,
-      ['prebuild', 'ext4', 'tmpfs', 'install'],
-      NOT_VERIFIABLE,
-      result?.reason ?? 'apt-get failed',
-    );
+  for (const row of rows) debianOk[row] = result?.ok ?? false;
+  if (!result?.ok) {
+    for (const row of rows.filter(wants))
+      fillRow(
+        row,
+        ['prebuild', 'ext4', 'tmpfs', 'install', 'map'],
+        result?.notAllowed ? NOT_VERIFIABLE : FAILED,
+        result?.reason ?? 'apt-get failed',
+      );
   } else if (result.installed.length) {
     console.log(`   installed ${result.installed.join(' ')}`);
   }
@@ -173,8 +180,10 @@ const runtimes = await phase(
       node22: wants('node22') && ensureNodeBuild(NODE_BUILDS.node22),
       node24: wants('node24') && ensureNodeBuild(NODE_BUILDS.node24),
       arm64: wants('arm64') && ensureNodeBuild(NODE_BUILDS.node22arm64),
+      qemu: wants('arm64') && ensureQemu(),
+      arm64musl: wants('arm64musl') && ensureBunMusl('arm64'),
       js: (wants('bun') || wants('deno')) && ensureJsRuntimes(),
-      musl: wants('musl') && ensureBunMusl(),
+      musl: wants('musl') && ensureBunMusl('x64'),
     };
     const settled = {};
     for (const [key, promise] of Object.entries(fetches)) {
@@ -206,6 +215,8 @@ const fetchFailed = (key, rows) => {
 fetchFailed('node22', ['node22']);
 fetchFailed('node24', ['node24']);
 fetchFailed('arm64', ['arm64']);
+fetchFailed('qemu', ['arm64', 'arm64musl']);
+fetchFailed('arm64musl', ['arm64musl']);
 fetchFailed('js', ['bun', 'deno']);
 fetchFailed('musl', ['musl']);
 
@@ -238,7 +249,8 @@ if (packed) {
 }
 
 // The arm64 and musl prebuilds: checked where @pmem2/native's build already packed one,
-// else cross-built here (Debian's aarch64 gcc / musl-gcc) and added to the tarball.
+// else cross-built here (Debian's aarch64 gcc / aarch64-linux-musl-gcc / musl-gcc) and added
+// to the tarball.
 const extraPrebuilds = [];
 const prebuildOut = join(CACHE_DIR, 'prebuilds');
 for (const [row, target, check] of [
@@ -246,6 +258,15 @@ for (const [row, target, check] of [
     'arm64',
     'linux-arm64',
     (file) => checkArm64Prebuild(file, CROSS_TARGETS['linux-arm64'].objdump),
+  ],
+  [
+    'arm64musl',
+    'linux-arm64-musl',
+    (file) =>
+      checkMuslPrebuild(file, {
+        arch: 'arm64',
+        objdump: CROSS_TARGETS['linux-arm64-musl'].objdump,
+      }),
   ],
   ['musl', 'linux-x64-musl', (file) => checkMuslPrebuild(file)],
 ]) {
@@ -453,57 +474,40 @@ for (const row of ['node20', 'node22', 'node24']) {
   );
 }
 
-// 6. linux-arm64 under qemu: npm install run by the emulated node, then smoke.
-if (wants('arm64') && packed && runtimes?.arm64?.node && debianOk.arm64) {
-  const armPrebuild = `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native')}`;
-  if (!packed.prebuilds[armPrebuild]) {
-    fillRow(
-      'arm64',
-      ['install', 'ext4', 'tmpfs'],
-      FAILED,
-      'the arm64 prebuild was not built, nothing to load',
-    );
-  } else {
-    await phase(`${ROW_TITLES.arm64}: npm install and smoke under qemu-aarch64`, [], async () => {
-      const wrapper = `/usr/bin/qemu-aarch64 -L ${ARM64_SYSROOT} "${runtimes.arm64.node}"`;
-      const toolbin = await makeToolbin(join(workDir, 'bin-arm64'), { nodeWrapper: wrapper });
-      const env = consumerEnv(toolbin, globalConfig);
-      const consumerDir = join(workDir, 'consumer-arm64');
-      const install = await installConsumer(
-        consumerDir,
-        packed.tarballs,
-        packed.prebuilds,
-        env,
-        6 * MINUTE,
-      );
-      matrix.record('arm64', 'install', install);
-      if (!install.ok) {
-        console.log(tail(install.log, 40));
-        return fillRow('arm64', ['ext4', 'tmpfs'], FAILED, 'npm install failed');
-      }
-      await smokeRow('arm64', {
-        command: [
-          '/usr/bin/qemu-aarch64',
-          '-cpu',
-          ARM64_QEMU_CPU,
-          '-L',
-          ARM64_SYSROOT,
-          runtimes.arm64.node,
-        ],
-        consumerDir,
-        env: { ...env, PMEM2_SMOKE_PAGE_FORCE: 'PAGE' },
-        expectedPrebuild: armPrebuild,
-        timeoutMs: 4 * MINUTE,
-      });
-    });
-  }
+// 6. linux-arm64 under qemu: npm install (with vitest) run by the emulated node, the map
+// suite, then smoke (lib/arm64-row.mjs).
+const rowContext = { matrix, phase, fillRow, smokeRow, workDir, packed };
+let arm64Consumer;
+if (wants('arm64') && packed && runtimes?.arm64?.node && runtimes?.qemu?.qemu && debianOk.arm64) {
+  arm64Consumer = await arm64Row({
+    ...rowContext,
+    runtimes,
+    globalConfig,
+    armPrebuild: `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native')}`,
+    vitestVersions: vitestDevDependencies(),
+    rowTitle: ROW_TITLES.arm64,
+  });
 }
-if (wants('arm64')) {
+
+// 6b. linux-arm64 musl: Bun's aarch64 musl build under qemu and musl's loader, in the arm64
+// consumer (lib/arm64-musl-row.mjs).
+const arm64MuslReady = runtimes?.arm64musl?.bun && runtimes?.qemu?.qemu && debianOk.arm64musl;
+if (wants('arm64musl') && packed && arm64MuslReady) {
+  await arm64MuslRow({
+    ...rowContext,
+    consumer: arm64Consumer,
+    qemu: runtimes.qemu.qemu,
+    bun: runtimes.arm64musl.bun,
+    muslPrebuild: `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native', '.musl')}`,
+    rowTitle: ROW_TITLES.arm64musl,
+  });
+}
+if (wants('arm64musl')) {
   fillRow(
-    'arm64',
-    SUITES,
+    'arm64musl',
+    ['native'],
     NOT_VERIFIABLE,
-    'vitest 4 runs on vite 8, whose bundler (rolldown) is a native binary installed here for linux-x64 only; the smoke test is the arm64 subset: msync (page), and dc cvac + dsb with the addon memcpy (PMEM2_FORCE_GRANULARITY=CACHE_LINE) on the cortex-a72 qemu emulates; dc cvap only by disassembly (qemu 7.2 raises SIGILL on it)',
+    "the native suite compiles C fixtures and packs the workspace (as on the arm64 row); the map suite runs the addon's every call",
   );
 }
 
@@ -552,7 +556,7 @@ if (wants('musl') && packed && runtimes?.musl?.bun && debianOk.musl && baseConsu
         'the musl prebuild was not built, nothing to load',
       );
     }
-    const launcher = await muslBunCommand(runtimes.musl.bun);
+    const launcher = await muslBunCommand(runtimes.musl.bun, 'x64');
     if (!launcher.ok) return fillRow('musl', ['ext4', 'tmpfs'], NOT_VERIFIABLE, launcher.reason);
     // A separate copy of the consumer, so LIBC=musl cannot affect the glibc rows.
     const consumerDir = join(workDir, 'consumer-musl');
@@ -563,13 +567,7 @@ if (wants('musl') && packed && runtimes?.musl?.bun && debianOk.musl && baseConsu
       // node-gyp-build detects musl only by /etc/alpine-release; LIBC is its documented override.
       env: { ...baseConsumer.env, LIBC: 'musl' },
       expectedPrebuild: muslPrebuild,
-      checkLibraries: (libs) => {
-        // musl's loader is its libc (/lib/ld-musl-x86_64.so.1 -> x86_64-linux-musl/libc.so).
-        if (!libs.some((l) => /ld-musl|\/x86_64-linux-musl\/libc\.so$/.test(l)))
-          return `musl's libc is not mapped (${libs.join(' ')})`;
-        const glibc = libs.filter((l) => /\/libc\.so\.6$|ld-linux-x86-64\.so\.2$/.test(l));
-        return glibc.length ? `glibc is mapped: ${glibc.join(' ')}` : undefined;
-      },
+      checkLibraries: checkMuslLibraries('x64'),
     });
   });
 }

@@ -116,7 +116,11 @@ select_x86_64(struct persist_info *info, int genuine_intel)
 		info->memcpy = MEMCPY_MOVDIR64B;
 }
 
-/* aarch64/init.c: dc cvap when HWCAP_DCPOP says the point of persistence exists. */
+/*
+ * aarch64/init.c: dc cvap when the kernel's HWCAP_DCPOP says the CPU has the point of
+ * persistence (ARMv8.2 DCPoP), else dc cvac. Read from the auxiliary vector, never by trying
+ * the instruction: an emulator or CPU without DCPoP raises SIGILL on dc cvap.
+ */
 static void
 select_aarch64(struct persist_info *info)
 {

@@ -148,7 +148,7 @@ msync_op(char *addr, size_t len)
 	return persist_pages(addr, len);
 }
 
-/* sfence / dsb ish. */
+/* sfence (x86-64) / dmb ishst (aarch64). */
 void
 drain(void)
 {

@@ -110,7 +110,7 @@ export interface LastOp {
    * An addition to the original contract.
    */
   readonly ntFence: boolean;
-  /** An sfence (or dsb) drain was issued at the end. */
+  /** A drain was issued at the end: sfence on x86-64, dmb ishst on aarch64. */
   readonly drained: boolean;
   /** msync(MS_SYNC) was called. */
   readonly msynced: boolean;

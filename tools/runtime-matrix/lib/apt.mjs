@@ -17,22 +17,50 @@ export async function missingDebianPackages(names) {
 }
 
 /**
+ * Adds the foreign architectures that multiarch names (`musl-dev:arm64`) need, as .ci/run does.
+ * Resolves to the problem, or undefined.
+ */
+async function addForeignArchitectures(names) {
+  const wanted = new Set(names.filter((n) => n.includes(':')).map((n) => n.split(':')[1]));
+  if (wanted.size === 0) return undefined;
+  const { stdout } = await run('dpkg', ['--print-architecture']);
+  const foreign = await run('dpkg', ['--print-foreign-architectures']);
+  const have = new Set([stdout.trim(), ...foreign.stdout.split('\n').map((a) => a.trim())]);
+  for (const arch of wanted) {
+    if (have.has(arch)) continue;
+    const add = await run('dpkg', ['--add-architecture', arch]);
+    if (add.code !== 0) return `dpkg --add-architecture ${arch} failed: ${add.output.trim()}`;
+    updated = false; // the new architecture's package lists are not fetched yet
+  }
+  return undefined;
+}
+
+/**
  * Installs whichever of `names` is missing (apt-get update once per run first). Resolves to
- * `{ ok, installed, reason }`; `allowInstall: false` only reports what is missing.
+ * `{ ok, installed, reason, notAllowed }`; `allowInstall: false` only reports what is missing
+ * (`notAllowed`, as when not root); a failed install is `ok: false` without `notAllowed`.
  */
 export async function ensureDebianPackages(names, { allowInstall = true } = {}) {
   const missing = await missingDebianPackages(names);
   if (missing.length === 0) return { ok: true, installed: [] };
   if (!allowInstall) {
-    return { ok: false, installed: [], reason: `Debian packages missing: ${missing.join(' ')}` };
+    return {
+      ok: false,
+      notAllowed: true,
+      installed: [],
+      reason: `Debian packages missing: ${missing.join(' ')}`,
+    };
   }
   if (process.getuid?.() !== 0) {
     return {
       ok: false,
+      notAllowed: true,
       installed: [],
       reason: `Debian packages missing (${missing.join(' ')}) and not root to install them`,
     };
   }
+  const archProblem = await addForeignArchitectures(missing);
+  if (archProblem) return { ok: false, installed: [], reason: archProblem };
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (!updated) {
     const update = await run('apt-get', ['update', '-qq'], { env, timeoutMs: 5 * 60 * 1000 });
@@ -44,7 +72,7 @@ export async function ensureDebianPackages(names, { allowInstall = true } = {}) 
       };
     updated = true;
   }
-  const install = await run('apt-get', ['install', '-y', '-qq', ...missing], {
+  const install = await run('apt-get', ['install', '-y', '-qq', '--no-remove', ...missing], {
     env,
     timeoutMs: 10 * 60 * 1000,
   });

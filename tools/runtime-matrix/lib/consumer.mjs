@@ -196,13 +196,24 @@ export function writeConsumerProject(dir, tarballs, pinning) {
 }
 
 /**
- * Installs the tarballs into `dir` with `npm install` under `env`, then checks that nothing
- * was compiled and that the installed prebuilds are byte-identical to the packed ones.
+ * Installs the tarballs (and `devDependencies` from the registry, e.g. vitest for a suite run
+ * there) into `dir` with `npm install` under `env`, then checks that nothing was compiled and
+ * that the installed prebuilds are byte-identical to the packed ones.
  * Resolves to `{ ok, short, detail, log }`.
  */
-export async function installConsumer(dir, tarballs, packedPrebuilds, env, timeoutMs) {
+export async function installConsumer(
+  dir,
+  tarballs,
+  packedPrebuilds,
+  env,
+  timeoutMs,
+  devDependencies = {},
+) {
   // overrides: the packages' own dependencies on each other resolve to the same tarballs.
-  writeConsumerProject(dir, tarballs, (dependencies) => ({ overrides: dependencies }));
+  writeConsumerProject(dir, tarballs, (dependencies) => ({
+    overrides: dependencies,
+    ...(Object.keys(devDependencies).length ? { devDependencies } : {}),
+  }));
   const tools = await visibleBuildTools(env);
   if (tools.length > 0) {
     return {
@@ -232,7 +243,13 @@ export async function installConsumer(dir, tarballs, packedPrebuilds, env, timeo
   return {
     ok: true,
     short: `${seconds}s`,
-    detail: `npm install in ${seconds} s, no compiler/make/python on PATH, nothing compiled, prebuilds (${installed.join(', ')}) unchanged`,
+    detail: `npm install${
+      Object.keys(devDependencies).length
+        ? ` (with ${Object.entries(devDependencies)
+            .map(([n, v]) => `${n}@${v}`)
+            .join(', ')})`
+        : ''
+    } in ${seconds} s, no compiler/make/python on PATH, nothing compiled, prebuilds (${installed.join(', ')}) unchanged`,
     log: install.output,
   };
 }

@@ -1,10 +1,11 @@
-// cross-build.mjs -- builds @pmem2/native's addon for linux-arm64 (glibc) and linux-x64 (musl)
+// cross-build.mjs -- builds @pmem2/native's addon for linux-arm64 (glibc, musl) and linux-x64
+// (musl)
 //
 // Uses the package's own binding.gyp through node-gyp, with Debian's cross compilers as CC,
 // on a copy of the package in a temporary folder (packages/native is never touched), then
 // strips the result like `prebuildify --strip` and files it under the name node-gyp-build
-// looks for: prebuilds/linux-arm64/@pmem2+native.node and
-// prebuilds/linux-x64/@pmem2+native.musl.node.
+// looks for: prebuilds/linux-arm64/@pmem2+native.node, prebuilds/linux-arm64/@pmem2+native.musl.node
+// and prebuilds/linux-x64/@pmem2+native.musl.node.
 
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,14 @@ export const CROSS_TARGETS = {
     objdump: 'aarch64-linux-gnu-objdump',
     tuple: 'linux-arm64',
     tags: '',
+  },
+  'linux-arm64-musl': {
+    cc: 'aarch64-linux-musl-gcc',
+    arch: 'arm64',
+    strip: 'aarch64-linux-gnu-strip',
+    objdump: 'aarch64-linux-gnu-objdump',
+    tuple: 'linux-arm64',
+    tags: '.musl',
   },
   'linux-x64-musl': {
     cc: 'musl-gcc',

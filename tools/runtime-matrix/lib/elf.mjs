@@ -2,7 +2,10 @@
 import { run } from './exec.mjs';
 
 /** Shared objects a musl addon may need: musl's libc under either of its names. */
-const MUSL_LIBC = new Set(['libc.so', 'libc.musl-x86_64.so.1']);
+const MUSL_LIBC = new Set(['libc.so', 'libc.musl-x86_64.so.1', 'libc.musl-aarch64.so.1']);
+
+/** readelf's machine name per architecture. */
+const MACHINES = { x64: 'X86-64', arm64: 'AArch64' };
 
 /** Shared objects an arm64 glibc addon may need: glibc's own libraries, nothing else. */
 const GLIBC_ARM64 = new Set(['libc.so.6', 'libm.so.6', 'libpthread.so.0', 'ld-linux-aarch64.so.1']);
@@ -34,7 +37,7 @@ export function countArm64FlushInstructions(disassembly) {
     'dc cvap': count(/\bdc\s+cvap\b/g),
     'dc cvac': count(/\bdc\s+cvac\b/g),
     'dc civac': count(/\bdc\s+civac\b/g),
-    dsb: count(/\bdsb\s/g),
+    'dmb ishst': count(/\bdmb\s+ishst\b/g),
   };
 }
 
@@ -46,8 +49,27 @@ export async function inspectElf(file) {
 }
 
 /**
- * Checks an arm64 prebuild: an AArch64 ELF that needs only glibc, with the `dc cvap`/`dc cvac`
- * plus `dsb` flush path compiled in. Resolves to `{ ok, detail, problems }`.
+ * The `dc cvap`/`dc cvac` flush loops and the `dmb ishst` drain in an AArch64 addon's
+ * disassembly. Resolves to `{ problems, shown }` (shown: the counts, e.g. "dc cvap×1 ...").
+ */
+async function arm64FlushPath(file, objdump) {
+  const dis = await run(objdump, ['-d', '--no-show-raw-insn', file]);
+  const flush = countArm64FlushInstructions(dis.output);
+  const problems = [];
+  if (flush['dc cvap'] + flush['dc cvac'] + flush['dc civac'] === 0) {
+    problems.push('no dc cvap/cvac/civac instruction: the arm64 cache flush path is missing');
+  }
+  if (flush['dmb ishst'] === 0) problems.push("no dmb ishst (libpmem2's aarch64 drain)");
+  const shown = Object.entries(flush)
+    .filter(([, n]) => n > 0)
+    .map(([op, n]) => `${op}×${n}`)
+    .join(' ');
+  return { problems, shown };
+}
+
+/**
+ * Checks an arm64 glibc prebuild: an AArch64 ELF that needs only glibc, with the arm64 flush
+ * path compiled in. Resolves to `{ ok, detail, problems }`.
  */
 export async function checkArm64Prebuild(file, objdump) {
   const elf = await inspectElf(file);
@@ -55,33 +77,29 @@ export async function checkArm64Prebuild(file, objdump) {
   if (!/AArch64/.test(elf.machine)) problems.push(`machine is ${elf.machine}, not AArch64`);
   const foreign = elf.needed.filter((n) => !GLIBC_ARM64.has(n));
   if (foreign.length) problems.push(`needs ${foreign.join(', ')} beyond glibc`);
-  const dis = await run(objdump, ['-d', '--no-show-raw-insn', file]);
-  const flush = countArm64FlushInstructions(dis.output);
-  if (flush['dc cvap'] + flush['dc cvac'] + flush['dc civac'] === 0) {
-    problems.push('no dc cvap/cvac/civac instruction: the arm64 cache flush path is missing');
-  }
-  if (flush.dsb === 0) problems.push('no dsb barrier instruction');
-  const shown = Object.entries(flush)
-    .filter(([, n]) => n > 0)
-    .map(([op, n]) => `${op}×${n}`)
-    .join(' ');
-  const detail = `${elf.machine}; needs ${elf.needed.join(' ')}${elf.glibc.length ? ` (${elf.glibc.at(-1)})` : ''}; ${shown}`;
+  const flush = await arm64FlushPath(file, objdump);
+  problems.push(...flush.problems);
+  const detail = `${elf.machine}; needs ${elf.needed.join(' ')}${elf.glibc.length ? ` (${elf.glibc.at(-1)})` : ''}; ${flush.shown}`;
   return { ok: problems.length === 0, detail, problems };
 }
 
 /**
- * Checks a musl prebuild: an x86-64 ELF whose only NEEDED entry is musl's libc and that asks
- * for no GLIBC_* symbol version. Resolves to `{ ok, detail, problems }`.
+ * Checks a musl prebuild for `arch` (x64, arm64): an ELF for that machine whose only NEEDED
+ * entry is musl's libc and that asks for no GLIBC_* symbol version; on arm64 also the flush
+ * path (`objdump`: the aarch64 objdump). Resolves to `{ ok, detail, problems }`.
  */
-export async function checkMuslPrebuild(file) {
+export async function checkMuslPrebuild(file, { arch = 'x64', objdump } = {}) {
   const elf = await inspectElf(file);
   const problems = [];
-  if (!/X86-64/.test(elf.machine)) problems.push(`machine is ${elf.machine}, not X86-64`);
+  const machine = MACHINES[arch];
+  if (!elf.machine.includes(machine)) problems.push(`machine is ${elf.machine}, not ${machine}`);
   const foreign = elf.needed.filter((n) => !MUSL_LIBC.has(n));
   if (foreign.length) problems.push(`needs ${foreign.join(', ')}, not only musl's libc`);
   if (elf.needed.length === 0) problems.push('needs no libc at all (not linked against musl?)');
   if (elf.glibc.length) problems.push(`asks for glibc symbol versions ${elf.glibc.join(' ')}`);
-  const detail = `needs only ${elf.needed.join(' ')}, no GLIBC_* versions`;
+  const flush = arch === 'arm64' ? await arm64FlushPath(file, objdump) : undefined;
+  if (flush) problems.push(...flush.problems);
+  const detail = `${arch === 'x64' ? '' : `${elf.machine}; `}needs only ${elf.needed.join(' ')}, no GLIBC_* versions${flush ? `; ${flush.shown}` : ''}`;
   return {
     ok: problems.length === 0,
     detail: problems.length ? problems.join('; ') : detail,

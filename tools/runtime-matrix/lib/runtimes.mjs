@@ -22,7 +22,7 @@ const NPM_QUIET = ['--no-audit', '--no-fund', '--loglevel=error'];
  * Fills `<cache>/<name>` with `fill(tmpDir)` unless it is already complete; returns the folder
  * and whether it came from the cache.
  */
-async function cached(name, fill) {
+export async function cached(name, fill) {
   const dir = join(CACHE_DIR, name);
   if (existsSync(join(dir, '.complete'))) return { dir, fromCache: true };
   mkdirSync(CACHE_DIR, { recursive: true });
@@ -94,10 +94,29 @@ export async function ensureJsRuntimes() {
   };
 }
 
-/** Bun's musl build (bin/bun), which needs musl's loader and a C++ runtime to start. */
-export async function ensureBunMusl() {
-  const { dir, fromCache } = await cached(`bun-musl-${BUN_MUSL.version}`, (tmp) =>
-    packAndExtract(`${BUN_MUSL.pkg}@${BUN_MUSL.version}`, tmp, ['bin/bun']),
+/**
+ * Bun's musl build for `arch` (x64, arm64; bin/bun), which needs musl's loader and a C++ runtime
+ * to start.
+ */
+export async function ensureBunMusl(arch) {
+  const { pkg, version } = BUN_MUSL[arch];
+  const { dir, fromCache } = await cached(`${pkg.replace('/', '+')}-${version}`, (tmp) =>
+    packAndExtract(`${pkg}@${version}`, tmp, ['bin/bun']),
   );
   return { bun: join(dir, 'bin', 'bun'), fromCache };
+}
+
+/**
+ * rolldown's linux-arm64 musl binding at `version` (vite's bundler, for vitest under Bun's arm64
+ * musl build: the consumer's npm install, run by the glibc Node, has only the gnu one).
+ * Resolves to `{ binding, fromCache }`, binding being the .node file for napi-rs's
+ * NAPI_RS_NATIVE_LIBRARY_PATH.
+ */
+export async function ensureRolldownArm64Musl(version) {
+  const pkg = '@rolldown/binding-linux-arm64-musl';
+  const file = 'rolldown-binding.linux-arm64-musl.node';
+  const { dir, fromCache } = await cached(`${pkg.replace('/', '+')}-${version}`, (tmp) =>
+    packAndExtract(`${pkg}@${version}`, tmp, [file]),
+  );
+  return { binding: join(dir, file), fromCache };
 }

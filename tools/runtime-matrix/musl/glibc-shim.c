@@ -1,13 +1,15 @@
-// glibc-shim.c -- the seven glibc-only symbols that Debian's libstdc++/libgcc_s need under musl
+// glibc-shim.c -- the glibc-only symbols that Debian's libstdc++/libgcc_s need under musl
 //
-// Bun's musl build needs a C++ runtime built for musl, which Debian does not ship. Debian's
+// Bun's musl builds need a C++ runtime built for musl, which Debian does not ship. Debian's
 // glibc libstdc++.so.6 and libgcc_s.so.1 load under musl's loader once these symbols exist
 // (the same idea as Alpine's gcompat). This only starts the *runtime*; the addon under test is
-// built with musl-gcc and resolves every symbol it needs from musl's libc. Build:
+// built with musl-gcc and resolves every symbol it needs from musl's libc. Build (arm64: with
+// aarch64-linux-musl-gcc, from Debian's multiarch musl-dev:arm64):
 //   musl-gcc -shared -fPIC -O2 -o libglibcshim.so glibc-shim.c
 #include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/auxv.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -47,3 +49,6 @@ struct {
 } __cpu_model;
 
 int __cpu_indicator_init(void) { return 0; }
+
+// glibc's internal alias of getauxval, which aarch64's libgcc and libstdc++ call (HWCAP checks).
+unsigned long __getauxval(unsigned long type) { return getauxval(type); }

@@ -1,6 +1,7 @@
 // parsers.test.mjs -- the runner's readers of readelf, objdump, vitest and smoke output
 import { describe, expect, it } from 'vitest';
 import { compareVersions, countArm64FlushInstructions, parseReadelf } from '../lib/elf.mjs';
+import { checkMuslLibraries } from '../lib/musl-runtime.mjs';
 import { judgeSmokeFile, parseSmokeResult } from '../lib/smoke-cell.mjs';
 import { failedTestNames, parseVitestSummary } from '../lib/vitest-suite.mjs';
 
@@ -42,19 +43,20 @@ Version needs section '.gnu.version_r' contains 1 entry:
 });
 
 describe('countArm64FlushInstructions', () => {
-  it('counts dc cvap/cvac/civac and dsb, and nothing else', () => {
+  it('counts dc cvap/cvac/civac and dmb ishst, and nothing else', () => {
     const dis = `
   10:	dc	cvap, x0
   14:	dc	cvac, x1
   18:	dc	cvac, x1
-  1c:	dsb	ish
+  1c:	dmb	ishst
   20:	dc	zva, x2
-  24:	dmb	ish`;
+  24:	dmb	ish
+  28:	dsb	ish`;
     expect(countArm64FlushInstructions(dis)).toEqual({
       'dc cvap': 1,
       'dc cvac': 2,
       'dc civac': 0,
-      dsb: 1,
+      'dmb ishst': 1,
     });
   });
 });
@@ -123,5 +125,32 @@ describe('smoke results', () => {
       libs.some((l) => l.endsWith('libc.so.6')) ? 'glibc is mapped' : undefined,
     );
     expect(judged).toEqual({ ok: false, detail: 'glibc is mapped' });
+  });
+});
+
+describe('checkMuslLibraries', () => {
+  // What /proc/self/maps lists under each musl row (the arm64 one as qemu-user shows the guest).
+  const maps = {
+    x64: ['/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30', '/usr/lib/x86_64-linux-musl/libc.so'],
+    arm64: [
+      '/usr/aarch64-linux-gnu/lib/libstdc++.so.6.0.30',
+      '/usr/lib/aarch64-linux-musl/libc.so',
+      '/usr/aarch64-linux-gnu/lib/libgcc_s.so.1',
+    ],
+  };
+
+  it("accepts musl's libc of that architecture beside the glibc-built C++ runtime", () => {
+    expect(checkMuslLibraries('x64')(maps.x64)).toBeUndefined();
+    expect(checkMuslLibraries('arm64')(maps.arm64)).toBeUndefined();
+  });
+
+  it("rejects the other architecture's musl and a mapped glibc libc.so.6 or loader", () => {
+    expect(checkMuslLibraries('arm64')(maps.x64)).toMatch(/^musl's libc is not mapped/);
+    expect(
+      checkMuslLibraries('arm64')([...maps.arm64, '/usr/aarch64-linux-gnu/lib/libc.so.6']),
+    ).toBe('glibc is mapped: /usr/aarch64-linux-gnu/lib/libc.so.6');
+    expect(checkMuslLibraries('x64')([...maps.x64, '/lib64/ld-linux-x86-64.so.2'])).toBe(
+      'glibc is mapped: /lib64/ld-linux-x86-64.so.2',
+    );
   });
 });

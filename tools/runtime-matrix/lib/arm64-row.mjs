@@ -1,0 +1,139 @@
+// arm64-row.mjs -- the linux-arm64 row: npm install of the tarballs (with vitest) run by the
+// emulated Node, which flush instruction the addon picks per emulated CPU, the whole map suite,
+// and the smoke test
+//
+// Two CPU models (lib/pins.mjs): the suite and the install run on one whose HWCAP has DCPOP
+// (the addon flushes with `dc cvap`, as on the arm64 servers persistent memory is sold for),
+// the smoke test on one without (the `dc cvac` path).
+import { join } from 'node:path';
+import { runArm64MapSuite, suiteWithRetry } from './arm64-suite.mjs';
+import { consumerEnv, installConsumer, makeToolbin } from './consumer.mjs';
+import { run, tail } from './exec.mjs';
+import { FAILED, NOT_VERIFIABLE, PASSED } from './matrix.mjs';
+import { ARM64_CPUS, ARM64_SYSROOT } from './pins.mjs';
+import { buildLauncher } from './qemu.mjs';
+
+const MINUTE = 60 * 1000;
+
+/**
+ * The flush instruction the installed addon selected at load (persistInfo().flush), loaded by
+ * `command` (a runtime and its first arguments) in the consumer.
+ */
+async function selectedFlush(command, consumerDir, env) {
+  const [program, ...args] = command;
+  const probe = await run(
+    program,
+    [
+      ...args,
+      '--input-type=module',
+      '-e',
+      "const { binding } = await import('@pmem2/native'); console.log(binding.persistInfo().flush);",
+    ],
+    { cwd: consumerDir, env, timeoutMs: 2 * MINUTE },
+  );
+  return probe.code === 0 ? probe.stdout.trim() : `exit ${probe.code}: ${tail(probe.output, 2)}`;
+}
+
+/**
+ * Checks that the addon loaded by `commandFor(key)` (key: one of ARM64_CPUS' keys) selects
+ * `dc cvap` on the DCPoP CPU and `dc cvac` on the other, and adds the result to `row`'s
+ * prebuild cell (which fails if either is wrong).
+ */
+export async function recordFlushSelection(matrix, row, commandFor, consumerDir, env) {
+  const seen = {};
+  for (const [key, cpu] of Object.entries(ARM64_CPUS))
+    seen[cpu] = await selectedFlush(commandFor(key), consumerDir, env);
+  const want = { [ARM64_CPUS.dcpop]: 'dc cvap', [ARM64_CPUS.noDcpop]: 'dc cvac' };
+  const wrong = Object.entries(want).filter(([cpu, flush]) => seen[cpu] !== flush);
+  const cell = matrix.get(row, 'prebuild');
+  const facts = Object.entries(seen)
+    .map(([cpu, flush]) => `-cpu ${cpu}: ${flush}`)
+    .join(', ');
+  matrix.set(row, 'prebuild', cell?.status === PASSED && !wrong.length ? PASSED : FAILED, {
+    detail: `${cell?.detail ?? 'not checked'}; HWCAP_DCPOP selection ${wrong.length ? 'WRONG' : 'ok'} (${facts})`,
+  });
+}
+
+/**
+ * Fills the arm64 row. `ctx`: { matrix, phase, fillRow, smokeRow, workDir, packed, runtimes,
+ * globalConfig, armPrebuild, vitestVersions, rowTitle }. Resolves to the installed consumer
+ * `{ consumerDir, env }` (the arm64 musl row runs in it), or undefined if there is none.
+ */
+export async function arm64Row(ctx) {
+  const { matrix, phase, fillRow, smokeRow, workDir, packed, runtimes, globalConfig } = ctx;
+  const { armPrebuild, vitestVersions, rowTitle } = ctx;
+  if (!packed.prebuilds[armPrebuild]) {
+    fillRow(
+      'arm64',
+      ['map', 'install', 'ext4', 'tmpfs'],
+      FAILED,
+      'the arm64 prebuild was not built, nothing to load',
+    );
+    return;
+  }
+  const launchers = {};
+  for (const [key, cpu] of Object.entries(ARM64_CPUS)) {
+    launchers[key] = await buildLauncher(join(workDir, `qemu-${cpu}`), {
+      qemu: runtimes.qemu.qemu,
+      cpu,
+      guest: ['-L', ARM64_SYSROOT, runtimes.arm64.node],
+      requireFlag: '--require=',
+      name: 'node',
+    });
+  }
+  const toolbin = await makeToolbin(join(workDir, 'bin-arm64'), { node: launchers.dcpop });
+  const env = consumerEnv(toolbin, globalConfig);
+  const consumerDir = join(workDir, 'consumer-arm64');
+  let installed = false;
+  await phase(`${rowTitle}: npm install the tarballs and vitest under qemu`, [], async () => {
+    const install = await installConsumer(
+      consumerDir,
+      packed.tarballs,
+      packed.prebuilds,
+      env,
+      8 * MINUTE,
+      vitestVersions,
+    );
+    matrix.record('arm64', 'install', install);
+    if (!install.ok) console.log(tail(install.log, 40));
+    installed = install.ok;
+  });
+  if (!installed) return fillRow('arm64', ['map', 'ext4', 'tmpfs'], FAILED, 'npm install failed');
+
+  await phase(`${rowTitle}: flush instruction per emulated CPU`, [], () =>
+    recordFlushSelection(matrix, 'arm64', (key) => [launchers[key]], consumerDir, env),
+  );
+
+  await phase(
+    `${rowTitle}: the whole map suite under qemu (-cpu ${ARM64_CPUS.dcpop})`,
+    [],
+    async () => {
+      const suite = () =>
+        runArm64MapSuite({
+          consumerDir,
+          launcher: launchers.dcpop,
+          env,
+          expectedPrebuild: armPrebuild,
+          timeoutMs: 20 * MINUTE,
+        });
+      matrix.record('arm64', 'map', await suiteWithRetry(suite, rowTitle));
+    },
+  );
+
+  await phase(`${rowTitle}: smoke under qemu (-cpu ${ARM64_CPUS.noDcpop})`, [], () =>
+    smokeRow('arm64', {
+      command: [launchers.noDcpop],
+      consumerDir,
+      env,
+      expectedPrebuild: armPrebuild,
+      timeoutMs: 4 * MINUTE,
+    }),
+  );
+  fillRow(
+    'arm64',
+    ['native'],
+    NOT_VERIFIABLE,
+    "the native suite compiles C fixtures with gcc/musl-gcc and packs the workspace with pnpm, which the no-compiler arm64 consumer does not have; the map suite runs the addon's every call",
+  );
+  return { consumerDir, env };
+}
