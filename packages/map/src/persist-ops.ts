@@ -192,7 +192,7 @@ export async function flushOrPersistAsync(
 
 /**
  * The drain function: nothing for an msync map, the JavaScript fence for a `'fence'` map,
- * the native drain (sfence, dsb ish) otherwise.
+ * the native drain (sfence, dmb ishst) otherwise.
  *
  * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_MAPPING_NOT_FOUND` after delete.
  * @see libpmem2: pmem2_get_drain_fn(3)

@@ -42,7 +42,7 @@ const char *persist_kind_name(enum persist_kind kind);
 /* msync(MS_SYNC) of a checked range whatever the granularity; noted in Last_op. */
 int msync_op(char *addr, size_t len);
 
-/* pmem2_drain of CACHE_LINE and BYTE maps: sfence / dsb ish; noted in Last_op. */
+/* pmem2_drain of CACHE_LINE and BYTE maps: sfence / dmb ishst; noted in Last_op. */
 void drain(void);
 
 #endif
