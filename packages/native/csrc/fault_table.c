@@ -105,14 +105,20 @@ fault_table_remove(struct fault_slot *slot)
 	pthread_mutex_unlock(&Table_lock);
 }
 
-/* Closes the slot's descriptor; the slot stays registered. */
+/*
+ * Closes the slot's descriptor; the slot stays registered. A handler over the slot may be
+ * reading the descriptor: it is taken away first, and closed once no handler runs.
+ */
 void
 fault_slot_close_file(struct fault_slot *slot)
 {
 	pthread_mutex_lock(&Table_lock);
-	if (slot->fd >= 0)
-		close(slot->fd);
-	slot->fd = -1;
+	int fd = LOAD(&slot->fd);
+	STORE(&slot->fd, -1);
+	while (LOAD(&slot->busy))
+		sched_yield();
+	if (fd >= 0)
+		close(fd);
 	pthread_mutex_unlock(&Table_lock);
 }
 
@@ -161,6 +167,20 @@ record_loss(struct fault_slot *s, uint64_t off, uint64_t len, enum fault_cause c
 }
 
 /*
+ * Async-signal-safe: why the page at `offset` of the mapping is lost, by the file's size at
+ * the fault (a file grown back later still reports truncated); unclassified when unknown.
+ */
+static enum fault_cause
+classify(const struct fault_slot *s, uint64_t offset)
+{
+	struct stat st;
+	int fd = LOAD(&s->fd);
+	if (fd < 0 || syscall(SYS_fstat, fd, &st) != 0)
+		return FAULT_UNCLASSIFIED;
+	return s->file_offset + offset >= (uint64_t)st.st_size ? FAULT_TRUNCATED : FAULT_NO_SPACE;
+}
+
+/*
  * Repairs a fault at `addr` inside the slot: the page (the poisoned unit for a media error,
  * a 2 MiB or 1 GiB unit when the mapping cannot be split at pages, as device DAX) becomes
  * zeroed anonymous memory. 1 when repaired.
@@ -187,7 +207,7 @@ repair_in(struct fault_slot *s, uintptr_t lo, uintptr_t hi, const siginfo_t *si)
 			end = hi;
 		if (replace_with_zeros(s, start, end - start)) {
 			record_loss(s, start - lo, end - start,
-					media ? FAULT_MEDIA_ERROR : FAULT_UNCLASSIFIED);
+					media ? FAULT_MEDIA_ERROR : classify(s, start - lo));
 			return 1;
 		}
 	}
@@ -220,7 +240,7 @@ fault_table_repair(const siginfo_t *si)
 	return 0;
 }
 
-/* The recorded losses, unclassified ones told apart by the file's size now. */
+/* The recorded losses; one the handler could not classify is told apart by the file's size now. */
 static size_t
 collect(struct fault_slot *s, struct fault_lost *out)
 {

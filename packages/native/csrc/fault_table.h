@@ -12,7 +12,7 @@
 
 /* Why a page was lost, as fault_slot_lost reports it. */
 enum fault_cause {
-	FAULT_UNCLASSIFIED = 0, /* BUS_ADRERR, not yet told apart by fstat */
+	FAULT_UNCLASSIFIED = 0, /* BUS_ADRERR the handler could not fstat: classified when reported */
 	FAULT_TRUNCATED = 1,	/* the page lies at or past the file's current size */
 	FAULT_NO_SPACE = 2,	/* inside the file: the file system could not provide the page */
 	FAULT_MEDIA_ERROR = 3,	/* BUS_MCEERR_AR/AO: hardware poison (a bad block) */
@@ -30,7 +30,7 @@ struct fault_slot {
 	uintptr_t lo;	       /* atomic: first address; 0 when free */
 	uintptr_t hi;	       /* atomic: end address */
 	int prot;	       /* PROT_* of the anonymous page mapped over a lost one */
-	int fd;		       /* a duplicate of the file's descriptor (for fstat), or -1 */
+	int fd;		       /* atomic: a duplicate of the file's descriptor (for fstat), or -1 */
 	uint64_t file_offset;  /* the file offset mapped at lo */
 	unsigned busy;	       /* atomic: handlers running over this slot */
 	unsigned nlost;	       /* atomic: faults repaired (ranges may be fewer) */

@@ -142,6 +142,41 @@ describe.runIf(helper)('media errors', () => {
   });
 });
 
+describe('what a lost page holds afterwards', () => {
+  it('a file grown back: the page stays anonymous (our store, not the file), still truncated', () => {
+    const r = runModule(
+      `
+      import fs from 'node:fs';
+      import { binding } from ${JSON.stringify(distEntry)};
+      const p = ${JSON.stringify(dir)} + '/grow-' + process.pid;
+      fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
+      const fd = fs.openSync(p, 'r+');
+      const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+      const view = new Uint8Array(binding.mapBuffer(m));
+      fs.ftruncateSync(fd, 4096);
+      const first = view[2 * 4096];
+      view[2 * 4096] = 9;
+      fs.ftruncateSync(fd, 3 * 4096);
+      fs.writeSync(fd, Buffer.alloc(2 * 4096, 5), 0, 2 * 4096, 4096);
+      const out = { first, lostPage: view[2 * 4096], untouchedPage: view[4096],
+        file: fs.readFileSync(p)[2 * 4096], lost: binding.mapLost(m) };
+      binding.mapDelete(m); fs.closeSync(fd); fs.rmSync(p);
+      console.log(JSON.stringify(out));
+      `,
+      { timeout: 30_000 },
+    );
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      first: 0, // zeros at the fault
+      lostPage: 9, // then what this process stored; never the file's bytes again
+      untouchedPage: 5, // a page not touched while the file was short was never lost
+      file: 5,
+      // the cause is the one at the fault, though the file is long enough again now
+      lost: [{ offset: 2 * 4096, length: 4096, cause: 'truncated' }],
+    });
+  });
+});
+
 describe('faults in a worker and in main at once, on several live mappings', () => {
   it('each thread faults on two of its mappings while the other does the same', () => {
     const r = runModule(
