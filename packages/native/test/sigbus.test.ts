@@ -177,6 +177,63 @@ describe('what a lost page holds afterwards', () => {
   });
 });
 
+describe('lost pages read by a thread-pool task', () => {
+  /** Runs `body` with `m` and `view` over 3 pages of 1s of which the last 2 are truncated. */
+  const truncated = (body: string) =>
+    runModule(
+      `
+      import fs from 'node:fs';
+      import zlib from 'node:zlib';
+      import { binding } from ${JSON.stringify(distEntry)};
+      const p = ${JSON.stringify(dir)} + '/pool-' + process.pid;
+      fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
+      const fd = fs.openSync(p, 'r+');
+      const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+      const view = new Uint8Array(binding.mapBuffer(m));
+      fs.ftruncateSync(fd, 4096);
+      const finish = () => { binding.mapDelete(m); fs.closeSync(fd); fs.rmSync(p); };
+      ${body}
+      `,
+      { timeout: 30_000 },
+    );
+
+  it('zlib.deflate (a userspace read on the pool): repaired, the lost pages read as zeros', () => {
+    const r = truncated(`
+      const deflated = await new Promise((res, rej) => zlib.deflate(view, (e, out) => (e ? rej(e) : res(out))));
+      const back = zlib.inflateSync(deflated);
+      const out = { length: back.length, kept: back[0], lost: back[4096] + back[3 * 4096 - 1],
+        ranges: binding.mapLost(m), persist: binding.persist(m, 0, 4096) };
+      finish();
+      console.log(JSON.stringify(out));
+    `);
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      length: 3 * 4096,
+      kept: 1,
+      lost: 0,
+      ranges: [{ offset: 4096, length: 2 * 4096, cause: 'truncated' }],
+      persist: -100037, // PMEM2_E_IO_FAIL: the first call after the loss reports it
+    });
+  });
+
+  it('fs.write (the kernel reads the view): a short write up to the lost page, no SIGBUS', () => {
+    // write(2) copies from user memory inside the kernel: a lost page there is EFAULT for the
+    // system call (a short count once some bytes were copied), not a signal, so nothing is
+    // repaired or recorded
+    const r = truncated(`
+      const out = fs.openSync(p + '.out', 'w');
+      const written = await new Promise((res) => fs.write(out, view, 0, view.length, 0, (e, n) => res(e ? e.code : n)));
+      const fromSecond = await new Promise((res) => fs.write(out, view, 4096, 4096, 0, (e, n) => res(e ? e.code : n)));
+      fs.closeSync(out); fs.rmSync(p + '.out');
+      const result = { written, fromSecond, ranges: binding.mapLost(m) };
+      finish();
+      console.log(JSON.stringify(result));
+    `);
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({ written: 4096, fromSecond: 'EFAULT', ranges: [] });
+  });
+});
+
 describe('faults in a worker and in main at once, on several live mappings', () => {
   it('each thread faults on two of its mappings while the other does the same', () => {
     const r = runModule(
