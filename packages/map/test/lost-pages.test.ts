@@ -57,6 +57,56 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
   });
 });
 
+describe('a mapping placed where delete parked another one', () => {
+  it('in a reservation, over a range still parked for a live buffer: it reports its own losses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmem2-parked-'));
+    dirs.push(dir);
+    const script = `
+      import fs from 'node:fs';
+      import { Config, Granularity } from ${JSON.stringify(dist('config'))};
+      import { Source } from ${JSON.stringify(dist('source'))};
+      import { mapNew, VmReservation } from ${JSON.stringify(dist('map'))};
+      const [a, b] = ['a', 'b'].map((n) => ${JSON.stringify(dir)} + '/' + n);
+      fs.writeFileSync(a, Buffer.alloc(1 << 20, 1));
+      fs.writeFileSync(b, Buffer.alloc(1 << 20, 2));
+      const rsv = VmReservation.new(2 << 20);
+      const cfg = () => new Config().setRequiredStoreGranularity(Granularity.PAGE).setVmReservation(rsv, 0);
+      const [sa, sb] = [a, b].map((p) => Source.fromPath(p));
+      const first = mapNew(cfg(), sa);
+      const kept = first.buffer; // a live ArrayBuffer object: delete parks the range
+      const where = first.address;
+      first.delete();
+      const second = mapNew(cfg(), sb); // the reservation frees the range at once
+      const view = second.bytes();
+      fs.truncateSync(b, 4096);
+      const out = { same: second.address === where, detached: kept.byteLength, read: view[8192],
+        lost: second.lostRanges, persist: (() => { try { second.persist(0, 4096); return null; } catch (e) { return e.code; } })() };
+      second.delete();
+      rsv.delete();
+      sa.delete();
+      sb.delete();
+      fs.rmSync(a);
+      fs.rmSync(b);
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({
+      signal: null,
+      status: 0,
+      stderr: '',
+    });
+    expect(JSON.parse(r.stdout)).toEqual({
+      same: true,
+      detached: 0,
+      read: 0,
+      lost: [{ offset: 8192, length: 4096, cause: 'truncated' }],
+      persist: 'PMEM2_E_IO_FAIL',
+    });
+  });
+});
+
 // Whether this process may make a private mount namespace (root, and unshare(2) allowed).
 const unshare = spawnSync('unshare', ['-m', '--propagation', 'private', 'true'], {
   encoding: 'utf8',

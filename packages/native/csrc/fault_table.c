@@ -46,7 +46,7 @@ free_slot(void)
 	for (unsigned c = 0; c < n; c++)
 		for (unsigned i = 0; i < CHUNK_SLOTS; i++) {
 			struct fault_slot *s = &Chunks[c][i];
-			if (LOAD(&s->lo) == 0 && LOAD(&s->busy) == 0)
+			if (LOAD(&s->lo) == 0 && LOAD(&s->busy) == 0 && !s->parked)
 				return s;
 		}
 	if (n == MAX_CHUNKS)
@@ -102,23 +102,27 @@ fault_table_remove(struct fault_slot *slot)
 	if (slot->fd >= 0)
 		close(slot->fd);
 	slot->fd = -1;
+	slot->parked = 0;
 	pthread_mutex_unlock(&Table_lock);
 }
 
 /*
- * Closes the slot's descriptor; the slot stays registered. A handler over the slot may be
- * reading the descriptor: it is taken away first, and closed once no handler runs.
+ * For a range delete parked as anonymous memory (it cannot fault): takes the range out of
+ * repair, so that a mapping placed over it later (a reservation frees it at once) has its
+ * faults recorded on its own slot, and closes the descriptor once no handler runs over the
+ * slot. The slot stays reserved until fault_table_remove.
  */
 void
 fault_slot_close_file(struct fault_slot *slot)
 {
 	pthread_mutex_lock(&Table_lock);
-	int fd = LOAD(&slot->fd);
-	STORE(&slot->fd, -1);
+	slot->parked = 1;
+	STORE(&slot->lo, 0);
 	while (LOAD(&slot->busy))
 		sched_yield();
-	if (fd >= 0)
-		close(fd);
+	if (slot->fd >= 0)
+		close(slot->fd);
+	slot->fd = -1;
 	pthread_mutex_unlock(&Table_lock);
 }
 

@@ -33,6 +33,7 @@ struct fault_slot {
 	int fd;		       /* atomic: a duplicate of the file's descriptor (for fstat), or -1 */
 	uint64_t file_offset;  /* the file offset mapped at lo */
 	unsigned busy;	       /* atomic: handlers running over this slot */
+	int parked;	       /* out of repair but not free yet (fault_slot_close_file; Table_lock) */
 	unsigned nlost;	       /* atomic: faults repaired (ranges may be fewer) */
 	unsigned reported;     /* nlost when a call last reported the losses (main thread) */
 	uint64_t lost_start[FAULT_LOST_MAX]; /* atomic: offset + 1 (0 until written) */
@@ -52,7 +53,11 @@ int fault_table_add(char *lo, size_t len, int prot, int fd, uint64_t file_offset
 /* Unregisters the slot (waits for handlers running over it) and closes its descriptor. */
 void fault_table_remove(struct fault_slot *slot);
 
-/* Closes the slot's descriptor (a deleted mapping reports no more losses); main thread. */
+/*
+ * Delete parked the slot's range as anonymous memory: takes it out of repair (a mapping
+ * placed over it later repairs and reports its own faults) and closes the descriptor; the
+ * slot stays reserved until fault_table_remove. Main thread.
+ */
 void fault_slot_close_file(struct fault_slot *slot);
 
 /*
