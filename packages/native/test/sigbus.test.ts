@@ -37,6 +37,29 @@ function child(first: 'handler' | 'ignore' | undefined, body: string): ChildResu
   );
 }
 
+/**
+ * Runs `body` in a child with `m` and `view` over `p`, 3 pages of 1s truncated to the first
+ * (`fd` still open; `fs`, `zlib` and `binding` imported); `finish()` deletes and removes.
+ */
+function truncatedChild(body: string): ChildResult {
+  return runModule(
+    `
+    import fs from 'node:fs';
+    import zlib from 'node:zlib';
+    import { binding } from ${JSON.stringify(distEntry)};
+    const p = ${JSON.stringify(dir)} + '/three-' + process.pid;
+    fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
+    const fd = fs.openSync(p, 'r+');
+    const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+    const view = new Uint8Array(binding.mapBuffer(m));
+    fs.ftruncateSync(fd, 4096);
+    const finish = () => { binding.mapDelete(m); fs.closeSync(fd); fs.rmSync(p); };
+    ${body}
+    `,
+    { timeout: 30_000 },
+  );
+}
+
 describe.runIf(helper)('a SIGBUS handler installed before @pmem2/native', () => {
   it('gets a fault outside our mappings unchanged, and never one inside them', () => {
     const r = child(
@@ -144,27 +167,16 @@ describe.runIf(helper)('media errors', () => {
 
 describe('what a lost page holds afterwards', () => {
   it('a file grown back: the page stays anonymous (our store, not the file), still truncated', () => {
-    const r = runModule(
-      `
-      import fs from 'node:fs';
-      import { binding } from ${JSON.stringify(distEntry)};
-      const p = ${JSON.stringify(dir)} + '/grow-' + process.pid;
-      fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
-      const fd = fs.openSync(p, 'r+');
-      const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
-      const view = new Uint8Array(binding.mapBuffer(m));
-      fs.ftruncateSync(fd, 4096);
+    const r = truncatedChild(`
       const first = view[2 * 4096];
       view[2 * 4096] = 9;
       fs.ftruncateSync(fd, 3 * 4096);
       fs.writeSync(fd, Buffer.alloc(2 * 4096, 5), 0, 2 * 4096, 4096);
       const out = { first, lostPage: view[2 * 4096], untouchedPage: view[4096],
         file: fs.readFileSync(p)[2 * 4096], lost: binding.mapLost(m) };
-      binding.mapDelete(m); fs.closeSync(fd); fs.rmSync(p);
+      finish();
       console.log(JSON.stringify(out));
-      `,
-      { timeout: 30_000 },
-    );
+    `);
     expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
     expect(JSON.parse(r.stdout)).toEqual({
       first: 0, // zeros at the fault
@@ -178,27 +190,8 @@ describe('what a lost page holds afterwards', () => {
 });
 
 describe('lost pages read by a thread-pool task', () => {
-  /** Runs `body` with `m` and `view` over 3 pages of 1s of which the last 2 are truncated. */
-  const truncated = (body: string) =>
-    runModule(
-      `
-      import fs from 'node:fs';
-      import zlib from 'node:zlib';
-      import { binding } from ${JSON.stringify(distEntry)};
-      const p = ${JSON.stringify(dir)} + '/pool-' + process.pid;
-      fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
-      const fd = fs.openSync(p, 'r+');
-      const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
-      const view = new Uint8Array(binding.mapBuffer(m));
-      fs.ftruncateSync(fd, 4096);
-      const finish = () => { binding.mapDelete(m); fs.closeSync(fd); fs.rmSync(p); };
-      ${body}
-      `,
-      { timeout: 30_000 },
-    );
-
   it('zlib.deflate (a userspace read on the pool): repaired, the lost pages read as zeros', () => {
-    const r = truncated(`
+    const r = truncatedChild(`
       const deflated = await new Promise((res, rej) => zlib.deflate(view, (e, out) => (e ? rej(e) : res(out))));
       const back = zlib.inflateSync(deflated);
       const out = { length: back.length, kept: back[0], lost: back[4096] + back[3 * 4096 - 1],
@@ -220,7 +213,7 @@ describe('lost pages read by a thread-pool task', () => {
     // write(2) copies from user memory inside the kernel: a lost page there is EFAULT for the
     // system call (a short count once some bytes were copied), not a signal, so nothing is
     // repaired or recorded
-    const r = truncated(`
+    const r = truncatedChild(`
       const out = fs.openSync(p + '.out', 'w');
       const written = await new Promise((res) => fs.write(out, view, 0, view.length, 0, (e, n) => res(e ? e.code : n)));
       const fromSecond = await new Promise((res) => fs.write(out, view, 4096, 4096, 0, (e, n) => res(e ? e.code : n)));
