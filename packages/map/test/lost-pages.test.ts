@@ -1,5 +1,5 @@
-// lost-pages.test.ts -- a truncated file, or a hole on a full file system, under a map: the
-// process lives, calls throw PMEM2_E_IO_FAIL naming the lost pages and why
+// lost-pages.test.ts -- a truncated file, or a hole on a full tmpfs or ext4, under a map (also
+// one placed over a range delete parked): the process lives, PMEM2_E_IO_FAIL names the pages
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -102,35 +102,122 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
   });
 });
 
-// Whether this process may make a private mount namespace (root, and unshare(2) allowed).
-const unshare = spawnSync('unshare', ['-m', '--propagation', 'private', 'true'], {
-  encoding: 'utf8',
-});
-const whyNoUnshare =
-  unshare.status === 0 ? undefined : `unshare -m failed: ${unshare.error ?? unshare.stderr.trim()}`;
-if (whyNoUnshare) console.warn(`SKIPPED: hole on a full tmpfs — ${whyNoUnshare}`);
-
-describe.runIf(whyNoUnshare === undefined)('a sparse file on a full file system', () => {
-  it('a store into a hole that cannot be allocated: the process lives, no-space names the page', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pmem2-full-'));
+describe('a mapping placed where delete parked another one', () => {
+  it('in a reservation, over a range still parked for a live buffer: it reports its own losses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pmem2-parked-'));
     dirs.push(dir);
     const script = `
       import fs from 'node:fs';
       import { Config, Granularity } from ${JSON.stringify(dist('config'))};
       import { Source } from ${JSON.stringify(dist('source'))};
+      import { mapNew, VmReservation } from ${JSON.stringify(dist('map'))};
+      const [a, b] = ['a', 'b'].map((n) => ${JSON.stringify(dir)} + '/' + n);
+      fs.writeFileSync(a, Buffer.alloc(1 << 20, 1));
+      fs.writeFileSync(b, Buffer.alloc(1 << 20, 2));
+      const rsv = VmReservation.new(2 << 20);
+      const cfg = () => new Config().setRequiredStoreGranularity(Granularity.PAGE).setVmReservation(rsv, 0);
+      const [sa, sb] = [a, b].map((p) => Source.fromPath(p));
+      const first = mapNew(cfg(), sa);
+      const kept = first.buffer; // a live ArrayBuffer object: delete parks the range
+      const where = first.address;
+      first.delete();
+      const second = mapNew(cfg(), sb); // the reservation frees the range at once
+      const view = second.bytes();
+      fs.truncateSync(b, 4096);
+      const out = { same: second.address === where, detached: kept.byteLength, read: view[8192],
+        lost: second.lostRanges, persist: (() => { try { second.persist(0, 4096); return null; } catch (e) { return e.code; } })() };
+      second.delete();
+      rsv.delete();
+      sa.delete();
+      sb.delete();
+      fs.rmSync(a);
+      fs.rmSync(b);
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({
+      signal: null,
+      status: 0,
+      stderr: '',
+    });
+    expect(JSON.parse(r.stdout)).toEqual({
+      same: true,
+      detached: 0,
+      read: 0,
+      lost: [{ offset: 8192, length: 4096, cause: 'truncated' }],
+      persist: 'PMEM2_E_IO_FAIL',
+    });
+  });
+});
+
+/**
+ * The small file systems the hole case fills, each mounted on "$1" (in a private mount
+ * namespace: `unshare -m`, root) by a shell command; "$1.img" may hold an image.
+ */
+const SMALL_FILESYSTEMS = [
+  { name: 'tmpfs', mount: 'mount -t tmpfs -o size=256k tmpfs "$1"' },
+  {
+    name: 'ext4',
+    mount: 'mkfs.ext4 -q -F -b 4096 -m 0 "$1.img" 8M >/dev/null && mount -o loop "$1.img" "$1"',
+  },
+].map((fs) => {
+  // whether the namespace, the mount (and for ext4 mkfs.ext4 and a loop device) work here
+  const probe = mkdtempSync(join(tmpdir(), 'pmem2-probe-'));
+  const r = spawnSync(
+    'unshare',
+    [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      `mkdir "$1" && ${fs.mount} && umount "$1"`,
+      'sh',
+      `${probe}/m`,
+    ],
+    { encoding: 'utf8' },
+  );
+  rmSync(probe, { recursive: true, force: true });
+  return {
+    ...fs,
+    why: r.status === 0 ? undefined : `unshare -m + mount failed: ${r.error ?? r.stderr.trim()}`,
+  };
+});
+for (const { name, why } of SMALL_FILESYSTEMS)
+  if (why) console.warn(`SKIPPED: hole on a full ${name} — ${why}`);
+
+describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why }) => {
+  it.runIf(why === undefined)(
+    'a store into a hole that cannot be allocated: the process lives, no-space names the page',
+    () => {
+      const base = mkdtempSync(join(tmpdir(), 'pmem2-full-'));
+      dirs.push(base);
+      const dir = join(base, 'm');
+      const script = `
+      import fs from 'node:fs';
+      import { Config, Granularity } from ${JSON.stringify(dist('config'))};
+      import { Source } from ${JSON.stringify(dist('source'))};
       import { mapNew } from ${JSON.stringify(dist('map'))};
       const dir = process.argv[1];
-      // 16 pages, only the first allocated; then fill the 256 KiB tmpfs to ENOSPC
+      // 16 pages, only the first allocated; then fill the file system to ENOSPC
       const fd = fs.openSync(dir + '/sparse', 'w+');
       fs.writeSync(fd, Buffer.alloc(4096, 1), 0, 4096, 0);
       fs.ftruncateSync(fd, 16 * 4096);
+      // (ext4 frees delayed-allocation reservations on writeback: full when a write fails
+      // right after an fsync)
+      fs.fsyncSync(fd);
       const fill = fs.openSync(dir + '/fill', 'w');
       let full = '';
-      try { for (;;) fs.writeSync(fill, Buffer.alloc(4096, 2)); } catch (e) { full = e.code; }
+      for (let wrote = 1; wrote > 0; fs.fsyncSync(fill)) {
+        wrote = 0;
+        try { for (;;) { fs.writeSync(fill, Buffer.alloc(4096, 2)); wrote++; } } catch (e) { full = e.code; }
+      }
       const src = Source.fromFd(fd);
       const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
       const view = map.bytes();
-      view[5 * 4096 + 3] = 7; // a hole: shmem cannot allocate the page
+      view[5 * 4096 + 3] = 7; // a hole: the file system cannot allocate the page
       const err = (f) => { try { f(); return null; } catch (e) { return { code: e.code, message: e.message }; } };
       const out = {
         full,
@@ -150,38 +237,39 @@ describe.runIf(whyNoUnshare === undefined)('a sparse file on a full file system'
       fs.rmSync(dir + '/sparse');
       console.log(JSON.stringify(out));
     `;
-    const r = spawnSync(
-      'unshare',
-      [
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        'mount -t tmpfs -o size=256k tmpfs "$1" && exec "$2" --input-type=module -e "$3" "$1"',
-        'sh',
-        dir,
-        process.execPath,
-        script,
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({
-      signal: null,
-      status: 0,
-      stderr: '',
-    });
-    const out = JSON.parse(r.stdout);
-    expect(out.full).toBe('ENOSPC');
-    // the store landed on the zeroed anonymous page that replaced the lost one...
-    expect({ stored: out.stored, kept: out.kept }).toEqual({ stored: 7, kept: 1 });
-    // ...and never reached the file: the hole is still a hole
-    expect(out.file).toBe(0);
-    expect(out.lost).toEqual([{ offset: 5 * 4096, length: 4096, cause: 'no-space' }]);
-    expect(out.persist.code).toBe('PMEM2_E_IO_FAIL');
-    expect(out.persist.message).toContain('offset 20480, length 4096 (no-space)');
-    expect(out.again).toBeNull(); // reported once; [0, 4096) is not lost
-    expect(out.read.code).toBe('PMEM2_E_IO_FAIL');
-    expect(out.read.message).toContain('(no-space)');
-  });
+      const r = spawnSync(
+        'unshare',
+        [
+          '-m',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          `mkdir "$1" && ${mount} && exec "$2" --input-type=module -e "$3" "$1"`,
+          'sh',
+          dir,
+          process.execPath,
+          script,
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({
+        signal: null,
+        status: 0,
+        stderr: '',
+      });
+      const out = JSON.parse(r.stdout);
+      expect(out.full).toBe('ENOSPC');
+      // the store landed on the zeroed anonymous page that replaced the lost one...
+      expect({ stored: out.stored, kept: out.kept }).toEqual({ stored: 7, kept: 1 });
+      // ...and never reached the file: the hole is still a hole
+      expect(out.file).toBe(0);
+      expect(out.lost).toEqual([{ offset: 5 * 4096, length: 4096, cause: 'no-space' }]);
+      expect(out.persist.code).toBe('PMEM2_E_IO_FAIL');
+      expect(out.persist.message).toContain('offset 20480, length 4096 (no-space)');
+      expect(out.again).toBeNull(); // reported once; [0, 4096) is not lost
+      expect(out.read.code).toBe('PMEM2_E_IO_FAIL');
+      expect(out.read.message).toContain('(no-space)');
+    },
+  );
 });

@@ -49,7 +49,7 @@ free_slot(void)
 	for (unsigned c = 0; c < n; c++)
 		for (unsigned i = 0; i < CHUNK_SLOTS; i++) {
 			struct fault_slot *s = &Chunks[c][i];
-			if (LOAD(&s->lo) == 0 && LOAD(&s->busy) == 0)
+			if (LOAD(&s->lo) == 0 && LOAD(&s->busy) == 0 && !s->parked)
 				return s;
 		}
 	if (n == MAX_CHUNKS)
@@ -105,14 +105,24 @@ fault_table_remove(struct fault_slot *slot)
 	if (slot->fd >= 0)
 		close(slot->fd);
 	slot->fd = -1;
+	slot->parked = 0;
 	pthread_mutex_unlock(&Table_lock);
 }
 
-/* Closes the slot's descriptor; the slot stays registered. */
+/*
+ * For a range delete parked as anonymous memory (it cannot fault): takes the range out of
+ * repair, so that a mapping placed over it later (a reservation frees it at once) has its
+ * faults recorded on its own slot, and closes the descriptor once no handler runs over the
+ * slot. The slot stays reserved until fault_table_remove.
+ */
 void
 fault_slot_close_file(struct fault_slot *slot)
 {
 	pthread_mutex_lock(&Table_lock);
+	slot->parked = 1;
+	STORE(&slot->lo, 0);
+	while (LOAD(&slot->busy))
+		sched_yield();
 	if (slot->fd >= 0)
 		close(slot->fd);
 	slot->fd = -1;
@@ -165,6 +175,20 @@ record_loss(struct fault_slot *s, uint64_t off, uint64_t len, enum fault_cause c
 }
 
 /*
+ * Async-signal-safe: why the page at `offset` of the mapping is lost, by the file's size at
+ * the fault (a file grown back later still reports truncated); unclassified when unknown.
+ */
+static enum fault_cause
+classify(const struct fault_slot *s, uint64_t offset)
+{
+	struct stat st;
+	int fd = LOAD(&s->fd);
+	if (fd < 0 || syscall(SYS_fstat, fd, &st) != 0)
+		return FAULT_UNCLASSIFIED;
+	return s->file_offset + offset >= (uint64_t)st.st_size ? FAULT_TRUNCATED : FAULT_NO_SPACE;
+}
+
+/*
  * Repairs a fault at `addr` inside the slot: the page (the poisoned unit for a media error,
  * a 2 MiB or 1 GiB unit when the mapping cannot be split at pages, as device DAX) becomes
  * zeroed anonymous memory. 1 when repaired.
@@ -191,7 +215,7 @@ repair_in(struct fault_slot *s, uintptr_t lo, uintptr_t hi, const siginfo_t *si)
 			end = hi;
 		if (replace_with_zeros(s, start, end - start)) {
 			record_loss(s, start - lo, end - start,
-					media ? FAULT_MEDIA_ERROR : FAULT_UNCLASSIFIED);
+					media ? FAULT_MEDIA_ERROR : classify(s, start - lo));
 			return 1;
 		}
 	}
@@ -224,7 +248,7 @@ fault_table_repair(const siginfo_t *si)
 	return 0;
 }
 
-/* The recorded losses, unclassified ones told apart by the file's size now. */
+/* The recorded losses; one the handler could not classify is told apart by the file's size now. */
 static size_t
 collect(struct fault_slot *s, struct fault_lost *out)
 {

@@ -12,7 +12,7 @@
 
 /* Why a page was lost, as fault_slot_lost reports it. */
 enum fault_cause {
-	FAULT_UNCLASSIFIED = 0, /* BUS_ADRERR, not yet told apart by fstat */
+	FAULT_UNCLASSIFIED = 0, /* BUS_ADRERR the handler could not fstat: classified when reported */
 	FAULT_TRUNCATED = 1,	/* the page lies at or past the file's current size */
 	FAULT_NO_SPACE = 2,	/* inside the file: the file system could not provide the page */
 	FAULT_MEDIA_ERROR = 3,	/* BUS_MCEERR_AR/AO: hardware poison (a bad block) */
@@ -30,9 +30,10 @@ struct fault_slot {
 	uintptr_t lo;	       /* atomic: first address; 0 when free */
 	uintptr_t hi;	       /* atomic: end address */
 	int prot;	       /* PROT_* of the anonymous page mapped over a lost one */
-	int fd;		       /* a duplicate of the file's descriptor (for fstat), or -1 */
+	int fd;		       /* atomic: a duplicate of the file's descriptor (for fstat), or -1 */
 	uint64_t file_offset;  /* the file offset mapped at lo */
 	unsigned busy;	       /* atomic: handlers running over this slot */
+	int parked;	       /* out of repair but not free yet (fault_slot_close_file; Table_lock) */
 	unsigned nlost;	       /* atomic: faults repaired (ranges may be fewer) */
 	unsigned reported;     /* nlost when a call last reported the losses (main thread) */
 	uint64_t lost_start[FAULT_LOST_MAX]; /* atomic: offset + 1 (0 until written) */
@@ -52,7 +53,11 @@ int fault_table_add(char *lo, size_t len, int prot, int fd, uint64_t file_offset
 /* Unregisters the slot (waits for handlers running over it) and closes its descriptor. */
 void fault_table_remove(struct fault_slot *slot);
 
-/* Closes the slot's descriptor (a deleted mapping reports no more losses); main thread. */
+/*
+ * Delete parked the slot's range as anonymous memory: takes it out of repair (a mapping
+ * placed over it later repairs and reports its own faults) and closes the descriptor; the
+ * slot stays reserved until fault_table_remove. Main thread.
+ */
 void fault_slot_close_file(struct fault_slot *slot);
 
 /*

@@ -37,6 +37,29 @@ function child(first: 'handler' | 'ignore' | undefined, body: string): ChildResu
   );
 }
 
+/**
+ * Runs `body` in a child with `m` and `view` over `p`, 3 pages of 1s truncated to the first
+ * (`fd` still open; `fs`, `zlib` and `binding` imported); `finish()` deletes and removes.
+ */
+function truncatedChild(body: string): ChildResult {
+  return runModule(
+    `
+    import fs from 'node:fs';
+    import zlib from 'node:zlib';
+    import { binding } from ${JSON.stringify(distEntry)};
+    const p = ${JSON.stringify(dir)} + '/three-' + process.pid;
+    fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
+    const fd = fs.openSync(p, 'r+');
+    const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+    const view = new Uint8Array(binding.mapBuffer(m));
+    fs.ftruncateSync(fd, 4096);
+    const finish = () => { binding.mapDelete(m); fs.closeSync(fd); fs.rmSync(p); };
+    ${body}
+    `,
+    { timeout: 30_000 },
+  );
+}
+
 describe.runIf(helper)('a SIGBUS handler installed before @pmem2/native', () => {
   it('gets a fault outside our mappings unchanged, and never one inside them', () => {
     const r = child(
@@ -139,6 +162,68 @@ describe.runIf(helper)('media errors', () => {
       read: 0,
       lost: [{ offset: 4096, length: 4096, cause: 'media-error' }],
     });
+  });
+});
+
+describe('what a lost page holds afterwards', () => {
+  it('a file grown back: the page stays anonymous (our store, not the file), still truncated', () => {
+    const r = truncatedChild(`
+      const first = view[2 * 4096];
+      view[2 * 4096] = 9;
+      fs.ftruncateSync(fd, 3 * 4096);
+      fs.writeSync(fd, Buffer.alloc(2 * 4096, 5), 0, 2 * 4096, 4096);
+      const out = { first, lostPage: view[2 * 4096], untouchedPage: view[4096],
+        file: fs.readFileSync(p)[2 * 4096], lost: binding.mapLost(m) };
+      finish();
+      console.log(JSON.stringify(out));
+    `);
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      first: 0, // zeros at the fault
+      lostPage: 9, // then what this process stored; never the file's bytes again
+      untouchedPage: 5, // a page not touched while the file was short was never lost
+      file: 5,
+      // the cause is the one at the fault, though the file is long enough again now
+      lost: [{ offset: 2 * 4096, length: 4096, cause: 'truncated' }],
+    });
+  });
+});
+
+describe('lost pages read by a thread-pool task', () => {
+  it('zlib.deflate (a userspace read on the pool): repaired, the lost pages read as zeros', () => {
+    const r = truncatedChild(`
+      const deflated = await new Promise((res, rej) => zlib.deflate(view, (e, out) => (e ? rej(e) : res(out))));
+      const back = zlib.inflateSync(deflated);
+      const out = { length: back.length, kept: back[0], lost: back[4096] + back[3 * 4096 - 1],
+        ranges: binding.mapLost(m), persist: binding.persist(m, 0, 4096) };
+      finish();
+      console.log(JSON.stringify(out));
+    `);
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      length: 3 * 4096,
+      kept: 1,
+      lost: 0,
+      ranges: [{ offset: 4096, length: 2 * 4096, cause: 'truncated' }],
+      persist: -100037, // PMEM2_E_IO_FAIL: the first call after the loss reports it
+    });
+  });
+
+  it('fs.write (the kernel reads the view): a short write up to the lost page, no SIGBUS', () => {
+    // write(2) copies from user memory inside the kernel: a lost page there is EFAULT for the
+    // system call (a short count once some bytes were copied), not a signal, so nothing is
+    // repaired or recorded
+    const r = truncatedChild(`
+      const out = fs.openSync(p + '.out', 'w');
+      const written = await new Promise((res) => fs.write(out, view, 0, view.length, 0, (e, n) => res(e ? e.code : n)));
+      const fromSecond = await new Promise((res) => fs.write(out, view, 4096, 4096, 0, (e, n) => res(e ? e.code : n)));
+      fs.closeSync(out); fs.rmSync(p + '.out');
+      const result = { written, fromSecond, ranges: binding.mapLost(m) };
+      finish();
+      console.log(JSON.stringify(result));
+    `);
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({ written: 4096, fromSecond: 'EFAULT', ranges: [] });
   });
 });
 
