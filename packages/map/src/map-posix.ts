@@ -321,6 +321,10 @@ function mmapSource(
       [PMEM2_E.NO_ACCESS]:
         'the fd does not allow this protection (a read-only fd cannot be mapped shared ' +
         'and writable); open it read-write, or map it read-only or Sharing.PRIVATE',
+      [PMEM2_E.MAPPING_EXISTS]:
+        'a deleted mapping of this reservation range is kept as anonymous memory until its ' +
+        'ArrayBuffer is collected (a view, or a Node thread-pool task, may still use it); ' +
+        'drop the views and let pending I/O finish, or map at another offset',
     },
   }));
 }

@@ -70,6 +70,25 @@ ranges_remove(struct rsv_record *rsv, uintptr_t start)
 }
 
 /*
+ * Unmaps the reservation except its occupied ranges (only parked ones remain when a
+ * reservation is deleted: each is unmapped when its ArrayBuffer goes). Caller holds the lock.
+ */
+static int
+unmap_around_ranges(struct rsv_record *rsv)
+{
+	char *at = rsv->raddr;
+	for (size_t i = 0; i <= rsv->nranges; i++) {
+		char *end = i < rsv->nranges ? (char *)rsv->ranges[i].start : rsv->raddr + rsv->rsize;
+		int ret = end > at ? map_unmap(at, (size_t)(end - at)) : 0;
+		if (ret)
+			return ret;
+		if (i < rsv->nranges)
+			at = (char *)rsv->ranges[i].end;
+	}
+	return 0;
+}
+
+/*
  * pmem2_vm_reservation_new's system part: reserves ALIGN_UP(size, align) + align bytes when
  * the predicted alignment differs from the page size, and shows ALIGN_UP(raddr, align).
  */
@@ -219,10 +238,10 @@ rsv_record_delete(struct rsv_record *rsv)
 	int ret = 0;
 	if (rsv->deleted)
 		ret = PMEM2_E_MAPPING_NOT_FOUND;
-	else if (rsv->nranges)
+	else if (rsv->nranges > rsv->nparked)
 		ret = PMEM2_E_VM_RESERVATION_NOT_EMPTY;
 	else
-		ret = map_unmap(rsv->raddr, rsv->rsize);
+		ret = unmap_around_ranges(rsv);
 	if (ret == 0)
 		rsv->deleted = 1;
 	pthread_mutex_unlock(&rsv->lock);
@@ -525,9 +544,10 @@ map_record_reopen_msyncs(struct map_record *map)
 
 /*
  * Replaces the file mapping by zeroed read-write anonymous memory in one mmap over the
- * whole range (a thread-pool task still copying in or out finishes on harmless memory, and
- * nothing else can be mapped there); inside a reservation the occupancy is released at
- * once, as libpmem2's delete does.
+ * whole range (a thread-pool task still copying in or out finishes on harmless memory).
+ * Inside a reservation the range stays occupied until unpark: a map placed there while a
+ * task still wrote into it would take those writes into its file (mapNew there answers
+ * PMEM2_E_MAPPING_EXISTS), but it no longer keeps the reservation from being deleted.
  */
 static int
 park(struct map_record *map)
@@ -538,7 +558,7 @@ park(struct map_record *map)
 	int anon_sync;
 	int ret = map_fixed(map->addr, map->reserved_len, 0x1 | 0x2, 1, -1, 0, &anon_sync);
 	if (ret == 0 && rsv)
-		ranges_remove(rsv, (uintptr_t)map->addr);
+		rsv->nparked++;
 	if (rsv)
 		pthread_mutex_unlock(&rsv->lock);
 	if (ret == 0) {
@@ -551,8 +571,8 @@ park(struct map_record *map)
 }
 
 /*
- * Returns a parked range to the system: munmap, or inside a reservation that is still there
- * and has not placed another map over it, PROT_NONE again.
+ * Returns a parked range to the system: munmap, or inside a reservation that is still there,
+ * PROT_NONE again and no longer occupied.
  */
 static void
 unpark(struct map_record *map)
@@ -569,8 +589,11 @@ unpark(struct map_record *map)
 		return;
 	}
 	pthread_mutex_lock(&rsv->lock);
-	if (!rsv->deleted && !ranges_overlap(rsv, (uintptr_t)addr, (uintptr_t)addr +
-			map->reserved_len))
+	ranges_remove(rsv, (uintptr_t)addr);
+	rsv->nparked--;
+	if (rsv->deleted)
+		map_unmap(addr, map->reserved_len);
+	else
 		map_mend(addr, map->reserved_len);
 	pthread_mutex_unlock(&rsv->lock);
 	map->rsv = NULL;

@@ -27,6 +27,7 @@ struct rsv_record {
 	struct occupied_range *ranges; /* sorted by start, never overlapping */
 	size_t nranges;
 	size_t ranges_cap;
+	size_t nparked; /* ranges held by deleted maps parked under a live ArrayBuffer */
 	unsigned refs; /* the handle + one per map inside */
 };
 

@@ -50,7 +50,7 @@ function truncatedChild(body: string): ChildResult {
     const p = ${JSON.stringify(dir)} + '/three-' + process.pid;
     fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
     const fd = fs.openSync(p, 'r+');
-    const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), 2 ** 30 + 2 ** 31, false, 4096, null, 0n);
+    const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null, new Float64Array(6));
     const view = new Uint8Array(binding.mapBuffer(m));
     fs.ftruncateSync(fd, 4096);
     const finish = () => { binding.mapDelete(m); fs.closeSync(fd); fs.rmSync(p); };
