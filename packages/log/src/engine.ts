@@ -20,7 +20,7 @@ import {
   TYPE_COMMIT,
   TYPE_DATA,
   TYPE_PAD,
-  writeCommitBody,
+  writeCommit,
   writeHeader,
   writeRecordHeader,
   writeSlot,
@@ -45,10 +45,15 @@ export class LogEngine {
   readonly #maxPayload: number;
   readonly #scratch: RecordHeader = { length: 0, epoch: 0, lsn: 0, type: 0 };
   #state: LogState;
+  // #state.epoch, the epoch this process writes under, kept apart for append's stores
+  #epoch = 0;
   #tail: number;
   // The area holding the tail and the tail's offset in it (undefined before it is grown).
   #tailArea: Area | undefined;
   #tailOffset = 0;
+  // Where a record may end and still leave room for a commit in the tail's area, below the
+  // ring's head: append's one bound check (-Infinity while the tail's area is not grown).
+  #limit = Number.NEGATIVE_INFINITY;
   #sealed: number;
   #durable: number;
   #requested: number;
@@ -149,6 +154,8 @@ export class LogEngine {
     const [at, length] = writeSlot(this.#header.bytes, slotOf(generation), state);
     this.#header.map.persist(at, length);
     this.#state = state;
+    this.#epoch = state.epoch;
+    this.#tailMoved(); // the ring's head may have moved: the tail's bound with it
   }
 
   get head(): number {
@@ -188,8 +195,9 @@ export class LogEngine {
   append(data: Uint8Array | string): number {
     if (this.#closed) this.#assertOpen('append');
     let length: number;
-    if (typeof data === 'string') length = Buffer.byteLength(data, 'utf8');
-    else if (data instanceof Uint8Array) length = data.byteLength;
+    // (.length: the same bytes for a Uint8Array, and inlined, where .byteLength is a call)
+    if (data instanceof Uint8Array) length = data.length;
+    else if (typeof data === 'string') length = Buffer.byteLength(data, 'utf8');
     else {
       throw new LogError('INVALID_ARGUMENT', 'append takes a Uint8Array or a string');
     }
@@ -204,38 +212,34 @@ export class LogEngine {
     const size =
       length < 0x7fff_ffe0 ? (length + RECORD_HEADER + 7) & ~7 : align8(RECORD_HEADER + length);
     let position = this.#tail;
-    let area = this.#tailArea;
+    let area = this.#tailArea as Area;
     let offset = this.#tailOffset;
-    // The common case: record and commit fit in the current area, below the ring's head.
-    if (
-      area === undefined ||
-      offset + size + COMMIT_SIZE > this.layout.areaSize ||
-      position + size + COMMIT_SIZE - this.#state.headGroup > this.#capacity
-    ) {
+    if (position + size > this.#limit) {
       position = this.#reserve(size);
       area = this.#areas[this.layout.indexOf(position)] as Area;
       offset = position % this.layout.areaSize;
     }
     const words = area.words;
     if (words !== null) {
-      const w = offset / 4;
+      const w = offset >>> 2;
       const low = position >>> 0;
       words[w] = length;
-      words[w + 1] = this.#state.epoch;
+      words[w + 1] = this.#epoch;
       words[w + 2] = low + TYPE_DATA;
       words[w + 3] = (position - low) / 2 ** 32;
-    } else writeRecordHeader(area.view, offset, length, this.#state.epoch, position, TYPE_DATA);
+    } else writeRecordHeader(area.view, offset, length, this.#epoch, position, TYPE_DATA);
     const payload = offset + RECORD_HEADER;
     if (typeof data === 'string')
       encoder.encodeInto(data, area.bytes.subarray(payload, payload + length));
     else area.bytes.set(data, payload);
     if ((length & 7) !== 0) area.bytes.fill(0, payload + length, offset + size);
     this.#tail = position + size;
-    this.#tailArea = area;
-    this.#tailOffset = offset + size;
-    this.#groupRecords++;
+    if (area === this.#tailArea) this.#tailOffset = offset + size;
+    else this.#tailMoved();
     this.#groupBytes += size;
-    if (this.#groupRecords >= this.#maxRecords || this.#groupBytes >= this.#maxBytes) this.commit();
+    if (++this.#groupRecords >= this.#maxRecords || this.#groupBytes >= this.#maxBytes) {
+      this.commit();
+    }
     return position;
   }
 
@@ -284,8 +288,17 @@ export class LogEngine {
 
   // Finds the area and offset of a tail set outside the fast path of append.
   #tailMoved(): void {
-    this.#tailArea = this.#areas[this.layout.indexOf(this.#tail)];
-    this.#tailOffset = this.#tail % this.layout.areaSize;
+    const area = this.#areas[this.layout.indexOf(this.#tail)];
+    const offset = this.#tail % this.layout.areaSize;
+    this.#tailArea = area;
+    this.#tailOffset = offset;
+    this.#limit =
+      area === undefined
+        ? Number.NEGATIVE_INFINITY
+        : Math.min(
+            this.#tail - offset + this.layout.areaSize,
+            this.#state.headGroup + this.#capacity,
+          ) - COMMIT_SIZE;
   }
 
   #ensureArea(index: number): void {
@@ -298,20 +311,17 @@ export class LogEngine {
 
   // Writes the commit record that closes the pending group.
   #seal(): void {
-    const position = this.layout.fit(this.#tail, COMMIT_SIZE);
-    if (position !== this.#tail) this.#padAreaEnd();
-    this.#ensureArea(this.layout.indexOf(position));
-    const area = this.#areas[this.layout.indexOf(position)] as Area;
-    const offset = position % this.layout.areaSize;
-    writeRecordHeader(
-      area.view,
-      offset,
-      COMMIT_SIZE - RECORD_HEADER,
-      this.#state.epoch,
-      position,
-      TYPE_COMMIT,
-    );
-    writeCommitBody(area.view, offset, this.#groupStart, this.#groupRecords);
+    let position = this.#tail;
+    let area = this.#tailArea;
+    let offset = this.#tailOffset;
+    if (area === undefined || offset + COMMIT_SIZE > this.layout.areaSize) {
+      position = this.layout.fit(this.#tail, COMMIT_SIZE);
+      if (position !== this.#tail) this.#padAreaEnd();
+      this.#ensureArea(this.layout.indexOf(position));
+      area = this.#areas[this.layout.indexOf(position)] as Area;
+      offset = position % this.layout.areaSize;
+    }
+    writeCommit(area, offset, this.#epoch, position, this.#groupStart, this.#groupRecords);
     const crc = this.layout.checksum(
       this.#areas,
       this.#groupStart,
@@ -324,7 +334,7 @@ export class LogEngine {
     this.#tailMoved();
     this.#groupRecords = 0;
     this.#groupBytes = 0;
-    this.#gaps = [];
+    if (this.#gaps.length > 0) this.#gaps = [];
   }
 
   commit(): number {

@@ -210,10 +210,41 @@ export function readRecordHeader(view: DataView, at: number, out: RecordHeader):
   return out;
 }
 
-/** Writes a commit's group start and count (the engine adds its checksum). */
-export function writeCommitBody(view: DataView, at: number, groupStart: number, count: number) {
-  setU64(view, at + RECORD_HEADER, groupStart);
-  view.setUint32(at + 24, count, true);
+/** The views of one mapping the writer stores through (layout.ts's `Area`). */
+interface StoreViews {
+  readonly view: DataView;
+  readonly words: Uint32Array | null;
+}
+
+/**
+ * Writes a commit record's header, group start and count at `at` (the engine adds its
+ * checksum): 32-bit word stores where the CPU is little-endian, DataView stores elsewhere.
+ */
+export function writeCommit(
+  to: StoreViews,
+  at: number,
+  epoch: number,
+  lsn: number,
+  groupStart: number,
+  count: number,
+): void {
+  const words = to.words;
+  if (words === null) {
+    writeRecordHeader(to.view, at, COMMIT_SIZE - RECORD_HEADER, epoch, lsn, TYPE_COMMIT);
+    setU64(to.view, at + RECORD_HEADER, groupStart);
+    to.view.setUint32(at + 24, count, true);
+    return;
+  }
+  const w = at >>> 2;
+  const low = lsn % TWO32;
+  words[w] = COMMIT_SIZE - RECORD_HEADER;
+  words[w + 1] = epoch;
+  words[w + 2] = low + TYPE_COMMIT;
+  words[w + 3] = (lsn - low) / TWO32;
+  const startLow = groupStart % TWO32;
+  words[w + 4] = startLow;
+  words[w + 5] = (groupStart - startLow) / TWO32;
+  words[w + 6] = count;
 }
 
 /** Reads a commit's group start, count and stored checksum. */
