@@ -52,8 +52,8 @@ export class LogEngine {
   #tailArea: Area | undefined;
   #tailOffset = 0;
   // Where a record may end and still leave room for a commit in the tail's area, below the
-  // ring's head: append's one bound check (-Infinity while the tail's area is not grown).
-  #limit = Number.NEGATIVE_INFINITY;
+  // ring's head: append's one bound check (-1 while the tail's area is not grown).
+  #limit = -1;
   #sealed: number;
   #durable: number;
   #requested: number;
@@ -292,13 +292,9 @@ export class LogEngine {
     const offset = this.#tail % this.layout.areaSize;
     this.#tailArea = area;
     this.#tailOffset = offset;
-    this.#limit =
-      area === undefined
-        ? Number.NEGATIVE_INFINITY
-        : Math.min(
-            this.#tail - offset + this.layout.areaSize,
-            this.#state.headGroup + this.#capacity,
-          ) - COMMIT_SIZE;
+    const ringEnd = this.#state.headGroup + this.#capacity; // +Infinity for a linear log
+    const end = Math.min(this.#tail - offset + this.layout.areaSize, ringEnd);
+    this.#limit = area === undefined ? -1 : end - COMMIT_SIZE;
   }
 
   #ensureArea(index: number): void {
@@ -338,7 +334,7 @@ export class LogEngine {
   }
 
   commit(): number {
-    this.#assertOpen('commit');
+    if (this.#closed) this.#assertOpen('commit');
     if (this.#groupRecords > 0) this.#seal();
     if (this.#durable < this.#sealed) {
       this.layout.persist(this.#areas, this.#durable, this.#sealed);

@@ -40,6 +40,18 @@ export function areaOf(map: LogMapping): Area {
   };
 }
 
+/**
+ * Makes `[offset, offset + length)` of one area durable as its granularity asks: PAGE → one
+ * persist (msync); CACHE_LINE → one flush and one drain; BYTE → one drain.
+ */
+export function persistPiece(area: Area, offset: number, length: number): void {
+  if (area.granularity === Granularity.PAGE) area.map.persist(offset, length);
+  else {
+    if (area.granularity === Granularity.CACHE_LINE) area.map.flush(offset, length);
+    area.map.drain();
+  }
+}
+
 /** A logical range excluded from the group checksum (a pad's payload, a skipped area end). */
 export type Gap = readonly [start: number, end: number];
 
@@ -74,6 +86,14 @@ export class Layout {
    * checksum a commit record carries for its group.
    */
   checksum(areas: readonly Area[], from: number, to: number, gaps: readonly Gap[], seed: number) {
+    const start = from % this.areaSize;
+    if (gaps.length === 0 && start + (to - from) <= this.areaSize) {
+      // the common case: one piece of one area
+      return crc32(
+        (areas[this.indexOf(from)] as Area).bytes.subarray(start, start + to - from),
+        seed,
+      );
+    }
     let crc = seed;
     let position = from;
     let gapIndex = 0;
@@ -101,6 +121,11 @@ export class Layout {
    * area that was flushed or is BYTE.
    */
   persist(areas: readonly Area[], from: number, to: number): void {
+    const start = from % this.areaSize;
+    if (from < to && start + (to - from) <= this.areaSize) {
+      persistPiece(areas[this.indexOf(from)] as Area, start, to - from); // the common case
+      return;
+    }
     let drainNeeded: Area | null = null;
     let position = from;
     while (position < to) {

@@ -1,5 +1,6 @@
 // report.ts -- the Markdown tables of a run: medians with spread, ratio to C, targets
 
+import { logComparisonTable } from './log-report.js';
 import { type MachineInfo, machineLine } from './machine.js';
 import type { TargetResult } from './targets.js';
 import type { Peer, RowResult, Workload } from './types.js';
@@ -131,6 +132,7 @@ export function fullReport(
       'The targets are judged on medians.',
     '',
     resultsTable(rows),
+    logComparisonTable(rows),
     '### Targets (issues 8 and 17)',
     '',
     targetsTable(targets),
