@@ -5,7 +5,14 @@
 import { crc32 } from 'node:zlib';
 import { Granularity } from '@pmem2/config';
 import { describe, expect, it } from 'vitest';
-import { COMMIT_SIZE, RECORD_HEADER } from '../src/format.js';
+import {
+  COMMIT_SIZE,
+  RECORD_HEADER,
+  readCommitBody,
+  readRecordHeader,
+  TYPE_COMMIT,
+  writeCommit,
+} from '../src/format.js';
 import { LinearLog, RingLog } from '../src/index.js';
 import { areaOf, Layout } from '../src/layout.js';
 import { Machine, rng, type SimStorage, simStorage } from './helpers/write-back.js';
@@ -194,5 +201,33 @@ describe('the checksum of a group', () => {
     expect(linear.checksum(areas, 0, 64, [[8, 16]], seed)).toBe(
       crc32(Buffer.concat([bytesOf(0, 8), bytesOf(16, 64)]), seed),
     );
+  });
+});
+
+describe('the commit record', () => {
+  it.each([
+    ['small positions', 4064, 0],
+    ['positions past 2^32', 2 ** 33 + 8, 2 ** 32 + 16],
+  ])('writeCommit-wordStoresOrDataView-sameBytesAndReadBack (%s)', (_name, lsn, start) => {
+    const viaWords = new ArrayBuffer(64);
+    const viaView = new ArrayBuffer(64);
+    writeCommit(
+      { view: new DataView(viaWords), words: new Uint32Array(viaWords) },
+      8,
+      9,
+      lsn,
+      start,
+      16,
+    );
+    writeCommit({ view: new DataView(viaView), words: null }, 8, 9, lsn, start, 16);
+    expect([...new Uint8Array(viaWords)]).toEqual([...new Uint8Array(viaView)]);
+    const view = new DataView(viaWords);
+    expect(readRecordHeader(view, 8, { length: 0, epoch: 0, lsn: 0, type: 0 })).toEqual({
+      length: COMMIT_SIZE - RECORD_HEADER,
+      epoch: 9,
+      lsn,
+      type: TYPE_COMMIT,
+    });
+    expect(readCommitBody(view, 8).slice(0, 2)).toEqual([start, 16]);
   });
 });
