@@ -146,15 +146,21 @@ describe('scheduleWriteback', () => {
 });
 
 describe('lock and unlock', () => {
-  it('lock faults the pages in and keeps them; unlock releases them', () => {
-    using map = freshMap();
-    map.lock(PAGE, 2 * PAGE);
-    expect(map.residency().join('')).toBe(`0110${'0'.repeat(12)}`);
-    const locked = /^VmLck:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    expect(Number(locked)).toBeGreaterThanOrEqual(8);
-    map.unlock(PAGE, 2 * PAGE);
-    map.unlock(); // unlocking unlocked pages is fine
-  });
+  // AddressSanitizer's interceptors make mlock/munlock no-ops (its sanitizer runs preload it)
+  const asanIgnoresMlock = (process.env.LD_PRELOAD ?? '').includes('libasan');
+  if (asanIgnoresMlock) console.warn('SKIPPED: lock residency test — ASan ignores mlock');
+  it.skipIf(asanIgnoresMlock)(
+    'lock faults the pages in and keeps them; unlock releases them',
+    () => {
+      using map = freshMap();
+      map.lock(PAGE, 2 * PAGE);
+      expect(map.residency().join('')).toBe(`0110${'0'.repeat(12)}`);
+      const locked = /^VmLck:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+      expect(Number(locked)).toBeGreaterThanOrEqual(8);
+      map.unlock(PAGE, 2 * PAGE);
+      map.unlock(); // unlocking unlocked pages is fine
+    },
+  );
 
   it('a PROT_NONE mapping cannot be locked', () => {
     using map = freshMap(Protection.NONE);
