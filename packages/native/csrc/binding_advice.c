@@ -7,60 +7,68 @@
 #include "records.h"
 
 /*
- * Unwraps (map, offset, length, <int32 extra>) and the page span of the range; the status
- * of the range check (0 when the span is good) or THROWN.
+ * Unwraps (map, offset, length, <extra>) and the page span of the range; the status of the
+ * range check (0 when the span is good) or THROWN.
  */
 static int
 span_args(napi_env env, napi_callback_info info, size_t argc, struct map_record **map,
 		struct page_span *span, napi_value *extra)
 {
 	napi_value argv[4];
-	uint64_t off = 0, len = 0;
+	uint64_t range[2] = {0, 0};
 	if (get_args(env, info, argc, argv) || !(*map = handle_map(env, argv[0])))
 		return THROWN;
-	int st = arg_index(env, argv[1], &off);
-	if (st == 0)
-		st = arg_index(env, argv[2], &len);
+	int st = arg_indexes(env, &argv[1], 2, range);
 	if (st == THROWN)
 		return THROWN;
 	if (extra)
 		*extra = argv[3];
-	return st ? st : advice_span(*map, off, len, span);
+	return st ? st : advice_span(*map, range[0], range[1], span);
 }
 
-/* The int32 fourth argument, or THROWN. */
-static int
-i32_arg(napi_env env, napi_value v, int32_t *out)
+/* What a (map, offset, length, int32) call does with the span and the int32. */
+typedef int (*span_op)(struct map_record *map, struct page_span span, int32_t value);
+
+/* A (map, offset, length, int32) call: its status, or NULL after throwing. */
+static napi_value
+span_i32_call(napi_env env, napi_callback_info info, span_op op)
 {
-	return arg_i32(env, v, out) ? THROWN : 0;
+	struct map_record *map;
+	struct page_span span;
+	napi_value extra;
+	int32_t value;
+	int st = span_args(env, info, 4, &map, &span, &extra);
+	if (st == THROWN || arg_i32(env, extra, &value))
+		return NULL;
+	return status(env, st ? st : op(map, span, value));
+}
+
+/* The span_ops of madvise, populate and mlock. */
+static int
+apply_op(struct map_record *map, struct page_span span, int32_t advice)
+{
+	(void)map;
+	return advice_apply(span, advice);
+}
+
+static int
+populate_op(struct map_record *map, struct page_span span, int32_t write)
+{
+	return advice_populate(map, span, write != 0);
+}
+
+static int
+lock_op(struct map_record *map, struct page_span span, int32_t lock)
+{
+	(void)map;
+	return advice_lock(span, lock != 0);
 }
 
 /* madvise(map, offset, length, advice): an advice code of advice.h. */
 napi_value
 js_madvise(napi_env env, napi_callback_info info)
 {
-	struct map_record *map;
-	struct page_span span;
-	napi_value extra;
-	int32_t advice;
-	int st = span_args(env, info, 4, &map, &span, &extra);
-	if (st == THROWN || i32_arg(env, extra, &advice))
-		return NULL;
-	return status(env, st ? st : advice_apply(span, advice));
-}
-
-/* populate(map, offset, length, write): 1 prefaults for writing, 0 for reading. */
-napi_value
-js_populate(napi_env env, napi_callback_info info)
-{
-	struct map_record *map;
-	struct page_span span;
-	napi_value extra;
-	int32_t write;
-	int st = span_args(env, info, 4, &map, &span, &extra);
-	if (st == THROWN || i32_arg(env, extra, &write))
-		return NULL;
-	return status(env, st ? st : advice_populate(map, span, write != 0));
+	return span_i32_call(env, info, apply_op);
 }
 
 /* scheduleWriteback(map, offset, length): msync(MS_ASYNC). */
@@ -73,6 +81,13 @@ js_schedule_writeback(napi_env env, napi_callback_info info)
 	if (st == THROWN)
 		return NULL;
 	return status(env, st ? st : advice_msync_async(span));
+}
+
+/* populate(map, offset, length, write): 1 prefaults for writing, 0 for reading. */
+napi_value
+js_populate(napi_env env, napi_callback_info info)
+{
+	return span_i32_call(env, info, populate_op);
 }
 
 /* mincore(map, offset, length, vec): the count of resident pages, or a negative status. */
@@ -96,12 +111,5 @@ js_mincore(napi_env env, napi_callback_info info)
 napi_value
 js_mlock(napi_env env, napi_callback_info info)
 {
-	struct map_record *map;
-	struct page_span span;
-	napi_value extra;
-	int32_t lock;
-	int st = span_args(env, info, 4, &map, &span, &extra);
-	if (st == THROWN || i32_arg(env, extra, &lock))
-		return NULL;
-	return status(env, st ? st : advice_lock(span, lock != 0));
+	return span_i32_call(env, info, lock_op);
 }
