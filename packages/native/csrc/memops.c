@@ -222,70 +222,79 @@ has_arch_routines(void)
 }
 
 /*
- * memmove_nodrain (eadr = 0) and memmove_nodrain_eadr (eadr = 1), in libpmem2's priority
- * order; the generic and libc fallbacks flush unless NOFLUSH and ignore other flags.
+ * The generic and libc fallbacks of memmove_nodrain (`src` set) and memset_nodrain (`src`
+ * NULL, byte `c`): they flush unless NOFLUSH and ignore the other flags.
  */
+static void
+fallback_nodrain(char *dst, const char *src, int c, size_t len, unsigned flags)
+{
+	Last_op.store = "t";
+	if (Persist_info.memcpy != MEMCPY_LIBC) {
+		if (src)
+			memmove_generic(dst, src, len, flags, flush_tracked);
+		else
+			memset_generic(dst, c, len, flags, flush_tracked);
+		return;
+	}
+	if (src)
+		memmove(dst, src, len);
+	else
+		memset(dst, c, len);
+	if (!(flags & PMEM2_F_MEM_NOFLUSH))
+		flush_tracked(dst, len);
+}
+
+/*
+ * Which stores an architecture memmove or memset of `len` bytes with `flags` runs, in
+ * libpmem2's priority order: nontemporal (1) or temporal (0), and the flush variant in *v.
+ */
+static int
+nontemporal(size_t len, unsigned flags, int eadr, enum flush_variant *v)
+{
+	*v = VARIANT_FLUSH;
+	if (flags & PMEM2_F_MEM_NOFLUSH) {
+		*v = VARIANT_NOFLUSH;
+		return 0;
+	}
+	if (eadr) {
+		*v = VARIANT_EMPTY;
+		return (flags & PMEM2_F_MEM_NONTEMPORAL) != 0;
+	}
+	if (flags & F_MOVNT)
+		return 1;
+	if (flags & F_MOV)
+		return 0;
+	return len >= Persist_info.movnt_threshold;
+}
+
+/* memmove_nodrain (eadr = 0) and memmove_nodrain_eadr (eadr = 1). */
 static void
 memmove_nodrain(char *dst, const char *src, size_t len, unsigned flags, int eadr)
 {
+	enum flush_variant v;
 	if (len == 0 || src == dst)
 		return;
-	if (!has_arch_routines()) {
-		Last_op.store = "t";
-		if (Persist_info.memcpy == MEMCPY_LIBC) {
-			memmove(dst, src, len);
-			if (!(flags & PMEM2_F_MEM_NOFLUSH))
-				flush_tracked(dst, len);
-		} else {
-			memmove_generic(dst, src, len, flags, flush_tracked);
-		}
-		return;
-	}
-	if (flags & PMEM2_F_MEM_NOFLUSH)
-		copy_t(dst, src, len, VARIANT_NOFLUSH);
-	else if (eadr)
-		(flags & PMEM2_F_MEM_NONTEMPORAL) ? copy_nt(dst, src, len, VARIANT_EMPTY)
-						  : copy_t(dst, src, len, VARIANT_EMPTY);
-	else if (flags & F_MOVNT)
-		copy_nt(dst, src, len, VARIANT_FLUSH);
-	else if (flags & F_MOV)
-		copy_t(dst, src, len, VARIANT_FLUSH);
-	else if (len < Persist_info.movnt_threshold)
-		copy_t(dst, src, len, VARIANT_FLUSH);
+	if (!has_arch_routines())
+		fallback_nodrain(dst, src, 0, len, flags);
+	else if (nontemporal(len, flags, eadr, &v))
+		copy_nt(dst, src, len, v);
 	else
-		copy_nt(dst, src, len, VARIANT_FLUSH);
+		copy_t(dst, src, len, v);
 }
 
-/* memset_nodrain / memset_nodrain_eadr, same order as memmove_nodrain. */
+/* memset_nodrain / memset_nodrain_eadr, as memmove_nodrain. */
 static void
 memset_nodrain(char *dst, int c, size_t len, unsigned flags, int eadr)
 {
+	enum flush_variant v;
 	if (len == 0)
 		return;
-	if (!has_arch_routines()) {
-		Last_op.store = "t";
-		if (Persist_info.memcpy == MEMCPY_LIBC) {
-			memset(dst, c, len);
-			if (!(flags & PMEM2_F_MEM_NOFLUSH))
-				flush_tracked(dst, len);
-		} else {
-			memset_generic(dst, c, len, flags, flush_tracked);
-		}
-		return;
-	}
-	if (flags & PMEM2_F_MEM_NOFLUSH)
-		set_t(dst, c, len, VARIANT_NOFLUSH);
-	else if (eadr)
-		(flags & PMEM2_F_MEM_NONTEMPORAL) ? set_nt(dst, c, len, VARIANT_EMPTY)
-						  : set_t(dst, c, len, VARIANT_EMPTY);
-	else if (flags & F_MOVNT)
-		set_nt(dst, c, len, VARIANT_FLUSH);
-	else if (flags & F_MOV)
-		set_t(dst, c, len, VARIANT_FLUSH);
-	else if (len < Persist_info.movnt_threshold)
-		set_t(dst, c, len, VARIANT_FLUSH);
+	if (!has_arch_routines())
+		fallback_nodrain(dst, NULL, c, len, flags);
+	else if (nontemporal(len, flags, eadr, &v))
+		set_nt(dst, c, len, v);
 	else
-		set_nt(dst, c, len, VARIANT_FLUSH);
+		set_t(dst, c, len, v);
 }
 
 /* The final step of the CACHE_LINE and BYTE routines: the drain unless NODRAIN or NOFLUSH. */
