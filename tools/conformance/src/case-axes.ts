@@ -1,14 +1,8 @@
 // case-axes.ts -- what the case tables share: source specs, the cartesian product of axes,
 // names of values, and the CaseGroup they build
 
-import {
-  type ConformanceCase,
-  type FileContent,
-  type FileSystemKind,
-  MiB,
-  type OpenMode,
-  type SourceSpec,
-} from './case.js';
+import type { ConformanceCase, FileContent, FileSystemKind, OpenMode, SourceSpec } from './case.js';
+import { MiB } from './case.js';
 
 export const INT32_MAX = 2 ** 31 - 1;
 export const INT32_MIN = -(2 ** 31);

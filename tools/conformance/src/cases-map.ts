@@ -1,18 +1,17 @@
+import type { FileSystemKind, OpenMode } from './case.js';
 import {
-  type FileSystemKind,
   FORCE_VALUES,
   INT64_MAX,
   KiB,
   MiB,
-  type OpenMode,
   PAGE,
   PROT,
   PROT_COMBINATIONS,
   UINT64_MAX,
 } from './case.js';
+import type { CaseGroup } from './case-axes.js';
 import {
   anon,
-  type CaseGroup,
   cross,
   file,
   GRANULARITY,

@@ -1,13 +1,7 @@
-import { INT64_MAX, type MemOp, PAGE, UINT64_MAX } from './case.js';
-import {
-  anon,
-  type CaseGroup,
-  cross,
-  file,
-  GRANULARITY,
-  SHARING,
-  sourceName,
-} from './case-axes.js';
+import type { MemOp } from './case.js';
+import { INT64_MAX, PAGE, UINT64_MAX } from './case.js';
+import type { CaseGroup } from './case-axes.js';
+import { anon, cross, file, GRANULARITY, SHARING, sourceName } from './case-axes.js';
 
 const MEM_FLAG_VALUES = [0, 1, 2, 4, 8, 16, 32, 63];
 

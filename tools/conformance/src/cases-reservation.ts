@@ -1,14 +1,7 @@
-import { INT64_MAX, MiB, PAGE, type ReservationOp, UINT64_MAX } from './case.js';
-import {
-  anon,
-  type CaseGroup,
-  cross,
-  file,
-  GRANULARITY,
-  SHARING,
-  SIXTEEN_MiB,
-  sourceName,
-} from './case-axes.js';
+import type { ReservationOp } from './case.js';
+import { INT64_MAX, MiB, PAGE, UINT64_MAX } from './case.js';
+import type { CaseGroup } from './case-axes.js';
+import { anon, cross, file, GRANULARITY, SHARING, SIXTEEN_MiB, sourceName } from './case-axes.js';
 
 const RSV_FILE = file(16 * MiB);
 const RSV_SIZE = 32n * BigInt(MiB);

@@ -1,17 +1,8 @@
-import {
-  type FileSystemKind,
-  INT64_MAX,
-  KiB,
-  MiB,
-  type OpenMode,
-  PAGE,
-  PROT,
-  type SourceSpec,
-  UINT64_MAX,
-} from './case.js';
+import type { FileSystemKind, OpenMode, SourceSpec } from './case.js';
+import { INT64_MAX, KiB, MiB, PAGE, PROT, UINT64_MAX } from './case.js';
+import type { CaseGroup } from './case-axes.js';
 import {
   anon,
-  type CaseGroup,
   cross,
   file,
   GRANULARITY,
