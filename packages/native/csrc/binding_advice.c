@@ -26,49 +26,41 @@ span_args(napi_env env, napi_callback_info info, size_t argc, struct map_record 
 	return st ? st : advice_span(*map, range[0], range[1], span);
 }
 
-/* What a (map, offset, length, int32) call does with the span and the int32. */
-typedef int (*span_op)(struct map_record *map, struct page_span span, int32_t value);
-
-/* A (map, offset, length, int32) call: its status, or NULL after throwing. */
-static napi_value
-span_i32_call(napi_env env, napi_callback_info info, span_op op)
-{
+/* The arguments of a (map, offset, length, int32) call, unwrapped by span_i32_args. */
+struct span_i32 {
+	int st; /* the range check: 0 when the span is good */
 	struct map_record *map;
 	struct page_span span;
-	napi_value extra;
 	int32_t value;
-	int st = span_args(env, info, 4, &map, &span, &extra);
-	if (st == THROWN || arg_i32(env, extra, &value))
-		return NULL;
-	return status(env, st ? st : op(map, span, value));
-}
+};
 
-/* The span_ops of madvise, populate and mlock. */
+/* Unwraps a (map, offset, length, int32) call into *a; THROWN, or 0 with a->st set. */
 static int
-apply_op(struct map_record *map, struct page_span span, int32_t advice)
+span_i32_args(napi_env env, napi_callback_info info, struct span_i32 *a)
 {
-	(void)map;
-	return advice_apply(span, advice);
-}
-
-static int
-populate_op(struct map_record *map, struct page_span span, int32_t write)
-{
-	return advice_populate(map, span, write != 0);
-}
-
-static int
-lock_op(struct map_record *map, struct page_span span, int32_t lock)
-{
-	(void)map;
-	return advice_lock(span, lock != 0);
+	napi_value extra;
+	a->st = span_args(env, info, 4, &a->map, &a->span, &extra);
+	return a->st == THROWN || arg_i32(env, extra, &a->value) ? THROWN : 0;
 }
 
 /* madvise(map, offset, length, advice): an advice code of advice.h. */
 napi_value
 js_madvise(napi_env env, napi_callback_info info)
 {
-	return span_i32_call(env, info, apply_op);
+	struct span_i32 a;
+	if (span_i32_args(env, info, &a))
+		return NULL;
+	return status(env, a.st ? a.st : advice_apply(a.span, a.value));
+}
+
+/* populate(map, offset, length, write): 1 prefaults for writing, 0 for reading. */
+napi_value
+js_populate(napi_env env, napi_callback_info info)
+{
+	struct span_i32 a;
+	if (span_i32_args(env, info, &a))
+		return NULL;
+	return status(env, a.st ? a.st : advice_populate(a.map, a.span, a.value != 0));
 }
 
 /* scheduleWriteback(map, offset, length): msync(MS_ASYNC). */
@@ -81,13 +73,6 @@ js_schedule_writeback(napi_env env, napi_callback_info info)
 	if (st == THROWN)
 		return NULL;
 	return status(env, st ? st : advice_msync_async(span));
-}
-
-/* populate(map, offset, length, write): 1 prefaults for writing, 0 for reading. */
-napi_value
-js_populate(napi_env env, napi_callback_info info)
-{
-	return span_i32_call(env, info, populate_op);
 }
 
 /* mincore(map, offset, length, vec): the count of resident pages, or a negative status. */
@@ -111,5 +96,8 @@ js_mincore(napi_env env, napi_callback_info info)
 napi_value
 js_mlock(napi_env env, napi_callback_info info)
 {
-	return span_i32_call(env, info, lock_op);
+	struct span_i32 a;
+	if (span_i32_args(env, info, &a))
+		return NULL;
+	return status(env, a.st ? a.st : advice_lock(a.span, a.value != 0));
 }

@@ -29,24 +29,30 @@ js_reservation_new(napi_env env, napi_callback_info info)
 	return handle_new_rsv(env, rsv);
 }
 
-/* The user-visible size (`size`) or address of the reservation argument; 0n once deleted. */
-static napi_value
-rsv_getter(napi_env env, napi_callback_info info, bool size)
+/* The user-visible size (`size`) or address of a reservation, read under its lock; 0 once deleted. */
+static uint64_t
+visible(struct rsv_record *rsv, bool size)
 {
-	struct rsv_record *rsv = only_rsv_arg(env, info);
-	if (!rsv)
-		return NULL;
 	pthread_mutex_lock(&rsv->lock);
 	uint64_t value = rsv->deleted ? 0 : size ? rsv->size : (uintptr_t)rsv->addr;
 	pthread_mutex_unlock(&rsv->lock);
-	return bigint(env, value);
+	return value;
 }
 
 /* reservationAddress(rsv): the user-visible address (0n once deleted). */
 napi_value
 js_reservation_address(napi_env env, napi_callback_info info)
 {
-	return rsv_getter(env, info, false);
+	struct rsv_record *rsv = only_rsv_arg(env, info);
+	return rsv ? bigint(env, visible(rsv, false)) : NULL;
+}
+
+/* reservationSize(rsv): the user-visible size (0n once deleted). */
+napi_value
+js_reservation_size(napi_env env, napi_callback_info info)
+{
+	struct rsv_record *rsv = only_rsv_arg(env, info);
+	return rsv ? bigint(env, visible(rsv, true)) : NULL;
 }
 
 /* reservationExtend(rsv, size). */
@@ -80,13 +86,6 @@ js_reservation_shrink(napi_env env, napi_callback_info info)
 		st = rsv_record_shrink(rsv, (size_t)offset, (size_t)size);
 	return status_or_thrown(env, st);
 }
-/* reservationSize(rsv): the user-visible size (0n once deleted). */
-napi_value
-js_reservation_size(napi_env env, napi_callback_info info)
-{
-	return rsv_getter(env, info, true);
-}
-
 /* reservationDelete(rsv). */
 napi_value
 js_reservation_delete(napi_env env, napi_callback_info info)
