@@ -15,11 +15,16 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** A path `file` in a new directory under `root` that afterAll removes. */
+function fileIn(root: string, prefix: string): string {
+  const dir = mkdtempSync(join(root, prefix));
+  dirs.push(dir);
+  return join(dir, 'file');
+}
+
 describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
   it('JS reads of lost pages give zeros; persist and read throw a typed error naming the range', () => {
-    const dir = mkdtempSync(join(root, 'pmem2-lost-'));
-    dirs.push(dir);
-    const path = join(dir, 'file');
+    const path = fileIn(root, 'pmem2-lost-');
     const script = `
       import fs from 'node:fs';
       import { Config, Granularity } from ${JSON.stringify(dist('config'))};
@@ -57,9 +62,7 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
   });
 
   it('a BYTE map, whose persist is a JavaScript fence, still reports the loss on the next persist', () => {
-    const dir = mkdtempSync(join(root, 'pmem2-lost-byte-'));
-    dirs.push(dir);
-    const path = join(dir, 'file');
+    const path = fileIn(root, 'pmem2-lost-byte-');
     const script = `
       import fs from 'node:fs';
       import { Config, Granularity } from ${JSON.stringify(dist('config'))};
