@@ -126,55 +126,37 @@ copy_piece(char *dst, const char *src, size_t len, enum flush_variant v)
 }
 
 /*
- * Temporal copy (memmove_mov_*): head and tail with ordinary stores, whole lines with the
- * family's vector stores, each line flushed right after it is stored in the .flush variant.
+ * A copy (memmove_mov_* when `nt` is 0, memmove_movnt_* when 1): head and tail with ordinary
+ * stores + flush per variant, whole lines with the family's vector stores. Temporal lines are
+ * flushed right after each is stored in the .flush variant; non-temporal ones are streamed
+ * and fenced at the end. When dst lies inside the source the pieces go from the end, so an
+ * overlapping memmove is safe.
  */
 static void
-copy_t(char *dst, const char *src, size_t len, enum flush_variant v)
+copy_lines(char *dst, const char *src, size_t len, enum flush_variant v, int nt)
 {
-	Last_op.store = "t";
-	const struct line_movers *lines = family(Persist_info.temporal);
-	void (*flush)(const void *, size_t) = v == VARIANT_FLUSH ? flush_tracked : NULL;
+	Last_op.store = nt ? "nt" : "t";
+	const struct line_movers *lines = family(nt ? Persist_info.memcpy : Persist_info.temporal);
 	struct split sp = split_lines(dst, len);
 	size_t n = sp.body / FLUSH_ALIGN;
-	if (must_go_backward(dst, src, len)) {
-		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
-		if (n)
-			lines->t_bwd(dst + sp.head, src + sp.head, n, flush);
+	int backward = must_go_backward(dst, src, len);
+	char *body = dst + sp.head, *tail = body + sp.body;
+	const char *src_body = src + sp.head, *src_tail = src_body + sp.body;
+	if (backward)
+		copy_piece(tail, src_tail, sp.tail, v);
+	else
 		copy_piece(dst, src, sp.head, v);
-	} else {
+	if (n && nt)
+		(backward ? lines->nt_bwd : lines->nt_fwd)(body, src_body, n, wc_barrier());
+	else if (n)
+		(backward ? lines->t_bwd : lines->t_fwd)(body, src_body, n,
+				v == VARIANT_FLUSH ? flush_tracked : NULL);
+	if (backward)
 		copy_piece(dst, src, sp.head, v);
-		if (n)
-			lines->t_fwd(dst + sp.head, src + sp.head, n, flush);
-		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
-	}
-}
-
-/*
- * Non-temporal copy: "copy an unaligned head with temporal stores + flush up to a 64-byte
- * boundary, stream whole lines, and finish the tail with temporal stores + flush". When dst
- * lies inside the source the pieces go from the end, so overlapping memmove is safe.
- */
-static void
-copy_nt(char *dst, const char *src, size_t len, enum flush_variant v)
-{
-	Last_op.store = "nt";
-	const struct line_movers *lines = family(Persist_info.memcpy);
-	int wc = wc_barrier();
-	struct split sp = split_lines(dst, len);
-	size_t n = sp.body / FLUSH_ALIGN;
-	if (must_go_backward(dst, src, len)) {
-		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
-		if (n)
-			lines->nt_bwd(dst + sp.head, src + sp.head, n, wc);
-		copy_piece(dst, src, sp.head, v);
-	} else {
-		copy_piece(dst, src, sp.head, v);
-		if (n)
-			lines->nt_fwd(dst + sp.head, src + sp.head, n, wc);
-		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
-	}
-	nt_barrier(v);
+	else
+		copy_piece(tail, src_tail, sp.tail, v);
+	if (nt)
+		nt_barrier(v);
 }
 
 /* A memset piece below a line, flushed per variant. */
@@ -187,31 +169,22 @@ set_piece(char *dst, int c, size_t len, enum flush_variant v)
 	flush_variant(v, dst, len);
 }
 
-/* Temporal memset (memset_mov_*): vector stores per line, each flushed in the .flush variant. */
+/* A memset (memset_mov_* or, when `nt`, memset_movnt_*): pieces as copy_lines, lines set. */
 static void
-set_t(char *dst, int c, size_t len, enum flush_variant v)
+set_lines(char *dst, int c, size_t len, enum flush_variant v, int nt)
 {
-	Last_op.store = "t";
+	Last_op.store = nt ? "nt" : "t";
 	struct split sp = split_lines(dst, len);
+	size_t n = sp.body / FLUSH_ALIGN;
 	set_piece(dst, c, sp.head, v);
-	if (sp.body)
-		family(Persist_info.temporal)
-				->t_set(dst + sp.head, c, sp.body / FLUSH_ALIGN,
-						v == VARIANT_FLUSH ? flush_tracked : NULL);
+	if (n && nt)
+		family(Persist_info.memcpy)->nt_set(dst + sp.head, c, n, wc_barrier());
+	else if (n)
+		family(Persist_info.temporal)->t_set(dst + sp.head, c, n,
+				v == VARIANT_FLUSH ? flush_tracked : NULL);
 	set_piece(dst + sp.head + sp.body, c, sp.tail, v);
-}
-
-/* Non-temporal memset: temporal head and tail, streamed whole lines. */
-static void
-set_nt(char *dst, int c, size_t len, enum flush_variant v)
-{
-	Last_op.store = "nt";
-	struct split sp = split_lines(dst, len);
-	set_piece(dst, c, sp.head, v);
-	if (sp.body)
-		family(Persist_info.memcpy)->nt_set(dst + sp.head, c, sp.body / FLUSH_ALIGN, wc_barrier());
-	set_piece(dst + sp.head + sp.body, c, sp.tail, v);
-	nt_barrier(v);
+	if (nt)
+		nt_barrier(v);
 }
 
 /* Whether the load-time selection has architecture routines (else generic or libc). */
@@ -274,12 +247,12 @@ memmove_nodrain(char *dst, const char *src, size_t len, unsigned flags, int eadr
 	enum flush_variant v;
 	if (len == 0 || src == dst)
 		return;
-	if (!has_arch_routines())
+	if (!has_arch_routines()) {
 		fallback_nodrain(dst, src, 0, len, flags);
-	else if (nontemporal(len, flags, eadr, &v))
-		copy_nt(dst, src, len, v);
-	else
-		copy_t(dst, src, len, v);
+		return;
+	}
+	int nt = nontemporal(len, flags, eadr, &v);
+	copy_lines(dst, src, len, v, nt);
 }
 
 /* memset_nodrain / memset_nodrain_eadr, as memmove_nodrain. */
@@ -289,12 +262,12 @@ memset_nodrain(char *dst, int c, size_t len, unsigned flags, int eadr)
 	enum flush_variant v;
 	if (len == 0)
 		return;
-	if (!has_arch_routines())
+	if (!has_arch_routines()) {
 		fallback_nodrain(dst, NULL, c, len, flags);
-	else if (nontemporal(len, flags, eadr, &v))
-		set_nt(dst, c, len, v);
-	else
-		set_t(dst, c, len, v);
+		return;
+	}
+	int nt = nontemporal(len, flags, eadr, &v);
+	set_lines(dst, c, len, v, nt);
 }
 
 /* The final step of the CACHE_LINE and BYTE routines: the drain unless NODRAIN or NOFLUSH. */
