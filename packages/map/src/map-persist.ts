@@ -4,7 +4,9 @@
 // rides along. The work is in persist-ops.ts, mem-ops.ts and deep-flush.ts.
 
 import { deepFlushRange } from './deep-flush.js';
+import type { CONSTRUCT } from './internal.js';
 import { MapBase, mapStateOf } from './map-base.js';
+import type { MapInit, MapState } from './map-state.js';
 import { memcpyInto, memmoveIn, memsetIn } from './mem-ops.js';
 import {
   drainMap,
@@ -16,6 +18,15 @@ import {
 
 /** The persist and mem calls of a mapping; the public class is Pmem2Map (pmem2-map.ts). */
 export class MapPersist extends MapBase {
+  // The state MapBase holds, kept here too so that the hot calls read their own private field
+  readonly #state: MapState;
+
+  /** As MapBase's: refuses every caller without the package's token. */
+  constructor(token: typeof CONSTRUCT, init: MapInit) {
+    super(token, init);
+    this.#state = mapStateOf(this);
+  }
+
   /**
    * Makes `[offset, offset + length)` persistent, as the map's persist function does for its
    * granularity: PAGE → msync of the page-aligned range; CACHE_LINE → cache-line flush and
@@ -56,7 +67,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
   persist(offset: number | bigint, length: number | bigint): void {
-    persistRange(mapStateOf(this), offset, length);
+    persistRange(this.#state, offset, length);
   }
 
   /**
@@ -92,7 +103,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_flush_fn(3)
    */
   flush(offset: number | bigint, length: number | bigint): void {
-    flushRange(mapStateOf(this), offset, length);
+    flushRange(this.#state, offset, length);
   }
 
   /**
@@ -139,7 +150,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
   persistAsync(offset: number | bigint, length: number | bigint): Promise<void> {
-    return flushOrPersistAsync(mapStateOf(this), 'persist', offset, length);
+    return flushOrPersistAsync(this.#state, 'persist', offset, length);
   }
 
   /**
@@ -172,7 +183,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_flush_fn(3)
    */
   flushAsync(offset: number | bigint, length: number | bigint): Promise<void> {
-    return flushOrPersistAsync(mapStateOf(this), 'flush', offset, length);
+    return flushOrPersistAsync(this.#state, 'flush', offset, length);
   }
 
   /**
@@ -199,7 +210,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_drain_fn(3)
    */
   drain(): void {
-    drainMap(mapStateOf(this));
+    drainMap(this.#state);
   }
 
   /**
@@ -236,7 +247,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_persist_fn(3), pmem2_get_flush_fn(3), pmem2_get_drain_fn(3)
    */
   persistRanges(ranges: Float64Array): void {
-    rangesOp(mapStateOf(this), ranges, 'persistRanges');
+    rangesOp(this.#state, ranges, 'persistRanges');
   }
 
   /**
@@ -264,7 +275,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_flush_fn(3)
    */
   flushRanges(ranges: Float64Array): void {
-    rangesOp(mapStateOf(this), ranges, 'flushRanges');
+    rangesOp(this.#state, ranges, 'flushRanges');
   }
 
   /**
@@ -310,7 +321,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_deep_flush(3)
    */
   deepFlush(offset: number | bigint, length: number | bigint): void {
-    deepFlushRange(mapStateOf(this), offset, length);
+    deepFlushRange(this.#state, offset, length);
   }
 
   /**
@@ -340,7 +351,7 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_memcpy_fn(3)
    */
   memcpy(dstOffset: number | bigint, source: ArrayBufferView | ArrayBuffer, flags = 0): void {
-    memcpyInto(mapStateOf(this), dstOffset, source, flags);
+    memcpyInto(this.#state, dstOffset, source, flags);
   }
 
   /**
@@ -373,7 +384,7 @@ export class MapPersist extends MapBase {
     length: number | bigint,
     flags = 0,
   ): void {
-    memmoveIn(mapStateOf(this), dstOffset, srcOffset, length, flags);
+    memmoveIn(this.#state, dstOffset, srcOffset, length, flags);
   }
 
   /**
@@ -400,6 +411,6 @@ export class MapPersist extends MapBase {
    * @see libpmem2: pmem2_get_memset_fn(3)
    */
   memset(dstOffset: number | bigint, value: number, length: number | bigint, flags = 0): void {
-    memsetIn(mapStateOf(this), dstOffset, value, length, flags);
+    memsetIn(this.#state, dstOffset, value, length, flags);
   }
 }

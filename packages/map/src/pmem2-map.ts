@@ -17,7 +17,7 @@ import { formatPointer } from './format.js';
 import { type CONSTRUCT, ownedResources, reservationStates } from './internal.js';
 import { mapStateOf } from './map-base.js';
 import { MapPersist } from './map-persist.js';
-import type { MapInit } from './map-state.js';
+import type { MapInit, MapState } from './map-state.js';
 import { nativeError } from './native-call.js';
 import { mappingRegistry } from './registry.js';
 
@@ -73,6 +73,9 @@ export type { MapInit } from './map-state.js';
  * @see libpmem2: pmem2_map_new(3), pmem2_map_delete(3)
  */
 export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable {
+  // The state MapBase holds, kept here too (as in MapPersist) for this class's own calls
+  readonly #state: MapState;
+
   /**
    * Not for users: mappings come from {@link mapNew}.
    *
@@ -88,6 +91,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    */
   constructor(token: typeof CONSTRUCT, init: MapInit) {
     super(token, init); // MapBase refuses a caller without the token
+    this.#state = mapStateOf(this);
   }
 
   // ---- beyond libpmem2: advice, populate, MS_ASYNC, residency, lock (advice-ops.ts) ----
@@ -133,7 +137,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see madvise(2)
    */
   advise(advice: Advice, offset?: number | bigint, length?: number | bigint): void {
-    adviseRange(mapStateOf(this), advice, offset, length);
+    adviseRange(this.#state, advice, offset, length);
   }
 
   /**
@@ -172,7 +176,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see madvise(2) MADV_POPULATE_READ, MADV_POPULATE_WRITE
    */
   populate(mode: PopulateMode, offset?: number | bigint, length?: number | bigint): void {
-    populateRange(mapStateOf(this), mode, offset, length);
+    populateRange(this.#state, mode, offset, length);
   }
 
   /**
@@ -208,7 +212,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see msync(2) MS_ASYNC
    */
   scheduleWriteback(offset?: number | bigint, length?: number | bigint): void {
-    scheduleWritebackRange(mapStateOf(this), offset, length);
+    scheduleWritebackRange(this.#state, offset, length);
   }
 
   /**
@@ -244,7 +248,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see mincore(2)
    */
   residency(offset?: number | bigint, length?: number | bigint): Uint8Array {
-    return residencyOf(mapStateOf(this), offset, length);
+    return residencyOf(this.#state, offset, length);
   }
 
   /**
@@ -281,7 +285,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see mlock(2)
    */
   lock(offset?: number | bigint, length?: number | bigint): void {
-    lockRange(mapStateOf(this), true, offset, length);
+    lockRange(this.#state, true, offset, length);
   }
 
   /**
@@ -310,7 +314,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see munlock(2)
    */
   unlock(offset?: number | bigint, length?: number | bigint): void {
-    lockRange(mapStateOf(this), false, offset, length);
+    lockRange(this.#state, false, offset, length);
   }
   // ---- end of beyond libpmem2 ----
 
@@ -341,7 +345,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see libpmem2: pmem2_map_delete(3)
    */
   delete(): void {
-    const state = mapStateOf(this);
+    const state = this.#state;
     if (state.deleted || !mappingRegistry.remove(this)) {
       const text = `Cannot find mapping ${formatPointer(state.address)} to delete`;
       throw new Pmem2Error(
@@ -392,7 +396,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see libpmem2: pmem2_map_delete(3)
    */
   [Symbol.dispose](): void {
-    if (!mapStateOf(this).deleted) this.delete();
+    if (!this.#state.deleted) this.delete();
   }
 
   /**
@@ -420,7 +424,7 @@ export class Pmem2Map extends MapPersist implements Disposable, AsyncDisposable 
    * @see libpmem2: pmem2_map_delete(3)
    */
   async [Symbol.asyncDispose](): Promise<void> {
-    const state = mapStateOf(this);
+    const state = this.#state;
     while (state.inFlight.size > 0) await Promise.all(state.inFlight);
     if (!state.deleted) this.delete();
   }
