@@ -5,44 +5,9 @@
  * line per case with every return code and pmem2_errormsg() text along the way. The keys are
  * documented in src/probe-protocol.ts, which is the only writer of this input and reader of
  * this output. Compiled at test time (src/probe-build.ts); never committed as a binary.
+ * The line parser is probe_parse.c, the operations after the map probe_ops.c (probe.h).
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <libpmem2.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#define MAX_LINE 4096
-#define MAX_PREMAPS 8
-#define SAMPLE_BYTES 4096
-#define MEM_WINDOW 65536
-#define SENTINEL_SHARING 0x7eadbeef
-
-struct probe_case {
-	char id[128];
-	char src[16];		/* file, anon, dir, fifo, chardev, fd */
-	char path[1024];
-	char open_mode[16];	/* rdonly, rdwr, wronly, closed */
-	int raw_fd;
-	uint64_t anon_size;
-	int has_gran, has_offset, has_length, has_prot, has_sharing, has_rsv;
-	long gran;
-	uint64_t offset, length;
-	unsigned long prot;
-	long sharing;
-	uint64_t rsv_size, rsv_offset;
-	int npremaps;
-	uint64_t premap_off[MAX_PREMAPS], premap_len[MAX_PREMAPS];
-	int has_force;
-	char force[64];
-	char rsvops[512];	/* comma-separated reservation operations after the map */
-	char memops[512];	/* comma-separated mem function calls after the write */
-};
+#include "probe.h"
 
 /* the text pmem2_errormsg() holds while no call under test has set one */
 static char sentinel_msg[64];
@@ -52,7 +17,7 @@ static char sentinel_msg[64];
  * call that sets no message is reported as "" instead of a stale text (release builds of
  * libpmem2 never clear the buffer)
  */
-static void
+void
 mark_errormsg(void)
 {
 	struct pmem2_config *cfg;
@@ -62,14 +27,14 @@ mark_errormsg(void)
 	pmem2_config_delete(&cfg);
 }
 
-static const char *
+const char *
 current_errormsg(void)
 {
 	const char *msg = pmem2_errormsg();
 	return strcmp(msg, sentinel_msg) == 0 ? "" : msg;
 }
 
-static void
+void
 print_json_string(const char *s)
 {
 	putchar('"');
@@ -85,7 +50,7 @@ print_json_string(const char *s)
 }
 
 /* print_result -- prints "name":{"ret":r,"msg":"..."}, the message only on failure */
-static void
+void
 print_result(const char *name, int ret)
 {
 	printf(",\"%s\":{\"ret\":%d,\"msg\":", name, ret);
@@ -93,130 +58,9 @@ print_result(const char *name, int ret)
 	putchar('}');
 }
 
-static uint64_t
-parse_u64(const char *key, const char *value)
-{
-	char *end;
-	errno = 0;
-	uint64_t v = strtoull(value, &end, 10);
-	if (errno != 0 || *end != '\0' || value[0] == '-') {
-		fprintf(stderr, "probe: bad unsigned value %s=%s\n", key, value);
-		exit(2);
-	}
-	return v;
-}
-
-static long
-parse_long(const char *key, const char *value)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(value, &end, 10);
-	if (errno != 0 || *end != '\0') {
-		fprintf(stderr, "probe: bad integer value %s=%s\n", key, value);
-		exit(2);
-	}
-	return v;
-}
-
-static void
-copy_value(char *dst, size_t size, const char *key, const char *value)
-{
-	if (strlen(value) >= size) {
-		fprintf(stderr, "probe: value of %s is too long\n", key);
-		exit(2);
-	}
-	strcpy(dst, value);
-}
-
-static void
-parse_premaps(struct probe_case *c, char *value)
-{
-	char *save;
-	for (char *item = strtok_r(value, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(item, ':');
-		if (!colon || c->npremaps == MAX_PREMAPS) {
-			fprintf(stderr, "probe: bad premaps item %s\n", item);
-			exit(2);
-		}
-		*colon = '\0';
-		c->premap_off[c->npremaps] = parse_u64("premaps", item);
-		c->premap_len[c->npremaps] = parse_u64("premaps", colon + 1);
-		c->npremaps++;
-	}
-}
-
-static void
-parse_token(struct probe_case *c, char *token)
-{
-	char *eq = strchr(token, '=');
-	if (!eq) {
-		fprintf(stderr, "probe: token without '=': %s\n", token);
-		exit(2);
-	}
-	*eq = '\0';
-	const char *key = token;
-	char *value = eq + 1;
-
-	if (strcmp(key, "id") == 0) {
-		copy_value(c->id, sizeof(c->id), key, value);
-	} else if (strcmp(key, "src") == 0) {
-		copy_value(c->src, sizeof(c->src), key, value);
-	} else if (strcmp(key, "path") == 0) {
-		copy_value(c->path, sizeof(c->path), key, value);
-	} else if (strcmp(key, "open") == 0) {
-		copy_value(c->open_mode, sizeof(c->open_mode), key, value);
-	} else if (strcmp(key, "fd") == 0) {
-		c->raw_fd = (int)parse_long(key, value);
-	} else if (strcmp(key, "anon") == 0) {
-		c->anon_size = parse_u64(key, value);
-	} else if (strcmp(key, "gran") == 0) {
-		c->has_gran = 1;
-		c->gran = parse_long(key, value);
-	} else if (strcmp(key, "offset") == 0) {
-		c->has_offset = 1;
-		c->offset = parse_u64(key, value);
-	} else if (strcmp(key, "length") == 0) {
-		c->has_length = 1;
-		c->length = parse_u64(key, value);
-	} else if (strcmp(key, "prot") == 0) {
-		c->has_prot = 1;
-		c->prot = (unsigned long)parse_u64(key, value);
-	} else if (strcmp(key, "sharing") == 0) {
-		c->has_sharing = 1;
-		c->sharing = parse_long(key, value);
-	} else if (strcmp(key, "rsv") == 0) {
-		c->has_rsv = 1;
-		c->rsv_size = parse_u64(key, value);
-	} else if (strcmp(key, "rsvoff") == 0) {
-		c->rsv_offset = parse_u64(key, value);
-	} else if (strcmp(key, "premaps") == 0) {
-		parse_premaps(c, value);
-	} else if (strcmp(key, "memops") == 0) {
-		copy_value(c->memops, sizeof(c->memops), key, value);
-	} else if (strcmp(key, "rsvops") == 0) {
-		copy_value(c->rsvops, sizeof(c->rsvops), key, value);
-	} else if (strcmp(key, "force") == 0) {
-		c->has_force = 1;
-		copy_value(c->force, sizeof(c->force), key, value);
-	} else {
-		fprintf(stderr, "probe: unknown key %s\n", key);
-		exit(2);
-	}
-}
-
-static int
-open_flags(const char *mode)
-{
-	if (strcmp(mode, "rdonly") == 0)
-		return O_RDONLY;
-	if (strcmp(mode, "wronly") == 0)
-		return O_WRONLY;
-	return O_RDWR; /* rdwr, and closed (opened rdwr, closed after pmem2_source_from_fd) */
-}
 
 /* fnv1a -- 32-bit FNV-1a of a byte range, the checksum both sides compute */
-static uint32_t
+uint32_t
 fnv1a(const unsigned char *p, size_t n)
 {
 	uint32_t h = 2166136261u;
@@ -227,7 +71,7 @@ fnv1a(const unsigned char *p, size_t n)
 	return h;
 }
 
-static unsigned char
+unsigned char
 write_pattern(size_t map_offset)
 {
 	return (unsigned char)(map_offset * 5 + 0x3c);
@@ -352,156 +196,7 @@ report_data(struct pmem2_map *map, unsigned prot, int fd, uint64_t file_offset)
 	}
 }
 
-/* copy_source_byte -- the bytes memcpy copies from (mirrors memCopySource in TypeScript) */
-static unsigned char
-copy_source_byte(size_t i)
-{
-	return (unsigned char)(i * 11 + 7);
-}
 
-/*
- * run_mem_ops -- the mem function calls the case lists, each only when its range lies inside
- * the mapping (outside is undefined behaviour in C): memset:<off>:<len>:<byte>:<flags>,
- * memmove:<dst>:<src>:<len>:<flags>, memcpy:<dst>:<len>:<flags>; then the checksum of the
- * first min(size, 64 KiB) bytes and how many calls ran
- */
-static void
-run_mem_ops(const struct probe_case *c, struct pmem2_map *map)
-{
-	static unsigned char source[MEM_WINDOW];
-	unsigned char *addr = pmem2_map_get_address(map);
-	size_t size = pmem2_map_get_size(map);
-	pmem2_memset_fn memset_fn = pmem2_get_memset_fn(map);
-	pmem2_memmove_fn memmove_fn = pmem2_get_memmove_fn(map);
-	pmem2_memcpy_fn memcpy_fn = pmem2_get_memcpy_fn(map);
-	char ops[sizeof(c->memops)];
-	char *save;
-	int ran = 0;
-
-	for (size_t i = 0; i < sizeof(source); i++)
-		source[i] = copy_source_byte(i);
-	strcpy(ops, c->memops);
-	for (char *op = strtok_r(ops, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
-		uint64_t v[5] = {0};
-		int n = 0;
-		char *name = op;
-		for (char *p = strchr(op, ':'); p && n < 5; p = strchr(p + 1, ':')) {
-			*p = '\0';
-			v[n++] = strtoull(p + 1, NULL, 10);
-		}
-		if (strcmp(name, "memset") == 0 && n == 4) {
-			if (v[0] > size || v[1] > size - v[0])
-				continue;
-			memset_fn(addr + v[0], (int)v[2], v[1], (unsigned)v[3]);
-		} else if (strcmp(name, "memmove") == 0 && n == 4) {
-			if (v[0] > size || v[2] > size - v[0] || v[1] > size || v[2] > size - v[1])
-				continue;
-			memmove_fn(addr + v[0], addr + v[1], v[2], (unsigned)v[3]);
-		} else if (strcmp(name, "memcpy") == 0 && n == 3) {
-			if (v[0] > size || v[1] > size - v[0] || v[1] > sizeof(source))
-				continue;
-			memcpy_fn(addr + v[0], source, v[1], (unsigned)v[2]);
-		} else {
-			fprintf(stderr, "probe: bad memops item %s\n", name);
-			exit(2);
-		}
-		ran++;
-	}
-	size_t window = size < MEM_WINDOW ? size : MEM_WINDOW;
-	printf(",\"memOpsRun\":%d,\"memSum\":\"%08x\"", ran, fnv1a(addr, window));
-}
-
-/* map_name -- which of the case's maps a find returned */
-static const char *
-map_name(struct pmem2_map *found, struct pmem2_map *map, struct pmem2_map **premaps,
-	int npremaps)
-{
-	static char name[32];
-	if (found == NULL)
-		return "none";
-	if (found == map)
-		return "self";
-	for (int i = 0; i < npremaps; i++) {
-		if (found == premaps[i]) {
-			snprintf(name, sizeof(name), "premap%d", i);
-			return name;
-		}
-	}
-	return "other";
-}
-
-/*
- * run_rsv_ops -- the reservation operations the case lists: extend:<size>,
- * shrink:<offset>:<size>, find:<offset>:<len>, first, last, next, prev (of the case's map;
- * skipped without one) and delete (which ends the list when it succeeds)
- */
-static void
-run_rsv_ops(const struct probe_case *c, struct pmem2_vm_reservation **rsv,
-	struct pmem2_map *map, struct pmem2_map **premaps)
-{
-	char ops[sizeof(c->rsvops)];
-	char *save;
-	int first = 1;
-
-	strcpy(ops, c->rsvops);
-	printf(",\"rsvOps\":[");
-	for (char *op = strtok_r(ops, ",", &save); op && *rsv; op = strtok_r(NULL, ",", &save)) {
-		char *arg1 = strchr(op, ':');
-		char *arg2 = NULL;
-		if (arg1) {
-			*arg1++ = '\0';
-			arg2 = strchr(arg1, ':');
-			if (arg2)
-				*arg2++ = '\0';
-		}
-		struct pmem2_map *found = NULL;
-		int is_find = 1;
-		int ret;
-
-		if ((strcmp(op, "next") == 0 || strcmp(op, "prev") == 0) && map == NULL)
-			continue;
-		mark_errormsg();
-		if (strcmp(op, "extend") == 0 && arg1) {
-			ret = pmem2_vm_reservation_extend(*rsv, parse_u64(op, arg1));
-			is_find = 0;
-		} else if (strcmp(op, "shrink") == 0 && arg1 && arg2) {
-			ret = pmem2_vm_reservation_shrink(*rsv, parse_u64(op, arg1),
-				parse_u64(op, arg2));
-			is_find = 0;
-		} else if (strcmp(op, "find") == 0 && arg1 && arg2) {
-			ret = pmem2_vm_reservation_map_find(*rsv, parse_u64(op, arg1),
-				parse_u64(op, arg2), &found);
-		} else if (strcmp(op, "first") == 0) {
-			ret = pmem2_vm_reservation_map_find_first(*rsv, &found);
-		} else if (strcmp(op, "last") == 0) {
-			ret = pmem2_vm_reservation_map_find_last(*rsv, &found);
-		} else if (strcmp(op, "next") == 0) {
-			ret = pmem2_vm_reservation_map_find_next(*rsv, map, &found);
-		} else if (strcmp(op, "prev") == 0) {
-			ret = pmem2_vm_reservation_map_find_prev(*rsv, map, &found);
-		} else if (strcmp(op, "delete") == 0) {
-			ret = pmem2_vm_reservation_delete(rsv);
-			is_find = 0;
-		} else {
-			fprintf(stderr, "probe: bad rsvops item %s\n", op);
-			exit(2);
-		}
-		printf("%s{\"op\":", first ? "" : ",");
-		print_json_string(op);
-		printf(",\"ret\":%d,\"msg\":", ret);
-		print_json_string(ret != 0 ? current_errormsg() : "");
-		if (is_find) {
-			printf(",\"found\":");
-			print_json_string(ret == 0 ? map_name(found, map, premaps, c->npremaps) :
-				"none");
-		}
-		putchar('}');
-		first = 0;
-	}
-	putchar(']');
-	if (*rsv)
-		printf(",\"rsvSize\":%zu", pmem2_vm_reservation_get_size(*rsv));
-}
 
 static void
 run_case(struct probe_case *c)

@@ -5,13 +5,7 @@ import { isPmem2Error } from '@pmem2/errors';
 import { type Command, parseCommandLine, USAGE } from './cli-args.js';
 import { ExitCode } from './exit-codes.js';
 import { inspectFile } from './inspect-file.js';
-import {
-  formatFileInfo,
-  formatMapResult,
-  formatPmem2Error,
-  pmem2ErrorData,
-  toJson,
-} from './render.js';
+import * as render from './render.js';
 import { tryMap } from './try-map.js';
 import { UsageError } from './usage-error.js';
 
@@ -41,12 +35,14 @@ function run(command: Command, out: Output): ExitCode {
       return ExitCode.OK;
     case 'info': {
       const info = inspectFile(command.path);
-      out.stdout(command.json ? toJson(info) : formatFileInfo(info));
+      out.stdout(command.json ? render.toJson(info) : render.formatFileInfo(info));
       return ExitCode.OK;
     }
     case 'map': {
       const result = tryMap(command.path, command.options);
-      out.stdout(command.json ? toJson({ ok: true, ...result }) : formatMapResult(result));
+      out.stdout(
+        command.json ? render.toJson({ ok: true, ...result }) : render.formatMapResult(result),
+      );
       return ExitCode.OK;
     }
   }
@@ -94,9 +90,9 @@ export function main(argv: readonly string[], out: Output = processOutput): Exit
   } catch (error) {
     if (isPmem2Error(error)) {
       if (command.name === 'map' && command.json) {
-        out.stdout(toJson({ ok: false, error: pmem2ErrorData(error) }));
+        out.stdout(render.toJson({ ok: false, error: render.pmem2ErrorData(error) }));
       }
-      out.stderr(formatPmem2Error(command.name, error));
+      out.stderr(render.formatPmem2Error(command.name, error));
       return ExitCode.PMEM2_ERROR;
     }
     out.stderr(

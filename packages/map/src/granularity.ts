@@ -11,7 +11,8 @@ import {
   newMapNewResult,
 } from '@pmem2/native';
 import { autoFlush } from '@pmem2/source';
-import { mapStateOf, type Pmem2Map } from './pmem2-map.js';
+import { mapStateOf } from './map-base.js';
+import type { Pmem2Map } from './pmem2-map.js';
 
 export type { GranularityReason } from '@pmem2/native';
 

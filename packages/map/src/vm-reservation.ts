@@ -8,6 +8,7 @@ import { CONSTRUCT, type ReservationState, reservationStates } from './internal.
 import { checkStatus, type NativeCallContext, unwrapResult } from './native-call.js';
 import type { Pmem2Map } from './pmem2-map.js';
 import { RangeRegistry } from './registry.js';
+import { checkExtend, checkShrink } from './reservation-checks.js';
 
 /** libpmem2's texts for the statuses of the reservation's native mmap (NOREPLACE) calls. */
 const EINVAL = ERRNO.EINVAL;
@@ -185,12 +186,7 @@ export class VmReservation implements VmReservationLike, Disposable {
     const state = this.#state('extend');
     const pageSize = BigInt(binding.pageSize());
     const bytes = toSize(size, 'extension size', PMEM2_E.LENGTH_UNALIGNED);
-    if (bytes % pageSize !== 0n) {
-      const text = `reservation extension size ${bytes} is not a multiple of ${pageSize}`;
-      throw new Pmem2Error(PMEM2_E.LENGTH_UNALIGNED, `${text}; round it up to the page size`, {
-        libpmem2Message: text,
-      });
-    }
+    checkExtend(bytes, pageSize);
     checkStatus(binding.reservationExtend(state.handle, bytes), {
       ...this.#context(`extending by ${bytes} bytes`),
       syscall: 'mmap MAP_ANONYMOUS',
@@ -227,67 +223,7 @@ export class VmReservation implements VmReservationLike, Disposable {
     const start = toSize(offset, 'shrink offset', PMEM2_E.OFFSET_UNALIGNED);
     const bytes = toSize(size, 'shrink size', PMEM2_E.LENGTH_UNALIGNED);
     const total = binding.reservationSize(state.handle);
-    const fail = (code: number, text: string, advice: string): never => {
-      throw new Pmem2Error(code, `${text}; ${advice}`, { libpmem2Message: text });
-    };
-    if (start % pageSize !== 0n) {
-      fail(
-        PMEM2_E.OFFSET_UNALIGNED,
-        `reservation shrink offset ${start} is not a multiple of ${pageSize}`,
-        'use a page-aligned offset',
-      );
-    }
-    if (bytes % pageSize !== 0n) {
-      fail(
-        PMEM2_E.LENGTH_UNALIGNED,
-        `reservation shrink size ${bytes} is not a multiple of ${pageSize}`,
-        'use a page-aligned size',
-      );
-    }
-    if (start >= total) {
-      fail(
-        PMEM2_E.OFFSET_OUT_OF_RANGE,
-        `reservation shrink offset ${start} is out of reservation range`,
-        `the reservation has ${total} bytes`,
-      );
-    }
-    if (bytes === 0n) {
-      fail(
-        PMEM2_E.LENGTH_OUT_OF_RANGE,
-        `reservation shrink size ${bytes} cannot be zero`,
-        'pass the number of bytes to remove',
-      );
-    }
-    // libpmem2 adds in size_t: a sum that wraps passes this check and the next decides
-    const end = BigInt.asUintN(64, start + bytes);
-    if (end > total) {
-      fail(
-        PMEM2_E.LENGTH_OUT_OF_RANGE,
-        `reservation shrink size ${bytes} stands out of reservation range`,
-        `offset + size must be at most ${total}`,
-      );
-    }
-    if (start !== 0n && end !== total) {
-      fail(
-        PMEM2_E.NOSUPP,
-        'shrinking reservation from the middle is not supported',
-        'remove a prefix (offset 0) or a suffix (offset + size == size)',
-      );
-    }
-    if (start === 0n && bytes === total) {
-      fail(
-        PMEM2_E.NOSUPP,
-        'shrinking whole reservation is not supported',
-        'delete the reservation instead',
-      );
-    }
-    if (state.maps.find(this.address + start, bytes) !== undefined) {
-      fail(
-        PMEM2_E.VM_RESERVATION_NOT_EMPTY,
-        `reservation region (offset ${start}, size ${bytes}) to be shrunk is occupied by a mapping`,
-        'delete the mappings in that range first',
-      );
-    }
+    checkShrink(state, this.address, start, bytes, total, pageSize);
     checkStatus(binding.reservationShrink(state.handle, start, bytes), {
       ...this.#context(`shrinking (offset ${start}, size ${bytes})`),
       syscall: 'munmap',

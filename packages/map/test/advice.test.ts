@@ -4,11 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Config, Granularity, Protection, Sharing } from '@pmem2/config';
 import { Source } from '@pmem2/source';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Advice, mapNew, type Pmem2Map } from '../src/index.js';
-import { expectPmem2, MiB, makeFile, openSource, PAGE, removeBackendDirs } from './helpers.js';
-
-afterAll(removeBackendDirs);
+import { expectPmem2, MiB, makeFile, openSource, PAGE } from './helpers.js';
 
 function config(
   protection: number = (Protection.READ | Protection.WRITE) >>> 0,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { binding } from '@pmem2/native';
 import { Source } from '@pmem2/source';
 import { DEVDAX_DEVICE, devdaxFixture } from '@pmem2/test-kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemFlags, mapNew } from '../src/index.js';
 import {
   BACKENDS,
@@ -16,7 +16,6 @@ import {
   openSource,
   PAGE,
   prepareConfig,
-  removeBackendDirs,
 } from './helpers.js';
 
 const REGION = 'sys/devices/platform/e820_pmem/ndbus0/region0';
@@ -27,7 +26,6 @@ beforeAll(() => {
   // The fixture's device DAX, re-pointed at /dev/zero (1:5) so that mmap works.
   root = devdaxFixture({ retarget: true });
 });
-afterAll(removeBackendDirs);
 afterEach(() => {
   vi.unstubAllEnvs();
   for (const fd of fds.splice(0)) closeSync(fd);

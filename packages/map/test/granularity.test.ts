@@ -6,18 +6,10 @@ import { join } from 'node:path';
 import { Config, Granularity, Sharing } from '@pmem2/config';
 import { autoFlush, Source } from '@pmem2/source';
 import { sysfsFixture, tempDir } from '@pmem2/test-kit';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decideGranularity, type GranularityFacts, granularityError } from '../src/granularity.js';
 import { explainGranularity, forcedGranularity, mapNew } from '../src/index.js';
-import {
-  catchPmem2,
-  expectPmem2,
-  makeFile,
-  mappingsOf,
-  openSource,
-  PAGE,
-  removeBackendDirs,
-} from './helpers.js';
+import { catchPmem2, expectPmem2, makeFile, mappingsOf, openSource, PAGE } from './helpers.js';
 
 /** A fixture sysfs root like PMDK's linux_eadr_paths/eadr_{available,not_available}. */
 function sysfsTree(domains: readonly string[]): string {
@@ -32,11 +24,6 @@ function sysfsTree(domains: readonly string[]): string {
   });
   return root;
 }
-
-afterAll(removeBackendDirs);
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
 
 /** The test kit's fixture sysfs trees (PMDK's linux_eadr_paths counterparts). */
 const EADR_AVAILABLE = () => sysfsFixture('eadr');

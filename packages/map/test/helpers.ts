@@ -16,12 +16,15 @@ export {
   mappingsIn,
   mappingsOf,
   procMaps,
-  removeTempDirs as removeBackendDirs,
 } from '@pmem2/test-kit';
 
 export const MiB = 1024 * 1024;
 export const PAGE = 4096;
 export const TEST_FILE_SIZE = 16 * MiB;
+
+/** The PMEM2_FORCE_GRANULARITY values the map suites run under (undefined = unset). */
+export const FORCES = [undefined, 'byte', 'cache_line', 'page'] as const;
+export type Force = (typeof FORCES)[number];
 
 /**
  * Creates a sparse ("holey") file of `size` bytes on the backend and returns its path; the

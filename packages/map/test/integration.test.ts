@@ -3,7 +3,7 @@
 import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { Config, Granularity, Sharing } from '@pmem2/config';
 import { Source } from '@pmem2/source';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemFlags, mapNew } from '../src/index.js';
 import {
   BACKENDS,
@@ -13,15 +13,10 @@ import {
   openSource,
   PAGE,
   prepareConfig,
-  removeBackendDirs,
 } from './helpers.js';
 
-afterAll(removeBackendDirs);
 beforeEach(() => {
   vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
 });
 
 /** A file of `size` bytes whose byte i is a function of i. */

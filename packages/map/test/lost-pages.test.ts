@@ -15,11 +15,21 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** `unshare` arguments: `script` run by sh in a private mount namespace, `args` as $1, $2, … */
+function inPrivateMounts(script: string, ...args: string[]): string[] {
+  return ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args];
+}
+
+/** A path `file` in a new directory under `root` that afterAll removes. */
+function fileIn(root: string, prefix: string): string {
+  const dir = mkdtempSync(join(root, prefix));
+  dirs.push(dir);
+  return join(dir, 'file');
+}
+
 describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
   it('JS reads of lost pages give zeros; persist and read throw a typed error naming the range', () => {
-    const dir = mkdtempSync(join(root, 'pmem2-lost-'));
-    dirs.push(dir);
-    const path = join(dir, 'file');
+    const path = fileIn(root, 'pmem2-lost-');
     const script = `
       import fs from 'node:fs';
       import { Config, Granularity } from ${JSON.stringify(dist('config'))};
@@ -57,9 +67,7 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
   });
 
   it('a BYTE map, whose persist is a JavaScript fence, still reports the loss on the next persist', () => {
-    const dir = mkdtempSync(join(root, 'pmem2-lost-byte-'));
-    dirs.push(dir);
-    const path = join(dir, 'file');
+    const path = fileIn(root, 'pmem2-lost-byte-');
     const script = `
       import fs from 'node:fs';
       import { Config, Granularity } from ${JSON.stringify(dist('config'))};
@@ -177,16 +185,7 @@ const SMALL_FILESYSTEMS = [
   const probe = mkdtempSync(join(tmpdir(), 'pmem2-probe-'));
   const r = spawnSync(
     'unshare',
-    [
-      '-m',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      `mkdir "$1" && ${fs.mount} && umount "$1"`,
-      'sh',
-      `${probe}/m`,
-    ],
+    inPrivateMounts(`mkdir "$1" && ${fs.mount} && umount "$1"`, `${probe}/m`),
     { encoding: 'utf8' },
   );
   rmSync(probe, { recursive: true, force: true });
@@ -249,18 +248,12 @@ describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why 
     `;
       const r = spawnSync(
         'unshare',
-        [
-          '-m',
-          '--propagation',
-          'private',
-          'sh',
-          '-c',
+        inPrivateMounts(
           `mkdir "$1" && ${mount} && exec "$2" --input-type=module -e "$3" "$1"`,
-          'sh',
           dir,
           process.execPath,
           script,
-        ],
+        ),
         { encoding: 'utf8', timeout: 60_000 },
       );
       expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({

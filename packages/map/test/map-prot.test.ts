@@ -6,19 +6,9 @@ import { readFileSync } from 'node:fs';
 import { Config, Granularity, Protection, Sharing } from '@pmem2/config';
 import { binding } from '@pmem2/native';
 import { Source } from '@pmem2/source';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemFlags, mapNew } from '../src/index.js';
-import {
-  catchPmem2,
-  expectPmem2,
-  MiB,
-  makeFile,
-  mappingsOf,
-  openSource,
-  removeBackendDirs,
-} from './helpers.js';
-
-afterAll(removeBackendDirs);
+import { catchPmem2, expectPmem2, MiB, makeFile, mappingsOf, openSource } from './helpers.js';
 
 const { NONE, READ, WRITE, EXEC } = Protection;
 const RW = (READ | WRITE) >>> 0;

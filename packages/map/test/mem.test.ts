@@ -4,21 +4,9 @@
 import { Config, Granularity, Protection } from '@pmem2/config';
 import { binding } from '@pmem2/native';
 import { Source } from '@pmem2/source';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemFlags, mapNew, type Pmem2Map } from '../src/index.js';
-import {
-  expectPmem2,
-  MiB,
-  makeFile,
-  openSource,
-  prepareConfig,
-  removeBackendDirs,
-} from './helpers.js';
-
-afterAll(removeBackendDirs);
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
+import { expectPmem2, MiB, makeFile, openSource, prepareConfig } from './helpers.js';
 
 const F = MemFlags;
 const ALL = F.VALID_FLAGS;

@@ -7,11 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Config, Granularity, Protection, Sharing } from '@pmem2/config';
 import { Source } from '@pmem2/source';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mapFile, mapNew } from '../src/index.js';
-import { BACKENDS, expectPmem2, MiB, makeFile, mappingsOf, removeBackendDirs } from './helpers.js';
-
-afterAll(removeBackendDirs);
+import { BACKENDS, expectPmem2, MiB, makeFile, mappingsOf } from './helpers.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HAVE_DIST = existsSync(join(packageDir, 'dist', 'index.js'));

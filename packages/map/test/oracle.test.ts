@@ -8,14 +8,12 @@ import { Config, Granularity, Sharing } from '@pmem2/config';
 import { isPmem2Error } from '@pmem2/errors';
 import { Source } from '@pmem2/source';
 import { buildOracle } from '@pmem2/test-kit';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mapNew, type Pmem2Map, VmReservation } from '../src/index.js';
-import { MiB, makeFile, openSource, removeBackendDirs } from './helpers.js';
+import { MiB, makeFile, openSource } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const oracle = buildOracle(join(here, 'fixtures', 'oracle.c'), { what: 'map oracle tests' });
-
-afterAll(removeBackendDirs);
 
 /** One scenario's outcome, as oracle.c prints it. */
 function line(ret: number, message: string, map: Pmem2Map | undefined): string {

@@ -3,25 +3,13 @@
 
 import { readFileSync } from 'node:fs';
 import { binding } from '@pmem2/native';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mapNew } from '../src/index.js';
-import {
-  catchPmem2,
-  makeFile,
-  openSource,
-  PAGE,
-  prepareConfig,
-  removeBackendDirs,
-} from './helpers.js';
+import { catchPmem2, makeFile, openSource, PAGE, prepareConfig } from './helpers.js';
 
 vi.mock('@pmem2/native', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@pmem2/native')>();
   return { ...actual, binding: { ...actual.binding, persistArgs: null } };
-});
-
-afterAll(removeBackendDirs);
-afterEach(() => {
-  vi.unstubAllEnvs();
 });
 
 describe('persistArgs === null: the argument forms of persist and flush', () => {

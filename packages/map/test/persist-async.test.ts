@@ -5,18 +5,9 @@ import { readFileSync } from 'node:fs';
 import { Granularity } from '@pmem2/config';
 import { binding } from '@pmem2/native';
 import { Source } from '@pmem2/source';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mapNew } from '../src/index.js';
-import {
-  catchPmem2,
-  MiB,
-  makeFile,
-  openSource,
-  prepareConfig,
-  removeBackendDirs,
-} from './helpers.js';
-
-afterAll(removeBackendDirs);
+import { catchPmem2, MiB, makeFile, openSource, prepareConfig } from './helpers.js';
 
 describe('persistAsync / flushAsync at PAGE granularity (shared file, no MAP_SYNC)', () => {
   it('run msync off the main thread and resolve; the data reaches the file', async () => {

@@ -6,22 +6,10 @@ import { readFileSync } from 'node:fs';
 import { Granularity } from '@pmem2/config';
 import { binding, type LastOp } from '@pmem2/native';
 import { Source } from '@pmem2/source';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mapNew, type Pmem2Map } from '../src/index.js';
 import { jsFenceCount } from '../src/persist-ops.js';
-import {
-  catchPmem2,
-  makeFile,
-  openSource,
-  PAGE,
-  prepareConfig,
-  removeBackendDirs,
-} from './helpers.js';
-
-afterAll(removeBackendDirs);
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
+import { catchPmem2, makeFile, openSource, PAGE, prepareConfig } from './helpers.js';
 
 const x64 = process.arch === 'x64';
 const MAP_SIZE = 16 * PAGE;

@@ -3,26 +3,13 @@
 import { Config, Granularity } from '@pmem2/config';
 import { Source } from '@pmem2/source';
 import { catchPmem2OrNone } from '@pmem2/test-kit';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mapNew, type Pmem2Map, VmReservation } from '../src/index.js';
 import { mappingRegistry } from '../src/registry.js';
-import {
-  expectPmem2,
-  MiB,
-  makeFile,
-  mappingsIn,
-  mappingsOf,
-  openSource,
-  PAGE,
-  removeBackendDirs,
-} from './helpers.js';
+import { expectPmem2, MiB, makeFile, mappingsIn, mappingsOf, openSource, PAGE } from './helpers.js';
 
-afterAll(removeBackendDirs);
 beforeEach(() => {
   vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
 });
 
 const hex = (n: bigint) => `0x${n.toString(16)}`;

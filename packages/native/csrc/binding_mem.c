@@ -67,6 +67,40 @@ persist_unreadable(const struct map_record *map, char *dst, size_t len, int32_t 
 }
 
 /*
+ * The checks of a mem call, in order: its flags, the destination range, the source range
+ * (`src`, inside the mapping, or NULL), then the protection bits it `need`s.
+ */
+static int
+check_call(const struct map_record *map, int32_t flags, uint64_t dst, const uint64_t *src,
+		uint64_t len, unsigned need)
+{
+	int st = check_flags(flags);
+	if (st == 0)
+		st = map_record_check_range(map, dst, len);
+	if (st == 0 && src)
+		st = map_record_check_range(map, *src, len);
+	return st ? st : check_access(map, need);
+}
+
+/*
+ * The stores of memcpy or memset into [off, off + len) of the map (`c` holds the op, the
+ * routines and the source or value): the checks, the guarded stores, persist_unreadable.
+ */
+static int
+store(struct map_record *map, struct guarded_call *c, uint64_t off, uint64_t len,
+		int32_t flags)
+{
+	int st = check_call(map, flags, off, NULL, len, PMEM2_PROT_WRITE);
+	if (st)
+		return st;
+	c->dst = map->addr + off;
+	c->len = (size_t)len;
+	c->flags = store_flags(map, flags);
+	st = guarded(map, c);
+	return st ? st : persist_unreadable(map, c->dst, c->len, flags);
+}
+
+/*
  * memcpy(map, dstOffset, src, flags): memmove semantics, src may alias the mapping. Needs
  * WRITE only: the stores never read the destination (a write-only map has no view, so src
  * cannot alias it).
@@ -85,21 +119,8 @@ js_memcpy(napi_env env, napi_callback_info info)
 	int st = arg_index(env, argv[1], &off);
 	if (st == THROWN || arg_bytes(env, argv[2], &src, &len) || arg_i32(env, argv[3], &flags))
 		return NULL;
-	if (st == 0)
-		st = check_flags(flags);
-	if (st == 0)
-		st = map_record_check_range(map, off, len);
-	if (st == 0)
-		st = check_access(map, PMEM2_PROT_WRITE);
-	if (st == 0) {
-		struct guarded_call c = {.op = OP_MOVE, .fns = map->fns,
-				.dst = map->addr + off, .src = src, .len = len,
-				.flags = store_flags(map, flags)};
-		st = guarded(map, &c);
-		if (st == 0)
-			st = persist_unreadable(map, c.dst, c.len, flags);
-	}
-	return status(env, st);
+	struct guarded_call c = {.op = OP_MOVE, .fns = map->fns, .src = src};
+	return status(env, st ? st : store(map, &c, off, len, flags));
 }
 
 /* memmove(map, dstOffset, srcOffset, length, flags): inside the mapping, so READ|WRITE. */
@@ -108,29 +129,20 @@ js_memmove(napi_env env, napi_callback_info info)
 {
 	napi_value argv[5];
 	struct map_record *map;
-	uint64_t dst, src, len;
+	uint64_t arg[3]; /* dst, src, len */
 	int32_t flags;
 	if (get_args(env, info, 5, argv) || !(map = handle_map(env, argv[0])))
 		return NULL;
-	int st = arg_index(env, argv[1], &dst);
-	if (st == 0)
-		st = arg_index(env, argv[2], &src);
-	if (st == 0)
-		st = arg_index(env, argv[3], &len);
+	int st = arg_indexes(env, &argv[1], 3, arg);
 	if (st == THROWN || arg_i32(env, argv[4], &flags))
 		return NULL;
 	if (st == 0)
-		st = check_flags(flags);
-	if (st == 0)
-		st = map_record_check_range(map, dst, len);
-	if (st == 0)
-		st = map_record_check_range(map, src, len);
-	if (st == 0)
-		st = check_access(map, PMEM2_PROT_READ | PMEM2_PROT_WRITE);
+		st = check_call(map, flags, arg[0], &arg[1], arg[2],
+				PMEM2_PROT_READ | PMEM2_PROT_WRITE);
 	if (st == 0) {
 		struct guarded_call c = {.op = OP_MOVE, .fns = map->fns,
-				.dst = map->addr + dst, .src = map->addr + src, .len = (size_t)len,
-				.flags = (unsigned)flags};
+				.dst = map->addr + arg[0], .src = map->addr + arg[1],
+				.len = (size_t)arg[2], .flags = (unsigned)flags};
 		st = guarded(map, &c);
 	}
 	return status(env, st);
@@ -153,21 +165,8 @@ js_memset(napi_env env, napi_callback_info info)
 		st = arg_index(env, argv[3], &len);
 	if (st == THROWN || arg_i32(env, argv[4], &flags))
 		return NULL;
-	if (st == 0)
-		st = check_flags(flags);
-	if (st == 0)
-		st = map_record_check_range(map, dst, len);
-	if (st == 0)
-		st = check_access(map, PMEM2_PROT_WRITE);
-	if (st == 0) {
-		struct guarded_call c = {.op = OP_SET, .fns = map->fns,
-				.dst = map->addr + dst, .len = (size_t)len, .value = value,
-				.flags = store_flags(map, flags)};
-		st = guarded(map, &c);
-		if (st == 0)
-			st = persist_unreadable(map, c.dst, c.len, flags);
-	}
-	return status(env, st);
+	struct guarded_call c = {.op = OP_SET, .fns = map->fns, .value = value};
+	return status(env, st ? st : store(map, &c, dst, len, flags));
 }
 
 /* read(map, srcOffset, dst): copies mapping bytes out. */
@@ -185,9 +184,7 @@ js_read(napi_env env, napi_callback_info info)
 	if (st == THROWN || arg_bytes(env, argv[2], &dst, &len))
 		return NULL;
 	if (st == 0)
-		st = map_record_check_range(map, off, len);
-	if (st == 0)
-		st = check_access(map, PMEM2_PROT_READ);
+		st = check_call(map, 0, off, NULL, len, PMEM2_PROT_READ);
 	if (st == 0) {
 		struct guarded_call c = {.op = OP_READ, .dst = dst, .src = map->addr + off,
 				.len = len};
@@ -195,4 +192,3 @@ js_read(napi_env env, napi_callback_info info)
 	}
 	return status(env, st);
 }
-

@@ -28,18 +28,6 @@ arg_fd(napi_env env, napi_value v, int *out)
 	return 0;
 }
 
-/* An off_t as a bigint: negative, above INT64_MAX or lossy gives PMEM2_E_MAP_RANGE. */
-static int
-arg_off(napi_env env, napi_value v, off_t *out)
-{
-	uint64_t u;
-	int st = arg_u64(env, v, &u);
-	if (st == 0 && u > (uint64_t)INT64_MAX)
-		st = PMEM2_E_MAP_RANGE;
-	if (st == 0)
-		*out = (off_t)u;
-	return st;
-}
 
 napi_value
 js_fallocate(napi_env env, napi_callback_info info)
@@ -49,26 +37,17 @@ js_fallocate(napi_env env, napi_callback_info info)
 		return NULL;
 	int fd = -1;
 	int32_t mode;
-	off_t offset = 0, length = 0;
+	uint64_t offset = 0, length = 0; /* off_t: a bigint up to INT64_MAX */
 	int status = arg_fd(env, argv[0], &fd);
 	if (status == 0 && arg_i32(env, argv[1], &mode))
 		status = THROWN;
 	if (status == 0)
-		status = arg_off(env, argv[2], &offset);
+		status = arg_u64_max(env, argv[2], INT64_MAX, &offset);
 	if (status == 0)
-		status = arg_off(env, argv[3], &length);
-	if (status == 0 && fallocate(fd, mode, offset, length) != 0)
+		status = arg_u64_max(env, argv[3], INT64_MAX, &length);
+	if (status == 0 && fallocate(fd, mode, (off_t)offset, (off_t)length) != 0)
 		status = -errno;
 	return status_or_thrown(env, status);
-}
-
-/* Sets obj[key] = bigint(value); false when N-API failed. */
-static bool
-set_u64(napi_env env, napi_value obj, const char *key, uint64_t value)
-{
-	napi_value v;
-	return napi_create_bigint_uint64(env, value, &v) == napi_ok &&
-		napi_set_named_property(env, obj, key, v) == napi_ok;
 }
 
 /* Appends a batch of extents to the JS array; false when N-API failed. */
@@ -79,9 +58,9 @@ append_extents(napi_env env, napi_value array, uint32_t *count,
 	for (uint32_t i = 0; i < n; i++) {
 		napi_value obj;
 		if (napi_create_object(env, &obj) != napi_ok ||
-				!set_u64(env, obj, "logical", extents[i].fe_logical) ||
-				!set_u64(env, obj, "physical", extents[i].fe_physical) ||
-				!set_u64(env, obj, "length", extents[i].fe_length) ||
+				set_prop(env, obj, "logical", bigint(env, extents[i].fe_logical)) ||
+				set_prop(env, obj, "physical", bigint(env, extents[i].fe_physical)) ||
+				set_prop(env, obj, "length", bigint(env, extents[i].fe_length)) ||
 				napi_set_element(env, array, (*count)++, obj) != napi_ok)
 			return false;
 	}
@@ -91,11 +70,11 @@ append_extents(napi_env env, napi_value array, uint32_t *count,
 napi_value
 js_fiemap(napi_env env, napi_callback_info info)
 {
-	napi_value argv[1];
-	if (get_args(env, info, 1, argv))
+	napi_value arg = only_arg(env, info);
+	if (!arg)
 		return NULL;
 	int fd = -1;
-	int status = arg_fd(env, argv[0], &fd);
+	int status = arg_fd(env, arg, &fd);
 	if (status != 0)
 		return status_or_thrown(env, status);
 

@@ -126,55 +126,37 @@ copy_piece(char *dst, const char *src, size_t len, enum flush_variant v)
 }
 
 /*
- * Temporal copy (memmove_mov_*): head and tail with ordinary stores, whole lines with the
- * family's vector stores, each line flushed right after it is stored in the .flush variant.
+ * A copy (memmove_mov_* when `nt` is 0, memmove_movnt_* when 1): head and tail with ordinary
+ * stores + flush per variant, whole lines with the family's vector stores. Temporal lines are
+ * flushed right after each is stored in the .flush variant; non-temporal ones are streamed
+ * and fenced at the end. When dst lies inside the source the pieces go from the end, so an
+ * overlapping memmove is safe.
  */
 static void
-copy_t(char *dst, const char *src, size_t len, enum flush_variant v)
+copy_lines(char *dst, const char *src, size_t len, enum flush_variant v, int nt)
 {
-	Last_op.store = "t";
-	const struct line_movers *lines = family(Persist_info.temporal);
-	void (*flush)(const void *, size_t) = v == VARIANT_FLUSH ? flush_tracked : NULL;
+	Last_op.store = nt ? "nt" : "t";
+	const struct line_movers *lines = family(nt ? Persist_info.memcpy : Persist_info.temporal);
 	struct split sp = split_lines(dst, len);
 	size_t n = sp.body / FLUSH_ALIGN;
-	if (must_go_backward(dst, src, len)) {
-		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
-		if (n)
-			lines->t_bwd(dst + sp.head, src + sp.head, n, flush);
+	int backward = must_go_backward(dst, src, len);
+	char *body = dst + sp.head, *tail = body + sp.body;
+	const char *src_body = src + sp.head, *src_tail = src_body + sp.body;
+	if (backward)
+		copy_piece(tail, src_tail, sp.tail, v);
+	else
 		copy_piece(dst, src, sp.head, v);
-	} else {
+	if (n && nt)
+		(backward ? lines->nt_bwd : lines->nt_fwd)(body, src_body, n, wc_barrier());
+	else if (n)
+		(backward ? lines->t_bwd : lines->t_fwd)(body, src_body, n,
+				v == VARIANT_FLUSH ? flush_tracked : NULL);
+	if (backward)
 		copy_piece(dst, src, sp.head, v);
-		if (n)
-			lines->t_fwd(dst + sp.head, src + sp.head, n, flush);
-		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
-	}
-}
-
-/*
- * Non-temporal copy: "copy an unaligned head with temporal stores + flush up to a 64-byte
- * boundary, stream whole lines, and finish the tail with temporal stores + flush". When dst
- * lies inside the source the pieces go from the end, so overlapping memmove is safe.
- */
-static void
-copy_nt(char *dst, const char *src, size_t len, enum flush_variant v)
-{
-	Last_op.store = "nt";
-	const struct line_movers *lines = family(Persist_info.memcpy);
-	int wc = wc_barrier();
-	struct split sp = split_lines(dst, len);
-	size_t n = sp.body / FLUSH_ALIGN;
-	if (must_go_backward(dst, src, len)) {
-		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
-		if (n)
-			lines->nt_bwd(dst + sp.head, src + sp.head, n, wc);
-		copy_piece(dst, src, sp.head, v);
-	} else {
-		copy_piece(dst, src, sp.head, v);
-		if (n)
-			lines->nt_fwd(dst + sp.head, src + sp.head, n, wc);
-		copy_piece(dst + sp.head + sp.body, src + sp.head + sp.body, sp.tail, v);
-	}
-	nt_barrier(v);
+	else
+		copy_piece(tail, src_tail, sp.tail, v);
+	if (nt)
+		nt_barrier(v);
 }
 
 /* A memset piece below a line, flushed per variant. */
@@ -187,31 +169,22 @@ set_piece(char *dst, int c, size_t len, enum flush_variant v)
 	flush_variant(v, dst, len);
 }
 
-/* Temporal memset (memset_mov_*): vector stores per line, each flushed in the .flush variant. */
+/* A memset (memset_mov_* or, when `nt`, memset_movnt_*): pieces as copy_lines, lines set. */
 static void
-set_t(char *dst, int c, size_t len, enum flush_variant v)
+set_lines(char *dst, int c, size_t len, enum flush_variant v, int nt)
 {
-	Last_op.store = "t";
+	Last_op.store = nt ? "nt" : "t";
 	struct split sp = split_lines(dst, len);
+	size_t n = sp.body / FLUSH_ALIGN;
 	set_piece(dst, c, sp.head, v);
-	if (sp.body)
-		family(Persist_info.temporal)
-				->t_set(dst + sp.head, c, sp.body / FLUSH_ALIGN,
-						v == VARIANT_FLUSH ? flush_tracked : NULL);
+	if (n && nt)
+		family(Persist_info.memcpy)->nt_set(dst + sp.head, c, n, wc_barrier());
+	else if (n)
+		family(Persist_info.temporal)->t_set(dst + sp.head, c, n,
+				v == VARIANT_FLUSH ? flush_tracked : NULL);
 	set_piece(dst + sp.head + sp.body, c, sp.tail, v);
-}
-
-/* Non-temporal memset: temporal head and tail, streamed whole lines. */
-static void
-set_nt(char *dst, int c, size_t len, enum flush_variant v)
-{
-	Last_op.store = "nt";
-	struct split sp = split_lines(dst, len);
-	set_piece(dst, c, sp.head, v);
-	if (sp.body)
-		family(Persist_info.memcpy)->nt_set(dst + sp.head, c, sp.body / FLUSH_ALIGN, wc_barrier());
-	set_piece(dst + sp.head + sp.body, c, sp.tail, v);
-	nt_barrier(v);
+	if (nt)
+		nt_barrier(v);
 }
 
 /* Whether the load-time selection has architecture routines (else generic or libc). */
@@ -222,70 +195,79 @@ has_arch_routines(void)
 }
 
 /*
- * memmove_nodrain (eadr = 0) and memmove_nodrain_eadr (eadr = 1), in libpmem2's priority
- * order; the generic and libc fallbacks flush unless NOFLUSH and ignore other flags.
+ * The generic and libc fallbacks of memmove_nodrain (`src` set) and memset_nodrain (`src`
+ * NULL, byte `c`): they flush unless NOFLUSH and ignore the other flags.
  */
+static void
+fallback_nodrain(char *dst, const char *src, int c, size_t len, unsigned flags)
+{
+	Last_op.store = "t";
+	if (Persist_info.memcpy != MEMCPY_LIBC) {
+		if (src)
+			memmove_generic(dst, src, len, flags, flush_tracked);
+		else
+			memset_generic(dst, c, len, flags, flush_tracked);
+		return;
+	}
+	if (src)
+		memmove(dst, src, len);
+	else
+		memset(dst, c, len);
+	if (!(flags & PMEM2_F_MEM_NOFLUSH))
+		flush_tracked(dst, len);
+}
+
+/*
+ * Which stores an architecture memmove or memset of `len` bytes with `flags` runs, in
+ * libpmem2's priority order: nontemporal (1) or temporal (0), and the flush variant in *v.
+ */
+static int
+nontemporal(size_t len, unsigned flags, int eadr, enum flush_variant *v)
+{
+	*v = VARIANT_FLUSH;
+	if (flags & PMEM2_F_MEM_NOFLUSH) {
+		*v = VARIANT_NOFLUSH;
+		return 0;
+	}
+	if (eadr) {
+		*v = VARIANT_EMPTY;
+		return (flags & PMEM2_F_MEM_NONTEMPORAL) != 0;
+	}
+	if (flags & F_MOVNT)
+		return 1;
+	if (flags & F_MOV)
+		return 0;
+	return len >= Persist_info.movnt_threshold;
+}
+
+/* memmove_nodrain (eadr = 0) and memmove_nodrain_eadr (eadr = 1). */
 static void
 memmove_nodrain(char *dst, const char *src, size_t len, unsigned flags, int eadr)
 {
+	enum flush_variant v;
 	if (len == 0 || src == dst)
 		return;
 	if (!has_arch_routines()) {
-		Last_op.store = "t";
-		if (Persist_info.memcpy == MEMCPY_LIBC) {
-			memmove(dst, src, len);
-			if (!(flags & PMEM2_F_MEM_NOFLUSH))
-				flush_tracked(dst, len);
-		} else {
-			memmove_generic(dst, src, len, flags, flush_tracked);
-		}
+		fallback_nodrain(dst, src, 0, len, flags);
 		return;
 	}
-	if (flags & PMEM2_F_MEM_NOFLUSH)
-		copy_t(dst, src, len, VARIANT_NOFLUSH);
-	else if (eadr)
-		(flags & PMEM2_F_MEM_NONTEMPORAL) ? copy_nt(dst, src, len, VARIANT_EMPTY)
-						  : copy_t(dst, src, len, VARIANT_EMPTY);
-	else if (flags & F_MOVNT)
-		copy_nt(dst, src, len, VARIANT_FLUSH);
-	else if (flags & F_MOV)
-		copy_t(dst, src, len, VARIANT_FLUSH);
-	else if (len < Persist_info.movnt_threshold)
-		copy_t(dst, src, len, VARIANT_FLUSH);
-	else
-		copy_nt(dst, src, len, VARIANT_FLUSH);
+	int nt = nontemporal(len, flags, eadr, &v);
+	copy_lines(dst, src, len, v, nt);
 }
 
-/* memset_nodrain / memset_nodrain_eadr, same order as memmove_nodrain. */
+/* memset_nodrain / memset_nodrain_eadr, as memmove_nodrain. */
 static void
 memset_nodrain(char *dst, int c, size_t len, unsigned flags, int eadr)
 {
+	enum flush_variant v;
 	if (len == 0)
 		return;
 	if (!has_arch_routines()) {
-		Last_op.store = "t";
-		if (Persist_info.memcpy == MEMCPY_LIBC) {
-			memset(dst, c, len);
-			if (!(flags & PMEM2_F_MEM_NOFLUSH))
-				flush_tracked(dst, len);
-		} else {
-			memset_generic(dst, c, len, flags, flush_tracked);
-		}
+		fallback_nodrain(dst, NULL, c, len, flags);
 		return;
 	}
-	if (flags & PMEM2_F_MEM_NOFLUSH)
-		set_t(dst, c, len, VARIANT_NOFLUSH);
-	else if (eadr)
-		(flags & PMEM2_F_MEM_NONTEMPORAL) ? set_nt(dst, c, len, VARIANT_EMPTY)
-						  : set_t(dst, c, len, VARIANT_EMPTY);
-	else if (flags & F_MOVNT)
-		set_nt(dst, c, len, VARIANT_FLUSH);
-	else if (flags & F_MOV)
-		set_t(dst, c, len, VARIANT_FLUSH);
-	else if (len < Persist_info.movnt_threshold)
-		set_t(dst, c, len, VARIANT_FLUSH);
-	else
-		set_nt(dst, c, len, VARIANT_FLUSH);
+	int nt = nontemporal(len, flags, eadr, &v);
+	set_lines(dst, c, len, v, nt);
 }
 
 /* The final step of the CACHE_LINE and BYTE routines: the drain unless NODRAIN or NOFLUSH. */

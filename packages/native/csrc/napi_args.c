@@ -75,6 +75,26 @@ arg_u64(napi_env env, napi_value v, uint64_t *out)
 	return lossless ? 0 : PMEM2_E_MAP_RANGE;
 }
 
+/* A `bigint` as arg_u64 that must also be at most `max`; else PMEM2_E_MAP_RANGE. */
+int
+arg_u64_max(napi_env env, napi_value v, uint64_t max, uint64_t *out)
+{
+	int st = arg_u64(env, v, out);
+	return st == 0 && *out > max ? PMEM2_E_MAP_RANGE : st;
+}
+
+/* `n` consecutive arg_index arguments into out[0..n); the first non-zero status, or 0. */
+int
+arg_indexes(napi_env env, const napi_value *argv, size_t n, uint64_t *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		int st = arg_index(env, argv[i], &out[i]);
+		if (st)
+			return st;
+	}
+	return 0;
+}
+
 /* An int32 (fd, flags, byte value); a non-number throws TypeError. */
 int
 arg_i32(napi_env env, napi_value v, int32_t *out)

@@ -27,6 +27,12 @@ int arg_index(napi_env env, napi_value v, uint64_t *out);
 /* A `bigint` offset or size that must be a lossless uint64; else PMEM2_E_MAP_RANGE. */
 int arg_u64(napi_env env, napi_value v, uint64_t *out);
 
+/* A `bigint` as arg_u64 that must also be at most `max`; else PMEM2_E_MAP_RANGE. */
+int arg_u64_max(napi_env env, napi_value v, uint64_t max, uint64_t *out);
+
+/* `n` consecutive arg_index arguments into out[0..n); the first non-zero status, or 0. */
+int arg_indexes(napi_env env, const napi_value *argv, size_t n, uint64_t *out);
+
 /* An int32 (fd, flags, byte value); a non-number throws TypeError. */
 int arg_i32(napi_env env, napi_value v, int32_t *out);
 

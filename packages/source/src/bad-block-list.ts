@@ -70,22 +70,20 @@ export function isFsdaxNamespace(device: NamespaceDevice): boolean {
 export function namespaceBounds(device: NamespaceDevice): { begin: bigint; size: bigint } {
   const label = device.kind === 'dax' ? '(dax)' : device.kind === 'pfn' ? '(pfn)' : '(raw/btt)';
   const dir = device.kind === 'pfn' || device.kind === 'dax' ? device.path : namespaceDir(device);
-  const resource = readNumber(join(dir, 'resource'));
-  if (resource === undefined) {
-    throw new Pmem2Error(
-      PMEM2_E.CANNOT_READ_BOUNDS,
-      `${join(dir, 'resource')} is missing or malformed; cannot place the namespace in its region`,
-      { libpmem2Message: `${label} cannot read offset of the namespace` },
-    );
-  }
-  const size = readNumber(join(dir, 'size'));
-  if (size === undefined) {
-    throw new Pmem2Error(
-      PMEM2_E.CANNOT_READ_BOUNDS,
-      `${join(dir, 'size')} is missing or malformed; cannot place the namespace in its region`,
-      { libpmem2Message: `${label} cannot read size of the namespace` },
-    );
-  }
+  // libpmem2 reads the namespace's offset (its `resource`), then its size
+  const read = (name: 'resource' | 'size', what: 'offset' | 'size'): bigint => {
+    const value = readNumber(join(dir, name));
+    if (value === undefined) {
+      throw new Pmem2Error(
+        PMEM2_E.CANNOT_READ_BOUNDS,
+        `${join(dir, name)} is missing or malformed; cannot place the namespace in its region`,
+        { libpmem2Message: `${label} cannot read ${what} of the namespace` },
+      );
+    }
+    return value;
+  };
+  const resource = read('resource', 'offset');
+  const size = read('size', 'size');
   const regionResource = readNumber(join(device.region.path, 'resource'));
   if (regionResource === undefined) {
     const errno = ERRNO.ENOENT;

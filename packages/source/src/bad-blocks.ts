@@ -17,6 +17,7 @@ import { nativeFileOps } from './native-file-ops.js';
 import { requireErrno } from './node-errno.js';
 import { type NamespaceDevice, regionNamespaceOf } from './region-namespace.js';
 import type { Source } from './source.js';
+import { deletedHandleError } from './source-checks.js';
 
 /**
  * A bad block of a source, in bytes: for a regular file, relative to the start of the file
@@ -353,10 +354,8 @@ export class BadBlockContext implements Disposable {
 
   #assertLive(): void {
     if (this.#deleted) {
-      throw new Pmem2Error(
-        PMEM2_E.INVALID_FILE_HANDLE,
+      throw deletedHandleError(
         'this bad block context was deleted; create a new one with BadBlockContext.new',
-        { libpmem2Message: '' },
       );
     }
   }

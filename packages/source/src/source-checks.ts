@@ -1,5 +1,5 @@
 // source-checks.ts -- pmem2_source_from_fd's checks, in libpmem2's order, and the open(2) of
-// Source.fromPath; the fstat every size query repeats
+// Source.fromPath; the fstat every size query repeats; the error of a deleted handle
 
 import { type BigIntStats, constants, fstatSync, openSync } from 'node:fs';
 import { ERRNO, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
@@ -100,4 +100,12 @@ export function fstatOrThrow(fd: number): BigIntStats {
       { libpmem2Message: text, syscall: 'fstat' },
     );
   }
+}
+
+/**
+ * The error of a call on a deleted source or bad block context: `PMEM2_E_INVALID_FILE_HANDLE`
+ * with `text` (libpmem2 has no message: its handle would be freed memory).
+ */
+export function deletedHandleError(text: string): Pmem2Error {
+  return new Pmem2Error(PMEM2_E.INVALID_FILE_HANDLE, text, { libpmem2Message: '' });
 }

@@ -7,7 +7,12 @@ import { numaNode } from './numa.js';
 import type { NvdimmFacts } from './nvdimm-facts.js';
 import { namingPath } from './path-error.js';
 import { toSizeT } from './size-t.js';
-import { checkSourceFd, type FdFacts, openSourcePath } from './source-checks.js';
+import {
+  checkSourceFd,
+  deletedHandleError,
+  type FdFacts,
+  openSourcePath,
+} from './source-checks.js';
 import { fileSourceSize, sourceAlignment } from './source-size.js';
 import type { FromPathOptions, SourceType } from './source-types.js';
 import { type SysfsOptions, sysfsRoot } from './sysfs-root.js';
@@ -461,10 +466,9 @@ export class Source implements Disposable, McsafeIo, NvdimmFacts {
 
   #assertLive(): void {
     if (this.#deleted) {
-      throw new Pmem2Error(
-        PMEM2_E.INVALID_FILE_HANDLE,
-        `this ${this.type} source was deleted${this.#file?.owned === true ? ' and its fd closed' : ''}; create a new Source`,
-        { libpmem2Message: '' },
+      const closed = this.#file?.owned === true ? ' and its fd closed' : '';
+      throw deletedHandleError(
+        `this ${this.type} source was deleted${closed}; create a new Source`,
       );
     }
   }

@@ -100,17 +100,12 @@ function counts(quick: boolean, workload: Workload, slow: boolean): Counts {
 }
 
 /** Everything that differs between the rows of one comparison. */
-interface CaseParams {
-  readonly workload: Workload;
-  readonly fs: FsKind;
-  readonly granularity: GranularityMode;
-  readonly path: string;
-  readonly size: number;
-  readonly len: number;
-  readonly flags: number;
-  readonly batch: number;
+interface CaseParams
+  extends Pick<
+    BenchCase,
+    'workload' | 'fs' | 'granularity' | 'path' | 'size' | 'len' | 'flags' | 'batch' | 'metric'
+  > {
   readonly counts: Counts;
-  readonly metric: Metric;
   /** Short parameter tag used in ids, e.g. `64`, `4K.nt`. */
   readonly tag: string;
 }

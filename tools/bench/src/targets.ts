@@ -3,7 +3,7 @@
 import { logTargets } from './log-targets.js';
 import { MEMCPY_CHUNKS, NONTEMPORAL } from './plan.js';
 import { ratioOf } from './stats.js';
-import type { RowResult } from './types.js';
+import type { BenchCase, RowResult } from './types.js';
 
 /** One target checked on one row. */
 export interface TargetResult {
@@ -25,62 +25,55 @@ interface TargetSpec {
   readonly limit: { readonly max: number } | { readonly min: number };
 }
 
-const isJsPmem2 = (r: RowResult): boolean => r.case.peer === 'js-pmem2';
+/** The js-pmem2 rows whose case has every field of `match` (and passes `also`, when given). */
+function jsRows(
+  match: Partial<BenchCase>,
+  also: (c: BenchCase) => boolean = () => true,
+): (r: RowResult) => boolean {
+  const fields = Object.entries(match) as [keyof BenchCase, unknown][];
+  return (r) =>
+    r.case.peer === 'js-pmem2' && fields.every(([k, v]) => r.case[k] === v) && also(r.case);
+}
 const CHUNK_64K = MEMCPY_CHUNKS[1];
 const CHUNK_2M = MEMCPY_CHUNKS[2];
 
 const SPECS: readonly TargetSpec[] = [
   {
     target: 'mapNew + delete, every size',
-    select: (r) => isJsPmem2(r) && r.case.workload === 'map',
+    select: jsRows({ workload: 'map' }),
     limit: { max: 1.5 },
   },
   {
     target: 'persist 4 KiB, page granularity, tmpfs',
-    select: (r) =>
-      isJsPmem2(r) &&
-      r.case.workload === 'persist' &&
-      r.case.len === 4096 &&
-      r.case.granularity === 'PAGE' &&
-      r.case.fs === 'tmpfs',
+    select: jsRows({ workload: 'persist', len: 4096, granularity: 'PAGE', fs: 'tmpfs' }),
     limit: { max: 1.25 },
   },
   {
     target: 'persist 64 B, forced cache_line',
-    select: (r) =>
-      isJsPmem2(r) &&
-      r.case.workload === 'persist' &&
-      r.case.len === 64 &&
-      r.case.granularity === 'CACHE_LINE',
+    select: jsRows({ workload: 'persist', len: 64, granularity: 'CACHE_LINE' }),
     limit: { max: 1.15 },
   },
   {
     target: 'persist 64 B, forced byte',
-    select: (r) =>
-      isJsPmem2(r) &&
-      r.case.workload === 'persist' &&
-      r.case.len === 64 &&
-      r.case.granularity === 'BYTE',
+    select: jsRows({ workload: 'persist', len: 64, granularity: 'BYTE' }),
     limit: { max: 3 },
   },
   {
     target: 'persistRanges of 64 ranges (vs C loop of flushes + one drain)',
-    select: (r) => isJsPmem2(r) && r.case.workload === 'batch',
+    select: jsRows({ workload: 'batch' }),
     limit: { max: 1.2 },
   },
   {
     target: 'memcpy 2 MiB chunks (cache_line/byte, NONTEMPORAL)',
-    select: (r) =>
-      isJsPmem2(r) &&
-      r.case.workload === 'memcpy' &&
-      r.case.len === CHUNK_2M &&
-      r.case.flags === NONTEMPORAL &&
-      r.case.granularity !== 'PAGE',
+    select: jsRows(
+      { workload: 'memcpy', len: CHUNK_2M, flags: NONTEMPORAL },
+      (c) => c.granularity !== 'PAGE',
+    ),
     limit: { min: 0.95 },
   },
   {
     target: 'memcpy 64 KiB chunks',
-    select: (r) => isJsPmem2(r) && r.case.workload === 'memcpy' && r.case.len === CHUNK_64K,
+    select: jsRows({ workload: 'memcpy', len: CHUNK_64K }),
     limit: { min: 0.9 },
   },
 ];
@@ -114,9 +107,7 @@ function judge(
 /** The append target compares @pmem2/map with mmap-io, not with C. */
 function appendTargets(rows: readonly RowResult[]): TargetResult[] {
   const target = 'append-and-persist records, page granularity';
-  const ours = rows.filter(
-    (r) => isJsPmem2(r) && r.case.workload === 'append' && r.case.granularity === 'PAGE',
-  );
+  const ours = rows.filter(jsRows({ workload: 'append', granularity: 'PAGE' }));
   return ours.map((r) => {
     const peer = rows.find(
       (p) => p.case.peer === 'mmap-io' && p.case.workload === 'append' && p.case.fs === r.case.fs,
