@@ -240,11 +240,7 @@ function refused(status: number, refusal: string, address: bigint): Pmem2Error {
  * map.bytes()[0] = 7;
  * const token = shareMap(map);
  * map.delete(); // no other view yet: the memory is unmapped, the token is void
- * try {
- *   openSharedMap(token);
- * } catch (error) {
- *   (error as Error).message.includes('before the token was opened'); // true
- * }
+ * openSharedMap(token); // throws PMEM2_E_MAPPING_NOT_FOUND
  * src.delete();
  * ```
  * @see libpmem2: pmem2_map_new(3)
