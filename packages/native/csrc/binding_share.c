@@ -21,21 +21,12 @@ enum {
 	SHARED_SLOTS
 };
 
-/* The writable bytes of a Uint8Array of exactly SHARE_TOKEN_BYTES; NULL after a TypeError. */
+/* The bytes of a Uint8Array of exactly SHARE_TOKEN_BYTES; NULL after a TypeError. */
 static uint8_t *
 token_arg(napi_env env, napi_value v)
 {
-	bool is_typedarray;
-	napi_typedarray_type type;
-	size_t length = 0;
-	void *data = NULL;
-	if (napi_is_typedarray(env, v, &is_typedarray) != napi_ok || !is_typedarray ||
-			napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok ||
-			type != napi_uint8_array || length != SHARE_TOKEN_BYTES || !data) {
-		napi_throw_type_error(env, NULL, "expected a share token: a Uint8Array of 24 bytes");
-		return NULL;
-	}
-	return data;
+	return arg_typed_array(env, v, napi_uint8_array, SHARE_TOKEN_BYTES, SHARE_TOKEN_BYTES,
+			"expected a share token: a Uint8Array of 24 bytes");
 }
 
 /* mapShare(map, token): writes a new single-use token of the mapping; a status. */
@@ -65,18 +56,10 @@ js_map_open_shared(napi_env env, napi_callback_info info)
 	napi_value argv[2];
 	uint8_t *bytes;
 	double *slots;
-	size_t n = 0;
-	napi_typedarray_type type;
-	bool is_typedarray;
-	if (get_args(env, info, 2, argv) || !(bytes = token_arg(env, argv[0])))
+	if (get_args(env, info, 2, argv) || !(bytes = token_arg(env, argv[0])) ||
+			!(slots = arg_typed_array(env, argv[1], napi_float64_array, SHARED_SLOTS,
+					  SIZE_MAX, "expected result: a Float64Array of 7 elements")))
 		return NULL;
-	if (napi_is_typedarray(env, argv[1], &is_typedarray) != napi_ok || !is_typedarray ||
-			napi_get_typedarray_info(env, argv[1], &type, &n, (void **)&slots, NULL,
-					NULL) != napi_ok ||
-			type != napi_float64_array || n < SHARED_SLOTS) {
-		napi_throw_type_error(env, NULL, "expected result: a Float64Array of 7 elements");
-		return NULL;
-	}
 	uint8_t token[SHARE_TOKEN_BYTES];
 	memcpy(token, bytes, sizeof(token));
 	struct map_record *view = NULL;
