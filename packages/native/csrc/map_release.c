@@ -1,4 +1,5 @@
-/* map_release.c -- a mapping's delete: msync pins, unmap or park under live buffers, unpark */
+/* map_release.c -- a mapping's release: unmap or mend, msync pins, delete (parking under a
+ * live ArrayBuffer), unpark */
 
 #include "records.h"
 
