@@ -35,6 +35,20 @@ const SOURCE_TYPES: readonly string[] = ['regular', 'devdax', 'anon'];
  * mapping for the receiver's `Pmem2Map` (what deep flush needs of the source, the sharing and
  * the granularity rule); what matters for memory safety (address, size, protection,
  * granularity) comes from native.
+ *
+ * @example
+ * ```ts
+ * import { Config, Granularity } from '@pmem2/config';
+ * import { Source } from '@pmem2/source';
+ * import { mapNew, shareMap } from '@pmem2/map';
+ * const src = Source.fromAnon(1 << 20);
+ * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
+ * const token = shareMap(map);
+ * structuredClone(token).bytes.length; // 24
+ * map.delete();
+ * src.delete();
+ * ```
+ * @see libpmem2: pmem2_map_new(3)
  */
 export interface MapShareToken {
   /** The 24 bytes native checks: process key, token id, secret. */
