@@ -84,6 +84,21 @@ describe('views of one range', () => {
     expect(theirs.length).toBe(0);
   });
 
+  it('can be shared again from a view (another token of the same range)', () => {
+    const { map, path } = mapFile('reshare');
+    const first = open(share(map)).view;
+    if (typeof first === 'number') throw new Error(`open: ${first}`);
+    const second = open(share(first)).view;
+    if (typeof second === 'number') throw new Error(`open: ${second}`);
+    expect(binding.mapSharers(map)).toBe(3);
+    expect(binding.mapDelete(first)).toBe(0);
+    expect(binding.mapDelete(map)).toBe(0);
+    expect(binding.mapSharers(second)).toBe(1);
+    expect(mapped(path)).toBe(true);
+    expect(binding.mapDelete(second)).toBe(0);
+    expect(mapped(path)).toBe(false);
+  });
+
   it('refuse a token once opened (spent), after the last delete (gone) and forged ones', () => {
     const { map } = mapFile('refusals');
     const token = share(map);
@@ -199,6 +214,45 @@ describe('in child processes', () => {
     `);
     expect(out).toEqual({ before: EINVAL, after: EINVAL, refusal: 1 });
     expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('a page lost under a view is reported to every realm; a worker read gives zeros', () => {
+    const out = answer(`
+      import fs from 'node:fs';
+      import { Worker } from 'node:worker_threads';
+      const p = ${JSON.stringify(dir)} + '/lost-' + process.pid;
+      fs.writeFileSync(p, Buffer.alloc(3 * 4096, 1));
+      const fd = fs.openSync(p, 'r+');
+      const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), ${PROT_RW}, false, 4096, null, 0n, 2,
+        null, new Float64Array(6));
+      const token = new Uint8Array(24);
+      binding.mapShare(m, token);
+      fs.ftruncateSync(fd, 4096);
+      const w = new Worker(\`
+        Promise.all([import('node:worker_threads'), import(${JSON.stringify(distEntry)})])
+          .then(([{ parentPort, workerData }, { binding }]) => {
+            const v = binding.mapOpenShared(workerData, new Float64Array(7));
+            const bytes = new Uint8Array(binding.mapBuffer(v));
+            const read = [bytes[0], bytes[4096]]; // the second page is past the end now
+            const persist = binding.persist(v, 4096, 100);
+            const lost = binding.mapLost(v);
+            parentPort.postMessage({ read, persist, lost, deleted: binding.mapDelete(v) });
+          });\`, { eval: true, workerData: token });
+      const inWorker = await new Promise((r) => w.once('message', r));
+      const mainPersist = binding.persist(m, 4096, 100); // over the lost page
+      const mainLost = binding.mapLost(m);
+      const deleted = binding.mapDelete(m);
+      fs.closeSync(fd);
+      fs.rmSync(p);
+      console.log(JSON.stringify({ inWorker, mainPersist, mainLost, deleted }));
+    `);
+    const lost = [{ offset: 4096, length: 4096, cause: 'truncated' }];
+    expect(out).toEqual({
+      inWorker: { read: [1, 0], persist: E.IO_FAIL, lost, deleted: 0 },
+      mainPersist: E.IO_FAIL,
+      mainLost: lost,
+      deleted: 0,
+    });
   });
 
   it('a worker exit and worker.terminate() drop the worker view; main still maps, then unmaps', () => {
