@@ -24,8 +24,9 @@ struct token_entry {
  * range's lock. An entry does not keep its range alive: a range's last holder clears its
  * entries (forget_tokens) before its last reference can go, and open holds Tokens_lock.
  */
+#define TOKEN_BUCKETS 256
 static pthread_mutex_t Tokens_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct token_entry *Tokens;
+static struct token_entry *Tokens[TOKEN_BUCKETS]; /* by id % TOKEN_BUCKETS */
 static uint64_t Next_id = 1;
 static uint64_t Process_key;
 
@@ -136,8 +137,8 @@ shared_map_share(struct map_record *map, uint8_t token[SHARE_TOKEN_BYTES])
 	}
 	entry->id = Next_id++;
 	entry->share = map->share;
-	entry->next = Tokens;
-	Tokens = entry;
+	entry->next = Tokens[entry->id % TOKEN_BUCKETS];
+	Tokens[entry->id % TOKEN_BUCKETS] = entry;
 	set_token_word(token, 0, Process_key);
 	set_token_word(token, 1, entry->id);
 	set_token_word(token, 2, entry->secret);
@@ -172,7 +173,7 @@ shared_map_open(const uint8_t token[SHARE_TOKEN_BYTES], struct map_record **out,
 	uint64_t key = token_word(token, 0), id = token_word(token, 1);
 	uint64_t secret = token_word(token, 2);
 	pthread_mutex_lock(&Tokens_lock);
-	struct token_entry **link = &Tokens;
+	struct token_entry **link = &Tokens[id % TOKEN_BUCKETS];
 	while (*link && (*link)->id != id)
 		link = &(*link)->next;
 	int ret;
@@ -206,9 +207,10 @@ static void
 forget_tokens(struct shared_map *share)
 {
 	pthread_mutex_lock(&Tokens_lock);
-	for (struct token_entry *e = Tokens; e; e = e->next)
-		if (e->share == share)
-			e->share = NULL;
+	for (size_t b = 0; b < TOKEN_BUCKETS; b++)
+		for (struct token_entry *e = Tokens[b]; e; e = e->next)
+			if (e->share == share)
+				e->share = NULL;
 	pthread_mutex_unlock(&Tokens_lock);
 }
 
