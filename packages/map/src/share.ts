@@ -30,7 +30,7 @@ const SOURCE_TYPES: readonly string[] = ['regular', 'devdax', 'anon'];
  * @remarks
  * A plain object, so it survives the structured clone of `postMessage` and `workerData`.
  * Only `bytes` opens anything: native checks them against its process-wide table of tokens
- * (process key, token id, random secret), so a token from another process, forged bytes, or
+ * (process key, range id, token id, random secret), so a token from another process, forged bytes, or
  * a token opened before are refused with a `Pmem2Error`. The other fields describe the
  * mapping for the receiver's `Pmem2Map` (what deep flush needs of the source, the sharing and
  * the granularity rule); what matters for memory safety (address, size, protection,
@@ -44,14 +44,14 @@ const SOURCE_TYPES: readonly string[] = ['regular', 'devdax', 'anon'];
  * const src = Source.fromAnon(1 << 20);
  * const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
  * const token = shareMap(map);
- * structuredClone(token).bytes.length; // 24
+ * structuredClone(token).bytes.length; // 32
  * map.delete();
  * src.delete();
  * ```
  * @see libpmem2: pmem2_map_new(3)
  */
 export interface MapShareToken {
-  /** The 24 bytes native checks: process key, token id, secret. */
+  /** The 32 bytes native checks: process key, range id, token id, secret. */
   readonly bytes: Uint8Array;
   /** The address of the mapping, for messages and an early check (native decides). */
   readonly address: bigint;
@@ -216,7 +216,7 @@ function refused(status: number, refusal: string, address: bigint): Pmem2Error {
     case 'gone':
       return new Pmem2Error(
         status,
-        `openSharedMap: every thread deleted the mapping at ${at} before the token was opened; ` +
+        `openSharedMap: every thread deleted the mapping at ${at}, so its tokens are void; ` +
           'keep a view until the receiver has opened its token',
       );
     default:
@@ -242,7 +242,7 @@ function refused(status: number, refusal: string, address: bigint): Pmem2Error {
  * @returns a new mapping of this thread.
  * @throws {@link @pmem2/errors!Pmem2Error} `-EINVAL` for a token made in another process, forged
  *   bytes or anything that is not a token; `PMEM2_E_MAPPING_NOT_FOUND` for a token opened
- *   before, or whose mapping every thread deleted first; `PMEM2_E_MAPPING_EXISTS` when this
+ *   before, or any token of a mapping every thread has deleted; `PMEM2_E_MAPPING_EXISTS` when this
  *   thread already has a live view of it; `-ENOMEM`.
  * @example
  * ```ts

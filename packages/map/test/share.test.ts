@@ -32,7 +32,7 @@ describe('shareMap', () => {
     using file = fileMap();
     const token = shareMap(file.map);
     expect(token.bytes).toBeInstanceOf(Uint8Array);
-    expect(token.bytes.length).toBe(24);
+    expect(token.bytes.length).toBe(32);
     expect(token).toMatchObject({
       address: file.map.address,
       sharing: Sharing.SHARED,
@@ -81,17 +81,23 @@ describe('openSharedMap', () => {
     const map = mapNew(config(), source);
     const token = shareMap(map);
     const pending = shareMap(map);
-    map.delete(); // (while it is live here, this thread is refused before native looks)
-    const forged = { ...pending, bytes: pending.bytes.map((b, i) => (i === 23 ? b ^ 1 : b)) };
-    expect(expectPmem2(() => openSharedMap(forged), 'EINVAL').message).toMatch(/no token/);
-    const foreign = { ...pending, bytes: new Uint8Array(24) };
-    expect(expectPmem2(() => openSharedMap(foreign), 'EINVAL').message).toMatch(/this process/);
-    expect(expectPmem2(() => openSharedMap(token), 'PMEM2_E_MAPPING_NOT_FOUND').message).toMatch(
-      /every thread deleted/,
-    );
+    mappingRegistry.remove(map); // (while it is registered here, this thread is refused first)
+    openSharedMap(token).delete();
     expect(expectPmem2(() => openSharedMap(token), 'PMEM2_E_MAPPING_NOT_FOUND').message).toMatch(
       /opened already/,
     );
+    const forged = { ...pending, bytes: pending.bytes.map((b, i) => (i === 31 ? b ^ 1 : b)) };
+    expect(expectPmem2(() => openSharedMap(forged), 'EINVAL').message).toMatch(/no token/);
+    const foreign = { ...pending, bytes: new Uint8Array(32) };
+    expect(expectPmem2(() => openSharedMap(foreign), 'EINVAL').message).toMatch(/this process/);
+    mappingRegistry.insert(map, map.address, BigInt(MiB));
+    map.delete();
+    // once every view is gone, an opened token and a pending one are both void
+    for (const t of [token, pending]) {
+      expect(expectPmem2(() => openSharedMap(t), 'PMEM2_E_MAPPING_NOT_FOUND').message).toMatch(
+        /every thread deleted/,
+      );
+    }
     for (const bad of [
       null,
       42,

@@ -26,7 +26,7 @@ static uint8_t *
 token_arg(napi_env env, napi_value v)
 {
 	return arg_typed_array(env, v, napi_uint8_array, SHARE_TOKEN_BYTES, SHARE_TOKEN_BYTES,
-			"expected a share token: a Uint8Array of 24 bytes");
+			"expected a share token: a Uint8Array of 32 bytes");
 }
 
 /* mapShare(map, token): writes a new single-use token of the mapping; a status. */

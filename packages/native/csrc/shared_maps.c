@@ -11,23 +11,23 @@
 
 #include "status.h"
 
-/* A token not opened yet. `share` is NULL once every realm deleted the mapping. */
-struct token_entry {
+/* A token not opened yet, in its shared range's list. */
+struct pending_token {
 	uint64_t id;
 	uint64_t secret;
-	struct shared_map *share;
-	struct token_entry *next;
+	struct pending_token *next;
 };
 
 /*
- * The process-wide table of tokens not opened yet. Lock order: Tokens_lock, then a shared
- * range's lock. An entry does not keep its range alive: a range's last holder clears its
- * entries (forget_tokens) before its last reference can go, and open holds Tokens_lock.
+ * The shared ranges that some view still holds, by id, with their tokens not opened yet;
+ * everything here is under Shares_lock (lock order: Shares_lock, then a range's lock). A
+ * range leaves the table, and its pending tokens are freed, when its last holder goes
+ * (before its last reference can), so memory is bounded by the live ranges' tokens.
  */
-#define TOKEN_BUCKETS 256
-static pthread_mutex_t Tokens_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct token_entry *Tokens[TOKEN_BUCKETS]; /* by id % TOKEN_BUCKETS */
-static uint64_t Next_id = 1;
+#define SHARE_BUCKETS 64
+static pthread_mutex_t Shares_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct shared_map *Live[SHARE_BUCKETS]; /* by id % SHARE_BUCKETS */
+static uint64_t Next_share_id = 1;
 static uint64_t Process_key;
 
 /* Fills buf with random bytes: getrandom, else /dev/urandom. 0 or -errno. */
@@ -84,10 +84,21 @@ new_view(const struct map_record *range, struct shared_map *share)
 	return view;
 }
 
+/* The live shared range with that id, or NULL. Caller holds Shares_lock. */
+static struct shared_map *
+find_live(uint64_t id)
+{
+	struct shared_map *share = Live[id % SHARE_BUCKETS];
+	while (share && share->id != id)
+		share = share->next_live;
+	return share;
+}
+
 /*
- * Turns a live, unshared record into the first view of a new shared range: the range gets a
- * record of its own that takes over the fault slot and the count of live buffers (moved on
- * the record's realm thread, the only one that changes them). 0 or -ENOMEM.
+ * Turns a live, unshared record into the first view of a new shared range, entered in the
+ * table: the range gets a record of its own that takes over the fault slot and the count of
+ * live buffers (moved on the record's realm thread, the only one that changes them). 0 or
+ * -ENOMEM. Caller holds Shares_lock.
  */
 static int
 make_shared(struct map_record *map)
@@ -108,6 +119,10 @@ make_shared(struct map_record *map)
 	share->range = range;
 	share->holders = 1;
 	share->refs = 1;
+	share->id = Next_share_id++;
+	share->next_token = 1;
+	share->next_live = Live[share->id % SHARE_BUCKETS];
+	Live[share->id % SHARE_BUCKETS] = share;
 	map->users = 0;
 	map->share = share;
 	return 0;
@@ -121,28 +136,29 @@ shared_map_share(struct map_record *map, uint8_t token[SHARE_TOKEN_BYTES])
 		return PMEM2_E_MAPPING_NOT_FOUND;
 	if (map->rsv)
 		return PMEM2_E_NOSUPP;
-	struct token_entry *entry = calloc(1, sizeof(*entry));
-	if (!entry)
+	struct pending_token *pending = calloc(1, sizeof(*pending));
+	if (!pending)
 		return -ENOMEM;
-	int ret = random_bytes(&entry->secret, sizeof(entry->secret));
-	pthread_mutex_lock(&Tokens_lock);
+	int ret = random_bytes(&pending->secret, sizeof(pending->secret));
+	pthread_mutex_lock(&Shares_lock);
 	while (ret == 0 && Process_key == 0)
 		ret = random_bytes(&Process_key, sizeof(Process_key));
 	if (ret == 0 && !map->share)
 		ret = make_shared(map);
 	if (ret) {
-		pthread_mutex_unlock(&Tokens_lock);
-		free(entry);
+		pthread_mutex_unlock(&Shares_lock);
+		free(pending);
 		return ret;
 	}
-	entry->id = Next_id++;
-	entry->share = map->share;
-	entry->next = Tokens[entry->id % TOKEN_BUCKETS];
-	Tokens[entry->id % TOKEN_BUCKETS] = entry;
+	struct shared_map *share = map->share; /* live: this view holds it */
+	pending->id = share->next_token++;
+	pending->next = share->pending;
+	share->pending = pending;
 	set_token_word(token, 0, Process_key);
-	set_token_word(token, 1, entry->id);
-	set_token_word(token, 2, entry->secret);
-	pthread_mutex_unlock(&Tokens_lock);
+	set_token_word(token, 1, share->id);
+	set_token_word(token, 2, pending->id);
+	set_token_word(token, 3, pending->secret);
+	pthread_mutex_unlock(&Shares_lock);
 	return 0;
 }
 
@@ -165,53 +181,72 @@ take_hold(struct shared_map *share, struct map_record **out)
 	return ret;
 }
 
-/* Opens a token once: finds it, checks its secret, consumes it and takes a hold. */
+/*
+ * Opens a token once: finds its range and pending entry, checks the secret, consumes it and
+ * takes a hold. Caller holds Shares_lock.
+ */
+static int
+open_locked(const uint8_t *token, struct map_record **out, enum share_refusal *why)
+{
+	uint64_t share_id = token_word(token, 1), id = token_word(token, 2);
+	if (Process_key == 0 || token_word(token, 0) != Process_key) {
+		*why = SHARE_FOREIGN;
+		return -EINVAL;
+	}
+	struct shared_map *share = find_live(share_id);
+	if (!share) {
+		/* an id this process issued: every view of that range is gone */
+		*why = share_id == 0 || share_id >= Next_share_id ? SHARE_FORGED : SHARE_GONE;
+		return *why == SHARE_FORGED ? -EINVAL : PMEM2_E_MAPPING_NOT_FOUND;
+	}
+	struct pending_token **link = &share->pending;
+	while (*link && (*link)->id != id)
+		link = &(*link)->next;
+	struct pending_token *pending = *link;
+	if (!pending) {
+		*why = id == 0 || id >= share->next_token ? SHARE_FORGED : SHARE_SPENT;
+		return *why == SHARE_FORGED ? -EINVAL : PMEM2_E_MAPPING_NOT_FOUND;
+	}
+	if (pending->secret != token_word(token, 3)) {
+		*why = SHARE_FORGED; /* the real token stays valid */
+		return -EINVAL;
+	}
+	int ret = take_hold(share, out);
+	*why = ret == PMEM2_E_MAPPING_NOT_FOUND ? SHARE_GONE : SHARE_OPENED;
+	if (ret != -ENOMEM) { /* out of memory: nothing opened, the token stays valid */
+		*link = pending->next;
+		free(pending);
+	}
+	return ret;
+}
+
+/* Opens a token once. */
 int
 shared_map_open(const uint8_t token[SHARE_TOKEN_BYTES], struct map_record **out,
 		enum share_refusal *why)
 {
-	uint64_t key = token_word(token, 0), id = token_word(token, 1);
-	uint64_t secret = token_word(token, 2);
-	pthread_mutex_lock(&Tokens_lock);
-	struct token_entry **link = &Tokens[id % TOKEN_BUCKETS];
-	while (*link && (*link)->id != id)
-		link = &(*link)->next;
-	int ret;
-	struct token_entry *entry = *link;
-	if (Process_key == 0 || key != Process_key) {
-		*why = SHARE_FOREIGN;
-		ret = -EINVAL;
-	} else if (!entry) {
-		*why = id == 0 || id >= Next_id ? SHARE_FORGED : SHARE_SPENT;
-		ret = *why == SHARE_FORGED ? -EINVAL : PMEM2_E_MAPPING_NOT_FOUND;
-	} else if (entry->secret != secret) {
-		*why = SHARE_FORGED; /* the real token stays valid */
-		ret = -EINVAL;
-	} else {
-		*link = entry->next;
-		ret = entry->share ? take_hold(entry->share, out) : PMEM2_E_MAPPING_NOT_FOUND;
-		*why = ret == PMEM2_E_MAPPING_NOT_FOUND ? SHARE_GONE : SHARE_OPENED;
-		if (ret == -ENOMEM) { /* nothing was opened: the token stays valid */
-			entry->next = *link;
-			*link = entry;
-			entry = NULL;
-		}
-		free(entry);
-	}
-	pthread_mutex_unlock(&Tokens_lock);
+	pthread_mutex_lock(&Shares_lock);
+	int ret = open_locked(token, out, why);
+	pthread_mutex_unlock(&Shares_lock);
 	return ret;
 }
 
-/* The range lost its last holder: its tokens not opened yet now report SHARE_GONE. */
+/* The range lost its last holder: it leaves the table and its pending tokens are freed. */
 static void
-forget_tokens(struct shared_map *share)
+forget_range(struct shared_map *share)
 {
-	pthread_mutex_lock(&Tokens_lock);
-	for (size_t b = 0; b < TOKEN_BUCKETS; b++)
-		for (struct token_entry *e = Tokens[b]; e; e = e->next)
-			if (e->share == share)
-				e->share = NULL;
-	pthread_mutex_unlock(&Tokens_lock);
+	pthread_mutex_lock(&Shares_lock);
+	struct shared_map **link = &Live[share->id % SHARE_BUCKETS];
+	while (*link && *link != share)
+		link = &(*link)->next_live;
+	if (*link)
+		*link = share->next_live;
+	while (share->pending) {
+		struct pending_token *next = share->pending->next;
+		free(share->pending);
+		share->pending = next;
+	}
+	pthread_mutex_unlock(&Shares_lock);
 }
 
 /*
@@ -234,7 +269,7 @@ drop_hold(struct map_record *view, int force)
 		return ret;
 	view->addr = NULL;
 	if (last)
-		forget_tokens(share);
+		forget_range(share);
 	return ret;
 }
 

@@ -15,23 +15,30 @@
  * realm's ArrayBuffer object is alive) when the last holder deletes it or is freed (its
  * realm exited). Counters live under `lock`, taken from any realm's thread.
  */
+struct pending_token;
+
 struct shared_map {
 	pthread_mutex_t lock;
 	struct map_record *range; /* users: live ArrayBuffer objects of every realm */
 	unsigned holders;	  /* views not deleted */
 	unsigned refs;		  /* views not freed */
+	/* shared_maps.c's table (under its lock), while some view holds the range: */
+	uint64_t id;
+	uint64_t next_token;	      /* the id of the next token */
+	struct pending_token *pending; /* tokens not opened yet */
+	struct shared_map *next_live;
 };
 
-/* The bytes of a share token: process key, token id, secret (three little-endian u64). */
-#define SHARE_TOKEN_BYTES 24
+/* The bytes of a share token: process key, range id, token id, secret (four LE u64). */
+#define SHARE_TOKEN_BYTES 32
 
 /* Why shared_map_open refused a token (binding_share.c reports it to TypeScript). */
 enum share_refusal {
 	SHARE_OPENED = 0,
 	SHARE_FOREIGN = 1, /* made in another process (or not a token at all) */
-	SHARE_FORGED = 2,  /* this process's key, but no token with that id and secret was made */
+	SHARE_FORGED = 2,  /* this process's key, but no token with these ids and secret was made */
 	SHARE_SPENT = 3,   /* opened already: a token opens one view */
-	SHARE_GONE = 4,	   /* every realm deleted the mapping before the token was opened */
+	SHARE_GONE = 4,	   /* every realm deleted the mapping (opened or not, it opens nothing) */
 };
 
 /*

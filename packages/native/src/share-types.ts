@@ -3,8 +3,8 @@
 
 import type { MapHandle, Status } from './types.js';
 
-/** How many bytes a share token has: process key, token id, secret (three u64). */
-export const SHARE_TOKEN_BYTES = 24;
+/** How many bytes a share token has: process key, range id, token id, secret (four u64). */
+export const SHARE_TOKEN_BYTES = 32;
 
 /**
  * The slots of a {@link SharedMapResult}, filled by `binding.mapOpenShared`.
@@ -19,7 +19,7 @@ export const SHARE_TOKEN_BYTES = 24;
  * ```ts
  * import { binding, newSharedMapResult, SharedMapSlot } from '@pmem2/native';
  * const result = newSharedMapResult();
- * const status = binding.mapOpenShared(new Uint8Array(24), result); // not a token
+ * const status = binding.mapOpenShared(new Uint8Array(32), result); // not a token
  * result[SharedMapSlot.refusal]; // 1: 'foreign'
  * ```
  * @see libpmem2: pmem2_map_new(3)
@@ -55,7 +55,7 @@ export function newSharedMapResult(): SharedMapResult {
 /**
  * Why a token did not open: `'opened'` (it did), `'foreign'` (made in another process, or
  * not a token), `'forged'` (this process's key but no such token), `'spent'` (opened
- * already), `'gone'` (every realm deleted the mapping first).
+ * already), `'gone'` (every realm deleted the mapping: opened or not, the token is void).
  */
 export type ShareRefusal = 'opened' | 'foreign' | 'forged' | 'spent' | 'gone';
 

@@ -108,7 +108,7 @@ describe('views of one range', () => {
     expect(open(token)).toMatchObject({ view: E.MAPPING_NOT_FOUND, refusal: 'spent' });
 
     const wrongSecret = pending.slice();
-    wrongSecret[16] = (wrongSecret[16] as number) ^ 1;
+    wrongSecret[24] = (wrongSecret[24] as number) ^ 1;
     expect(open(wrongSecret)).toMatchObject({ view: EINVAL, refusal: 'forged' });
     const unknownId = pending.slice();
     unknownId.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], 8);
@@ -138,7 +138,7 @@ describe('views of one range', () => {
     expect(() => binding.mapOpenShared(new Uint16Array(12) as never, newSharedMapResult())).toThrow(
       TypeError,
     );
-    expect(() => binding.mapOpenShared(new Uint8Array(24), new Float64Array(6))).toThrow(TypeError);
+    expect(() => binding.mapOpenShared(new Uint8Array(32), new Float64Array(6))).toThrow(TypeError);
     expect(binding.mapDelete(map)).toBe(0);
     expect(binding.reservationDelete(rsv)).toBe(0);
   });
@@ -167,7 +167,7 @@ describe('in child processes', () => {
       const m = binding.mapNew(fd, 0n, 1048576n, ${PROT_RW}, false, 4096, null, 0n, 2, null, r);
       fs.closeSync(fd);
       const start = r[0].toString(16) + '-';
-      const t = new Uint8Array(24);
+      const t = new Uint8Array(32);
       binding.mapShare(m, t);
       const v = binding.mapOpenShared(t, new Float64Array(7));
       let buf = binding.mapBuffer(m);
@@ -201,7 +201,7 @@ describe('in child processes', () => {
     const { map } = mapFile('foreign');
     const token = Array.from(share(map));
     const out = answer(`
-      const mine = new Uint8Array(24);
+      const mine = new Uint8Array(32);
       const m = binding.mapNew(-1, 0n, 4096n, ${PROT_RW}, false, 4096, null, 0n, 2, null,
         new Float64Array(6));
       const before = binding.mapOpenShared(new Uint8Array(${JSON.stringify(token)}),
@@ -225,7 +225,7 @@ describe('in child processes', () => {
       const fd = fs.openSync(p, 'r+');
       const m = binding.mapNew(fd, 0n, BigInt(3 * 4096), ${PROT_RW}, false, 4096, null, 0n, 2,
         null, new Float64Array(6));
-      const token = new Uint8Array(24);
+      const token = new Uint8Array(32);
       binding.mapShare(m, token);
       fs.ftruncateSync(fd, 4096);
       const w = new Worker(\`
@@ -275,7 +275,7 @@ describe('in child processes', () => {
           if (workerData.spin) for (;;) Atomics.add(a, 0, 1);
         });\`;
       const start = (spin) => {
-        const token = new Uint8Array(24);
+        const token = new Uint8Array(32);
         binding.mapShare(m, token);
         const w = new Worker(body, { eval: true, workerData: { token, spin } });
         const exited = new Promise((r) => w.once('exit', r));

@@ -62,7 +62,7 @@ describe('a mapping shared with worker threads', () => {
 
   it('refuses a token used twice, of a deleted map, forged or from another process', () => {
     const { bytes } = scenario<{ bytes: number[] }>('makeToken');
-    expect(bytes).toHaveLength(24);
+    expect(bytes).toHaveLength(32);
     const NOT_FOUND = { code: 'PMEM2_E_MAPPING_NOT_FOUND', errno: -100016 };
     const EINVAL = { code: 'EINVAL', errno: -22 };
     expect(scenario('refusedTokens', JSON.stringify(bytes))).toMatchObject({

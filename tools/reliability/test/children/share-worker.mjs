@@ -74,7 +74,7 @@ const modes = {
     const again = outcome(() => openSharedMap(fresh));
     const deleted = outcome(() => openSharedMap(ofDeleted));
     const forgedBytes = pending.bytes.slice();
-    forgedBytes[20] ^= 0xff; // a byte of the secret
+    forgedBytes[28] ^= 0xff; // a byte of the secret
     const forged = outcome(() => openSharedMap({ ...pending, bytes: forgedBytes }));
     const realAfterForged = outcome(() => openSharedMap(pending).delete());
     const foreign = outcome(() =>
