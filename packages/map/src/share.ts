@@ -76,8 +76,9 @@ export interface MapShareToken {
  * A token holds no reference: it opens only while some view still holds the mapping, so
  * keep yours until the receiver has opened it. Call `shareMap` once per receiver.
  *
- * SharedArrayBuffer: none. Node-API can wrap external memory only in a (non-shared)
- * `ArrayBuffer`; `node_api_create_sharedarraybuffer` allocates new memory, and V8's C++ API
+ * SharedArrayBuffer: none, on any runtime. Node-API can wrap existing memory only in a
+ * (non-shared) `ArrayBuffer` (`node_api_create_sharedarraybuffer` of newer Nodes allocates
+ * fresh memory; an external variant is only requested, nodejs/node#62259), and V8's C++ API
  * (`v8::SharedArrayBuffer::New` over a backing store) would tie the addon to one Node ABI,
  * while the prebuilds are Node-API only. Each view's `buffer` is an ordinary ArrayBuffer over
  * the same memory: `Atomics.add`, `compareExchange`, `load` and `store` on an `Int32Array` of
