@@ -19,4 +19,5 @@ export {
   persistInfo,
 } from './persist-info.js';
 export { Pmem2Map } from './pmem2-map.js';
+export { type MapShareToken, openSharedMap, shareMap } from './share.js';
 export { VmReservation } from './vm-reservation.js';

@@ -20,7 +20,8 @@ interface Entry<T extends object> {
  * forgets can still be collected (its native finalizer unmaps it); a `FinalizationRegistry`
  * then drops the entry, and lookups skip entries whose occupant is already gone. One registry
  * exists per JavaScript realm: each worker thread has its own, which is sound because a
- * mapping created in one worker cannot be handed to another.
+ * mapping is never handed to another worker: `openSharedMap` makes that worker a mapping
+ * of its own (a view of the same memory), registered in its own registry.
  *
  * @see libpmem2: pmem2_vm_reservation_map_find(3) (the interval tree it searches)
  */

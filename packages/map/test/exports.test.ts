@@ -5,7 +5,7 @@ import { LIBPMEM2_BASE_H, libpmem2FileOrSkip } from '@pmem2/test-kit';
 import { expect, it } from 'vitest';
 import * as api from '../src/index.js';
 
-it('exports exactly mapFile, mapNew, MemFlags, Pmem2Map, VmReservation and the granularity/CPU reports', () => {
+it('exports exactly mapFile, mapNew, MemFlags, Pmem2Map, VmReservation, sharing and the granularity/CPU reports', () => {
   expect(Object.keys(api).sort()).toEqual([
     'MemFlags',
     'Pmem2Map',
@@ -14,7 +14,9 @@ it('exports exactly mapFile, mapNew, MemFlags, Pmem2Map, VmReservation and the g
     'forcedGranularity',
     'mapFile',
     'mapNew',
+    'openSharedMap',
     'persistInfo',
+    'shareMap',
   ]);
   expect(api.MemFlags).toEqual({
     NODRAIN: 1,

@@ -25,17 +25,8 @@ enum map_new_slot {
 static double *
 result_slots(napi_env env, napi_value v)
 {
-	bool is_typedarray;
-	napi_typedarray_type type;
-	size_t length = 0;
-	void *data = NULL;
-	if (napi_is_typedarray(env, v, &is_typedarray) != napi_ok || !is_typedarray ||
-			napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok ||
-			type != napi_float64_array || length < MAP_NEW_SLOTS) {
-		napi_throw_type_error(env, NULL, "expected result: a Float64Array of 6 elements");
-		return NULL;
-	}
-	return data;
+	return arg_typed_array(env, v, napi_float64_array, MAP_NEW_SLOTS, SIZE_MAX,
+			"expected result: a Float64Array of 6 elements");
 }
 
 /* The eADR question of one call: a JavaScript function, asked at most once. */

@@ -43,5 +43,8 @@ napi_value js_schedule_writeback(napi_env env, napi_callback_info info);
 napi_value js_mincore(napi_env env, napi_callback_info info);
 napi_value js_mlock(napi_env env, napi_callback_info info);
 napi_value js_map_lost(napi_env env, napi_callback_info info);
+napi_value js_map_share(napi_env env, napi_callback_info info);
+napi_value js_map_open_shared(napi_env env, napi_callback_info info);
+napi_value js_map_sharers(napi_env env, napi_callback_info info);
 
 #endif

@@ -314,10 +314,10 @@ int
 fault_slot_check(struct fault_slot *slot, const char *lo, size_t len)
 {
 	unsigned n = fault_slot_nlost(slot);
-	if (n != slot->reported) {
-		slot->reported = n;
+	/* an exchange: with views in several realms, one call of any of them reports a loss */
+	if (n != __atomic_load_n(&slot->reported, __ATOMIC_RELAXED) &&
+			__atomic_exchange_n(&slot->reported, n, __ATOMIC_ACQ_REL) != n)
 		return PMEM2_E_IO_FAIL;
-	}
 	uintptr_t base = LOAD(&slot->lo);
 	if (base == 0 || (uintptr_t)lo < base)
 		return 0;

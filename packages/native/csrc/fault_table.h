@@ -35,7 +35,7 @@ struct fault_slot {
 	unsigned busy;	       /* atomic: handlers running over this slot */
 	int parked;	       /* out of repair but not free yet (fault_slot_close_file; Table_lock) */
 	unsigned nlost;	       /* atomic: faults repaired (ranges may be fewer) */
-	unsigned reported;     /* nlost when a call last reported the losses (main thread) */
+	unsigned reported;     /* atomic: nlost when a call (of any realm) last reported */
 	uint64_t lost_start[FAULT_LOST_MAX]; /* atomic: offset + 1 (0 until written) */
 	uint64_t lost_len[FAULT_LOST_MAX];   /* atomic: length << 2 | cause */
 	uint64_t over_lo;      /* atomic: lowest offset + 1 of the faults past FAULT_LOST_MAX */

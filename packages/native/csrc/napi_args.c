@@ -252,3 +252,21 @@ only_map_arg(napi_env env, napi_callback_info info)
 	return v ? handle_map(env, v) : NULL;
 }
 
+
+/* The data of a typed array of `type` with `min` to `max` elements, or NULL after a TypeError. */
+void *
+arg_typed_array(napi_env env, napi_value v, napi_typedarray_type type, size_t min, size_t max,
+		const char *what)
+{
+	bool is_typedarray;
+	napi_typedarray_type got;
+	size_t length = 0;
+	void *data = NULL;
+	if (napi_is_typedarray(env, v, &is_typedarray) != napi_ok || !is_typedarray ||
+			napi_get_typedarray_info(env, v, &got, &length, &data, NULL, NULL) != napi_ok ||
+			got != type || length < min || length > max || !data) {
+		napi_throw_type_error(env, NULL, what);
+		return NULL;
+	}
+	return data;
+}

@@ -39,6 +39,13 @@ int arg_i32(napi_env env, napi_value v, int32_t *out);
 /* The bytes of an ArrayBufferView or ArrayBuffer (a detached one has length 0). */
 int arg_bytes(napi_env env, napi_value v, char **data, size_t *len);
 
+/*
+ * The data of a typed array of `type` with `min` to `max` elements; NULL after throwing a
+ * TypeError saying `what` for anything else.
+ */
+void *arg_typed_array(napi_env env, napi_value v, napi_typedarray_type type, size_t min,
+		size_t max, const char *what);
+
 /* The value an N-API call made into *out, or NULL after throwing that call's error. */
 napi_value made(napi_env env, napi_status s, const napi_value *out, const char *call);
 

@@ -10,6 +10,7 @@
 #include "granularity.h"
 #include "mmap.h"
 #include "persist.h"
+#include "shared_maps.h"
 #include "status.h"
 
 /* The index of the first range whose end is above `start` (binary search). */
@@ -58,8 +59,8 @@ ranges_insert(struct rsv_record *rsv, uintptr_t start, uintptr_t end)
 }
 
 /* Removes the range starting at `start`. Caller holds the lock. */
-static void
-ranges_remove(struct rsv_record *rsv, uintptr_t start)
+void
+rsv_ranges_remove(struct rsv_record *rsv, uintptr_t start)
 {
 	size_t i = ranges_lower_bound(rsv, start);
 	if (i < rsv->nranges && rsv->ranges[i].start == start) {
@@ -312,7 +313,7 @@ map_in_reservation(struct map_record *map, const struct map_new_request *req, in
 			*failed_step = MAP_NEW_STEP_MMAP;
 			if (map->reserved_len) {
 				map_mend((char *)start, map->reserved_len);
-				ranges_remove(rsv, start);
+				rsv_ranges_remove(rsv, start);
 			}
 		} else {
 			map->addr = (char *)start;
@@ -384,21 +385,6 @@ settle_granularity(struct map_record *map, const struct map_new_request *req,
 	return 0;
 }
 
-/*
- * Unmaps or mends [addr, +reserved_len), then takes the mapping out of the fault table (in
- * that order, so a failed unmap leaves the record as it was and still repaired).
- */
-static int
-release_range(struct map_record *map, char *addr)
-{
-	int ret = map_record_unmap(map, addr, map->reserved_len);
-	if (ret == 0 && map->fault) {
-		fault_table_remove(map->fault);
-		map->fault = NULL;
-	}
-	return ret;
-}
-
 /* pmem2_map_new's system part (§3 steps 11-13) once TypeScript has run every check. */
 int
 map_record_new(const struct map_new_request *req, struct map_new_outcome *outcome,
@@ -459,38 +445,18 @@ map_record_new(const struct map_new_request *req, struct map_new_outcome *outcom
 	return 0;
 }
 
-/*
- * pmem2_map_delete's system part, on an address and length already copied out of the
- * record: munmap, or mend and leave the reservation.
- */
-int
-map_record_unmap(struct map_record *map, char *addr, size_t len)
-{
-	struct rsv_record *rsv = map->rsv;
-	if (!rsv)
-		return map_unmap(addr, len);
-	pthread_mutex_lock(&rsv->lock);
-	int ret = map_mend(addr, len);
-	if (ret == 0)
-		ranges_remove(rsv, (uintptr_t)addr);
-	pthread_mutex_unlock(&rsv->lock);
-	if (ret == 0) {
-		map->rsv = NULL;
-		rsv_record_put(rsv);
-	}
-	return ret;
-}
-
 /* Drops one reference; the last one unmaps a mapping nobody deleted and frees the record. */
 void
 map_record_put(struct map_record *map)
 {
 	if (--map->refs)
 		return;
-	if (map->addr) {
+	if (map->share) {
+		shared_map_leave(map);
+	} else if (map->addr) {
 		char *addr = map->addr;
 		map->addr = NULL;
-		release_range(map, addr);
+		map_record_release(map, addr);
 	}
 	if (map->rsv)
 		rsv_record_put(map->rsv);
@@ -498,133 +464,6 @@ map_record_put(struct map_record *map)
 	pthread_mutex_destroy(&map->pin_lock);
 	count_free();
 	free(map);
-}
-
-/* Takes a pin when an async msync starts (thread-pool thread); -1 once delete closed it. */
-int
-map_record_pin(struct map_record *map)
-{
-	pthread_mutex_lock(&map->pin_lock);
-	int closed = map->msyncs_closed;
-	if (!closed)
-		map->pins++;
-	pthread_mutex_unlock(&map->pin_lock);
-	return closed ? -1 : 0;
-}
-
-/* Releases a pin once the msync returned (worker thread) and wakes a waiting delete. */
-void
-map_record_unpin(struct map_record *map)
-{
-	pthread_mutex_lock(&map->pin_lock);
-	if (--map->pins == 0)
-		pthread_cond_broadcast(&map->unpinned);
-	pthread_mutex_unlock(&map->pin_lock);
-}
-
-/* Refuses msyncs that have not started, then blocks until no started one runs. */
-void
-map_record_close_msyncs(struct map_record *map)
-{
-	pthread_mutex_lock(&map->pin_lock);
-	map->msyncs_closed = 1;
-	while (map->pins)
-		pthread_cond_wait(&map->unpinned, &map->pin_lock);
-	pthread_mutex_unlock(&map->pin_lock);
-}
-
-/* Lets msyncs start again (a delete that failed). */
-void
-map_record_reopen_msyncs(struct map_record *map)
-{
-	pthread_mutex_lock(&map->pin_lock);
-	map->msyncs_closed = 0;
-	pthread_mutex_unlock(&map->pin_lock);
-}
-
-/*
- * Replaces the file mapping by zeroed read-write anonymous memory in one mmap over the
- * whole range (a thread-pool task still copying in or out finishes on harmless memory).
- * Inside a reservation the range stays occupied until unpark: a map placed there while a
- * task still wrote into it would take those writes into its file (mapNew there answers
- * PMEM2_E_MAPPING_EXISTS), but it no longer keeps the reservation from being deleted.
- */
-static int
-park(struct map_record *map)
-{
-	struct rsv_record *rsv = map->rsv;
-	if (rsv)
-		pthread_mutex_lock(&rsv->lock);
-	int anon_sync;
-	int ret = map_fixed(map->addr, map->reserved_len, 0x1 | 0x2, 1, -1, 0, &anon_sync);
-	if (ret == 0 && rsv)
-		rsv->nparked++;
-	if (rsv)
-		pthread_mutex_unlock(&rsv->lock);
-	if (ret == 0) {
-		map->parked = map->addr;
-		map->addr = NULL;
-		if (map->fault)
-			fault_slot_close_file(map->fault);
-	}
-	return ret;
-}
-
-/*
- * Returns a parked range to the system: munmap, or inside a reservation that is still there,
- * PROT_NONE again and no longer occupied.
- */
-static void
-unpark(struct map_record *map)
-{
-	char *addr = map->parked;
-	map->parked = NULL;
-	struct fault_slot *slot = map->fault;
-	map->fault = NULL;
-	if (slot)
-		fault_table_remove(slot);
-	struct rsv_record *rsv = map->rsv;
-	if (!rsv) {
-		map_unmap(addr, map->reserved_len);
-		return;
-	}
-	pthread_mutex_lock(&rsv->lock);
-	ranges_remove(rsv, (uintptr_t)addr);
-	rsv->nparked--;
-	if (rsv->deleted)
-		map_unmap(addr, map->reserved_len);
-	else
-		map_mend(addr, map->reserved_len);
-	pthread_mutex_unlock(&rsv->lock);
-	map->rsv = NULL;
-	rsv_record_put(rsv);
-}
-
-/* Delete's system part: unmap now without a live ArrayBuffer, else park the range. */
-int
-map_record_delete(struct map_record *map)
-{
-	if (map->users)
-		return park(map);
-	int ret = release_range(map, map->addr);
-	if (ret == 0)
-		map->addr = NULL;
-	return ret;
-}
-
-/* A live ArrayBuffer object of the mapping appeared. */
-void
-map_record_user_new(struct map_record *map)
-{
-	map->users++;
-}
-
-/* A live ArrayBuffer object was collected: the last one returns a parked range. */
-void
-map_record_user_gone(struct map_record *map)
-{
-	if (--map->users == 0 && map->parked)
-		unpark(map);
 }
 
 /* Overflow-safe bounds check of [offset, offset+len) against the content length. */

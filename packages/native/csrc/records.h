@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct map_fns;
+struct shared_map;
 
 /* One map inside a reservation: [start, end) in absolute addresses. */
 struct occupied_range {
@@ -42,7 +43,7 @@ struct map_record {
 	const struct map_fns *fns; /* persist.h: the routines of that granularity */
 	struct rsv_record *rsv;
 	void *buffer_ref;     /* napi_ref (weak) to the external ArrayBuffer, owned by handles.c */
-	unsigned refs;	      /* the handle + the ArrayBuffer + one per pin (main thread only) */
+	unsigned refs;	      /* the handle + the ArrayBuffer + one per pin (its realm's thread only) */
 	pthread_mutex_t pin_lock;
 	pthread_cond_t unpinned;
 	unsigned pins;	      /* async msyncs running on the thread pool over the mapping */
@@ -50,6 +51,7 @@ struct map_record {
 	struct fault_slot *fault; /* the mapping's entry in the SIGBUS fault table, or NULL */
 	unsigned users;	      /* live ArrayBuffer objects (they may lend the memory to threads) */
 	char *parked;	      /* deleted under a live ArrayBuffer: the anonymous range kept */
+	struct shared_map *share; /* shared_maps.h: one realm's view of a shared range, or NULL */
 };
 
 /* Which system call of a failed map_record_new failed. */
@@ -107,6 +109,12 @@ void rsv_record_put(struct rsv_record *rsv);
 int map_record_new(const struct map_new_request *req, struct map_new_outcome *outcome,
 		struct map_record **out);
 int map_record_unmap(struct map_record *map, char *addr, size_t len);
+
+/* Unmaps or mends [addr, +reserved_len), then leaves the fault table; 0 or a status. */
+int map_record_release(struct map_record *map, char *addr);
+
+/* Removes the occupied range of a reservation starting at `start` (caller holds rsv->lock). */
+void rsv_ranges_remove(struct rsv_record *rsv, uintptr_t start);
 void map_record_put(struct map_record *map);
 
 /*
@@ -126,10 +134,14 @@ void map_record_reopen_msyncs(struct map_record *map);
  * mend at once; with one (a thread-pool task may still hold a pointer into it), the file
  * mapping is replaced by zeroed anonymous memory in one mmap (no gap) and the range is
  * returned to the system by map_record_user_gone. 0 or a status; on failure nothing changed.
+ * A shared view drops its realm's hold instead, and the last holder does this to the range.
  */
 int map_record_delete(struct map_record *map);
 
-/* A live ArrayBuffer object of the mapping appeared (users++) / was collected (users--). */
+/*
+ * A live ArrayBuffer object of the mapping appeared (users++) / was collected (users--). A
+ * shared view counts them on its shared range, across every realm (shared_maps.h).
+ */
 void map_record_user_new(struct map_record *map);
 void map_record_user_gone(struct map_record *map);
 

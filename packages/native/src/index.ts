@@ -7,6 +7,7 @@ import type { NativeBinding } from './types.js';
 import { unsupportedPlatformError } from './unsupported-platform.js';
 
 export * from './map-new-result.js';
+export * from './share-types.js';
 export type * from './types.js';
 
 type NodeGypBuild = (root: string) => unknown;

@@ -24,6 +24,7 @@
 //   (persistInfo().flush === 'none').
 
 import type { MapNewResult } from './map-new-result.js';
+import type { ShareBinding } from './share-types.js';
 
 declare const mapBrand: unique symbol;
 declare const reservationBrand: unique symbol;
@@ -173,7 +174,7 @@ export interface LostRange {
 export type GranularityValue = 0 | 1 | 2;
 
 /** The binding object the addon exports. */
-export interface NativeBinding {
+export interface NativeBinding extends ShareBinding {
   /** The N-API version the addon was built for. */
   readonly napiVersion: number;
   /** sysconf(_SC_PAGESIZE). */

@@ -84,6 +84,8 @@ const cases: Case[] = [
   ['map-in-reservation', 'mmap', 2, 'ENODEV', 'ENODEV'],
   ['delete', 'munmap', 1, 'EINVAL', 'EINVAL', 'munmap: Invalid argument'],
   ['delete', 'munmap', 1, 'ENOMEM', 'ENOMEM', 'munmap: Cannot allocate memory'],
+  ['delete-last-shared-view', 'munmap', 1, 'EINVAL', 'EINVAL', 'munmap: Invalid argument'],
+  ['delete-last-shared-view', 'munmap', 1, 'ENOMEM', 'ENOMEM', 'munmap: Cannot allocate memory'],
   ['delete-in-reservation', 'mmap', 1, 'ENOMEM', 'ENOMEM'],
   ['persist', 'msync', 1, 'ENOMEM', 'ENOMEM', 'msync: Cannot allocate memory'],
   ['persist', 'msync', 1, 'EIO', 'EIO'],

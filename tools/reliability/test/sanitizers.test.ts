@@ -164,6 +164,13 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
   ])('crash scenario %s is clean', (scenario, execArgv) => {
     clean('crash.mjs', [scenario, dir], execArgv);
   });
+
+  it.each(['deleteWhileWorkerReads', 'workerExitAndTerminate', 'eightWorkers'])(
+    'shared-mapping scenario %s is clean',
+    (scenario) => {
+      clean('share.mjs', [scenario, dir]);
+    },
+  );
 });
 
 describe.runIf(hasValgrind)('valgrind memcheck over the normal build', () => {

@@ -2,9 +2,9 @@
 // outcome of the armed call, of a retry where libpmem2 allows one, and what was left behind
 
 import { closeSync, openSync } from 'node:fs';
-import { VmReservation } from '@pmem2/map';
+import { openSharedMap, shareMap, VmReservation } from '@pmem2/map';
 import { makeFile, mapNew, pageConfig, Sharing, Source } from './common.mjs';
-import { arm, diff, outcome, report, snapshot } from './lib.mjs';
+import { arm, diff, mappingRegistry, outcome, report, snapshot } from './lib.mjs';
 
 const op = process.env.FAULT_OP;
 const dir = process.env.FAULT_DIR;
@@ -55,6 +55,26 @@ const ops = {
   },
   delete: {
     setup: () => ({ map: mapIt() }),
+    call: ({ map }) => map.delete(),
+    after: ({ map }) => ({
+      usable: outcome(() => map.read(0, 1)[0]),
+      retry: outcome(() => map.delete()),
+    }),
+  },
+  // the last view of a shared mapping unmaps: its failure leaves that view usable
+  'delete-last-shared-view': {
+    setup: () => {
+      const map = mapIt();
+      const token = shareMap(map);
+      // a second view in this thread: the realm's registry holds one of them at a time
+      mappingRegistry.remove(map);
+      const view = openSharedMap(token);
+      mappingRegistry.remove(view);
+      mappingRegistry.insert(map, map.address, BigInt(map.size));
+      map.delete(); // the view still holds the range: no munmap
+      mappingRegistry.insert(view, view.address, BigInt(view.size));
+      return { map: view };
+    },
     call: ({ map }) => map.delete(),
     after: ({ map }) => ({
       usable: outcome(() => map.read(0, 1)[0]),
