@@ -234,7 +234,7 @@ flush_pairs(struct ranges_call *rc)
 {
 	const struct map_record *map = rc->map;
 	uint64_t size = map->content_len;
-	double limit = (double)size; /* rounded only above 2^53: check_pair's `off > size` is exact */
+	double limit = (double)size; /* rounded above 2^53 only: check_pair tests `off > size` */
 	flush_fn lines = map->fns->touches_lines ? flush_fn_for(Persist_info.flush) : NULL;
 	for (size_t i = 0; i < rc->n; i++) {
 		struct checked_range *r = &rc->done[i];
