@@ -221,8 +221,9 @@ export class MapPersist extends MapBase {
    *
    * @remarks
    * One native call for the whole batch (none at BYTE on x86_64), so the per-call cost of
-   * {@link Pmem2Map.persist} is paid once. Nothing is flushed when a pair is refused; an
-   * msync failure stops the batch (earlier ranges stay persisted).
+   * {@link Pmem2Map.persist} is paid once. The pairs run in order: a refused pair or an
+   * msync failure stops the batch before the drain, and the ranges before it stay flushed
+   * (a flush only writes lines back early, as an eviction may; PAGE: they are persisted).
    *
    * @param ranges - offsets and lengths, alternating: `[offset0, length0, offset1, ...]`.
    * @throws {@link @pmem2/errors!Pmem2Error} `EINVAL` for an odd number of elements;

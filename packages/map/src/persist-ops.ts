@@ -125,8 +125,9 @@ function checkPairs(state: MapState, ranges: Float64Array, what: string): void {
 }
 
 /**
- * persistRanges / flushRanges: every pair checked, then the flush of each range and (for
- * persist) one drain: natively, or for a `'fence'` map one fence in JavaScript.
+ * persistRanges / flushRanges: natively, each pair checked just before its flush and (for
+ * persist) one drain after the last, a refused pair stopping the batch there; for a
+ * `'fence'` map, every pair checked in JavaScript, then one fence.
  *
  * @throws {@link @pmem2/errors!Pmem2Error} as `Pmem2Map.persistRanges`.
  * @see libpmem2: pmem2_get_flush_fn(3), pmem2_get_drain_fn(3)

@@ -373,9 +373,11 @@ export interface NativeBinding extends ShareBinding {
   mapPersistOps(map: MapHandle): MapPersistOps;
   /**
    * pmem2_flush_fn over every `(offset, length)` pair of `ranges`, then one pmem2_drain_fn:
-   * a C loop of flushes and one drain. Every pair is checked before anything runs
-   * (PMEM2_E_MAP_RANGE; -EINVAL for an odd length; a non-Float64Array throws TypeError); an
-   * msync failure stops the loop with its status. lastOp() tells what ran.
+   * a C loop of flushes and one drain. Each pair is checked natively just before its flush
+   * (the check runs while the earlier lines are written back); the first refused pair
+   * (PMEM2_E_MAP_RANGE) or failing msync stops the batch with its status, after the ranges
+   * before it and without the drain. A lost page under a range wins (PMEM2_E_IO_FAIL).
+   * -EINVAL for an odd length; a non-Float64Array throws TypeError. lastOp() tells what ran.
    */
   persistRanges(map: MapHandle, ranges: Float64Array): Status;
   /** pmem2_flush_fn over every pair of `ranges`, without the drain; as persistRanges. */

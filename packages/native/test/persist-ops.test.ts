@@ -1,19 +1,28 @@
 // persist-ops.test.ts -- the routine table's kinds, argument-free bound persist/flush, batches
 
-import { describe, expect, it } from 'vitest';
+import { closeSync, ftruncateSync, openSync, unlinkSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { MapPersistOps } from '../src/index.js';
 import {
   BYTE,
   binding,
   bytes,
   CACHE_LINE,
+  childJson,
   E,
   mapForced,
+  mapNew,
+  mappedOf,
   mapRw,
   PAGE,
   PAGE_GRANULARITY,
+  scratchDir,
   storedNothing,
+  withForcedGranularity,
 } from './helpers.js';
+
+/** PMEM2_PROT_WRITE alone. */
+const PROT_WRITE = 2 ** 31;
 
 const x64 = binding.persistInfo().arch === 'x64';
 const ARGS = binding.persistArgs as Float64Array;
@@ -166,16 +175,55 @@ describe('persistRanges / flushRanges', () => {
     expect(binding.mapDelete(map)).toBe(0);
   });
 
-  it('a bad pair anywhere refuses the whole batch before anything runs', () => {
-    const map = mapRw(-1, 4 * PAGE);
-    const many = new Float64Array(2 * 100).fill(1); // past the stack copy: checked on the heap
-    many[2 * 99] = 4 * PAGE;
-    for (const ranges of [new Float64Array([0, 1, 4 * PAGE, 1]), many]) {
-      markLastOp();
-      expect(binding.persistRanges(map, ranges)).toBe(E.MAP_RANGE);
-      expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
-    }
-    expect(binding.persistRanges(map, new Float64Array([0, Number.NaN]))).toBe(E.MAP_RANGE);
+  it('PAGE: a refused pair stops the batch there: the ranges before it ran, none after', () => {
+    const page = mapForced(PAGE_GRANULARITY, 4 * PAGE);
+    markLastOp();
+    expect(binding.persistRanges(page, new Float64Array([4 * PAGE, 1, 0, 1]))).toBe(E.MAP_RANGE);
+    expect(binding.lastOp()).toEqual(storedNothing({})); // reset, and no msync after it
+    expect(binding.persistRanges(page, new Float64Array([0, 1, 4 * PAGE, 1]))).toBe(E.MAP_RANGE);
+    expect(binding.lastOp()).toEqual(storedNothing({ msynced: true })); // the first one ran
+    expect(binding.persistRanges(page, new Float64Array([0, Number.NaN]))).toBe(E.MAP_RANGE);
+    expect(binding.mapDelete(page)).toBe(0);
+  });
+
+  it.runIf(x64)(
+    'CACHE_LINE: a refused pair leaves the earlier lines flushed and does not drain',
+    () => {
+      const map = mapForced(CACHE_LINE, 4 * PAGE);
+      const bad = [4 * PAGE, 1, 0, 0.5, -1, 1, 0, 4 * PAGE + 1, Number.POSITIVE_INFINITY, 0];
+      for (let i = 0; i < bad.length; i += 2) {
+        const pair = bad.slice(i, i + 2);
+        expect(binding.persistRanges(map, new Float64Array([...pair, 0, 64]))).toBe(E.MAP_RANGE);
+        expect(binding.lastOp()).toEqual(storedNothing({})); // nothing flushed, no drain
+        expect(binding.persistRanges(map, new Float64Array([0, 64, ...pair]))).toBe(E.MAP_RANGE);
+        expect(binding.lastOp()).toEqual(storedNothing({ flushed: true })); // the first, no drain
+      }
+      const many = new Float64Array(2 * 100).fill(1); // past the stack copy: copied on the heap
+      many[2 * 99] = 4 * PAGE;
+      expect(binding.persistRanges(map, many)).toBe(E.MAP_RANGE);
+      expect(binding.lastOp()).toEqual(storedNothing({ flushed: true }));
+      many[2 * 99] = 0;
+      expect(binding.persistRanges(map, many)).toBe(0);
+      expect(binding.lastOp()).toEqual(storedNothing({ flushed: true, drained: true }));
+      expect(binding.mapDelete(map)).toBe(0);
+    },
+  );
+
+  it.runIf(x64)('CACHE_LINE write-only: PMEM2_E_NO_ACCESS natively, before any flush', () => {
+    const path = `/dev/shm/pmem2-native-wronly-${process.pid}`;
+    const fd = openSync(path, 'w+');
+    unlinkSync(path);
+    ftruncateSync(fd, PAGE);
+    const map = withForcedGranularity(CACHE_LINE, () =>
+      mapNew(fd, 0n, BigInt(PAGE), PROT_WRITE, false, PAGE, null, 0n),
+    );
+    closeSync(fd);
+    if (typeof map === 'number') throw new Error(`mapNew failed with ${map}`);
+    expect(mappedOf(map).granularity).toBe(CACHE_LINE);
+    markLastOp();
+    expect(binding.persistRanges(map, new Float64Array([0, 64]))).toBe(E.NO_ACCESS);
+    expect(binding.flushRanges(map, new Float64Array([0, 64]))).toBe(E.NO_ACCESS);
+    expect(binding.lastOp()).toEqual(storedNothing({ msynced: true })); // the marker: nothing ran
     expect(binding.mapDelete(map)).toBe(0);
   });
 
@@ -186,5 +234,45 @@ describe('persistRanges / flushRanges', () => {
     expect(() => binding.flushRanges(map, [0, 1] as never)).toThrow(TypeError);
     expect(binding.mapDelete(map)).toBe(0);
     expect(binding.persistRanges(map, new Float64Array([0, 1]))).toBe(E.MAPPING_NOT_FOUND);
+  });
+});
+
+describe.runIf(x64)('persistRanges / flushRanges over a lost page (a child process)', () => {
+  const { dir, cleanup } = scratchDir('/dev/shm');
+  afterAll(cleanup);
+
+  it('the loss wins over the batch: PMEM2_E_IO_FAIL once, then on every batch over the page; no drain', () => {
+    const out = childJson<Record<string, unknown>>(`
+      import fs from 'node:fs';
+      const path = ${JSON.stringify(dir)} + '/lost-' + process.pid;
+      fs.writeFileSync(path, Buffer.alloc(2 * 4096, 1));
+      const fd = fs.openSync(path, 'r+');
+      process.env.PMEM2_FORCE_GRANULARITY = 'CACHE_LINE';
+      const map = binding.mapNew(fd, 0n, 8192n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n, 2, null,
+        new Float64Array(6));
+      const view = new Uint8Array(binding.mapBuffer(map));
+      fs.ftruncateSync(fd, 4096);
+      const lostRead = view[4096]; // SIGBUS, repaired: the page is lost
+      const step = (f) => ({ status: f(), lastOp: binding.lastOp() });
+      const out = {
+        lostRead,
+        first: step(() => binding.persistRanges(map, new Float64Array([0, 64]))),
+        again: step(() => binding.persistRanges(map, new Float64Array([0, 64]))),
+        over: step(() => binding.persistRanges(map, new Float64Array([0, 64, 4096 + 64, 1]))),
+        flushOver: step(() => binding.flushRanges(map, new Float64Array([4096, 64]))),
+      };
+      binding.mapDelete(map);
+      fs.closeSync(fd);
+      fs.rmSync(path);
+      console.log(JSON.stringify(out));
+    `);
+    const flushedOnly = storedNothing({ flushed: true });
+    expect(out).toEqual({
+      lostRead: 0,
+      first: { status: E.IO_FAIL, lastOp: flushedOnly }, // the new loss, reported once
+      again: { status: 0, lastOp: storedNothing({ flushed: true, drained: true }) },
+      over: { status: E.IO_FAIL, lastOp: flushedOnly }, // a range over the lost page
+      flushOver: { status: E.IO_FAIL, lastOp: flushedOnly },
+    });
   });
 });

@@ -251,9 +251,20 @@ static int run_batch(struct op_state *s, uint64_t *i, unsigned long n)
 	return 0;
 }
 
+/* Times n operations into *took (ns); -1 on failure. */
+static int time_batch(struct op_state *s, uint64_t *i, unsigned long n, uint64_t *took)
+{
+	uint64_t t0 = now_ns();
+	if (run_batch(s, i, n))
+		return -1;
+	*took = now_ns() - t0;
+	return 0;
+}
+
 /*
  * Doubles a trial batch until it takes an eighth of the target sample time (or reaches the
- * case's batch), then sizes the batch so that a sample takes about the target time.
+ * case's batch), times that trial batch once more (as the JS runner does, whose first calls
+ * run unoptimized), then sizes the batch so that a sample takes about the target time.
  */
 static int calibrate(struct op_state *s, uint64_t *i, unsigned long *batch)
 {
@@ -262,14 +273,14 @@ static int calibrate(struct op_state *s, uint64_t *i, unsigned long *batch)
 	unsigned long n = 1;
 	uint64_t took;
 	for (;;) {
-		uint64_t t0 = now_ns();
-		if (run_batch(s, i, n))
+		if (time_batch(s, i, n, &took))
 			return -1;
-		took = now_ns() - t0;
 		if (took >= target / 8 || n >= c->batch)
 			break;
 		n = n * 2 > c->batch ? c->batch : n * 2;
 	}
+	if (time_batch(s, i, n, &took))
+		return -1;
 	double per_op = took > 0 ? (double)took / (double)n : 1.0;
 	double fit = (double)target / per_op;
 	*batch = fit < 1.0 ? 1 : fit > (double)c->batch ? c->batch : (unsigned long)fit;

@@ -22,22 +22,25 @@ function emit(result: RunnerResult): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/** The wall time of `n` operations, in ns. */
+function timeRun(ops: PreparedOps, n: number): number {
+  const t0 = process.hrtime.bigint();
+  ops.run(n);
+  return Number(process.hrtime.bigint() - t0);
+}
+
 /**
  * Doubles a trial batch until it takes an eighth of the target sample time (or reaches the
- * case's batch), then sizes the batch so that a sample takes about the target time: the
- * same rule as calibrate() in c/bench.c.
+ * case's batch), times that trial batch once more (the doubling ran the first, interpreted
+ * and unoptimized, calls: timing those made the batch a few operations, so that tinybench's
+ * own cost per sample weighed on the row), then sizes the batch so that a sample takes about
+ * the target time: the same rule as calibrate() in c/bench.c.
  */
 function calibrate(c: BenchCase, ops: PreparedOps): number {
   const target = c.targetSampleMs * 1e6;
   let n = 1;
-  let took: number;
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    ops.run(n);
-    took = Number(process.hrtime.bigint() - t0);
-    if (took >= target / 8 || n >= c.batch) break;
-    n = Math.min(c.batch, n * 2);
-  }
+  while (timeRun(ops, n) < target / 8 && n < c.batch) n = Math.min(c.batch, n * 2);
+  const took = timeRun(ops, n);
   const perOp = took > 0 ? took / n : 1;
   return Math.max(1, Math.min(c.batch, Math.floor(target / perOp)));
 }
