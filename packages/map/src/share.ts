@@ -18,7 +18,8 @@ import {
 import type { SourceFacts } from './deep-flush.js';
 import { formatPointer } from './format.js';
 import { CONSTRUCT } from './internal.js';
-import { mapStateOf, Pmem2Map } from './pmem2-map.js';
+import { mapStateOf } from './map-base.js';
+import { Pmem2Map } from './pmem2-map.js';
 import { mappingRegistry } from './registry.js';
 
 const EINVAL = -ERRNO.EINVAL;

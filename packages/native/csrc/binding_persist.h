@@ -10,7 +10,7 @@
 
 /*
  * Runs persist, flush or msync over a checked range with the map's routines, under the
- * SIGBUS guard only when they run flush instructions over the mapped lines; the status.
+ * report of the pages lost on the range (guarded_call.c); the status.
  */
 int run_range(struct map_record *map, enum guarded_op op, uint64_t off, uint64_t len);
 
