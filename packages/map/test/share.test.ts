@@ -8,7 +8,7 @@ import { binding } from '@pmem2/native';
 import { Source } from '@pmem2/source';
 import { describe, expect, it } from 'vitest';
 import { mapNew, openSharedMap, shareMap, VmReservation } from '../src/index.js';
-import { mapStateOf } from '../src/pmem2-map.js';
+import { mapStateOf } from '../src/map-base.js';
 import { mappingRegistry } from '../src/registry.js';
 import { expectPmem2, MiB, makeFile } from './helpers.js';
 
