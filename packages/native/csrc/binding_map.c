@@ -84,21 +84,74 @@ check_granularity(int32_t g, bool allow_none)
 			: -EINVAL;
 }
 
+/* parse_force_granularity of a JavaScript string (longer than any value: -1); THROWN on failure. */
+static int
+parse_js_force_granularity(napi_env env, napi_value v, int *forced)
+{
+	size_t len;
+	char buf[12];
+	if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+		throw_napi(env, "napi_get_value_string_utf8");
+		return THROWN;
+	}
+	if (len >= sizeof(buf)) {
+		*forced = -1;
+		return 0;
+	}
+	if (napi_get_value_string_utf8(env, v, buf, sizeof(buf), &len) != napi_ok) {
+		throw_napi(env, "napi_get_value_string_utf8");
+		return THROWN;
+	}
+	*forced = parse_force_granularity(buf, len);
+	return 0;
+}
+
+/*
+ * mapNew's PMEM2_FORCE_GRANULARITY argument: a string to parse, undefined/null for unset;
+ * not passed at all (`passed` false): the process environment now. THROWN otherwise.
+ */
+static int
+arg_force_granularity(napi_env env, napi_value v, bool passed, int *forced)
+{
+	if (!passed) {
+		*forced = forced_granularity_now();
+		return 0;
+	}
+	napi_valuetype t;
+	if (napi_typeof(env, v, &t) != napi_ok) {
+		throw_napi(env, "napi_typeof");
+		return THROWN;
+	}
+	if (t == napi_string)
+		return parse_js_force_granularity(env, v, forced);
+	if (t != napi_null && t != napi_undefined) {
+		napi_throw_type_error(env, NULL,
+				"expected PMEM2_FORCE_GRANULARITY: a string, undefined or null");
+		return THROWN;
+	}
+	*forced = -1;
+	return 0;
+}
+
 /*
  * mapNew(fd, offset, length, protection, privateMapping, alignment, rsv, rsvOffset,
- * requiredGranularity, eADR, result): the handle or a status; `result` tells the rest.
+ * requiredGranularity, eADR, result[, forceGranularity]): the handle or a status; `result`
+ * tells the rest. Without a 12th argument PMEM2_FORCE_GRANULARITY comes from getenv.
  */
 napi_value
 js_map_new(napi_env env, napi_callback_info info)
 {
-	napi_value argv[11];
+	napi_value argv[12];
+	size_t passed;
 	int32_t fd, required;
+	int forced;
 	uint64_t offset, length, alignment, rsv_offset;
 	uint32_t protection;
 	bool private_mapping;
 	struct eadr_question eadr;
-	if (get_args(env, info, 11, argv) || arg_i32(env, argv[0], &fd) ||
-			arg_i32(env, argv[8], &required) || arg_eadr(env, argv[9], &eadr))
+	if (get_args_passed(env, info, 12, argv, &passed) || arg_i32(env, argv[0], &fd) ||
+			arg_i32(env, argv[8], &required) || arg_eadr(env, argv[9], &eadr) ||
+			arg_force_granularity(env, argv[11], passed >= 12, &forced))
 		return NULL;
 	if (napi_get_value_uint32(env, argv[3], &protection) != napi_ok ||
 			napi_get_value_bool(env, argv[4], &private_mapping) != napi_ok) {
@@ -142,6 +195,7 @@ js_map_new(napi_env env, napi_callback_info info)
 			.rsv = rsv,
 			.rsv_offset = (size_t)rsv_offset,
 			.required_granularity = required,
+			.forced_granularity = forced,
 			.eadr = ask_eadr,
 			.eadr_ctx = &eadr,
 		};
@@ -228,19 +282,8 @@ js_force_granularity(napi_env env, napi_callback_info info)
 		napi_throw_type_error(env, NULL, "expected value: a string or undefined");
 		return NULL;
 	}
-	size_t len;
-	char buf[12];
-	if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
-		throw_napi(env, "napi_get_value_string_utf8");
-		return NULL;
-	}
-	if (len >= sizeof(buf))
-		return number(env, -1);
-	if (napi_get_value_string_utf8(env, v, buf, sizeof(buf), &len) != napi_ok) {
-		throw_napi(env, "napi_get_value_string_utf8");
-		return NULL;
-	}
-	return number(env, parse_force_granularity(buf, len));
+	int forced;
+	return parse_js_force_granularity(env, v, &forced) ? NULL : number(env, forced);
 }
 
 /* mapSize(map): 0 after delete. */

@@ -33,16 +33,25 @@ throw_napi(napi_env env, const char *what)
 	napi_throw_error(env, NULL, msg);
 }
 
-/* Reads exactly `n` arguments (missing ones are undefined); THROWN on failure. */
+/* get_args that also tells how many arguments the caller passed (*passed, may exceed n). */
 int
-get_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv)
+get_args_passed(napi_env env, napi_callback_info info, size_t n, napi_value *argv,
+		size_t *passed)
 {
-	size_t argc = n;
-	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+	*passed = n;
+	if (napi_get_cb_info(env, info, passed, argv, NULL, NULL) != napi_ok) {
 		throw_napi(env, "napi_get_cb_info");
 		return THROWN;
 	}
 	return 0;
+}
+
+/* Reads exactly `n` arguments (missing ones are undefined); THROWN on failure. */
+int
+get_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv)
+{
+	size_t passed;
+	return get_args_passed(env, info, n, argv, &passed);
 }
 
 /*

@@ -18,6 +18,10 @@ void throw_napi(napi_env env, const char *what);
 /* Reads exactly `n` arguments (missing ones are undefined); THROWN on failure. */
 int get_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv);
 
+/* get_args that also tells how many arguments the caller passed (*passed, may exceed n). */
+int get_args_passed(napi_env env, napi_callback_info info, size_t n, napi_value *argv,
+		size_t *passed);
+
 /*
  * A `number` offset or length: NaN, negative, fractional or above 2^53 - 1 give
  * PMEM2_E_MAP_RANGE (never coerced); a non-number throws TypeError.

@@ -371,7 +371,7 @@ settle_granularity(struct map_record *map, const struct map_new_request *req,
 	struct granularity_facts facts = {
 		.anonymous = req->fd < 0,
 		.private_mapping = req->private_mapping,
-		.forced = req->fd < 0 ? -1 : forced_granularity_now(),
+		.forced = req->fd < 0 ? -1 : req->forced_granularity,
 		.map_sync = map->map_sync,
 		.eadr = req->eadr,
 		.eadr_ctx = req->eadr_ctx,

@@ -73,6 +73,7 @@ struct map_new_request {
 	struct rsv_record *rsv; /* NULL: a placeholder of its own */
 	size_t rsv_offset;
 	int required_granularity; /* enum granularity: the coarsest one accepted */
+	int forced_granularity;	  /* PMEM2_FORCE_GRANULARITY parsed: enum granularity, or -1 */
 	int (*eadr)(void *ctx);	  /* pmem2_auto_flush() == 1, as granularity_facts.eadr */
 	void *eadr_ctx;
 };

@@ -218,8 +218,13 @@ export interface NativeBinding extends ShareBinding {
    * MAP_SHARED_VALIDATE|MAP_SYNC first and fall back to MAP_SHARED only on EINVAL/EOPNOTSUPP.
    *
    * The granularity is decided here, once, in libpmem2's order (anonymous → BYTE; private →
-   * BYTE; `PMEM2_FORCE_GRANULARITY` of the process environment, read now; no MAP_SYNC →
-   * PAGE; no eADR → CACHE_LINE; else BYTE) and never changes. `eADR` (pmem2_auto_flush() ==
+   * BYTE; `PMEM2_FORCE_GRANULARITY`; no MAP_SYNC → PAGE; no eADR → CACHE_LINE; else BYTE)
+   * and never changes. `forceGranularity` is that variable's value, parsed as
+   * {@link NativeBinding.forceGranularity} parses it (undefined or null: unset); pass
+   * `process.env.PMEM2_FORCE_GRANULARITY`, since runtimes differ in whether `process.env`
+   * assignments reach C's environment (Bun's do not; a worker's `process.env` is a copy).
+   * Without a 12th argument (11 arguments) the process environment is read now with getenv.
+   * Any other type throws TypeError. `eADR` (pmem2_auto_flush() ==
    * 1) is called only when its answer decides (a shared MAP_SYNC mapping with nothing
    * forced); null means no eADR; a throw propagates, with nothing mapped. A granularity
    * coarser than `requiredGranularity` answers PMEM2_E_GRANULARITY_NOT_SUPPORTED, with the
@@ -231,7 +236,8 @@ export interface NativeBinding extends ShareBinding {
    * ```ts
    * import { binding, MapNewSlot, MAP_NEW_STEPS, newMapNewResult } from '@pmem2/native';
    * const result = newMapNewResult();
-   * const st = binding.mapNew(-1, 0n, 2n ** 47n, 0xc0000000, false, 4096, null, 0n, 2, null, result);
+   * const st = binding.mapNew(-1, 0n, 2n ** 47n, 0xc0000000, false, 4096, null, 0n, 2, null, result,
+   *   process.env.PMEM2_FORCE_GRANULARITY);
    * console.log(st); // -12
    * console.log(MAP_NEW_STEPS[result[MapNewSlot.failedStep]]); // 'placeholder'
    * ```
@@ -249,6 +255,7 @@ export interface NativeBinding extends ShareBinding {
     requiredGranularity: GranularityValue,
     eADR: (() => boolean) | null,
     result: MapNewResult,
+    forceGranularity?: string | null,
   ): MapHandle | Status;
   /**
    * The granularity rule of {@link NativeBinding.mapNew} alone, for a mapping described by
@@ -277,7 +284,8 @@ export interface NativeBinding extends ShareBinding {
    * libpmem2's parse_force_granularity of `value`, or (undefined) of `PMEM2_FORCE_GRANULARITY`
    * in the process environment now: `BYTE`, `CACHE_LINE`, `CACHELINE` or `PAGE` in any ASCII
    * case, at most 10 bytes; -1 for anything else. The process environment is what C's
-   * getenv sees: in a worker thread `process.env` is a copy, and its assignments are not.
+   * getenv sees: in a worker thread `process.env` is a copy, and its assignments are not;
+   * under Bun no `process.env` assignment reaches it. Pass `process.env`'s value to read that.
    *
    * @example
    * ```ts

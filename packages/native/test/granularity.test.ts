@@ -99,6 +99,51 @@ describe('mapNew decides the granularity (pmem2_map_new + get_min_granularity)',
     close(fd);
   });
 
+  it('a 12th argument is the PMEM2_FORCE_GRANULARITY value; the environment is not read', () => {
+    const { fd } = makeFile(dir, 'forced-arg', PAGE);
+    const placement = [fd, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n, 2, null] as const;
+    const granularityOf = (env: string | undefined, value: string | null | undefined) => {
+      vi.stubEnv('PMEM2_FORCE_GRANULARITY', env);
+      const map = binding.mapNew(...placement, result, value);
+      if (typeof map === 'number') throw new Error(`mapNew failed with ${map}`);
+      binding.mapDelete(map);
+      return [result[MapNewSlot.granularity], GRANULARITY_REASONS[result[MapNewSlot.reason] ?? -1]];
+    };
+    expect(granularityOf(undefined, 'CACHE_LINE')).toEqual([CACHE_LINE, 'forced']);
+    expect(granularityOf('PAGE', 'byte')).toEqual([BYTE, 'forced']);
+    // unset or ignored by the argument: what getenv holds does not count
+    expect(granularityOf('BYTE', undefined)).toEqual([PAGE_GRANULARITY, 'no-map-sync']);
+    expect(granularityOf('BYTE', null)).toEqual([PAGE_GRANULARITY, 'no-map-sync']);
+    expect(granularityOf('BYTE', 'cache-line')).toEqual([PAGE_GRANULARITY, 'no-map-sync']);
+    expect(granularityOf('BYTE', 'BYTE'.repeat(1000))).toEqual([PAGE_GRANULARITY, 'no-map-sync']);
+    expect(granularityOf('BYTE', 'BYTE\u0000')).toEqual([PAGE_GRANULARITY, 'no-map-sync']);
+    close(fd);
+  });
+
+  it('a 12th argument that is not a string, undefined or null throws TypeError, maps nothing', () => {
+    const { path, fd } = makeFile(dir, 'forced-bad', PAGE);
+    for (const value of [1, {}, true, Symbol('CACHE_LINE')]) {
+      expect(() =>
+        binding.mapNew(
+          fd,
+          0n,
+          BigInt(PAGE),
+          PROT_RW,
+          false,
+          PAGE,
+          null,
+          0n,
+          2,
+          null,
+          result,
+          value as unknown as string,
+        ),
+      ).toThrow(TypeError);
+    }
+    expect(readFileSync('/proc/self/maps', 'utf8')).not.toContain(path);
+    close(fd);
+  });
+
   it('a granularity coarser than required is refused, nothing stays mapped, the slots say why', () => {
     vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
     const { path, fd } = makeFile(dir, 'refused', PAGE);

@@ -87,7 +87,15 @@ export function failedStep(): string | undefined {
 
 /** mapNew's arguments up to the reservation offset: where and how to map. */
 type Placement =
-  Parameters<typeof binding.mapNew> extends [...infer P, unknown, unknown, unknown] ? P : never;
+  Required<Parameters<typeof binding.mapNew>> extends [
+    ...infer P,
+    unknown,
+    unknown,
+    unknown,
+    unknown,
+  ]
+    ? P
+    : never;
 
 /**
  * binding.mapNew requiring `required` and asking `eADR`, reporting into {@link result}; a
