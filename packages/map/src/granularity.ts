@@ -22,13 +22,12 @@ export type { GranularityReason } from '@pmem2/native';
  * in any ASCII case, at most 10 bytes; anything else is ignored.
  *
  * @remarks
- * Without an argument it reads the process environment now, as the next {@link mapNew} will
- * (libpmem2 reads the variable on every map). That is the environment C's `getenv` sees: in
- * the main thread `process.env` assignments change it; in a worker thread `process.env` is a
- * private copy (unless the worker was started with `env: SHARE_ENV`), so set the variable in
- * the main thread or before the process starts.
+ * Without an argument it reads `process.env.PMEM2_FORCE_GRANULARITY` now, as the next
+ * {@link mapNew} will (libpmem2 reads the variable on every map; mapNew passes `process.env`'s
+ * value to native, not C's `getenv`, so an assignment counts on every runtime, Bun included,
+ * and in a worker thread its own `process.env` counts).
  *
- * @param value - a value to parse; omitted: the process environment's, now.
+ * @param value - a value to parse; omitted: `process.env`'s, now.
  * @returns the forced granularity, or `undefined` when unset or ignored.
  * @example
  * ```ts
@@ -39,7 +38,10 @@ export type { GranularityReason } from '@pmem2/native';
  * ```
  * @see libpmem2: libpmem2(7), section ENVIRONMENT (PMEM2_FORCE_GRANULARITY)
  */
-export function forcedGranularity(value?: string): Granularity | undefined {
+export function forcedGranularity(
+  value: string | undefined = process.env.PMEM2_FORCE_GRANULARITY,
+): Granularity | undefined {
+  if (value === undefined) return undefined;
   const forced = binding.forceGranularity(value);
   return forced === -1 ? undefined : forced;
 }

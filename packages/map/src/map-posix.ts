@@ -304,6 +304,8 @@ function mmapSource(
     requested,
     () => autoFlush({ sysfsRoot: source.sysfsRoot }) === 1,
     result,
+    // process.env's value, not getenv's: Bun's process.env assignments never reach C
+    process.env.PMEM2_FORCE_GRANULARITY,
   );
   if (handle === PMEM2_E.GRANULARITY_NOT_SUPPORTED) {
     throw granularityError(requested, result[MapNewSlot.granularity] as Granularity);

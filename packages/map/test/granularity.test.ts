@@ -3,6 +3,7 @@
 
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Config, Granularity, Sharing } from '@pmem2/config';
 import { autoFlush, Source } from '@pmem2/source';
 import { sysfsFixture, tempDir } from '@pmem2/test-kit';
@@ -199,6 +200,32 @@ describe('pmem2_granularity_detection: PMEM2_FORCE_GRANULARITY parsing', () => {
       G.CACHE_LINE,
       G.PAGE,
     ]);
+  });
+
+  it("is process.env's value, also where C's getenv sees another (a worker's copy, as under Bun)", async () => {
+    const path = makeFile('tmpfs', PAGE);
+    // C's environment says BYTE (vitest's fork syncs stubEnv to it); each worker's copy differs
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', 'BYTE');
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)}).then(
+        ({ forcedGranularity, mapFile }) => {
+          if (workerData.value === undefined) delete process.env.PMEM2_FORCE_GRANULARITY;
+          else process.env.PMEM2_FORCE_GRANULARITY = workerData.value;
+          const map = mapFile(workerData.path);
+          const got = [map.storeGranularity, forcedGranularity()];
+          map.delete();
+          parentPort.postMessage(got);
+        });`;
+    const inWorker = (value: string | undefined) =>
+      new Promise<unknown>((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { path, value } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    expect(await inWorker('cache_line')).toEqual([G.CACHE_LINE, G.CACHE_LINE]);
+    expect(await inWorker(undefined)).toEqual([G.PAGE, undefined]); // no MAP_SYNC on tmpfs
+    expect(await inWorker('cache-line')).toEqual([G.PAGE, undefined]); // ignored
   });
 
   it('private beats the forced value: PRIVATE is BYTE even with PMEM2_FORCE_GRANULARITY=page', () => {
