@@ -223,6 +223,15 @@ describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why 
         wrote = 0;
         try { for (;;) { fs.writeSync(fill, Buffer.alloc(4096, 2)); wrote++; } } catch (e) { full = e.code; }
       }
+      // ext4 now and then keeps one block the fill file cannot grow into (likely: its next
+      // write also needs an extent-tree block) but a one-page hole store can take: use it up
+      // with one-page files until statfs has none
+      const topUps = [];
+      while (fs.statfsSync(dir).bavail > 0 && topUps.length < 64) {
+        const name = dir + '/fill-' + topUps.length;
+        topUps.push(name);
+        fs.writeFileSync(name, Buffer.alloc(4096, 2), { flush: true });
+      }
       const src = Source.fromFd(fd);
       const map = mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src);
       const view = map.bytes();
@@ -230,6 +239,7 @@ describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why 
       const err = (f) => { try { f(); return null; } catch (e) { return { code: e.code, message: e.message }; } };
       const out = {
         full,
+        available: fs.statfsSync(dir).bavail,
         stored: view[5 * 4096 + 3],
         kept: view[0],
         lost: map.lostRanges,
@@ -242,6 +252,7 @@ describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why 
       fs.closeSync(fd);
       fs.closeSync(fill);
       fs.rmSync(dir + '/fill');
+      for (const name of topUps) fs.rmSync(name);
       out.file = fs.readFileSync(dir + '/sparse')[5 * 4096 + 3];
       fs.rmSync(dir + '/sparse');
       console.log(JSON.stringify(out));
@@ -262,7 +273,10 @@ describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why 
         stderr: '',
       });
       const out = JSON.parse(r.stdout);
-      expect(out.full).toBe('ENOSPC');
+      expect({ full: out.full, available: out.available }).toEqual({
+        full: 'ENOSPC',
+        available: 0,
+      });
       // the store landed on the zeroed anonymous page that replaced the lost one...
       expect({ stored: out.stored, kept: out.kept }).toEqual({ stored: 7, kept: 1 });
       // ...and never reached the file: the hole is still a hole
