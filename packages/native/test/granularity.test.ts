@@ -122,23 +122,11 @@ describe('mapNew decides the granularity (pmem2_map_new + get_min_granularity)',
 
   it('a 12th argument that is not a string, undefined or null throws TypeError, maps nothing', () => {
     const { path, fd } = makeFile(dir, 'forced-bad', PAGE);
+    const placement = [fd, 0n, BigInt(PAGE), PROT_RW, false, PAGE, null, 0n, 2, null] as const;
     for (const value of [1, {}, true, Symbol('CACHE_LINE')]) {
-      expect(() =>
-        binding.mapNew(
-          fd,
-          0n,
-          BigInt(PAGE),
-          PROT_RW,
-          false,
-          PAGE,
-          null,
-          0n,
-          2,
-          null,
-          result,
-          value as unknown as string,
-        ),
-      ).toThrow(TypeError);
+      expect(() => binding.mapNew(...placement, result, value as unknown as string)).toThrow(
+        TypeError,
+      );
     }
     expect(readFileSync('/proc/self/maps', 'utf8')).not.toContain(path);
     close(fd);
