@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { NativeBinding } from './types.js';
 import { unsupportedPlatformError } from './unsupported-platform.js';
 
+export type * from './file-types.js';
 export * from './map-new-result.js';
+export type * from './reservation-types.js';
 export * from './share-types.js';
 export type * from './types.js';
 

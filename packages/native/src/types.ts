@@ -23,7 +23,9 @@
 //   persist kind: 'msync' also for CACHE_LINE on a CPU without a flush instruction
 //   (persistInfo().flush === 'none').
 
+import type { FileBinding } from './file-types.js';
 import type { MapNewResult } from './map-new-result.js';
+import type { ReservationBinding } from './reservation-types.js';
 import type { ShareBinding } from './share-types.js';
 
 declare const mapBrand: unique symbol;
@@ -142,16 +144,6 @@ export type GranularityReason =
   | 'no-eadr'
   | 'eadr';
 
-/** One extent of a file from {@link NativeBinding.fiemap} (a `struct fiemap_extent`), in bytes. */
-export interface FileExtent {
-  /** Where the extent starts in the file (`fe_logical`). */
-  readonly logical: bigint;
-  /** Where it starts on the block device (`fe_physical`). */
-  readonly physical: bigint;
-  /** Its length (`fe_length`). */
-  readonly length: bigint;
-}
-
 /**
  * A range of a mapping whose pages were lost: a SIGBUS on it (the file was truncated, the
  * file system had no space for a hole, or the media is poisoned) was repaired by mapping
@@ -174,35 +166,13 @@ export interface LostRange {
 export type GranularityValue = 0 | 1 | 2;
 
 /** The binding object the addon exports. */
-export interface NativeBinding extends ShareBinding {
+export interface NativeBinding extends ShareBinding, ReservationBinding, FileBinding {
   /** The N-API version the addon was built for. */
   readonly napiVersion: number;
   /** sysconf(_SC_PAGESIZE). */
   pageSize(): number;
-  /** fcntl(fd, F_GETFL): the flags (>= 0), or -errno. */
-  fcntlGetFl(fd: number): number;
   /** The load-time selection of flush and copy routines. */
   persistInfo(): PersistInfo;
-
-  /**
-   * pmem2_vm_reservation_new's system part: reserves `size` bytes (page multiple, checked) of
-   * PROT_NONE address space aligned as libpmem2 does (2 MiB, 1 GiB for >= 2 GiB); with an
-   * address, MAP_FIXED_NOREPLACE at it (EEXIST or a moved hint -> PMEM2_E_MAPPING_EXISTS).
-   */
-  reservationNew(size: bigint, address: bigint | null): ReservationHandle | Status;
-  reservationAddress(rsv: ReservationHandle): bigint;
-  reservationSize(rsv: ReservationHandle): bigint;
-  /** Grows the reservation at its end (NOREPLACE); PMEM2_E_MAPPING_EXISTS when occupied. */
-  reservationExtend(rsv: ReservationHandle, size: bigint): Status;
-  /** Removes a prefix or suffix; the C side re-checks bounds and emptiness of the range. */
-  reservationShrink(rsv: ReservationHandle, offset: bigint, size: bigint): Status;
-  /**
-   * Unmaps it (the whole padded range, where libpmem2 leaks the alignment padding);
-   * PMEM2_E_VM_RESERVATION_NOT_EMPTY while maps live in it; PMEM2_E_MAPPING_NOT_FOUND when
-   * already deleted (as every other call on a deleted reservation). A reservation handle that
-   * is collected without delete is released by its finalizer once no map is inside.
-   */
-  reservationDelete(rsv: ReservationHandle): Status;
 
   /**
    * The system part of pmem2_map_new after all of libpmem2's checks ran in TypeScript, in one
@@ -463,63 +433,4 @@ export interface NativeBinding extends ShareBinding {
   mincore(map: MapHandle, offset: number, length: number, vec: Uint8Array): number;
   /** mlock(2) (`lock` 1) or munlock(2) (0) over the page cover. */
   mlock(map: MapHandle, offset: number, length: number, lock: 0 | 1): Status;
-
-  /**
-   * fallocate(2): `fallocate(fd, mode, offset, length)`, the system call libpmem2's
-   * pmem2_badblock_clear makes twice for a regular file (`FALLOC_FL_PUNCH_HOLE |
-   * FALLOC_FL_KEEP_SIZE`, then `FALLOC_FL_KEEP_SIZE`); `@pmem2/source` calls it.
-   *
-   * @remarks
-   * Returns 0, or -errno of the call (text "fallocate: <strerror>" in libpmem2). A negative fd
-   * answers -EBADF without a system call; an offset or length that is negative, does not fit
-   * 64 bits or exceeds 2^63 - 1 (off_t) answers PMEM2_E_MAP_RANGE. `mode` is the FALLOC_FL_*
-   * bit set (KEEP_SIZE = 0x01, PUNCH_HOLE = 0x02). A non-number fd or mode, or a non-bigint
-   * offset or length, throws TypeError.
-   *
-   * @example
-   * ```ts
-   * import { closeSync, openSync, unlinkSync } from 'node:fs';
-   * import { tmpdir } from 'node:os';
-   * import { join } from 'node:path';
-   * import { binding } from '@pmem2/native';
-   * const path = join(tmpdir(), `punch-me-${process.pid}`);
-   * const fd = openSync(path, 'w+');
-   * binding.fallocate(fd, 0, 0n, 65536n); // 0
-   * binding.fallocate(fd, 0x03, 0n, 4096n); // 0
-   * binding.fallocate(-1, 0, 0n, 4096n); // -9
-   * closeSync(fd);
-   * unlinkSync(path);
-   * ```
-   * @see libpmem2: pmem2_badblock_clear(3), fallocate(2)
-   */
-  fallocate(fd: number, mode: number, offset: bigint, length: bigint): Status;
-  /**
-   * The FS_IOC_FIEMAP ioctl over the whole file: its extents in file order, every field in
-   * bytes and 64-bit exact, as libpmem2's pmem2_extents_create_get reads them for bad blocks.
-   *
-   * @remarks
-   * Asks with FIEMAP_FLAG_SYNC (delayed allocations get their blocks first) from offset 0 to
-   * FIEMAP_MAX_OFFSET, in batches, until the extent flagged FIEMAP_EXTENT_LAST (or none is
-   * left); a file with no blocks gives []. Unlike libpmem2, which asks for `[0, st_size)`,
-   * extents past the end of the file (preallocated with KEEP_SIZE) are included; callers keep
-   * the ones they need. Returns -errno when the ioctl fails (text "fiemap ioctl() for fd=<fd>
-   * failed: <strerror>" in libpmem2; -EOPNOTSUPP on filesystems without FIEMAP, -EBADF for a
-   * closed fd) and -EBADF for a negative fd. A non-number fd throws TypeError.
-   *
-   * @example
-   * ```ts
-   * import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
-   * import { tmpdir } from 'node:os';
-   * import { join } from 'node:path';
-   * import { binding } from '@pmem2/native';
-   * const path = join(tmpdir(), `extents-of-me-${process.pid}`);
-   * const fd = openSync(path, 'w+');
-   * writeSync(fd, Buffer.alloc(8192, 1));
-   * const extents = binding.fiemap(fd); // an array of { logical, physical, length } on ext4
-   * closeSync(fd);
-   * unlinkSync(path);
-   * ```
-   * @see libpmem2: pmem2_badblock_context_new(3) (extent_linux.c), ioctl_fiemap(2)
-   */
-  fiemap(fd: number): FileExtent[] | Status;
 }
