@@ -65,16 +65,6 @@ js_map_lost(napi_env env, napi_callback_info info)
 int
 faults_define_counter(napi_env env, napi_value exports)
 {
-	napi_value ab, view;
-	napi_status s = napi_create_external_arraybuffer(env, fault_repairs_counter(),
-			sizeof(uint32_t), NULL, NULL, &ab);
-	if (s == napi_no_external_buffers_allowed) {
-		if (napi_get_null(env, &view) != napi_ok)
-			return THROWN;
-	} else if (s != napi_ok ||
-			napi_create_typedarray(env, napi_uint32_array, 1, ab, 0, &view) != napi_ok) {
-		throw_napi(env, "napi_create_typedarray");
-		return THROWN;
-	}
-	return set_prop(env, exports, "faultRepairs", view);
+	return set_external_view(env, exports, "faultRepairs", fault_repairs_counter(),
+			sizeof(uint32_t), napi_uint32_array, 1);
 }

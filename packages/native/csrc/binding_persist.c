@@ -146,17 +146,14 @@ js_msync_async(napi_env env, napi_callback_info info)
 			napi_create_string_utf8(env, "pmem2:msync", NAPI_AUTO_LENGTH, &name) != napi_ok ||
 			napi_create_async_work(env, NULL, name, msync_work_execute, msync_work_complete, w,
 					&w->work) != napi_ok) {
-		free(w); /* a created deferred is dropped with the promise, never settled */
-		throw_napi(env, "napi_create_async_work");
-		return NULL;
+		/* a created deferred is dropped with the promise, never settled */
+		return free_and_throw(env, w, "napi_create_async_work");
 	}
 	map->refs++;
 	if (napi_queue_async_work(env, w->work) != napi_ok) {
 		map->refs--;
 		napi_delete_async_work(env, w->work);
-		free(w);
-		throw_napi(env, "napi_queue_async_work");
-		return NULL;
+		return free_and_throw(env, w, "napi_queue_async_work");
 	}
 	return promise;
 }

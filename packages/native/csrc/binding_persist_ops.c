@@ -50,9 +50,7 @@ env_cell(napi_env env)
 		return cell;
 	cell = calloc(1, sizeof(*cell));
 	if (!cell || napi_set_instance_data(env, cell, finalize_cell, NULL) != napi_ok) {
-		free(cell);
-		throw_napi(env, "napi_set_instance_data");
-		return NULL;
+		return free_and_throw(env, cell, "napi_set_instance_data");
 	}
 	return cell;
 }
@@ -67,18 +65,8 @@ persist_define_args(napi_env env, napi_value exports)
 	struct persist_cell *cell = env_cell(env);
 	if (!cell)
 		return THROWN;
-	napi_value ab, view;
-	napi_status s = napi_create_external_arraybuffer(env, cell->args, sizeof(cell->args), NULL,
-			NULL, &ab);
-	if (s == napi_no_external_buffers_allowed) {
-		if (napi_get_null(env, &view) != napi_ok)
-			return THROWN;
-	} else if (s != napi_ok ||
-			napi_create_typedarray(env, napi_float64_array, 2, ab, 0, &view) != napi_ok) {
-		throw_napi(env, "napi_create_typedarray");
-		return THROWN;
-	}
-	return set_prop(env, exports, "persistArgs", view);
+	return set_external_view(env, exports, "persistArgs", cell->args, sizeof(cell->args),
+			napi_float64_array, 2);
 }
 
 /* What a bound function carries in its data pointer: its record and the cell. */
@@ -170,18 +158,14 @@ bound_function(napi_env env, struct map_record *map, const struct persist_cell *
 	struct bound_map *b = malloc(sizeof(*b));
 	napi_value fn;
 	if (!b || napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, b, &fn) != napi_ok) {
-		free(b);
-		throw_napi(env, "napi_create_function");
-		return NULL;
+		return free_and_throw(env, b, "napi_create_function");
 	}
 	b->map = map;
 	b->cell = cell;
 	map->refs++;
 	if (napi_add_finalizer(env, fn, b, finalize_bound, NULL, NULL) != napi_ok) {
 		map_record_put(map);
-		free(b);
-		throw_napi(env, "napi_add_finalizer");
-		return NULL;
+		return free_and_throw(env, b, "napi_add_finalizer");
 	}
 	return fn;
 }

@@ -3,6 +3,7 @@
 #include "napi_args.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "handles.h"
@@ -31,6 +32,15 @@ throw_napi(napi_env env, const char *what)
 		strncat(msg, detail, sizeof(msg) - strlen(msg) - 1);
 	}
 	napi_throw_error(env, NULL, msg);
+}
+
+/* Frees what a failed N-API call was to own, then throws its error. */
+void *
+free_and_throw(napi_env env, void *owned, const char *what)
+{
+	free(owned);
+	throw_napi(env, what);
+	return NULL;
 }
 
 /* get_args that also tells how many arguments the caller passed (*passed, may exceed n). */
@@ -227,6 +237,23 @@ set_prop(napi_env env, napi_value obj, const char *key, napi_value value)
 		return THROWN;
 	}
 	return 0;
+}
+
+/* Sets obj[key] to a typed array over native memory, or to null without external buffers. */
+int
+set_external_view(napi_env env, napi_value obj, const char *key, void *data, size_t bytes,
+		napi_typedarray_type type, size_t count)
+{
+	napi_value ab, view;
+	napi_status s = napi_create_external_arraybuffer(env, data, bytes, NULL, NULL, &ab);
+	if (s == napi_no_external_buffers_allowed) {
+		if (napi_get_null(env, &view) != napi_ok)
+			return THROWN;
+	} else if (s != napi_ok || napi_create_typedarray(env, type, count, ab, 0, &view) != napi_ok) {
+		throw_napi(env, "napi_create_typedarray");
+		return THROWN;
+	}
+	return set_prop(env, obj, key, view);
 }
 
 /* A status as a number, unless something threw. */

@@ -15,6 +15,12 @@
 /* Throws the last N-API error unless an exception is already pending. */
 void throw_napi(napi_env env, const char *what);
 
+/*
+ * Frees `owned`, the allocation a failed N-API call was to take over, and throws that call's
+ * error (throw_napi); NULL, for the caller to return.
+ */
+void *free_and_throw(napi_env env, void *owned, const char *what);
+
 /* Reads exactly `n` arguments (missing ones are undefined); THROWN on failure. */
 int get_args(napi_env env, napi_callback_info info, size_t n, napi_value *argv);
 
@@ -67,6 +73,14 @@ napi_value status_or_thrown(napi_env env, int st);
 
 /* Sets obj[key] = value, or throws; THROWN on failure. */
 int set_prop(napi_env env, napi_value obj, const char *key, napi_value value);
+
+/*
+ * Sets obj[key] to a typed array of `type` with `count` elements over the native memory
+ * `data` (`bytes` long, never freed through it), or to null where the runtime forbids
+ * external buffers; THROWN on failure.
+ */
+int set_external_view(napi_env env, napi_value obj, const char *key, void *data, size_t bytes,
+		napi_typedarray_type type, size_t count);
 
 /* The single argument of a one-argument call (undefined when missing); NULL after a throw. */
 napi_value only_arg(napi_env env, napi_callback_info info);

@@ -46,14 +46,20 @@ flush_cpu_cache(char *addr, size_t len)
 	return 0;
 }
 
+/* The drain instruction, recorded in the last op. */
+static void
+drain_lines(void)
+{
+	flush_drain();
+	Last_op.drained = 1;
+}
+
 /* pmem2_persist_cpu_cache: the flush instruction, then the drain. */
 static int
 persist_cpu_cache(char *addr, size_t len)
 {
-	last_op_reset();
-	flush_lines(addr, len);
-	flush_drain();
-	Last_op.drained = 1;
+	flush_cpu_cache(addr, len);
+	drain_lines();
 	return 0;
 }
 
@@ -71,9 +77,8 @@ flush_nop(char *addr, size_t len)
 static int
 persist_noflush(char *addr, size_t len)
 {
-	(void)addr;
-	(void)len;
-	drain();
+	flush_nop(addr, len);
+	drain_lines();
 	return 0;
 }
 
@@ -153,6 +158,5 @@ void
 drain(void)
 {
 	last_op_reset();
-	flush_drain();
-	Last_op.drained = 1;
+	drain_lines();
 }
