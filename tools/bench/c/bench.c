@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_output.h"
+
 #define CACHE_LINE 64
 #define RANDOM_OFFSETS 65536
 #define BATCH_RANGES 64
@@ -49,13 +51,6 @@ struct mapped {
 	char *base;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static const char *granularity_name(enum pmem2_granularity g)
 {
 	switch (g) {
@@ -70,27 +65,9 @@ static const char *granularity_name(enum pmem2_granularity g)
 }
 
 /* Prints a JSON string literal; ids and messages are plain ASCII, quotes are escaped. */
-static void print_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar((unsigned char)*s < 0x20 ? ' ' : *s);
-	}
-	putchar('"');
-}
-
 static void report_error(const struct bench_case *c, const char *what, const char *detail)
 {
-	char msg[1024];
-	snprintf(msg, sizeof(msg), "%s: %s", what, detail);
-	printf("{\"id\":");
-	print_json_string(c->id);
-	printf(",\"error\":");
-	print_json_string(msg);
-	printf("}\n");
-	fflush(stdout);
+	print_error(c->id, what, detail);
 }
 
 /* Opens the file and prepares source + config; the mapping itself is made by the caller. */
@@ -344,13 +321,7 @@ static void run_case(const struct bench_case *c)
 		samples_ns[k] = now_ns() - t0;
 	}
 
-	printf("{\"id\":");
-	print_json_string(c->id);
-	printf(",\"granularity\":\"%s\",\"batch\":%lu,\"samplesNs\":[", granularity, batch);
-	for (unsigned long k = 0; k < c->samples; k++)
-		printf("%s%llu", k ? "," : "", (unsigned long long)samples_ns[k]);
-	printf("]}\n");
-	fflush(stdout);
+	print_samples(c->id, granularity, batch, samples_ns, c->samples);
 
 out_free:
 	free(s.src);

@@ -23,6 +23,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "bench_output.h"
+
 #define HEADER 4096
 #define RECORD_HEADER 16
 #define COMMIT_SIZE 32
@@ -43,13 +45,6 @@ struct log_state {
 	pmem2_persist_fn persist;
 	uint8_t *payload;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void put_header(uint8_t *at, uint32_t length, uint64_t lsn, uint32_t type)
 {
@@ -102,8 +97,7 @@ static void run(struct log_state *s, size_t len, unsigned long n)
 
 static void report_error(const struct log_case *c, const char *what, const char *detail)
 {
-	printf("{\"id\":\"%s\",\"error\":\"%s: %s\"}\n", c->id, what, detail);
-	fflush(stdout);
+	print_error(c->id, what, detail);
 }
 
 static void run_case(const struct log_case *c)
@@ -182,12 +176,8 @@ static void run_case(const struct log_case *c)
 		samples_ns[k] = now_ns() - t0;
 	}
 	const char *names[] = {"BYTE", "CACHE_LINE", "PAGE"};
-	printf("{\"id\":\"%s\",\"granularity\":\"%s\",\"batch\":%lu,\"samplesNs\":[", c->id,
-	       names[pmem2_map_get_store_granularity(map)], batch);
-	for (unsigned long k = 0; k < c->samples; k++)
-		printf("%s%llu", k ? "," : "", (unsigned long long)samples_ns[k]);
-	printf("]}\n");
-	fflush(stdout);
+	print_samples(c->id, names[pmem2_map_get_store_granularity(map)], batch, samples_ns,
+		      c->samples);
 out:
 	free(s.payload);
 	if (map)

@@ -16,8 +16,8 @@ export type CBench =
 const CFLAGS = ['-O2', '-Wall', '-Wextra', '-std=gnu11'];
 
 /**
- * Compiles bench.c once per source and flags (the binary's name carries their hash), so a
- * second run reuses it. A missing compiler or libpmem2 becomes a reason, not an exception.
+ * Compiles bench.c once per source, headers and flags (the binary's name carries their hash),
+ * so a second run reuses it. A missing compiler or libpmem2 becomes a reason, not an exception.
  */
 export function buildCBench(sourceFile: string, cacheDir: string, libs = ['-lpmem2']): CBench {
   if (!fs.existsSync('/usr/include/libpmem2.h')) {
@@ -26,14 +26,10 @@ export function buildCBench(sourceFile: string, cacheDir: string, libs = ['-lpme
       reason: 'libpmem2.h not found: install libpmem2-dev (apt-get install libpmem2-dev)',
     };
   }
-  const source = fs.readFileSync(sourceFile);
-  const hash = createHash('sha256')
-    .update(source)
-    .update(CFLAGS.join(' '))
-    .update(libs.join(' '))
-    .digest('hex')
-    .slice(0, 16);
-  const binary = path.join(cacheDir, `bench-c-${hash}`);
+  const hash = createHash('sha256').update(fs.readFileSync(sourceFile));
+  for (const header of localHeaders(sourceFile)) hash.update(fs.readFileSync(header));
+  const digest = hash.update(CFLAGS.join(' ')).update(libs.join(' ')).digest('hex').slice(0, 16);
+  const binary = path.join(cacheDir, `bench-c-${digest}`);
   if (fs.existsSync(binary)) return { ok: true, binary };
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = `${binary}.${process.pid}.tmp`;
@@ -48,6 +44,16 @@ export function buildCBench(sourceFile: string, cacheDir: string, libs = ['-lpme
   }
   fs.renameSync(tmp, binary);
   return { ok: true, binary };
+}
+
+/** The headers beside a C source (what its `#include "..."` lines may read), sorted. */
+function localHeaders(sourceFile: string): string[] {
+  const dir = path.dirname(sourceFile);
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.h'))
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 /** The line the C program reads for one case (see the header of c/bench.c). */
