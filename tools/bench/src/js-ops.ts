@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { batchRunner, floorRunner } from './js-ops-batch.js';
 import { prepareLogOps } from './log-ops.js';
 import type { MmapIo } from './mmap-io-api.js';
+import { type JsPeers, withPeer } from './peers.js';
 import type { Pmem2Api, Pmem2MapLike } from './pmem2-api.js';
 import type { BenchCase } from './types.js';
 
@@ -18,12 +19,6 @@ export interface PreparedOps {
   /** Untimed work between samples (mmap-io: let the GC free dropped mappings). */
   readonly betweenSamples?: () => Promise<void>;
   close(): void;
-}
-
-/** The libraries a JS runner could load; a string says why one is missing. */
-export interface JsPeers {
-  readonly pmem2: Pmem2Api | string;
-  readonly mmapIo: MmapIo | string;
 }
 
 /** The xorshift32 offset table of c/bench.c: 8-byte aligned offsets below `size`. */
@@ -251,13 +246,9 @@ export function prepareOps(c: BenchCase, peers: JsPeers): PreparedOps | { unavai
   switch (c.peer) {
     case 'js-pmem2':
     case 'js-buffer-copy':
-      return typeof peers.pmem2 === 'string'
-        ? { unavailable: peers.pmem2 }
-        : pmem2Ops(c, peers.pmem2);
+      return withPeer(peers.pmem2, (pmem2) => pmem2Ops(c, pmem2));
     case 'mmap-io':
-      return typeof peers.mmapIo === 'string'
-        ? { unavailable: peers.mmapIo }
-        : mmapIoOps(c, peers.mmapIo);
+      return withPeer(peers.mmapIo, (io) => mmapIoOps(c, io));
     case 'node-fs':
       return nodeFsOps(c);
     default:

@@ -6,8 +6,9 @@
 
 import * as fs from 'node:fs';
 import { Bench } from 'tinybench';
-import { type JsPeers, type PreparedOps, prepareOps } from './js-ops.js';
+import { type PreparedOps, prepareOps } from './js-ops.js';
 import { loadMmapIo } from './mmap-io-api.js';
+import type { JsPeers } from './peers.js';
 import { loadPmem2 } from './pmem2-api.js';
 import type { BenchCase, RunnerResult } from './types.js';
 

@@ -4,8 +4,9 @@
 
 import * as fs from 'node:fs';
 import { crc32 } from 'node:zlib';
-import type { JsPeers, PreparedOps } from './js-ops.js';
+import type { PreparedOps } from './js-ops.js';
 import type { MmapIo } from './mmap-io-api.js';
+import { type JsPeers, withPeer } from './peers.js';
 import type { BenchCase } from './types.js';
 
 type LogModule = typeof import('@pmem2/log');
@@ -252,9 +253,7 @@ export function prepareLogOps(c: BenchCase, peers: JsPeers): PreparedOps | { una
     case 'js-log':
       return pmem2LogOps(c);
     case 'mmap-io':
-      return typeof peers.mmapIo === 'string'
-        ? { unavailable: peers.mmapIo }
-        : mmapIoLogOps(c, peers.mmapIo);
+      return withPeer(peers.mmapIo, (io) => mmapIoLogOps(c, io));
     case 'node-fs':
       return nodeFsLogOps(c);
     default:
