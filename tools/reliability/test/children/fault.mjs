@@ -43,6 +43,11 @@ mapIt({ anon: true }).delete();
   rsv.delete();
 }
 
+/** After a delete that failed: the map still reads, and a second delete works. */
+function stillUsableAfterDelete({ map }) {
+  return { usable: outcome(() => map.read(0, 1)[0]), retry: outcome(() => map.delete()) };
+}
+
 /** op -> [setup (unarmed), the armed call, cleanup/retry (unarmed)] */
 const ops = {
   'map-file-shared': { call: () => mapIt().delete() },
@@ -56,10 +61,7 @@ const ops = {
   delete: {
     setup: () => ({ map: mapIt() }),
     call: ({ map }) => map.delete(),
-    after: ({ map }) => ({
-      usable: outcome(() => map.read(0, 1)[0]),
-      retry: outcome(() => map.delete()),
-    }),
+    after: stillUsableAfterDelete,
   },
   // the last view of a shared mapping unmaps: its failure leaves that view usable
   'delete-last-shared-view': {
@@ -76,10 +78,7 @@ const ops = {
       return { map: view };
     },
     call: ({ map }) => map.delete(),
-    after: ({ map }) => ({
-      usable: outcome(() => map.read(0, 1)[0]),
-      retry: outcome(() => map.delete()),
-    }),
+    after: stillUsableAfterDelete,
   },
   'delete-in-reservation': {
     setup: () => {
