@@ -155,6 +155,14 @@ export abstract class AppendLog implements Disposable {
    * log.close();
    * rmSync(path);
    * ```
+   */
+  get storeGranularity(): Granularity {
+    return this.#engine.storeGranularity;
+  }
+
+  /**
+   * The largest payload, in bytes, {@link AppendLog.append} takes.
+   *
    * @example
    * ```ts
    * import { rmSync } from 'node:fs';
@@ -168,6 +176,14 @@ export abstract class AppendLog implements Disposable {
    * log.close();
    * rmSync(path);
    * ```
+   */
+  get maxPayload(): number {
+    return this.#engine.maxPayload;
+  }
+
+  /**
+   * Whether {@link AppendLog.close} was called.
+   *
    * @example
    * ```ts
    * import { rmSync } from 'node:fs';
@@ -181,16 +197,6 @@ export abstract class AppendLog implements Disposable {
    * rmSync(path);
    * ```
    */
-  get storeGranularity(): Granularity {
-    return this.#engine.storeGranularity;
-  }
-
-  /** The largest payload, in bytes, {@link AppendLog.append} takes. */
-  get maxPayload(): number {
-    return this.#engine.maxPayload;
-  }
-
-  /** Whether {@link AppendLog.close} was called. */
   get closed(): boolean {
     return this.#engine.closed;
   }

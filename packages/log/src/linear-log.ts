@@ -163,12 +163,7 @@ export class LinearLog extends AppendLog {
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
   static format(storage: LogStorage, options: LogOptions & { maxSize?: number } = {}): LinearLog {
-    return LinearLog.#start(
-      storage,
-      settings(options, maxAreasOf(storage, options), 'the log'),
-      'format',
-      null,
-    );
+    return LinearLog.#onStorage(storage, options, 'format');
   }
 
   /**
@@ -186,10 +181,19 @@ export class LinearLog extends AppendLog {
    * @see libpmem2: pmem2_get_persist_fn(3)
    */
   static recover(storage: LogStorage, options: LogOptions & { maxSize?: number } = {}): LinearLog {
+    return LinearLog.#onStorage(storage, options, 'recover');
+  }
+
+  /** Starts a log on mappings of the caller's: areas up to `options.maxSize`, no file. */
+  static #onStorage(
+    storage: LogStorage,
+    options: LogOptions & { maxSize?: number },
+    how: 'format' | 'recover',
+  ): LinearLog {
     return LinearLog.#start(
       storage,
       settings(options, maxAreasOf(storage, options), 'the log'),
-      'recover',
+      how,
       null,
     );
   }
