@@ -37,6 +37,12 @@ function run(fault: Fault, path: string, body: string, env: NodeJS.ProcessEnv = 
 
 const PAGE_CONFIG = 'new Config().setRequiredStoreGranularity(Granularity.PAGE)';
 
+/** {@link run} with `map`, a PAGE map of a new 1 MiB file on `backend`, made before `body`. */
+function runOnPageMap(fault: Fault, backend: 'ext4' | 'tmpfs', body: string): unknown {
+  const path = backendFile(backend, 1024 * 1024);
+  return run(fault, path, `const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));\n${body}`);
+}
+
 /** Whether an injected mmap failure reaches the addon (the shim must wrap mmap64). */
 function mmapInjectionWorks(): boolean {
   const result = run(
@@ -150,12 +156,10 @@ describe('mapNew when the munmap trimming the placeholder fails', () => {
 
 describe('delete when munmap fails', () => {
   it('throws -errno "munmap: …", keeps the map registered and usable; a later delete works', () => {
-    const path = backendFile('ext4', 1024 * 1024);
-    const result = run(
+    const result = runOnPageMap(
       { func: 'munmap', nth: 1, errno: EINVAL },
-      path,
+      'ext4',
       `
-      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
       // no ArrayBuffer: with a live one, delete parks the range (one mmap) and munmaps later
       map.memset(0, 7, 1);
       arm();
@@ -178,12 +182,10 @@ describe('delete when munmap fails', () => {
 
 describe('persist and deepFlush when msync fails', () => {
   it('PAGE persist throws -errno "msync: …" (libpmem2 aborts the process here)', () => {
-    const path = backendFile('ext4', 1024 * 1024);
-    const result = run(
+    const result = runOnPageMap(
       { func: 'msync', nth: 1, errno: EIO },
-      path,
+      'ext4',
       `
-      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
       arm();
       const persist = codeOf(() => map.persist(0, 1));
       const again = codeOf(() => map.persist(0, 1));
@@ -197,12 +199,10 @@ describe('persist and deepFlush when msync fails', () => {
   });
 
   it('PAGE persistAsync rejects with -errno "msync: …" from the thread pool; the next one works', () => {
-    const path = backendFile('ext4', 1024 * 1024);
-    const result = run(
+    const result = runOnPageMap(
       { func: 'msync', nth: 1, errno: EIO },
-      path,
+      'ext4',
       `
-      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
       const settle = (p) => p.then(() => ({ code: 'none' }),
         (e) => ({ code: e.code, errno: e.errno, text: e.libpmem2Message }));
       arm();
@@ -308,12 +308,10 @@ describe('advise, populate, scheduleWriteback, residency and lock when their cal
     ],
     ['unlock', 'munlock', ENOMEM, 'map.unlock()', 'munlock: Cannot allocate memory'],
   ] as const)('%s throws -errno "%s: …"; the next call works', (_name, func, errno, call, text) => {
-    const path = backendFile('tmpfs', 1024 * 1024);
-    const result = run(
+    const result = runOnPageMap(
       { func, nth: 1, errno },
-      path,
+      'tmpfs',
       `
-      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
       arm();
       const first = codeOf(() => ${call});
       const again = codeOf(() => ${call});
@@ -331,12 +329,10 @@ describe('advise, populate, scheduleWriteback, residency and lock when their cal
   });
 
   it('lock: ENOMEM names RLIMIT_MEMLOCK, its soft limit and what is locked; nothing stays locked', () => {
-    const path = backendFile('tmpfs', 1024 * 1024);
-    const result = run(
+    const result = runOnPageMap(
       { func: 'mlock', nth: 1, errno: ENOMEM },
-      path,
+      'tmpfs',
       `
-      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
       arm();
       let message = '';
       const first = codeOf(() => { try { map.lock(); } catch (e) { message = e.message; throw e; } });
@@ -358,12 +354,10 @@ describe('advise, populate, scheduleWriteback, residency and lock when their cal
   });
 
   it('populate falls back to touching each page when madvise says EINVAL (kernels before 5.14)', () => {
-    const path = backendFile('tmpfs', 1024 * 1024);
-    const result = run(
+    const result = runOnPageMap(
       { func: 'madvise', nth: 1, errno: EINVAL },
-      path,
+      'tmpfs',
       `
-      const map = mapNew(${PAGE_CONFIG}, Source.fromPath(path));
       const before = map.residency(0, 3 * 4096).join('');
       arm();
       const populate = codeOf(() => map.populate('write', 4096, 4097));
