@@ -81,16 +81,25 @@ describe('pmem2_deep_flush on anonymous memory and device DAX', () => {
 
   const deepFlushFile = () => join(root, REGION, 'deep_flush');
 
+  /**
+   * deepFlush(0, PAGE) of a device DAX map (granularity forced to `force`) while region0's
+   * deep_flush reads `before`: what it reads after, and whether the call drained.
+   */
+  const deepFlushDevdax = (force: 'cache_line' | 'byte' | undefined, before: string) => {
+    vi.stubEnv('PMEM2_FORCE_GRANULARITY', force);
+    writeFileSync(deepFlushFile(), before);
+    using source = devdax();
+    using map = mapNew(prepareConfig(0, 2 * MiB), source);
+    map.deepFlush(0, PAGE);
+    return { after: readFileSync(deepFlushFile(), 'latin1'), drained: binding.lastOp().drained };
+  };
+
   it.each(['cache_line', 'byte'] as const)(
     'device DAX (%s): persists, then writes 1 to region0/deep_flush',
     (force) => {
-      vi.stubEnv('PMEM2_FORCE_GRANULARITY', force);
-      writeFileSync(deepFlushFile(), '2\n');
-      using source = devdax();
-      using map = mapNew(prepareConfig(0, 2 * MiB), source);
-      map.deepFlush(0, PAGE);
-      expect(readFileSync(deepFlushFile(), 'latin1')).toBe('1\n');
-      expect(binding.lastOp().drained).toBe(true);
+      const { after, drained } = deepFlushDevdax(force, '2\n');
+      expect(after).toBe('1\n');
+      expect(drained).toBe(true);
     },
   );
 
@@ -106,12 +115,7 @@ describe('pmem2_deep_flush on anonymous memory and device DAX', () => {
   });
 
   it('device DAX (PAGE, no MAP_SYNC): nothing to do', () => {
-    vi.stubEnv('PMEM2_FORCE_GRANULARITY', undefined);
-    writeFileSync(deepFlushFile(), '2\n');
-    using source = devdax();
-    using map = mapNew(prepareConfig(0, 2 * MiB), source);
-    map.deepFlush(0, PAGE);
-    expect(readFileSync(deepFlushFile(), 'latin1')).toBe('2\n');
+    expect(deepFlushDevdax(undefined, '2\n').after).toBe('2\n');
   });
 
   it('device DAX on no region: PMEM2_E_DAX_REGION_NOT_FOUND "unknown region", even after the source is deleted', () => {
