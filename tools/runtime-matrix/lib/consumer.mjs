@@ -174,6 +174,16 @@ export function checkInstalledNative(dir, packedPrebuilds, installer) {
     : undefined;
 }
 
+/** The result of an `<installer> install` that exited non-zero or timed out: why, and its log. */
+export function failedInstall(installer, install, timeoutMs) {
+  const why = install.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exit ${install.code}`;
+  return {
+    ok: false,
+    detail: `${installer} install ${why}: ${tail(install.output, 6)}`,
+    log: install.output,
+  };
+}
+
 /**
  * Writes an empty consumer project into `dir`: a package.json depending on each tarball
  * (`file:`), plus the fields `pinning(dependencies)` returns (the package manager's way to
@@ -228,14 +238,7 @@ export async function installConsumer(
     env,
     timeoutMs,
   });
-  if (install.code !== 0) {
-    const why = install.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exit ${install.code}`;
-    return {
-      ok: false,
-      detail: `npm install ${why}: ${tail(install.output, 6)}`,
-      log: install.output,
-    };
-  }
+  if (install.code !== 0) return failedInstall('npm', install, timeoutMs);
   const problem = checkInstalledNative(dir, packedPrebuilds, 'npm install');
   if (problem) return { ok: false, detail: problem, log: install.output };
   const installed = installedPrebuildTargets(dir);

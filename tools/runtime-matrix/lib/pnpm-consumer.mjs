@@ -4,6 +4,7 @@ import { existsSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkInstalledNative,
+  failedInstall,
   installedPrebuildTargets,
   visibleBuildTools,
   writeConsumerProject,
@@ -83,14 +84,7 @@ export async function installPnpmConsumer(
     ['install', '--store-dir', storeDir, '--reporter', 'append-only', '--prefer-offline'],
     { cwd: dir, env, timeoutMs },
   );
-  if (install.code !== 0) {
-    const why = install.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exit ${install.code}`;
-    return {
-      ok: false,
-      detail: `pnpm install ${why}: ${tail(install.output, 6)}`,
-      log: install.output,
-    };
-  }
+  if (install.code !== 0) return failedInstall('pnpm', install, timeoutMs);
   if (!ignoredNativeBuild(install.output)) {
     return {
       ok: false,
