@@ -299,24 +299,28 @@ mem_move_nonpmem(char *dst, const char *src, size_t len, unsigned flags)
 	return finish_pages(dst, len, flags);
 }
 
+/* The nodrain copy (with `eadr`, without flushes), then the drain. */
+static int
+move_then_drain(char *dst, const char *src, size_t len, unsigned flags, int eadr)
+{
+	last_op_reset();
+	memmove_nodrain(dst, src, len, flags, eadr);
+	finish_drain(flags);
+	return 0;
+}
+
 /* pmem2_memmove: the nodrain copy, then the drain. */
 int
 mem_move_pmem(char *dst, const char *src, size_t len, unsigned flags)
 {
-	last_op_reset();
-	memmove_nodrain(dst, src, len, flags, 0);
-	finish_drain(flags);
-	return 0;
+	return move_then_drain(dst, src, len, flags, 0);
 }
 
 /* pmem2_memmove_eadr: the eADR nodrain copy (no flushes), then the drain. */
 int
 mem_move_eadr(char *dst, const char *src, size_t len, unsigned flags)
 {
-	last_op_reset();
-	memmove_nodrain(dst, src, len, flags, 1);
-	finish_drain(flags);
-	return 0;
+	return move_then_drain(dst, src, len, flags, 1);
 }
 
 /* pmem2_memset_nonpmem. */
@@ -328,22 +332,26 @@ mem_set_nonpmem(char *dst, int c, size_t len, unsigned flags)
 	return finish_pages(dst, len, flags);
 }
 
+/* The nodrain set (with `eadr`, without flushes), then the drain. */
+static int
+set_then_drain(char *dst, int c, size_t len, unsigned flags, int eadr)
+{
+	last_op_reset();
+	memset_nodrain(dst, c, len, flags, eadr);
+	finish_drain(flags);
+	return 0;
+}
+
 /* pmem2_memset. */
 int
 mem_set_pmem(char *dst, int c, size_t len, unsigned flags)
 {
-	last_op_reset();
-	memset_nodrain(dst, c, len, flags, 0);
-	finish_drain(flags);
-	return 0;
+	return set_then_drain(dst, c, len, flags, 0);
 }
 
 /* pmem2_memset_eadr. */
 int
 mem_set_eadr(char *dst, int c, size_t len, unsigned flags)
 {
-	last_op_reset();
-	memset_nodrain(dst, c, len, flags, 1);
-	finish_drain(flags);
-	return 0;
+	return set_then_drain(dst, c, len, flags, 1);
 }
