@@ -9,30 +9,24 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs, stripVTControlCharacters } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ensureDebianPackages } from './lib/apt.mjs';
 import { arm64MuslRow } from './lib/arm64-musl-row.mjs';
 import { arm64Row } from './lib/arm64-row.mjs';
 import { vitestDevDependencies } from './lib/arm64-suite.mjs';
-import {
-  consumerEnv,
-  installConsumer,
-  makeToolbin,
-  systemNpmGlobalConfig,
-} from './lib/consumer.mjs';
+import { systemNpmGlobalConfig } from './lib/consumer.mjs';
 import { CROSS_TARGETS, crossBuild, prebuildFileName, sha256 } from './lib/cross-build.mjs';
 import { checkArm64Prebuild, checkMuslPrebuild, describeGlibcPrebuild } from './lib/elf.mjs';
-import { tail } from './lib/exec.mjs';
+import { errorSummary, firstLine } from './lib/exec.mjs';
 import { FAILED, Matrix, NOT_VERIFIABLE, PASSED } from './lib/matrix.mjs';
 import { checkMuslLibraries, muslBunCommand } from './lib/musl-runtime.mjs';
+import { nodeRow } from './lib/node-row.mjs';
 import { addPrebuilds, buildPackages, packPackages, pnpmCommand } from './lib/pack.mjs';
 import { CACHE_DIR, packageDir, REPO_ROOT } from './lib/paths.mjs';
-import { BUN_MUSL, DEBIAN_PACKAGES, NODE_BUILDS, PNPM_VERSION } from './lib/pins.mjs';
-import { addPnpmToToolbin, installPnpmConsumer, pnpmCli } from './lib/pnpm-consumer.mjs';
+import { BUN_MUSL, DEBIAN_PACKAGES, NODE_BUILDS } from './lib/pins.mjs';
 import { ensureQemu } from './lib/qemu.mjs';
 import { ensureBunMusl, ensureJsRuntimes, ensureNodeBuild } from './lib/runtimes.mjs';
 import { fileSystemType, runSmoke } from './lib/smoke-cell.mjs';
-import { runVitestSuite } from './lib/vitest-suite.mjs';
 
 const HELP = `Usage: node tools/runtime-matrix/run.mjs [options]
 
@@ -135,17 +129,6 @@ async function phase(name, onErrorRows, fn) {
   } finally {
     stepTimes[name] = Math.round((Date.now() - t0) / 1000);
   }
-}
-
-function firstLine(text) {
-  return text.split('\n').find((l) => l.trim()) ?? text;
-}
-
-/** The command that failed and the first line of its output that says "error". */
-function errorSummary(text) {
-  const lines = text.split('\n');
-  const error = lines.slice(1).find((l) => /\berror\b/i.test(l));
-  return error ? `${lines[0].trim()} ${error.trim()}` : firstLine(text);
 }
 
 // 1. Debian packages for the cross builds and the emulator. Missing ones that could not be
@@ -356,122 +339,19 @@ const nodeBinaries = {
   node24: runtimes?.node24?.node,
 };
 const consumers = {};
-/** pnpm's CLI file, resolved once (see lib/pnpm-consumer.mjs). */
-let pnpmFile;
 const globalConfig = await systemNpmGlobalConfig();
+const smokeDirs = Object.fromEntries(Object.entries(filesDir).filter(([column]) => fsOk[column]));
 for (const row of ['node20', 'node22', 'node24']) {
   if (!wants(row) || !nodeBinaries[row] || !packed) continue;
-  const node = nodeBinaries[row];
-  for (const suite of SUITES) {
-    if (matrix.get(row, suite)) continue;
-    if (row === 'node20' && options['main-run-passed']) {
-      matrix.set(row, suite, PASSED, {
-        short: '(main run)',
-        detail:
-          'the main test suite ran it under this Node and passed (.ci/run stops before the matrix otherwise)',
-      });
-      continue;
-    }
-    await phase(`${ROW_TITLES[row]}: ${suite} suite`, [], async () => {
-      const runSuite = () =>
-        runVitestSuite(node, suite, join(workDir, `node-only-${row}`), 8 * MINUTE);
-      const result = await runSuite();
-      if (result.ok) return matrix.record(row, suite, result);
-      // A failure's own words go into the log (the table only has the summary).
-      console.log(tail(stripVTControlCharacters(result.log), 80));
-      // One retry tells a flaky test (visible in the note, does not fail the run) from a
-      // runtime that really breaks the suite (fails twice).
-      console.log(`   ${ROW_TITLES[row]} ${suite} suite failed; running it once more`);
-      const retry = await runSuite();
-      if (!retry.ok) console.log(tail(stripVTControlCharacters(retry.log), 40));
-      matrix.record(row, suite, {
-        ok: retry.ok,
-        short: retry.ok ? `${retry.short} on retry` : '',
-        detail: retry.ok
-          ? `${retry.detail}; the first run FAILED (flaky?): ${result.detail}`
-          : `failed twice; ${retry.detail}`,
-      });
-    });
-  }
-  await phase(
-    `${ROW_TITLES[row]}: npm install the tarballs with no compiler, then smoke`,
-    [],
-    async () => {
-      const toolbin = await makeToolbin(join(workDir, `bin-${row}`), { node });
-      const env = consumerEnv(toolbin, globalConfig);
-      const consumerDir = join(workDir, `consumer-${row}`);
-      const install = await installConsumer(
-        consumerDir,
-        packed.tarballs,
-        packed.prebuilds,
-        env,
-        3 * MINUTE,
-      );
-      matrix.record(row, 'install', install);
-      if (!install.ok) {
-        console.log(tail(install.log, 40));
-        return fillRow(row, ['ext4', 'tmpfs'], FAILED, 'npm install failed');
-      }
-      consumers[row] = { dir: consumerDir, env };
-      await smokeRow(row, { command: [node], consumerDir, env, expectedPrebuild: X64_PREBUILD });
-    },
-  );
-  await phase(
-    `${ROW_TITLES[row]} pnpm: install the tarballs with pnpm ${PNPM_VERSION} and no compiler, then smoke`,
-    [],
-    async () => {
-      if (!pnpmFile) {
-        pnpmFile = await pnpmCli().catch((error) => ({ error: firstLine(error.message) }));
-      }
-      if (pnpmFile.error) {
-        return matrix.set(row, 'pnpm', FAILED, { detail: `resolving pnpm: ${pnpmFile.error}` });
-      }
-      const toolbin = await makeToolbin(join(workDir, `bin-pnpm-${row}`), { node });
-      addPnpmToToolbin(toolbin, pnpmFile);
-      const env = consumerEnv(toolbin, globalConfig);
-      const consumerDir = join(workDir, `consumer-pnpm-${row}`);
-      const install = await installPnpmConsumer(
-        consumerDir,
-        packed.tarballs,
-        packed.prebuilds,
-        env,
-        join(workDir, 'pnpm-store'),
-        3 * MINUTE,
-      );
-      if (!install.ok) {
-        console.log(tail(install.log, 40));
-        return matrix.record(row, 'pnpm', install);
-      }
-      // The same smoke test, from the pnpm project, on every file system there is here.
-      const targets = Object.entries(filesDir)
-        .filter(([column]) => fsOk[column])
-        .map(([column, dir]) => ({
-          column,
-          file: join(ensureDir(dir), `${row}-pnpm-${process.pid}.bin`),
-        }));
-      const smoked = await runSmoke({
-        command: [node],
-        consumerDir,
-        files: targets.map((t) => t.file),
-        env,
-        expectedPrebuild: X64_PREBUILD,
-        timeoutMs: 2 * MINUTE,
-      });
-      const failed = smoked
-        .map((result, i) => ({ ...result, column: targets[i].column }))
-        .filter((result) => !result.ok);
-      matrix.record(row, 'pnpm', {
-        ok: failed.length === 0 && targets.length > 0,
-        short: failed.length === 0 ? install.short : '',
-        detail:
-          failed.length > 0
-            ? `${install.detail}; smoke FAILED: ${failed.map((f) => `${f.column}: ${f.detail}`).join('; ')}`
-            : targets.length === 0
-              ? `${install.detail}; no ext4 or tmpfs folder to run the smoke test on`
-              : `${install.detail}; smoke (${targets.map((t) => t.column).join(', ')}) ${smoked[0].short}: ${smoked[0].detail}`,
-      });
-    },
-  );
+  const consumer = await nodeRow(row, nodeBinaries[row], {
+    ...{ matrix, phase, fillRow, smokeRow, workDir, packed },
+    rowTitle: ROW_TITLES[row],
+    mainRunPassed: options['main-run-passed'],
+    globalConfig,
+    expectedPrebuild: X64_PREBUILD,
+    smokeDirs,
+  });
+  if (consumer) consumers[row] = consumer;
 }
 
 // 6. linux-arm64 under qemu: npm install (with vitest) run by the emulated node, the map

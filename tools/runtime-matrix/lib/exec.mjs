@@ -69,3 +69,15 @@ export async function runOrThrow(command, args, options = {}) {
 export function tail(text, lines) {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
+
+/** The first line of `text` with anything on it. */
+export function firstLine(text) {
+  return text.split('\n').find((l) => l.trim()) ?? text;
+}
+
+/** The command that failed and the first line of its output that says "error". */
+export function errorSummary(text) {
+  const lines = text.split('\n');
+  const error = lines.slice(1).find((l) => /\berror\b/i.test(l));
+  return error ? `${lines[0].trim()} ${error.trim()}` : firstLine(text);
+}
