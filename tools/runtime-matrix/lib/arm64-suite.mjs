@@ -6,7 +6,8 @@
 // with npm under emulation, so npm picked vitest's arm64 native pieces (rolldown's
 // @rolldown/binding-linux-arm64-gnu, lightningcss-linux-arm64-gnu) itself. This lays the map
 // package's own test folder next to the packed package (`suite/map/test`, with `src` and
-// `dist` linked to the installed @pmem2/map, and the private @pmem2/test-kit copied in), with
+// `dist` linked to the installed @pmem2/map, `suite/<name>` to the other installed packages,
+// and the private @pmem2/test-kit copied in), with
 // suite/expect-prebuild.mjs, which fails every test file unless the expected prebuild is the
 // addon mapped, and runs vitest.
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { run, tail } from './exec.mjs';
-import { packageDir, REPO_ROOT, TOOL_DIR } from './paths.mjs';
+import { PACKED_PACKAGES, packageDir, REPO_ROOT, TOOL_DIR } from './paths.mjs';
 import { failedTestNames, parseVitestSummary } from './vitest-suite.mjs';
 
 /** The test file whose comparisons with the C oracle may skip on arm64 (no cc to build it). */
@@ -44,6 +45,10 @@ function layOutSuite(consumerDir) {
   cpSync(join(packageDir('map'), 'vitest.config.ts'), join(mapDir, 'vitest.package.config.ts'));
   for (const part of ['src', 'dist'])
     symlinkSync(join('..', '..', 'node_modules', '@pmem2', 'map', part), join(mapDir, part));
+  // Child processes some tests start import the other packages as the workspace lays them
+  // out, by path from the test folder (`../../config/dist/index.js`): the installed ones.
+  for (const name of PACKED_PACKAGES.filter((n) => n !== 'map'))
+    symlinkSync(join('..', 'node_modules', '@pmem2', name), join(suite, name));
   // The private test kit the map tests import (helpers, sysfs fixtures, the vitest setup), as
   // built in the workspace; its own dependency (@pmem2/errors) resolves to the packed one.
   const kit = join(consumerDir, 'node_modules', '@pmem2', 'test-kit');
