@@ -6,7 +6,7 @@
 // (the addon flushes with `dc cvap`, as on the arm64 servers persistent memory is sold for),
 // the smoke test on one without (the `dc cvac` path).
 import { join } from 'node:path';
-import { runArm64MapSuite, suiteWithRetry } from './arm64-suite.mjs';
+import { MAP_SUITE_TOOLS, runArm64MapSuite, suiteWithRetry } from './arm64-suite.mjs';
 import { consumerEnv, installConsumer, makeToolbin } from './consumer.mjs';
 import { run, tail } from './exec.mjs';
 import { FAILED, NOT_VERIFIABLE, PASSED } from './matrix.mjs';
@@ -81,7 +81,10 @@ export async function arm64Row(ctx) {
       name: 'node',
     });
   }
-  const toolbin = await makeToolbin(join(workDir, 'bin-arm64'), { node: launchers.dcpop });
+  const toolbin = await makeToolbin(join(workDir, 'bin-arm64'), {
+    node: launchers.dcpop,
+    extraTools: MAP_SUITE_TOOLS,
+  });
   const env = consumerEnv(toolbin, globalConfig);
   const consumerDir = join(workDir, 'consumer-arm64');
   let installed = false;

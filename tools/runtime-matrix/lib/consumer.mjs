@@ -61,10 +61,10 @@ async function npmCli() {
 
 /**
  * A folder to use as the whole PATH: `node` (the binary under test, or a wrapper such as
- * qemu for emulated arm64), `npm` and `npx` run by that node, and plain shell tools. No
- * compiler, make or python.
+ * qemu for emulated arm64), `npm` and `npx` run by that node, plain shell tools and
+ * `extraTools`. No compiler, make or python.
  */
-export async function makeToolbin(dir, { node, nodeWrapper }) {
+export async function makeToolbin(dir, { node, nodeWrapper, extraTools = [] }) {
   mkdirSync(dir, { recursive: true });
   if (nodeWrapper) {
     writeFileSync(join(dir, 'node'), `#!/bin/sh\nexec ${nodeWrapper} "$@"\n`);
@@ -80,7 +80,7 @@ export async function makeToolbin(dir, { node, nodeWrapper }) {
   const npxCli = join(dirname(await npmCli()), 'npx-cli.js');
   writeFileSync(join(dir, 'npx'), `#!/bin/sh\nexec "${join(dir, 'node')}" "${npxCli}" "$@"\n`);
   chmodSync(join(dir, 'npx'), 0o755);
-  for (const tool of SHELL_TOOLS) {
+  for (const tool of [...SHELL_TOOLS, ...extraTools]) {
     const { stdout } = await run('sh', ['-c', `command -v ${tool}`]);
     const path = stdout.trim();
     if (path.startsWith('/') && !existsSync(join(dir, tool))) symlinkSync(path, join(dir, tool));
