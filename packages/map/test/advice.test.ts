@@ -89,25 +89,33 @@ describe('advise', () => {
 });
 
 describe('populate', () => {
-  it("'read' and 'write' fault in exactly the pages covering the range", () => {
-    using map = freshMap();
-    expect(map.residency().join('')).toBe('0'.repeat(16));
-    map.populate('read', PAGE + 1, PAGE); // pages 1 and 2
-    expect(map.residency().join('')).toBe(`0110${'0'.repeat(12)}`);
-    map.populate('write', 15 * PAGE, PAGE);
-    expect(map.residency().join('')).toBe(`0110${'0'.repeat(11)}1`);
-    map.populate('write', 0, 0); // empty: nothing
-    expect(map.residency()[0]).toBe(0);
-  });
+  // set by tools/runtime-matrix only where its probe saw the emulator (qemu-user) answer
+  // MADV_POPULATE_* with success and fault nothing in: residency cannot show populate there
+  const populateIgnored = process.env.PMEM2_TEST_POPULATE_IGNORED;
+  if (populateIgnored) console.warn(`SKIPPED: populate residency tests — ${populateIgnored}`);
 
-  it('a write-only mapping populates for writing, not for reading', () => {
+  it.skipIf(populateIgnored)(
+    "'read' and 'write' fault in exactly the pages covering the range",
+    () => {
+      using map = freshMap();
+      expect(map.residency().join('')).toBe('0'.repeat(16));
+      map.populate('read', PAGE + 1, PAGE); // pages 1 and 2
+      expect(map.residency().join('')).toBe(`0110${'0'.repeat(12)}`);
+      map.populate('write', 15 * PAGE, PAGE);
+      expect(map.residency().join('')).toBe(`0110${'0'.repeat(11)}1`);
+      map.populate('write', 0, 0); // empty: nothing
+      expect(map.residency()[0]).toBe(0);
+    },
+  );
+
+  it.skipIf(populateIgnored)('a write-only mapping populates for writing, not for reading', () => {
     using map = freshMap(Protection.WRITE);
     map.populate('write');
     expect(map.residency().every((page) => page === 1)).toBe(true);
     expectPmem2(() => map.populate('read'), 'PMEM2_E_NO_ACCESS');
   });
 
-  it('a read-only mapping populates for reading, not for writing', () => {
+  it.skipIf(populateIgnored)('a read-only mapping populates for reading, not for writing', () => {
     using map = freshMap(Protection.READ);
     map.populate('read', 0, PAGE);
     expect(map.residency(0, PAGE)[0]).toBe(1);

@@ -11,7 +11,7 @@ import { consumerEnv, installConsumer, makeToolbin } from './consumer.mjs';
 import { run, tail } from './exec.mjs';
 import { FAILED, NOT_VERIFIABLE, PASSED } from './matrix.mjs';
 import { ARM64_CPUS, ARM64_SYSROOT } from './pins.mjs';
-import { buildLauncher } from './qemu.mjs';
+import { buildLauncher, populateIgnoredBy } from './qemu.mjs';
 
 const MINUTE = 60 * 1000;
 
@@ -85,7 +85,13 @@ export async function arm64Row(ctx) {
     node: launchers.dcpop,
     extraTools: MAP_SUITE_TOOLS,
   });
-  const env = consumerEnv(toolbin, globalConfig);
+  // the map suite skips what this emulator cannot do, only when this probe shows it
+  const populateIgnored = await populateIgnoredBy(runtimes.qemu.qemu, join(workDir, 'probes'));
+  const env = consumerEnv(
+    toolbin,
+    globalConfig,
+    populateIgnored ? { PMEM2_TEST_POPULATE_IGNORED: populateIgnored } : {},
+  );
   const consumerDir = join(workDir, 'consumer-arm64');
   let installed = false;
   await phase(`${rowTitle}: npm install the tarballs and vitest under qemu`, [], async () => {

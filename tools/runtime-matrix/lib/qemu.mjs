@@ -121,3 +121,21 @@ export async function buildLauncher(dir, { qemu, cpu, guest, requireFlag, name }
   chmodSync(launcher, 0o755);
   return launcher;
 }
+
+/**
+ * Whether `qemu` carries out madvise(MADV_POPULATE_READ/WRITE): qemu-user 10 answers both
+ * with 0 and faults nothing in (qemu/populate-probe.c, built with aarch64-linux-gnu-gcc and
+ * run under it). Resolves to the reason the map suite's populate tests cannot pass there (for
+ * PMEM2_TEST_POPULATE_IGNORED), or undefined when populate works.
+ */
+export async function populateIgnoredBy(qemu, dir) {
+  mkdirSync(dir, { recursive: true });
+  const probe = join(dir, 'populate-probe');
+  const source = join(TOOL_DIR, 'qemu', 'populate-probe.c');
+  await runOrThrow('aarch64-linux-gnu-gcc', ['-static', '-O2', '-o', probe, source]);
+  const answer = (await runOrThrow(qemu, [probe])).trim();
+  if (answer === 'populate: works') return undefined;
+  if (answer !== 'populate: ignored') throw new Error(`populate-probe: ${answer}`);
+  const version = (await runOrThrow(qemu, ['--version'])).split('\n')[0];
+  return `${version} answers MADV_POPULATE_READ/WRITE with 0 and faults nothing in (tools/runtime-matrix/qemu/populate-probe.c)`;
+}
