@@ -132,7 +132,16 @@ export async function populateIgnoredBy(qemu, dir) {
   mkdirSync(dir, { recursive: true });
   const probe = join(dir, 'populate-probe');
   const source = join(TOOL_DIR, 'qemu', 'populate-probe.c');
-  await runOrThrow('aarch64-linux-gnu-gcc', ['-static', '-O2', '-o', probe, source]);
+  await runOrThrow('aarch64-linux-gnu-gcc', [
+    '-static',
+    '-O2',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    '-o',
+    probe,
+    source,
+  ]);
   const answer = (await runOrThrow(qemu, [probe])).trim();
   if (answer === 'populate: works') return undefined;
   if (answer !== 'populate: ignored') throw new Error(`populate-probe: ${answer}`);

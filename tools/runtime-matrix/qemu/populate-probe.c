@@ -8,13 +8,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 /* Whether one page of a fresh shared tmpfs mapping is resident after madvise(advice); -1 if
  * something failed. */
 static int
