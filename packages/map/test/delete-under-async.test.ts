@@ -46,6 +46,9 @@ function child(body: string) {
   });
 }
 
+/** Under Bun (1.4) zlib and fs.writeFile of a view deleted under them finish whole. */
+const bun = process.versions.bun !== undefined;
+
 describe('delete() while a Node async API holds a view', () => {
   it('safe: await the async use, then delete (deflate output inflates to the bytes)', () => {
     const r = child(`
@@ -69,6 +72,11 @@ describe('delete() while a Node async API holds a view', () => {
       finish();
       console.log('deleted');
     `);
+    if (bun) {
+      expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+      expect(r.stdout.trim().split('\n')).toEqual(['deleted', 'callback']);
+      return;
+    }
     const death =
       Number(process.versions.node.split('.')[0]) >= 22
         ? {
@@ -100,6 +108,6 @@ describe('delete() while a Node async API holds a view', () => {
       status: 0,
       stderr: '',
     });
-    expect(JSON.parse(r.stdout)).toEqual({ err: null, written: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({ err: null, written: bun ? 1 << 20 : 0 });
   });
 });
