@@ -72,7 +72,12 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
       timeout,
     });
     expect(`${child.stdout}${child.stderr}`).not.toMatch(REPORTS);
-    expect(child.status, child.stdout.slice(-3000)).toBe(0);
+    // the lines that say what failed (a failed file may have no failed test), else the tail
+    const failures = `${child.stdout}\n${child.stderr}`
+      .split('\n')
+      .filter((line) => /FAIL|Error|×|Unhandled|Segmentation|Aborted/.test(line))
+      .join('\n');
+    expect(child.status, (failures || child.stdout).slice(-3000)).toBe(0);
   }
 
   // The whole native and map suites against the sanitized build (~5 minutes each on 2 cores),
