@@ -129,6 +129,35 @@ fault_slot_close_file(struct fault_slot *slot)
 	pthread_mutex_unlock(&Table_lock);
 }
 
+/*
+ * Takes the slot out of repair before its range is unmapped (the kernel may hand the
+ * address to another thread's mapping at once, whose faults must not come here) and waits
+ * for handlers over it; returns the first address for fault_slot_resume. Nothing may
+ * access the range meanwhile.
+ */
+uintptr_t
+fault_slot_suspend(struct fault_slot *slot)
+{
+	pthread_mutex_lock(&Table_lock);
+	uintptr_t lo = LOAD(&slot->lo);
+	slot->parked = 1; /* not free while suspended */
+	STORE(&slot->lo, 0);
+	while (LOAD(&slot->busy))
+		sched_yield();
+	pthread_mutex_unlock(&Table_lock);
+	return lo;
+}
+
+/* Puts a suspended slot back in repair (the unmap failed: the range is still mapped). */
+void
+fault_slot_resume(struct fault_slot *slot, uintptr_t lo)
+{
+	pthread_mutex_lock(&Table_lock);
+	slot->parked = 0;
+	STORE(&slot->lo, lo);
+	pthread_mutex_unlock(&Table_lock);
+}
+
 /* Maps zeroed anonymous memory over [start, start+len) with the slot's protection. */
 static int
 replace_with_zeros(const struct fault_slot *s, uintptr_t start, size_t len)

@@ -61,6 +61,14 @@ void fault_table_remove(struct fault_slot *slot);
 void fault_slot_close_file(struct fault_slot *slot);
 
 /*
+ * Before a release unmaps the slot's range: takes it out of repair (the address may be
+ * reused by another thread at once) and returns its first address; fault_slot_resume puts
+ * it back when the unmap failed, fault_table_remove frees it when it succeeded.
+ */
+uintptr_t fault_slot_suspend(struct fault_slot *slot);
+void fault_slot_resume(struct fault_slot *slot, uintptr_t lo);
+
+/*
  * Async-signal-safe: when si is a SIGBUS inside one of our ranges, maps anonymous memory
  * over the faulting page, records the loss and returns 1; 0 when the fault is not ours.
  */

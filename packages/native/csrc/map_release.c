@@ -30,15 +30,20 @@ map_record_unmap(struct map_record *map, char *addr, size_t len)
 }
 
 /*
- * Unmaps or mends [addr, +reserved_len), then takes the mapping out of the fault table (in
- * that order, so a failed unmap leaves the record as it was and still repaired).
+ * Unmaps or mends [addr, +reserved_len) with the mapping out of the fault table's repair
+ * meanwhile (a mapping another thread places at the freed address must get its own faults),
+ * then frees its slot; a failed unmap leaves the record as it was and still repaired.
  */
 int
 map_record_release(struct map_record *map, char *addr)
 {
+	struct fault_slot *slot = map->fault;
+	uintptr_t lo = slot ? fault_slot_suspend(slot) : 0;
 	int ret = map_record_unmap(map, addr, map->reserved_len);
-	if (ret == 0 && map->fault) {
-		fault_table_remove(map->fault);
+	if (slot && ret) {
+		fault_slot_resume(slot, lo);
+	} else if (slot) {
+		fault_table_remove(slot);
 		map->fault = NULL;
 	}
 	return ret;

@@ -123,9 +123,28 @@ placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_
 }
 
 /*
+ * Whether the file maps with MAP_SYNC: a trial mapping at an address the kernel picks, so a
+ * refusal touches nothing of ours. 1 yes, 0 no (EOPNOTSUPP, or EINVAL from a kernel without
+ * MAP_SHARED_VALIDATE), or -errno.
+ */
+static int
+maps_sync(size_t len, int prot, int fd, uint64_t offset)
+{
+	void *trial = mmap(NULL, len, prot, MAP_SHARED_VALIDATE | MAP_SYNC, fd, (off_t)offset);
+	if (trial == MAP_FAILED)
+		return errno == EINVAL || errno == EOPNOTSUPP ? 0 : -errno;
+	munmap(trial, len);
+	return 1;
+}
+
+/*
  * file_map: "MAP_SYNC ... is supported only for files supporting DAX. ... If MAP_SYNC is
  * not supported, mmap fails with EOPNOTSUPP" (mmap(2)); old kernels that do not know
  * MAP_SHARED_VALIDATE fail with EINVAL. Only those two errnos fall back to MAP_SHARED.
+ * libpmem2 tries MAP_SYNC over the placeholder itself, but a MAP_FIXED mmap that the file
+ * system refuses (ext4 without DAX: EOPNOTSUPP from its mmap hook) has already unmapped the
+ * range, and another thread's mmap can take the hole before the retry: two mappings would
+ * then share one address. So MAP_SYNC is tried away from the placeholder first.
  */
 int
 map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_t offset,
@@ -143,7 +162,10 @@ map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_
 		got = mmap(addr, len, prot, flags | MAP_PRIVATE, fd, (off_t)offset);
 	} else {
 		got = MAP_FAILED;
-		if (fd >= 0) {
+		int sync = fd >= 0 ? maps_sync(len, prot, fd, offset) : 0;
+		if (sync < 0)
+			return sync;
+		if (sync) {
 			got = mmap(addr, len, prot, flags | MAP_SHARED_VALIDATE | MAP_SYNC, fd,
 					(off_t)offset);
 			if (got != MAP_FAILED)
