@@ -1,6 +1,8 @@
 /* probe_parse.c -- the conformance probe's parser of a case line's key=value tokens */
 #include "probe.h"
 
+#include <stddef.h>
+
 uint64_t
 parse_u64(const char *key, const char *value)
 {
@@ -54,6 +56,70 @@ parse_premaps(struct probe_case *c, char *value)
 	}
 }
 
+/* How a key's value is stored into its member of struct probe_case. */
+enum field_kind { FIELD_TEXT, FIELD_U64, FIELD_ULONG, FIELD_LONG, FIELD_INT, FIELD_PREMAPS };
+
+/* A key of a case line: its member (offset and size) and the has_* flag it sets, if any. */
+struct field {
+	const char *key;
+	enum field_kind kind;
+	size_t at, size;
+	size_t flag; /* NO_FLAG, or the offset of an int has_* member set to 1 */
+};
+
+#define MEMBER(m) offsetof(struct probe_case, m), sizeof(((struct probe_case *)0)->m)
+#define FLAG(m) offsetof(struct probe_case, m)
+#define NO_FLAG SIZE_MAX
+
+static const struct field Fields[] = {
+	{"id", FIELD_TEXT, MEMBER(id), NO_FLAG},
+	{"src", FIELD_TEXT, MEMBER(src), NO_FLAG},
+	{"path", FIELD_TEXT, MEMBER(path), NO_FLAG},
+	{"open", FIELD_TEXT, MEMBER(open_mode), NO_FLAG},
+	{"fd", FIELD_INT, MEMBER(raw_fd), NO_FLAG},
+	{"anon", FIELD_U64, MEMBER(anon_size), NO_FLAG},
+	{"gran", FIELD_LONG, MEMBER(gran), FLAG(has_gran)},
+	{"offset", FIELD_U64, MEMBER(offset), FLAG(has_offset)},
+	{"length", FIELD_U64, MEMBER(length), FLAG(has_length)},
+	{"prot", FIELD_ULONG, MEMBER(prot), FLAG(has_prot)},
+	{"sharing", FIELD_LONG, MEMBER(sharing), FLAG(has_sharing)},
+	{"rsv", FIELD_U64, MEMBER(rsv_size), FLAG(has_rsv)},
+	{"rsvoff", FIELD_U64, MEMBER(rsv_offset), NO_FLAG},
+	{"premaps", FIELD_PREMAPS, MEMBER(npremaps), NO_FLAG},
+	{"memops", FIELD_TEXT, MEMBER(memops), NO_FLAG},
+	{"rsvops", FIELD_TEXT, MEMBER(rsvops), NO_FLAG},
+	{"force", FIELD_TEXT, MEMBER(force), FLAG(has_force)},
+};
+
+/* Stores `value` into the member of `f`, after setting its has_* flag. */
+static void
+store_field(struct probe_case *c, const struct field *f, const char *key, char *value)
+{
+	char *member = (char *)c + f->at;
+	if (f->flag != NO_FLAG)
+		*(int *)((char *)c + f->flag) = 1;
+	switch (f->kind) {
+	case FIELD_TEXT:
+		copy_value(member, f->size, key, value);
+		break;
+	case FIELD_U64:
+		*(uint64_t *)member = parse_u64(key, value);
+		break;
+	case FIELD_ULONG:
+		*(unsigned long *)member = (unsigned long)parse_u64(key, value);
+		break;
+	case FIELD_LONG:
+		*(long *)member = parse_long(key, value);
+		break;
+	case FIELD_INT:
+		*(int *)member = (int)parse_long(key, value);
+		break;
+	case FIELD_PREMAPS:
+		parse_premaps(c, value);
+		break;
+	}
+}
+
 void
 parse_token(struct probe_case *c, char *token)
 {
@@ -64,53 +130,14 @@ parse_token(struct probe_case *c, char *token)
 	}
 	*eq = '\0';
 	const char *key = token;
-	char *value = eq + 1;
-
-	if (strcmp(key, "id") == 0) {
-		copy_value(c->id, sizeof(c->id), key, value);
-	} else if (strcmp(key, "src") == 0) {
-		copy_value(c->src, sizeof(c->src), key, value);
-	} else if (strcmp(key, "path") == 0) {
-		copy_value(c->path, sizeof(c->path), key, value);
-	} else if (strcmp(key, "open") == 0) {
-		copy_value(c->open_mode, sizeof(c->open_mode), key, value);
-	} else if (strcmp(key, "fd") == 0) {
-		c->raw_fd = (int)parse_long(key, value);
-	} else if (strcmp(key, "anon") == 0) {
-		c->anon_size = parse_u64(key, value);
-	} else if (strcmp(key, "gran") == 0) {
-		c->has_gran = 1;
-		c->gran = parse_long(key, value);
-	} else if (strcmp(key, "offset") == 0) {
-		c->has_offset = 1;
-		c->offset = parse_u64(key, value);
-	} else if (strcmp(key, "length") == 0) {
-		c->has_length = 1;
-		c->length = parse_u64(key, value);
-	} else if (strcmp(key, "prot") == 0) {
-		c->has_prot = 1;
-		c->prot = (unsigned long)parse_u64(key, value);
-	} else if (strcmp(key, "sharing") == 0) {
-		c->has_sharing = 1;
-		c->sharing = parse_long(key, value);
-	} else if (strcmp(key, "rsv") == 0) {
-		c->has_rsv = 1;
-		c->rsv_size = parse_u64(key, value);
-	} else if (strcmp(key, "rsvoff") == 0) {
-		c->rsv_offset = parse_u64(key, value);
-	} else if (strcmp(key, "premaps") == 0) {
-		parse_premaps(c, value);
-	} else if (strcmp(key, "memops") == 0) {
-		copy_value(c->memops, sizeof(c->memops), key, value);
-	} else if (strcmp(key, "rsvops") == 0) {
-		copy_value(c->rsvops, sizeof(c->rsvops), key, value);
-	} else if (strcmp(key, "force") == 0) {
-		c->has_force = 1;
-		copy_value(c->force, sizeof(c->force), key, value);
-	} else {
-		fprintf(stderr, "probe: unknown key %s\n", key);
-		exit(2);
+	for (size_t i = 0; i < sizeof(Fields) / sizeof(Fields[0]); i++) {
+		if (strcmp(key, Fields[i].key) == 0) {
+			store_field(c, &Fields[i], key, eq + 1);
+			return;
+		}
 	}
+	fprintf(stderr, "probe: unknown key %s\n", key);
+	exit(2);
 }
 
 int

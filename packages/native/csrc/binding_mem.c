@@ -100,6 +100,28 @@ store(struct map_record *map, struct guarded_call *c, uint64_t off, uint64_t len
 	return st ? st : persist_unreadable(map, c->dst, c->len, flags);
 }
 
+/* The leading (map, offset, bytes) arguments of memcpy and read. */
+struct map_bytes_args {
+	struct map_record *map;
+	uint64_t off;
+	int st; /* the offset's status: 0, or the range error to return */
+	char *bytes;
+	size_t len;
+};
+
+/* Reads `argc` arguments into argv and unwraps the first three into *a; THROWN on a throw. */
+static int
+map_bytes_args(napi_env env, napi_callback_info info, size_t argc, napi_value *argv,
+		struct map_bytes_args *a)
+{
+	if (get_args(env, info, argc, argv) || !(a->map = handle_map(env, argv[0])))
+		return THROWN;
+	a->st = arg_index(env, argv[1], &a->off);
+	if (a->st == THROWN || arg_bytes(env, argv[2], &a->bytes, &a->len))
+		return THROWN;
+	return 0;
+}
+
 /*
  * memcpy(map, dstOffset, src, flags): memmove semantics, src may alias the mapping. Needs
  * WRITE only: the stores never read the destination (a write-only map has no view, so src
@@ -109,18 +131,12 @@ napi_value
 js_memcpy(napi_env env, napi_callback_info info)
 {
 	napi_value argv[4];
-	struct map_record *map;
-	uint64_t off;
+	struct map_bytes_args a;
 	int32_t flags;
-	char *src;
-	size_t len;
-	if (get_args(env, info, 4, argv) || !(map = handle_map(env, argv[0])))
+	if (map_bytes_args(env, info, 4, argv, &a) || arg_i32(env, argv[3], &flags))
 		return NULL;
-	int st = arg_index(env, argv[1], &off);
-	if (st == THROWN || arg_bytes(env, argv[2], &src, &len) || arg_i32(env, argv[3], &flags))
-		return NULL;
-	struct guarded_call c = {.op = OP_MOVE, .fns = map->fns, .src = src};
-	return status(env, st ? st : store(map, &c, off, len, flags));
+	struct guarded_call c = {.op = OP_MOVE, .fns = a.map->fns, .src = a.bytes};
+	return status(env, a.st ? a.st : store(a.map, &c, a.off, a.len, flags));
 }
 
 /* memmove(map, dstOffset, srcOffset, length, flags): inside the mapping, so READ|WRITE. */
@@ -174,21 +190,14 @@ napi_value
 js_read(napi_env env, napi_callback_info info)
 {
 	napi_value argv[3];
-	struct map_record *map;
-	uint64_t off;
-	char *dst;
-	size_t len;
-	if (get_args(env, info, 3, argv) || !(map = handle_map(env, argv[0])))
+	struct map_bytes_args a;
+	if (map_bytes_args(env, info, 3, argv, &a))
 		return NULL;
-	int st = arg_index(env, argv[1], &off);
-	if (st == THROWN || arg_bytes(env, argv[2], &dst, &len))
-		return NULL;
-	if (st == 0)
-		st = check_call(map, 0, off, NULL, len, PMEM2_PROT_READ);
+	int st = a.st ? a.st : check_call(a.map, 0, a.off, NULL, a.len, PMEM2_PROT_READ);
 	if (st == 0) {
-		struct guarded_call c = {.op = OP_READ, .dst = dst, .src = map->addr + off,
-				.len = len};
-		st = guarded(map, &c);
+		struct guarded_call c = {.op = OP_READ, .dst = a.bytes, .src = a.map->addr + a.off,
+				.len = a.len};
+		st = guarded(a.map, &c);
 	}
 	return status(env, st);
 }

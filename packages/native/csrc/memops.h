@@ -53,13 +53,6 @@ struct line_movers {
 #if defined(PMEM2_ARCH_X86_64)
 /* MOVDIR64B has no temporal movers: libpmem2 keeps the previous family's (persist_info.temporal). */
 extern const struct line_movers Lines_sse2, Lines_avx, Lines_avx512f, Lines_movdir64b;
-#else
-/* Other architectures have no vector routines; memops_generic.c defines placeholders. */
-extern const struct line_movers Lines_none;
-#define Lines_sse2 Lines_none
-#define Lines_avx Lines_none
-#define Lines_avx512f Lines_none
-#define Lines_movdir64b Lines_none
 #endif
 
 /* memops_generic.c: 8-byte stores, flushed per 64-byte block unless NOFLUSH. */

@@ -82,27 +82,6 @@ persist_noflush(char *addr, size_t len)
 	return 0;
 }
 
-/* The three tables; CACHE_LINE without a flush instruction gets the PAGE table. */
-static const struct map_fns Page_fns = {
-	.kind = PERSIST_MSYNC,
-	.persist = persist_pages,
-	.flush = persist_pages,
-	.drain = drain_nop,
-	.move = mem_move_nonpmem,
-	.set = mem_set_nonpmem,
-	.touches_lines = 0,
-};
-
-static const struct map_fns Cache_line_fns = {
-	.kind = PERSIST_FLUSH,
-	.persist = persist_cpu_cache,
-	.flush = flush_cpu_cache,
-	.drain = drain,
-	.move = mem_move_pmem,
-	.set = mem_set_pmem,
-	.touches_lines = 1,
-};
-
 /*
  * On x86_64 a locked read-modify-write orders every earlier store as sfence does (Intel SDM
  * vol. 3A §9.2.2; vol. 2 CLWB: "SFENCE, MFENCE, XCHG, or LOCK-prefixed instructions"), and
@@ -110,18 +89,23 @@ static const struct map_fns Cache_line_fns = {
  * issue the fence (docs/guide.md "Persisting"). Elsewhere the drain is a dsb or a full fence
  * that only native code can issue.
  */
-static const struct map_fns Byte_fns = {
 #if defined(PMEM2_ARCH_X86_64)
-	.kind = PERSIST_FENCE,
+#define BYTE_PERSIST_KIND PERSIST_FENCE
 #else
-	.kind = PERSIST_DRAIN,
+#define BYTE_PERSIST_KIND PERSIST_DRAIN
 #endif
-	.persist = persist_noflush,
-	.flush = flush_nop,
-	.drain = drain,
-	.move = mem_move_eadr,
-	.set = mem_set_eadr,
-	.touches_lines = 0,
+
+/* The three tables, one row each; CACHE_LINE without a flush instruction gets the PAGE row. */
+enum fns_row { FNS_PAGE, FNS_CACHE_LINE, FNS_BYTE };
+
+static const struct map_fns Fns[] = {
+	/* kind, persist, flush, drain, move, set, touches_lines */
+	[FNS_PAGE] = {PERSIST_MSYNC, persist_pages, persist_pages, drain_nop, mem_move_nonpmem,
+		mem_set_nonpmem, 0},
+	[FNS_CACHE_LINE] = {PERSIST_FLUSH, persist_cpu_cache, flush_cpu_cache, drain, mem_move_pmem,
+		mem_set_pmem, 1},
+	[FNS_BYTE] = {BYTE_PERSIST_KIND, persist_noflush, flush_nop, drain, mem_move_eadr,
+		mem_set_eadr, 0},
 };
 
 /* The one home of "CACHE_LINE without a flush instruction uses msync". */
@@ -130,11 +114,11 @@ map_fns_for(int granularity)
 {
 	switch (granularity) {
 	case GRANULARITY_BYTE:
-		return &Byte_fns;
+		return &Fns[FNS_BYTE];
 	case GRANULARITY_CACHE_LINE:
-		return Persist_info.flush == FLUSH_NONE ? &Page_fns : &Cache_line_fns;
+		return &Fns[Persist_info.flush == FLUSH_NONE ? FNS_PAGE : FNS_CACHE_LINE];
 	default:
-		return &Page_fns;
+		return &Fns[FNS_PAGE];
 	}
 }
 
