@@ -100,6 +100,9 @@ touch_pages(void *ctx)
 int
 advice_populate(struct map_record *map, struct page_span span, int write)
 {
+	/* checked here, not left to madvise: Linux refuses with EINVAL, qemu-user returns 0 */
+	if (!(map->protection & (write ? PMEM2_PROT_WRITE : PMEM2_PROT_READ)))
+		return PMEM2_E_NO_ACCESS;
 	if (span.len == 0)
 		return 0;
 	if (madvise(span.start, span.len, write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ) == 0)

@@ -37,9 +37,11 @@ int advice_span(const struct map_record *map, uint64_t offset, uint64_t len,
 int advice_apply(struct page_span span, int advice);
 
 /*
- * MADV_POPULATE_READ / _WRITE over the span; where the kernel lacks them (EINVAL, before
- * Linux 5.14) a loop touches each page under the SIGBUS guard, when the map's protection
- * lets it (a read needs READ, a write READ and WRITE, as it adds 0 atomically).
+ * MADV_POPULATE_READ / _WRITE over the span: PMEM2_E_NO_ACCESS unless the map has READ (for
+ * a read) or WRITE (for a write), even for an empty span. Where the kernel lacks them
+ * (EINVAL, before Linux 5.14) a loop touches each page under the SIGBUS guard, when the
+ * map's protection lets it (a read needs READ, a write READ and WRITE, as it adds 0
+ * atomically; else -EINVAL).
  */
 int advice_populate(struct map_record *map, struct page_span span, int write);
 

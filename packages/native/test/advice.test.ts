@@ -2,7 +2,17 @@
 // bound natively and work on the page cover of the range, never outside the mapping
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { binding, E, makeFile, mapNew, PAGE, PROT_READ, PROT_RW, scratchDir } from './helpers.js';
+import {
+  binding,
+  E,
+  makeFile,
+  mapNew,
+  PAGE,
+  PROT_READ,
+  PROT_RW,
+  PROT_WRITE,
+  scratchDir,
+} from './helpers.js';
 
 const EINVAL = -22;
 const scratch = scratchDir('/dev/shm');
@@ -92,5 +102,19 @@ describe('the advice calls', () => {
     expect(binding.populate(map, 0, PAGE, 0)).toBe(0);
     expect(residency(map, 0, PAGE)).toBe('10000000');
     binding.mapDelete(map);
+  });
+
+  it('refuse a populate the protection does not allow with NO_ACCESS, before the kernel', () => {
+    // Linux answers MADV_POPULATE_WRITE on a read-only map with EINVAL and qemu-user with
+    // success: the check is native, so every platform refuses alike
+    const readOnly = mapFile(PROT_READ);
+    expect(binding.populate(readOnly, 0, PAGE, 1)).toBe(E.NO_ACCESS);
+    expect(binding.populate(readOnly, 0, 0, 1)).toBe(E.NO_ACCESS);
+    expect(residency(readOnly, 0, PAGE)).toBe('00000000');
+    binding.mapDelete(readOnly);
+    const writeOnly = mapFile(PROT_WRITE);
+    expect(binding.populate(writeOnly, 0, PAGE, 0)).toBe(E.NO_ACCESS);
+    expect(binding.populate(writeOnly, 0, PAGE, 1)).toBe(0);
+    binding.mapDelete(writeOnly);
   });
 });

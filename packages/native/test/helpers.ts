@@ -24,6 +24,8 @@ export { binding };
 export const PROT_RW = 2 ** 30 + 2 ** 31;
 /** PMEM2_PROT_READ. */
 export const PROT_READ = 2 ** 30;
+/** PMEM2_PROT_WRITE alone. */
+export const PROT_WRITE = 2 ** 31;
 export const MiB = 1024 * 1024;
 export const PAGE = binding.pageSize();
 

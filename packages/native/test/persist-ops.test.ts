@@ -16,13 +16,11 @@ import {
   mapRw,
   PAGE,
   PAGE_GRANULARITY,
+  PROT_WRITE,
   scratchDir,
   storedNothing,
   withForcedGranularity,
 } from './helpers.js';
-
-/** PMEM2_PROT_WRITE alone. */
-const PROT_WRITE = 2 ** 31;
 
 const x64 = binding.persistInfo().arch === 'x64';
 const ARGS = binding.persistArgs as Float64Array;
