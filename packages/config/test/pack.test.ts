@@ -1,38 +1,14 @@
 // pack.test.ts -- @pmem2/errors and @pmem2/config as users get them: packed, installed, loaded
 
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envWithoutScriptRunner, packWorkspacePackage, tempDir } from '@pmem2/test-kit';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const PACKAGES_DIR = resolve(import.meta.dirname, '..', '..');
 const PACKED = ['errors', 'config'] as const;
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
-
-/** The environment without the npm_* / pnpm_* variables of the script runner that started us. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(npm|pnpm)_/i.test(name)),
-  );
-}
-
-/** pnpm itself: the one running this test if any, else the one on PATH. */
-function pnpmCommand(): [string, string[]] {
-  const execPath = process.env.npm_execpath;
-  if (execPath !== undefined && basename(execPath).startsWith('pnpm')) {
-    return [process.execPath, [execPath]];
-  }
-  return ['pnpm', []];
-}
 
 /** Every file below `dir`, as paths relative to it. */
 function walk(dir: string, prefix = ''): string[] {
@@ -53,22 +29,8 @@ beforeAll(() => {
     const dist = join(PACKAGES_DIR, name, 'dist', 'index.js');
     if (!existsSync(dist)) throw new Error(`${dist} is missing: build first (pnpm build)`);
   }
-  work = mkdtempSync(join(tmpdir(), 'pmem2-pack-'));
-  const [pnpm, pnpmArgs] = pnpmCommand();
-  tarballs = PACKED.map((name) => {
-    const out = execFileSync(pnpm, [...pnpmArgs, 'pack', '--pack-destination', work], {
-      cwd: join(PACKAGES_DIR, name),
-      encoding: 'utf8',
-      env: cleanEnv(),
-    });
-    const tgz = out
-      .trim()
-      .split('\n')
-      .map((line) => line.trim())
-      .find((line) => line.endsWith('.tgz'));
-    if (tgz === undefined) throw new Error(`pnpm pack printed no tarball:\n${out}`);
-    return tgz;
-  });
+  work = tempDir('pmem2-pack-'); // removed after the file by the test kit
+  tarballs = PACKED.map((name) => packWorkspacePackage(join(PACKAGES_DIR, name), work));
   app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(
@@ -87,18 +49,18 @@ beforeAll(() => {
       join(work, 'npm-cache'),
       ...tarballs,
     ],
-    { cwd: app, encoding: 'utf8', env: cleanEnv() },
+    { cwd: app, encoding: 'utf8', env: envWithoutScriptRunner() },
   );
   lockfile = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8'));
 }, 120_000);
 
-afterAll(() => {
-  if (work !== undefined) rmSync(work, { recursive: true, force: true });
-});
-
 /** Runs a script in a fresh node process inside the app and returns its stdout. */
 function runInApp(args: string[]): string {
-  return execFileSync(process.execPath, args, { cwd: app, encoding: 'utf8', env: cleanEnv() });
+  return execFileSync(process.execPath, args, {
+    cwd: app,
+    encoding: 'utf8',
+    env: envWithoutScriptRunner(),
+  });
 }
 
 describe('packed @pmem2/errors and @pmem2/config', () => {

@@ -1,20 +1,12 @@
 // package.test.ts -- the packed tarball installs and works with no compiler, from its prebuild
 
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packWorkspacePackage, tempDir } from '@pmem2/test-kit';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const muslPrebuild = existsSync(join(packageRoot, 'prebuilds/linux-x64/@pmem2+native.musl.node'));
@@ -22,7 +14,7 @@ if (!muslPrebuild)
   console.warn(
     'SKIPPED: musl prebuild selection — no prebuilds/linux-x64/*.musl.node (musl-gcc missing at build)',
   );
-const work = mkdtempSync(join(tmpdir(), 'pmem2-native-pack-'));
+const work = tempDir('pmem2-native-pack-'); // removed after the file by the test kit
 const bin = join(work, 'bin');
 const consumer = join(work, 'consumer');
 
@@ -43,14 +35,6 @@ const TOOLS = [
   'rm',
   'mkdir',
 ];
-
-/** How to run pnpm: the pnpm running these tests, else the pinned one through npx. */
-function pnpmCommand(): string[] {
-  const execPath = process.env.npm_execpath ?? '';
-  if (/pnpm/.test(execPath) && existsSync(execPath)) return [process.execPath, execPath];
-  const root = JSON.parse(readFileSync(join(packageRoot, '..', '..', 'package.json'), 'utf8'));
-  return ['npx', '-y', String(root.packageManager)];
-}
 
 /** Finds a tool on the current PATH. */
 function which(tool: string): string | undefined {
@@ -93,17 +77,7 @@ beforeAll(() => {
     ['@pmem2/native', packageRoot],
     ['@pmem2/errors', join(packageRoot, '..', 'errors')],
   ] as const) {
-    const [command, ...args] = pnpmCommand();
-    const packed = spawnSync(command ?? 'npx', [...args, 'pack', '--pack-destination', work], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    if (packed.status !== 0) throw new Error(`pnpm pack in ${dir} failed: ${packed.stderr}`);
-    const made = readdirSync(work).find(
-      (f) => f.startsWith(name.slice(1).replace('/', '-')) && f.endsWith('.tgz'),
-    );
-    if (made === undefined) throw new Error(`pnpm pack in ${dir} made no tarball`);
-    tarballs[name] = `file:${join(work, made)}`;
+    tarballs[name] = `file:${packWorkspacePackage(dir, work)}`;
   }
   writeFileSync(
     join(consumer, 'package.json'),
@@ -117,8 +91,6 @@ beforeAll(() => {
   );
   writeFileSync(join(consumer, 'use.mjs'), USE);
 });
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed tarball', () => {
   it('carries the prebuild, the sources and dist, not build/', () => {

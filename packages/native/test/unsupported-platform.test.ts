@@ -2,24 +2,14 @@
 // (PMEM2_E_NOSUPP) naming the platform found and the ones the installed prebuilds cover
 
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '@pmem2/test-kit';
+import { describe, expect, it } from 'vitest';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const work = mkdtempSync(join(tmpdir(), 'pmem2-native-nosupp-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('pmem2-native-nosupp-'); // removed after the file by the test kit
 
 interface ImportOutcome {
   readonly loaded: boolean;

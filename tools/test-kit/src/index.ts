@@ -31,6 +31,7 @@ export {
   oracleMissing,
   reportSkip,
 } from './oracle.js';
+export { envWithoutScriptRunner, packWorkspacePackage } from './pack.js';
 export { catchPmem2, catchPmem2OrNone, expectPmem2 } from './pmem2-error.js';
 export { type MapsLine, mappingsIn, mappingsOf, mapsLineAt, procMaps } from './procmaps.js';
 export {
