@@ -155,28 +155,19 @@ describe("mapNew when the file's mmap hook fails after the placeholder was unmap
     `;
   const EIO_ERROR = { code: 'EIO', errno: -EIO, text: 'mmap: Input/output error' };
 
-  it('a hole: claimed back and unmapped, nothing left', () => {
+  // 'none': the hole stays empty (claimed back, then unmapped); 'r--p': another mapping took
+  // its first page and is still there (mapNew's cleanup never unmapped it)
+  it.for([
+    [{}, 'none'],
+    [{ PMEM2_FAULT_TAKE: '1' }, 'r--p'],
+  ] as const)('with %o: the error, nothing of ours left, the taken page %s', ([env, taken]) => {
     const path = backendFile('ext4', 16 * 1024 * 1024);
-    const result = run({ func: 'mmap_late', nth: 1, errno: EIO }, path, LATE_MAP_NEW);
+    const result = run({ func: 'mmap_late', nth: 1, errno: EIO }, path, LATE_MAP_NEW, env);
     expect(result).toEqual({
       error: EIO_ERROR,
       fileMapped: false,
       registered: 0,
-      taken: 'none',
-      leftover: 0,
-    });
-  });
-
-  it("another mapping took the hole: it is left mapped (never unmapped by mapNew's cleanup)", () => {
-    const path = backendFile('ext4', 16 * 1024 * 1024);
-    const result = run({ func: 'mmap_late', nth: 1, errno: EIO }, path, LATE_MAP_NEW, {
-      PMEM2_FAULT_TAKE: '1',
-    });
-    expect(result).toEqual({
-      error: EIO_ERROR,
-      fileMapped: false,
-      registered: 0,
-      taken: 'r--p',
+      taken,
       leftover: 0,
     });
   });
