@@ -25,6 +25,7 @@
         "csrc/cpu.c",
         "csrc/guard.c",
         "csrc/fault_table.c",
+        "csrc/fault_retry.c",
         "csrc/file_ops.c",
         "csrc/persist.c",
         "csrc/memops.c",

@@ -4,6 +4,7 @@
 export interface Fault {
   readonly func:
     | 'mmap'
+    | 'mmap_late'
     | 'munmap'
     | 'msync'
     | 'msync_async'

@@ -6,7 +6,7 @@
  * libpmem2's error and leaves nothing behind.
  *
  * Environment (read at load):
- *   PMEM2_FAULT_FUNC   mmap | munmap | msync | msync_async | madvise | mincore | mlock |
+ *   PMEM2_FAULT_FUNC   mmap | mmap_late | munmap | msync | msync_async | madvise | mincore | mlock |
  *                      munlock | fstat | fcntl | open
  *   PMEM2_FAULT_NTH    which armed call fails (1 = the first)
  *   PMEM2_FAULT_ERRNO  the errno number to fail with
@@ -17,6 +17,8 @@
  * @pmem2/native addon (the base name of its file contains "pmem2"), found with dladdr; an
  * msync with MS_ASYNC counts as msync_async (not msync), so the MS_SYNC and MS_ASYNC call
  * sites fail separately. fcntl counts fcntl and fcntl64 calls from anywhere.
+ * mmap_late counts MAP_FIXED mmaps of a file from the addon and fails like a file system's
+ * mmap hook after the old mapping is gone (fails_late; PMEM2_FAULT_TAKE).
  * fstat is Node's fs.fstatSync, which libuv makes through the statx system call: it is counted
  * at syscall(SYS_statx). The addon's MS_SYNC msync is made through syscall(SYS_msync) (mmap.c
  * msync_range), so it is counted there as well as at msync.
@@ -26,6 +28,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -91,11 +95,35 @@ should_fail(const char *func)
  * The addon is built with _FILE_OFFSET_BITS=64, so it imports mmap64, open64 and fcntl64 (glibc
  * >= 2.28): the same functions under a second name. Each pair gets one body, from these macros.
  */
+/*
+ * fails_late -- mmap_late: a MAP_FIXED mmap of a file that fails inside the file system's
+ * mmap hook after the kernel took the old mapping down. The range is unmapped, and with
+ * PMEM2_FAULT_TAKE set another mapping (one PROT_READ anonymous page) takes the start of
+ * the hole, as another thread's mmap could; its address goes to PMEM2_FAULT_TAKEN (hex).
+ */
+static void *
+fails_late(void *addr, size_t len)
+{
+	REAL(munmap)(addr, len);
+	if (getenv("PMEM2_FAULT_TAKE")) {
+		void *took = REAL(mmap)(addr, (size_t)sysconf(_SC_PAGESIZE), PROT_READ,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		char hex[32];
+		snprintf(hex, sizeof(hex), "%lx", (unsigned long)(uintptr_t)took);
+		setenv("PMEM2_FAULT_TAKEN", took == addr ? hex : "none", 1);
+	}
+	errno = fault_errno;
+	return MAP_FAILED;
+}
+
 #define WRAP_MMAP(name)                                                                   \
 	void *name(void *addr, size_t len, int prot, int flags, int fd, off_t off)        \
 	{                                                                                 \
-		if (from_addon(__builtin_return_address(0)) && should_fail("mmap"))       \
+		int addon = from_addon(__builtin_return_address(0));                      \
+		if (addon && should_fail("mmap"))                                         \
 			return MAP_FAILED;                                                \
+		if (addon && (flags & MAP_FIXED) && fd >= 0 && should_fail("mmap_late"))  \
+			return fails_late(addr, len);                                     \
 		return REAL(name)(addr, len, prot, flags, fd, off);                       \
 	}
 

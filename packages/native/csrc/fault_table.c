@@ -38,8 +38,23 @@ static size_t Page;			      /* set before the first slot is published */
 /* Pages repaired in the process, any mapping (atomic; read by JavaScript as faultRepairs). */
 static uint32_t Repairs;
 
+/* Slots taken out of repair (atomic; fault_retry.c says why). */
+static uint64_t Retirements;
+
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
 #define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+
+/*
+ * Takes the slot out of repair: counts the retirement first, then clears the address, so a
+ * handler whose lookup saw the cleared address and reads the count afterwards sees it
+ * counted (fault_retry.c). Table_lock.
+ */
+static void
+retire(struct fault_slot *slot)
+{
+	__atomic_fetch_add(&Retirements, 1, __ATOMIC_SEQ_CST);
+	STORE(&slot->lo, 0);
+}
 
 /* A free slot (lo == 0 and no handler over it), growing the table when none is; NULL if full. */
 static struct fault_slot *
@@ -98,7 +113,7 @@ void
 fault_table_remove(struct fault_slot *slot)
 {
 	pthread_mutex_lock(&Table_lock);
-	STORE(&slot->lo, 0);
+	retire(slot);
 	while (LOAD(&slot->busy))
 		sched_yield();
 	STORE(&slot->hi, 0);
@@ -120,7 +135,7 @@ fault_slot_close_file(struct fault_slot *slot)
 {
 	pthread_mutex_lock(&Table_lock);
 	slot->parked = 1;
-	STORE(&slot->lo, 0);
+	retire(slot);
 	while (LOAD(&slot->busy))
 		sched_yield();
 	if (slot->fd >= 0)
@@ -141,7 +156,7 @@ fault_slot_suspend(struct fault_slot *slot)
 	pthread_mutex_lock(&Table_lock);
 	uintptr_t lo = LOAD(&slot->lo);
 	slot->parked = 1; /* not free while suspended */
-	STORE(&slot->lo, 0);
+	retire(slot);
 	while (LOAD(&slot->busy))
 		sched_yield();
 	pthread_mutex_unlock(&Table_lock);
@@ -357,6 +372,13 @@ fault_slot_check(struct fault_slot *slot, const char *lo, size_t len)
 		if (off < lost[i].offset + lost[i].length && lost[i].offset < off + len)
 			return PMEM2_E_IO_FAIL;
 	return 0;
+}
+
+/* The count of slots taken out of repair so far (async-signal-safe). */
+uint64_t
+fault_table_retirements(void)
+{
+	return LOAD(&Retirements);
 }
 
 /* The process-wide repair counter. */

@@ -74,6 +74,13 @@ void fault_slot_resume(struct fault_slot *slot, uintptr_t lo);
  */
 int fault_table_repair(const siginfo_t *si);
 
+/*
+ * Async-signal-safe: how many times a slot was taken out of repair (removed, parked or
+ * suspended). Read after a fault_table_repair that found nothing, it lets fault_retry tell a
+ * fault on a range retired under the handler from a foreign one.
+ */
+uint64_t fault_table_retirements(void);
+
 /* Whether the slot has seen any fault (one relaxed load: the hot-path test). */
 static inline unsigned
 fault_slot_nlost(const struct fault_slot *slot)

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "fault_retry.h"
 #include "fault_table.h"
 
 static struct sigaction Previous_bus;
@@ -60,13 +61,17 @@ chain_to_previous(int sig, siginfo_t *si, void *uctx)
  * The process handler. A fault the kernel raised (si_code > 0) inside one of our mappings
  * is repaired by the fault table (zeroed anonymous memory over the lost page), so the
  * faulting instruction -- a JIT load, a memcpy on a thread-pool thread, our own flush --
- * completes when this returns. Anything else is chained.
+ * completes when this returns. A synchronous fault the table does not find is retried when
+ * a range may have been taken out of repair under it (fault_retry.c; the count is read
+ * after the lookup); anything else is chained.
  */
 static void
 bus_handler(int sig, siginfo_t *si, void *uctx)
 {
 	int saved = errno;
 	int ours = si != NULL && si->si_code > 0 && fault_table_repair(si);
+	if (!ours && refaults(si))
+		ours = fault_retry_missed(fault_table_retirements());
 	errno = saved;
 	if (!ours)
 		chain_to_previous(sig, si, uctx);

@@ -172,6 +172,8 @@ map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_
 				*map_sync = 1;
 			else if (errno != EINVAL && errno != EOPNOTSUPP)
 				return -errno;
+			else if (!map_reclaim(addr, len))
+				return -EEXIST; /* the fallback's MAP_FIXED would replace another's */
 		}
 		if (got == MAP_FAILED)
 			got = mmap(addr, len, prot, flags | MAP_SHARED, fd, (off_t)offset);
@@ -179,6 +181,33 @@ map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_
 	if (got == MAP_FAILED)
 		return -errno;
 	return 0;
+}
+
+/*
+ * After a failed map_fixed at addr: whether [addr, +len) is still ours to unmap or mend. A
+ * MAP_FIXED mmap that fails inside the file system's mmap hook (EIO, say) may already have
+ * unmapped the placeholder, and another thread's mmap may take the hole before we clean up:
+ * unmapping then would destroy its mapping. So the range is claimed back with
+ * MAP_FIXED_NOREPLACE: that succeeds only over a hole (ours again), and fails with EEXIST
+ * while anything is mapped there. An occupied range is ours only when it is occupied
+ * throughout (the placeholder untouched: the mmap failed before the kernel unmapped it); a
+ * gap anywhere (msync's ENOMEM) means the kernel did unmap it and something else took part
+ * of it, and nothing there is ours. Not provable: a mapping of another thread filling the
+ * whole hole at once looks like the untouched placeholder (see docs/guide.md).
+ */
+bool
+map_reclaim(char *addr, size_t len)
+{
+	if (len == 0)
+		return true;
+	char *got = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			-1, 0);
+	if (got == addr)
+		return true;
+	/* a kernel before 4.17 takes the flag as a hint and maps elsewhere when occupied */
+	if (got != MAP_FAILED)
+		munmap(got, len);
+	return msync(addr, len, MS_ASYNC) == 0;
 }
 
 /* Refuses a range past the end of a regular file; JavaScript's own check runs first. */

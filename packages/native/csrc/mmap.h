@@ -38,6 +38,13 @@ int map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uin
 		int *map_sync);
 
 /*
+ * After a failed map_fixed at addr: true when [addr, +len) is still ours to unmap or mend
+ * (re-established as a PROT_NONE placeholder if the kernel had unmapped it), false when
+ * something else is mapped in it now (leave it alone).
+ */
+bool map_reclaim(char *addr, size_t len);
+
+/*
  * Refuses [offset, offset + len) past the end of a regular file (fstat's st_size) with
  * PMEM2_E_MAP_RANGE: its pages past the end would raise SIGBUS when touched. Other file
  * types pass (mmap decides). -errno when fstat fails.

@@ -312,7 +312,8 @@ map_in_reservation(struct map_record *map, const struct map_new_request *req, in
 		if (ret) {
 			*failed_step = MAP_NEW_STEP_MMAP;
 			if (map->reserved_len) {
-				map_mend((char *)start, map->reserved_len);
+				if (map_reclaim((char *)start, map->reserved_len))
+					map_mend((char *)start, map->reserved_len);
 				rsv_ranges_remove(rsv, start);
 			}
 		} else {
@@ -343,7 +344,8 @@ map_at_placeholder(struct map_record *map, const struct map_new_request *req, in
 			&map->map_sync);
 	if (ret) {
 		*failed_step = MAP_NEW_STEP_MMAP;
-		map_unmap(addr, reserved);
+		if (map_reclaim(addr, reserved))
+			map_unmap(addr, reserved);
 	} else {
 		map->addr = addr;
 	}

@@ -136,6 +136,64 @@ describe('mapNew when mmap fails', () => {
   });
 });
 
+describe("mapNew when the file's mmap hook fails after the placeholder was unmapped", () => {
+  // mmap_late: the MAP_FIXED mmap over the placeholder unmaps it, then fails with EIO (a
+  // file system's mmap hook); with PMEM2_FAULT_TAKE another mapping takes the hole first
+  const LATE_MAP_NEW = `
+      const src = Source.fromPath(path);
+      const anon = () => maps().filter((l) => / (r--p|---p) 00000000 00:00 0 *$/.test(l)).length;
+      const before = anon();
+      arm();
+      const error = codeOf(() => mapNew(${PAGE_CONFIG}, src));
+      const taken = process.env.PMEM2_FAULT_TAKEN;
+      const holds = (l, a) => { const [lo, hi] = l.split(' ')[0].split('-').map((x) => BigInt('0x' + x)); return lo <= a && a < hi; };
+      // the page may have merged with a neighbouring anonymous mapping of the same protection
+      const takenLine = taken ? maps().find((l) => holds(l, BigInt('0x' + taken))) : undefined;
+      return { error, fileMapped: maps().some((l) => l.endsWith(path)), registered: registry.size,
+               taken: taken ? takenLine?.split(' ')[1] ?? 'unmapped' : 'none',
+               leftover: anon() - before - (takenLine ? 1 : 0) };
+    `;
+  const EIO_ERROR = { code: 'EIO', errno: -EIO, text: 'mmap: Input/output error' };
+
+  // 'none': the hole stays empty (claimed back, then unmapped); 'r--p': another mapping took
+  // its first page and is still there (mapNew's cleanup never unmapped it)
+  it.for([
+    [{}, 'none'],
+    [{ PMEM2_FAULT_TAKE: '1' }, 'r--p'],
+  ] as const)('with %o: the error, nothing of ours left, the taken page %s', ([env, taken]) => {
+    const path = backendFile('ext4', 16 * 1024 * 1024);
+    const result = run({ func: 'mmap_late', nth: 1, errno: EIO }, path, LATE_MAP_NEW, env);
+    expect(result).toEqual({
+      error: EIO_ERROR,
+      fileMapped: false,
+      registered: 0,
+      taken,
+      leftover: 0,
+    });
+  });
+
+  it('inside a reservation: a hole is mended to PROT_NONE, a taken one left alone', () => {
+    const path = backendFile('ext4', 4 * 1024 * 1024);
+    const body = (take: boolean) =>
+      run(
+        { func: 'mmap_late', nth: 1, errno: EIO },
+        path,
+        `
+        const rsv = VmReservation.new(8 * 1024 * 1024);
+        arm();
+        const error = codeOf(() => mapNew(${PAGE_CONFIG}.setVmReservation(rsv, 0), Source.fromPath(path)));
+        const start = rsv.address.toString(16);
+        const line = maps().find((l) => l.startsWith(start));
+        return { code: error.code, line: line?.split(' ')[1], taken: process.env.PMEM2_FAULT_TAKEN ?? 'none' };
+      `,
+        take ? { PMEM2_FAULT_TAKE: '1' } : {},
+      );
+    expect(body(false)).toEqual({ code: 'EIO', line: '---p', taken: 'none' });
+    // the page another mapping took at the reservation's start is still its (r--p), not mended
+    expect(body(true)).toMatchObject({ code: 'EIO', line: 'r--p' });
+  });
+});
+
 describe('mapNew when the munmap trimming the placeholder fails', () => {
   // A 16 MiB mapping is aligned to 2 MiB: its placeholder is 2 MiB longer and the unaligned
   // head or tail is unmapped (libpmem2's map_reserve), the first munmap of the native call.

@@ -99,7 +99,7 @@ describe.runIf(asanLibrary !== '')('ASan + UBSan build of @pmem2/native', () => 
     [
       '@pmem2/native',
       join(nativeDir, '..', 'native'),
-      ['test/faults.test.ts', 'test/sigbus.test.ts'],
+      ['test/faults.test.ts', 'test/sigbus.test.ts', 'test/sigbus-race.test.ts'],
     ],
     ['@pmem2/map', join(nativeDir, '..', 'map'), ['test/lost-pages.test.ts']],
     ['reliability', packageDir, ['test/native/guard.test.ts']],
