@@ -27,6 +27,18 @@ function fileIn(root: string, prefix: string): string {
   return join(dir, 'file');
 }
 
+/** Runs the module `script` in a child that must exit 0, no signal; its JSON line. */
+function runSurviving(script: string) {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toMatchObject({
+    signal: null,
+    status: 0,
+  });
+  return JSON.parse(r.stdout);
+}
+
 describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
   it('JS reads of lost pages give zeros; persist and read throw a typed error naming the range', () => {
     const path = fileIn(root, 'pmem2-lost-');
@@ -93,14 +105,7 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
       src.delete();
       console.log(JSON.stringify(out));
     `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    });
-    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toMatchObject({
-      signal: null,
-      status: 0,
-    });
-    const out = JSON.parse(r.stdout);
+    const out = runSurviving(script);
     expect(out).toMatchObject({ granularity: 0, repairsBefore: 0, before: null, repairsAfter: 1 });
     expect(out.persist.code).toBe('PMEM2_E_IO_FAIL'); // the new loss, reported once
     expect(out.persist.message).toContain('offset 8192, length 4096 (truncated)');
@@ -141,14 +146,7 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
       b.src.delete();
       console.log(JSON.stringify(out));
     `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    });
-    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toMatchObject({
-      signal: null,
-      status: 0,
-    });
-    const out = JSON.parse(r.stdout);
+    const out = runSurviving(script);
     const js = process.arch === 'x64' ? 1 : 0; // the JavaScript fence is x86_64's
     expect(out.a).toEqual({ e: null, fences: js });
     expect(out.b).toEqual({ e: null, fences: js });
