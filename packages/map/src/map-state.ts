@@ -35,6 +35,15 @@ export type MapInit = Pick<
   | 'source'
 >;
 
+/**
+ * The fault table's stop bytes (binding.fenceStops): where the runtime forbids external
+ * buffers, one byte that is 1, so that no persist stays in JavaScript.
+ */
+export const FENCE_STOPS: Uint8Array = binding.fenceStops ?? new Uint8Array([1]);
+
+// The index of the byte that is always 1.
+const STOP_ALWAYS = FENCE_STOPS.length - 1;
+
 /** `Protection.READ | Protection.WRITE`, unsigned. */
 export const READ_WRITE = (Protection.READ | Protection.WRITE) >>> 0;
 
@@ -71,13 +80,33 @@ export class MapState {
    * argument-free persist and flush bound to the record.
    */
   readonly persistOps: MapPersistOps;
+  /**
+   * The index in {@link FENCE_STOPS} that reads 0 exactly while persist may stay in
+   * JavaScript: the map's fault-slot byte for a `'fence'` map, else (and once deleted) the
+   * byte that is always 1. One load decides the persist: kind, deletion and lost pages.
+   */
+  fenceStop: number;
   /** The native promises of msyncs running on the thread pool (they never reject). */
   readonly inFlight = new Set<Promise<number>>();
-  deleted = false;
+  #deleted = false;
 
   constructor(init: MapInit) {
     Object.assign(this, init);
     this.persistOps = binding.mapPersistOps(init.handle);
+    this.fenceStop =
+      init.persistKind === 'fence' && binding.fenceStops !== null
+        ? this.persistOps.stop
+        : STOP_ALWAYS;
+  }
+
+  /** Whether delete ran; setting it also sends every later persist to the checks. */
+  get deleted(): boolean {
+    return this.#deleted;
+  }
+
+  set deleted(value: boolean) {
+    this.#deleted = value;
+    if (value) this.fenceStop = STOP_ALWAYS;
   }
 
   /** Refuses every use of a deleted mapping with `PMEM2_E_MAPPING_NOT_FOUND`. */

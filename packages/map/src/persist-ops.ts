@@ -4,7 +4,7 @@ import { Protection } from '@pmem2/config';
 import { errnoValue, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
 import { type CheckedRange, checkRange, fitsInside } from './check-range.js';
-import type { MapState } from './map-state.js';
+import { FENCE_STOPS, type MapState } from './map-state.js';
 import { checkStatus, nativeError } from './native-call.js';
 
 // The (offset, length) cell the bound native persist/flush read; null where the runtime
@@ -15,17 +15,14 @@ const ARGS = binding.persistArgs;
 // x86_64) on a word of its own; the word counts the fences, so tests can see that one ran.
 const FENCE = new Int32Array(new SharedArrayBuffer(4));
 
-// The process's count of pages repaired after a SIGBUS (native memory; null where external
-// buffers are forbidden).
-const REPAIRS = binding.faultRepairs;
-
 /**
- * Whether a `'fence'` map's persist or flush may stay in JavaScript: only while no page of
- * any mapping was ever lost, since a lost page must be reported by the next call on its
- * mapping and only native code knows which mapping lost it.
+ * Whether a map's persist or flush may stay in JavaScript: a `'fence'` map, not deleted,
+ * that never lost a page (its fault-slot byte, which the SIGBUS handler sets, reads 0). A
+ * lost page must be reported by the next call on its mapping, which only native code does;
+ * a loss on another mapping does not matter.
  */
 function fenceInJs(state: MapState): boolean {
-  return state.persistKind === 'fence' && REPAIRS !== null && REPAIRS[0] === 0;
+  return FENCE_STOPS[state.fenceStop] === 0;
 }
 
 const EINVAL = -(errnoValue('EINVAL') as number);
@@ -78,7 +75,7 @@ export function persistRange(
   length: number | bigint,
 ): void {
   // the 'fence' map's whole persist: no allocation, no native call
-  if (fenceInJs(state) && !state.deleted && fitsInside(offset, length, state.size)) {
+  if (fenceInJs(state) && fitsInside(offset, length, state.size)) {
     jsFence();
     return;
   }

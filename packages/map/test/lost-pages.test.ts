@@ -27,6 +27,18 @@ function fileIn(root: string, prefix: string): string {
   return join(dir, 'file');
 }
 
+/** Runs the module `script` in a child that must exit 0, no signal; its JSON line. */
+function runSurviving(script: string) {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toMatchObject({
+    signal: null,
+    status: 0,
+  });
+  return JSON.parse(r.stdout);
+}
+
 describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
   it('JS reads of lost pages give zeros; persist and read throw a typed error naming the range', () => {
     const path = fileIn(root, 'pmem2-lost-');
@@ -93,20 +105,55 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
       src.delete();
       console.log(JSON.stringify(out));
     `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-      encoding: 'utf8',
-    });
-    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toMatchObject({
-      signal: null,
-      status: 0,
-    });
-    const out = JSON.parse(r.stdout);
+    const out = runSurviving(script);
     expect(out).toMatchObject({ granularity: 0, repairsBefore: 0, before: null, repairsAfter: 1 });
     expect(out.persist.code).toBe('PMEM2_E_IO_FAIL'); // the new loss, reported once
     expect(out.persist.message).toContain('offset 8192, length 4096 (truncated)');
     expect(out.over.code).toBe('PMEM2_E_IO_FAIL'); // a range over the lost page
     expect(out.flush.code).toBe('PMEM2_E_IO_FAIL');
     expect(out.elsewhere).toBeNull();
+  });
+
+  it("a lost page on one BYTE map sends only that map's persist native: another keeps its JavaScript fence", () => {
+    const pathA = fileIn(root, 'pmem2-lost-a-');
+    const pathB = fileIn(root, 'pmem2-lost-b-');
+    const script = `
+      import fs from 'node:fs';
+      import { Config, Granularity } from ${JSON.stringify(dist('config'))};
+      import { Source } from ${JSON.stringify(dist('source'))};
+      import { mapNew } from ${JSON.stringify(dist('map'))};
+      import { jsFenceCount } from ${JSON.stringify(dist('map').replace('index.js', 'persist-ops.js'))};
+      process.env.PMEM2_FORCE_GRANULARITY = 'BYTE';
+      const open = (path) => {
+        fs.writeFileSync(path, Buffer.alloc(4 * 4096, 1));
+        const src = Source.fromPath(path);
+        return { src, map: mapNew(new Config().setRequiredStoreGranularity(Granularity.BYTE), src) };
+      };
+      const a = open(${JSON.stringify(pathA)});
+      const b = open(${JSON.stringify(pathB)});
+      const err = (f) => { try { f(); return null; } catch (e) { return e.code; } };
+      const fences = (f) => { const n = jsFenceCount(); const e = err(f); return { e, fences: jsFenceCount() - n }; };
+      const out = { a: fences(() => a.map.persist(0, 64)), b: fences(() => b.map.persist(0, 64)) };
+      fs.truncateSync(${JSON.stringify(pathA)}, 4096);
+      a.map.bytes()[8192] = 7; // repaired by the SIGBUS handler
+      out.bAfter = fences(() => b.map.persist(0, 64));
+      out.aAfter = fences(() => a.map.persist(0, 64));
+      out.aAgain = fences(() => a.map.persist(0, 64));
+      b.map.delete();
+      out.bDeleted = fences(() => b.map.persist(0, 64));
+      a.map.delete();
+      a.src.delete();
+      b.src.delete();
+      console.log(JSON.stringify(out));
+    `;
+    const out = runSurviving(script);
+    const js = process.arch === 'x64' ? 1 : 0; // the JavaScript fence is x86_64's
+    expect(out.a).toEqual({ e: null, fences: js });
+    expect(out.b).toEqual({ e: null, fences: js });
+    expect(out.bAfter).toEqual({ e: null, fences: js }); // A's loss leaves B in JavaScript
+    expect(out.aAfter).toEqual({ e: 'PMEM2_E_IO_FAIL', fences: 0 }); // native, reports it
+    expect(out.aAgain).toEqual({ e: null, fences: 0 }); // reported once; still native
+    expect(out.bDeleted).toEqual({ e: 'PMEM2_E_MAPPING_NOT_FOUND', fences: 0 });
   });
 });
 

@@ -56,8 +56,10 @@ env_cell(napi_env env)
 }
 
 /*
- * Defines exports.persistArgs: the Float64Array over the cell, or null where the runtime
- * forbids external buffers (then @pmem2/map passes the range as arguments). THROWN on failure.
+ * Defines exports.persistArgs: the Float64Array over the cell, and exports.fenceStops: a
+ * Uint8Array over the fault table's stop bytes (fault_stops); each null where the runtime
+ * forbids external buffers (then @pmem2/map passes the range as arguments and makes every
+ * persist natively). THROWN on failure.
  */
 int
 persist_define_args(napi_env env, napi_value exports)
@@ -65,8 +67,11 @@ persist_define_args(napi_env env, napi_value exports)
 	struct persist_cell *cell = env_cell(env);
 	if (!cell)
 		return THROWN;
-	return set_external_view(env, exports, "persistArgs", cell->args, sizeof(cell->args),
-			napi_float64_array, 2);
+	if (set_external_view(env, exports, "persistArgs", cell->args, sizeof(cell->args),
+			napi_float64_array, 2))
+		return THROWN;
+	return set_external_view(env, exports, "fenceStops", fault_stops(), FAULT_STOP_ALWAYS + 1,
+			napi_uint8_array, FAULT_STOP_ALWAYS + 1);
 }
 
 /* What a bound function carries in its data pointer: its record and the cell. */
@@ -171,8 +176,9 @@ bound_function(napi_env env, struct map_record *map, const struct persist_cell *
 }
 
 /*
- * mapPersistOps(map): {kind, persist, flush}, the persist kind of the map's routine table
- * and argument-free persist/flush functions bound to it that read persistArgs.
+ * mapPersistOps(map): {kind, persist, flush, stop}, the persist kind of the map's routine
+ * table, argument-free persist/flush functions bound to it that read persistArgs, and the
+ * index of its fault slot's byte in fenceStops (FAULT_STOP_ALWAYS without a slot).
  */
 napi_value
 js_map_persist_ops(napi_env env, napi_callback_info info)
@@ -181,15 +187,17 @@ js_map_persist_ops(napi_env env, napi_callback_info info)
 	struct persist_cell *cell = map ? env_cell(env) : NULL;
 	if (!cell)
 		return NULL;
-	napi_value obj, persist, flush;
-	if (napi_create_object(env, &obj) != napi_ok) {
+	napi_value obj, persist, flush, stop;
+	if (napi_create_object(env, &obj) != napi_ok ||
+			napi_create_uint32(env, fault_slot_stop_index(map->fault), &stop) != napi_ok) {
 		throw_napi(env, "napi_create_object");
 		return NULL;
 	}
 	if (!(persist = bound_function(env, map, cell, "persist", js_bound_persist)) ||
 			!(flush = bound_function(env, map, cell, "flush", js_bound_flush)) ||
 			set_prop(env, obj, "kind", string(env, persist_kind_name(map->fns->kind))) ||
-			set_prop(env, obj, "persist", persist) || set_prop(env, obj, "flush", flush))
+			set_prop(env, obj, "persist", persist) || set_prop(env, obj, "flush", flush) ||
+			set_prop(env, obj, "stop", stop))
 		return NULL;
 	return obj;
 }

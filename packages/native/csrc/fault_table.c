@@ -56,6 +56,27 @@ retire(struct fault_slot *slot)
 	STORE(&slot->lo, 0);
 }
 
+/*
+ * One byte a slot (chunk * CHUNK_SLOTS + index), 0 while its mapping never lost a page and
+ * is in the table; 1 once a page was repaired or the slot left the table. The last byte is
+ * always 1. JavaScript reads them as binding.fenceStops (atomic).
+ */
+static uint8_t Stops[FAULT_STOP_ALWAYS + 1];
+_Static_assert(FAULT_STOP_ALWAYS == MAX_CHUNKS * CHUNK_SLOTS, "one stop byte a slot");
+
+/* The slot's byte in Stops (Chunks are never freed, so a published slot stays found). */
+static uint8_t *
+stop_of(const struct fault_slot *s)
+{
+	unsigned n = LOAD(&Nchunks);
+	for (unsigned c = 0; c < n; c++) {
+		uintptr_t base = (uintptr_t)LOAD(&Chunks[c]);
+		if ((uintptr_t)s >= base && (uintptr_t)s < base + CHUNK_SLOTS * sizeof(*s))
+			return &Stops[c * CHUNK_SLOTS + ((uintptr_t)s - base) / sizeof(*s)];
+	}
+	return &Stops[FAULT_STOP_ALWAYS];
+}
+
 /* A free slot (lo == 0 and no handler over it), growing the table when none is; NULL if full. */
 static struct fault_slot *
 free_slot(void)
@@ -97,6 +118,7 @@ fault_table_add(char *lo, size_t len, int prot, int fd, uint64_t file_offset,
 		s->file_offset = file_offset;
 		STORE(&s->hi, (uintptr_t)lo + len);
 		STORE(&s->lo, (uintptr_t)lo);
+		STORE(stop_of(s), 0);
 	}
 	pthread_mutex_unlock(&Table_lock);
 	if (!s) {
@@ -113,6 +135,7 @@ void
 fault_table_remove(struct fault_slot *slot)
 {
 	pthread_mutex_lock(&Table_lock);
+	STORE(stop_of(slot), 1);
 	retire(slot);
 	while (LOAD(&slot->busy))
 		sched_yield();
@@ -134,6 +157,7 @@ void
 fault_slot_close_file(struct fault_slot *slot)
 {
 	pthread_mutex_lock(&Table_lock);
+	STORE(stop_of(slot), 1);
 	slot->parked = 1;
 	retire(slot);
 	while (LOAD(&slot->busy))
@@ -207,6 +231,7 @@ record_loss(struct fault_slot *s, uint64_t off, uint64_t len, enum fault_cause c
 {
 	unsigned i = __atomic_fetch_add(&s->nlost, 1, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&Repairs, 1, __ATOMIC_SEQ_CST);
+	STORE(stop_of(s), 1);
 	if (i < FAULT_LOST_MAX) {
 		STORE(&s->lost_len[i], len << 2 | cause);
 		STORE(&s->lost_start[i], off + 1);
@@ -386,4 +411,19 @@ uint32_t *
 fault_repairs_counter(void)
 {
 	return &Repairs;
+}
+
+/* The slots' stop bytes (FAULT_STOP_ALWAYS + 1 of them); the last one stays 1. */
+uint8_t *
+fault_stops(void)
+{
+	STORE(&Stops[FAULT_STOP_ALWAYS], 1);
+	return Stops;
+}
+
+/* The index of the slot's byte in fault_stops(); FAULT_STOP_ALWAYS without a slot. */
+uint32_t
+fault_slot_stop_index(const struct fault_slot *slot)
+{
+	return slot ? (uint32_t)(stop_of(slot) - Stops) : FAULT_STOP_ALWAYS;
 }

@@ -104,4 +104,15 @@ size_t fault_slot_lost(struct fault_slot *slot, struct fault_lost *out, size_t m
  */
 uint32_t *fault_repairs_counter(void);
 
+/* The index of the stop byte that is always 1 (one past the last slot's). */
+#define FAULT_STOP_ALWAYS (1024u * 256u)
+
+/*
+ * One byte a slot, 0 exactly while the slot's mapping is in the table and never lost a page:
+ * while its byte is 0, a BYTE map's persist has no loss to report and may stay in JavaScript
+ * (binding.fenceStops, mapPersistOps().stop). The byte at FAULT_STOP_ALWAYS is always 1.
+ */
+uint8_t *fault_stops(void);
+uint32_t fault_slot_stop_index(const struct fault_slot *slot);
+
 #endif

@@ -56,6 +56,8 @@ export interface MapPersistOps {
   persist(): Status;
   /** pmem2_flush_fn over the same range. */
   flush(): Status;
+  /** The index of the map's byte in {@link NativeBinding.fenceStops}. */
+  readonly stop: number;
 }
 
 /** An opaque handle to a native virtual-memory reservation record. */
@@ -293,9 +295,7 @@ export interface NativeBinding extends ShareBinding, ReservationBinding, FileBin
   /**
    * The count of pages the SIGBUS handler repaired in the whole process, any mapping of any
    * realm (one element over native memory; wraps at 2^32), or null where the runtime forbids
-   * external buffers. While it reads 0 no call has a loss to report, so @pmem2/map lets a
-   * BYTE mapping's persist skip the native call; once it moves, every persist goes native and
-   * reports the loss. Read it, never write it.
+   * external buffers. While it reads 0 no call has a loss to report. Read it, never write it.
    */
   readonly faultRepairs: Uint32Array | null;
 
@@ -342,6 +342,15 @@ export interface NativeBinding extends ShareBinding, ReservationBinding, FileBin
    * anything but an in-range safe integer pair, PMEM2_E_MAPPING_NOT_FOUND after delete).
    */
   readonly persistArgs: Float64Array | null;
+  /**
+   * One byte a mapping's fault slot (index {@link MapPersistOps.stop}), or null where the
+   * runtime forbids external buffers: 0 exactly while the mapping is in the fault table and
+   * never lost a page, 1 once the SIGBUS handler repaired one of its pages or it left the
+   * table; the last byte is always 1. While a BYTE map's byte is 0, @pmem2/map fences its
+   * persist in JavaScript; once it is 1, the persist goes native and reports the loss. A
+   * loss on one mapping leaves every other mapping's byte 0. Read it, never write it.
+   */
+  readonly fenceStops: Uint8Array | null;
   /**
    * The map's persist kind and persist/flush functions bound to it (the record rides in the
    * function's data pointer, the range in persistArgs), so a call converts no argument and
