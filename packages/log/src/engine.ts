@@ -27,6 +27,7 @@ import {
 } from './format.js';
 import { type Area, areaOf, type Gap, Layout } from './layout.js';
 import { checkStorage, type EngineSettings, positiveLimit } from './options.js';
+import { ShortCopy } from './short-copy.js';
 import type { LogStorage } from './storage.js';
 
 const encoder = new TextEncoder();
@@ -44,6 +45,7 @@ export class LogEngine {
   readonly #seed: number;
   readonly #maxPayload: number;
   readonly #scratch: RecordHeader = { length: 0, epoch: 0, lsn: 0, type: 0 };
+  readonly #copier = new ShortCopy();
   #state: LogState;
   // #state.epoch, the epoch this process writes under, kept apart for append's stores
   #epoch = 0;
@@ -231,8 +233,9 @@ export class LogEngine {
     const payload = offset + RECORD_HEADER;
     if (typeof data === 'string')
       encoder.encodeInto(data, area.bytes.subarray(payload, payload + length));
-    else area.bytes.set(data, payload);
-    if ((length & 7) !== 0) area.bytes.fill(0, payload + length, offset + size);
+    else this.#copier.copy(area.bytes, area.doubles, payload, data, length);
+    // zeros to the record's end, at most 7: stores, where fill is a builtin call (~15 ns)
+    for (let i = payload + length; i < offset + size; i++) area.bytes[i] = 0;
     this.#tail = position + size;
     if (area === this.#tailArea) this.#tailOffset = offset + size;
     else this.#tailMoved();
