@@ -64,6 +64,9 @@ export class ShortCopy {
       for (i *= 8; i < length; i++) bytes[at + i] = data[i] as number;
       return;
     }
+    // (an empty payload copies nothing: `set` would throw for a detached one, which reads as
+    // empty everywhere else)
+    if (length === 0) return;
     bytes.set(data, at);
     if (data !== this.#seen) this.#seen = data;
     else if (doubles !== null && length >= 8 && length <= SHORT_COPY_MAX) {
