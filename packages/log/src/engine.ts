@@ -21,6 +21,7 @@ import {
   TYPE_DATA,
   TYPE_PAD,
   writeCommit,
+  writeDataHeader,
   writeHeader,
   writeRecordHeader,
   writeSlot,
@@ -31,6 +32,8 @@ import { ShortCopy } from './short-copy.js';
 import type { LogStorage } from './storage.js';
 
 const encoder = new TextEncoder();
+const encodeAt = (bytes: Uint8Array, at: number, text: string, length: number): unknown =>
+  encoder.encodeInto(text, bytes.subarray(at, at + length));
 
 /** The shared machinery of {@link LinearLog} and {@link RingLog}. */
 export class LogEngine {
@@ -196,49 +199,24 @@ export class LogEngine {
 
   append(data: Uint8Array | string): number {
     if (this.#closed) this.#assertOpen('append');
-    let length: number;
     // (.length: the same bytes for a Uint8Array, and inlined, where .byteLength is a call)
-    if (data instanceof Uint8Array) length = data.length;
-    else if (typeof data === 'string') length = Buffer.byteLength(data, 'utf8');
-    else {
-      throw new LogError('INVALID_ARGUMENT', 'append takes a Uint8Array or a string');
-    }
-    if (length > this.#maxPayload) {
-      throw new LogError(
-        'RECORD_TOO_LARGE',
-        `a ${length}-byte record does not fit: this log takes payloads of up to ` +
-          `${this.#maxPayload} bytes; split the record or use a larger ${this.layout.ring ? 'ring capacity' : 'segmentSize'}`,
-      );
-    }
+    const length = data instanceof Uint8Array ? data.length : this.#textLength(data);
+    if (length > this.#maxPayload) this.#tooLarge(length);
     // (length < maxPayload < 2^53; the bit form is exact below 2^31)
     const size =
       length < 0x7fff_ffe0 ? (length + RECORD_HEADER + 7) & ~7 : align8(RECORD_HEADER + length);
-    let position = this.#tail;
-    let area = this.#tailArea as Area;
-    let offset = this.#tailOffset;
-    if (position + size > this.#limit) {
-      position = this.#reserve(size);
-      area = this.#areas[this.layout.indexOf(position)] as Area;
-      offset = position % this.layout.areaSize;
-    }
-    const words = area.words;
-    if (words !== null) {
-      const w = offset >>> 2;
-      const low = position >>> 0;
-      words[w] = length;
-      words[w + 1] = this.#epoch;
-      words[w + 2] = low + TYPE_DATA;
-      words[w + 3] = (position - low) / 2 ** 32;
-    } else writeRecordHeader(area.view, offset, length, this.#epoch, position, TYPE_DATA);
+    if (this.#tail + size > this.#limit) this.#reserve(size);
+    const position = this.#tail;
+    const area = this.#tailArea as Area;
+    const offset = this.#tailOffset;
+    writeDataHeader(area, offset, length, this.#epoch, position);
     const payload = offset + RECORD_HEADER;
-    if (typeof data === 'string')
-      encoder.encodeInto(data, area.bytes.subarray(payload, payload + length));
+    if (typeof data === 'string') encodeAt(area.bytes, payload, data, length);
     else this.#copier.copy(area.bytes, area.doubles, payload, data, length);
     // zeros to the record's end, at most 7: stores, where fill is a builtin call (~15 ns)
     for (let i = payload + length; i < offset + size; i++) area.bytes[i] = 0;
-    this.#tail = position + size;
-    if (area === this.#tailArea) this.#tailOffset = offset + size;
-    else this.#tailMoved();
+    this.#tail = position + size; // (in the same area: the bound left room for a commit)
+    this.#tailOffset = offset + size;
     this.#groupBytes += size;
     if (++this.#groupRecords >= this.#maxRecords || this.#groupBytes >= this.#maxBytes) {
       this.commit();
@@ -246,9 +224,25 @@ export class LogEngine {
     return position;
   }
 
-  // Finds room for `size` bytes (and a commit after them), pads the area end if the record
-  // must move to the next area, grows a linear log; throws LOG_FULL with nothing written.
-  #reserve(size: number): number {
+  // append's rare paths, kept out of it so V8 inlines it (460 bytecodes at most):
+  // a string's size in UTF-8 (INVALID_ARGUMENT for anything else), a payload too large.
+  #textLength(data: unknown): number {
+    if (typeof data === 'string') return Buffer.byteLength(data, 'utf8');
+    throw new LogError('INVALID_ARGUMENT', 'append takes a Uint8Array or a string');
+  }
+
+  #tooLarge(length: number): never {
+    throw new LogError(
+      'RECORD_TOO_LARGE',
+      `a ${length}-byte record does not fit: this log takes payloads of up to ` +
+        `${this.#maxPayload} bytes; split the record or use a larger ${this.layout.ring ? 'ring capacity' : 'segmentSize'}`,
+    );
+  }
+
+  // Finds room for `size` bytes (and a commit after them) and moves the tail there: pads the
+  // area end if the record must move to the next area, grows a linear log; throws LOG_FULL
+  // with nothing written.
+  #reserve(size: number): void {
     const { layout } = this;
     const position = layout.fit(this.#tail, size);
     const end = layout.fit(position + size, COMMIT_SIZE) + COMMIT_SIZE;
@@ -267,7 +261,7 @@ export class LogEngine {
     }
     if (position !== this.#tail) this.#padAreaEnd();
     this.#ensureArea(layout.indexOf(position));
-    return position;
+    this.#tailMoved();
   }
 
   #padAreaEnd(): void {

@@ -217,6 +217,30 @@ interface StoreViews {
 }
 
 /**
+ * Writes a data record's header at `at`: four 32-bit word stores where the CPU is
+ * little-endian, DataView stores elsewhere.
+ */
+export function writeDataHeader(
+  to: StoreViews,
+  at: number,
+  length: number,
+  epoch: number,
+  lsn: number,
+): void {
+  const words = to.words;
+  if (words === null) {
+    writeRecordHeader(to.view, at, length, epoch, lsn, TYPE_DATA);
+    return;
+  }
+  const w = at >>> 2;
+  const low = lsn >>> 0;
+  words[w] = length;
+  words[w + 1] = epoch;
+  words[w + 2] = low + TYPE_DATA;
+  words[w + 3] = (lsn - low) / TWO32;
+}
+
+/**
  * Writes a commit record's header, group start and count at `at` (the engine adds its
  * checksum): 32-bit word stores where the CPU is little-endian, DataView stores elsewhere.
  */
