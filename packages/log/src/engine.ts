@@ -17,13 +17,12 @@ import {
   readSuperblock,
   Shape,
   slotOf,
+  storeHeader,
   TYPE_COMMIT,
   TYPE_DATA,
   TYPE_PAD,
   writeCommit,
-  writeDataHeader,
   writeHeader,
-  writeRecordHeader,
   writeSlot,
 } from './format.js';
 import { type Area, areaOf, type Gap, Layout } from './layout.js';
@@ -209,7 +208,7 @@ export class LogEngine {
     const position = this.#tail;
     const area = this.#tailArea as Area;
     const offset = this.#tailOffset;
-    writeDataHeader(area, offset, length, this.#epoch, position);
+    storeHeader(area, offset, length, this.#epoch, position, TYPE_DATA);
     const payload = offset + RECORD_HEADER;
     if (typeof data === 'string') encodeAt(area.bytes, payload, data, length);
     else this.#copier.copy(area.bytes, area.doubles, payload, data, length);
@@ -269,14 +268,7 @@ export class LogEngine {
     if (rem >= RECORD_HEADER) {
       const area = this.#areas[this.layout.indexOf(this.#tail)] as Area;
       const offset = this.#tail % this.layout.areaSize;
-      writeRecordHeader(
-        area.view,
-        offset,
-        rem - RECORD_HEADER,
-        this.#state.epoch,
-        this.#tail,
-        TYPE_PAD,
-      );
+      storeHeader(area, offset, rem - RECORD_HEADER, this.#state.epoch, this.#tail, TYPE_PAD);
       this.#gaps.push([this.#tail + RECORD_HEADER, this.#tail + rem]);
     } else this.#gaps.push([this.#tail, this.#tail + rem]);
     this.#tail += rem;
