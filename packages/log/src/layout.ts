@@ -14,7 +14,6 @@ import {
   TYPE_DATA,
   TYPE_PAD,
 } from './format.js';
-import { SHORT_COPY, type ShortCopy } from './short-copy.js';
 import type { LogMapping } from './storage.js';
 
 /** One mapping of the log with its views made once (a view per call would cost a native call). */
@@ -24,8 +23,6 @@ export interface Area {
   readonly view: DataView;
   /** 32-bit words in the format's (little-endian) order, or null on a big-endian CPU. */
   readonly words: Uint32Array | null;
-  /** The mapping as 8-byte words for {@link ShortCopy}, or null where it copies by `set`. */
-  readonly doubles: Float64Array | null;
   readonly granularity: Granularity;
 }
 
@@ -39,7 +36,6 @@ export function areaOf(map: LogMapping): Area {
     bytes: new Uint8Array(buffer),
     view: new DataView(buffer),
     words: LITTLE_ENDIAN ? new Uint32Array(buffer, 0, buffer.byteLength >>> 2) : null,
-    doubles: SHORT_COPY ? new Float64Array(buffer, 0, Math.floor(buffer.byteLength / 8)) : null,
     granularity: map.storeGranularity,
   };
 }
