@@ -177,21 +177,6 @@ export function slotOf(generation: number): number {
   return generation & 1;
 }
 
-/** Stores a record header at `at`. */
-export function writeRecordHeader(
-  view: DataView,
-  at: number,
-  length: number,
-  epoch: number,
-  lsn: number,
-  type: number,
-): void {
-  view.setUint32(at, length, true);
-  view.setUint32(at + 4, epoch, true);
-  view.setUint32(at + 8, (lsn % TWO32) + type, true);
-  view.setUint32(at + 12, Math.floor(lsn / TWO32), true);
-}
-
 /** A record header as read back. */
 export interface RecordHeader {
   length: number;
@@ -217,6 +202,35 @@ interface StoreViews {
 }
 
 /**
+ * Stores a record header at `at`: four 32-bit word stores where the CPU is little-endian,
+ * DataView stores elsewhere.
+ */
+export function storeHeader(
+  to: StoreViews,
+  at: number,
+  length: number,
+  epoch: number,
+  lsn: number,
+  type: number,
+): void {
+  const words = to.words;
+  if (words === null) {
+    const view = to.view;
+    view.setUint32(at, length, true);
+    view.setUint32(at + 4, epoch, true);
+    view.setUint32(at + 8, (lsn % TWO32) + type, true);
+    view.setUint32(at + 12, Math.floor(lsn / TWO32), true);
+    return;
+  }
+  const w = at >>> 2;
+  const low = lsn >>> 0;
+  words[w] = length;
+  words[w + 1] = epoch;
+  words[w + 2] = low + type;
+  words[w + 3] = (lsn - low) / TWO32;
+}
+
+/**
  * Writes a commit record's header, group start and count at `at` (the engine adds its
  * checksum): 32-bit word stores where the CPU is little-endian, DataView stores elsewhere.
  */
@@ -228,19 +242,14 @@ export function writeCommit(
   groupStart: number,
   count: number,
 ): void {
+  storeHeader(to, at, COMMIT_SIZE - RECORD_HEADER, epoch, lsn, TYPE_COMMIT);
   const words = to.words;
   if (words === null) {
-    writeRecordHeader(to.view, at, COMMIT_SIZE - RECORD_HEADER, epoch, lsn, TYPE_COMMIT);
     setU64(to.view, at + RECORD_HEADER, groupStart);
     to.view.setUint32(at + 24, count, true);
     return;
   }
   const w = at >>> 2;
-  const low = lsn % TWO32;
-  words[w] = COMMIT_SIZE - RECORD_HEADER;
-  words[w + 1] = epoch;
-  words[w + 2] = low + TYPE_COMMIT;
-  words[w + 3] = (lsn - low) / TWO32;
   const startLow = groupStart % TWO32;
   words[w + 4] = startLow;
   words[w + 5] = (groupStart - startLow) / TWO32;
