@@ -41,7 +41,7 @@
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"],
       "cflags_c": ["-std=gnu11"],
-      "ldflags": ["-pthread"]
+      "ldflags": ["-pthread", "-Wl,-z,nodelete"]
     }
   ]
 }

@@ -108,6 +108,42 @@ describe.runIf(helper)('a SIGBUS handler installed before @pmem2/native', () => 
     expect(r.signal).toBe('SIGBUS');
     expect(r.stdout).not.toContain('survived');
   });
+
+  it('a worker that alone loaded us exits: the addon stays loaded, its handler still chains', () => {
+    // Node closes the addons a worker's environment opened when it exits: without
+    // -z nodelete the last close unloads the object and leaves SIGBUS on unmapped code
+    const r = runModule(
+      `
+      import fs from 'node:fs';
+      import { createRequire } from 'node:module';
+      import { Worker } from 'node:worker_threads';
+      const helper = createRequire(import.meta.url)(${JSON.stringify(helper)});
+      const installed = helper.installFirst('handler');
+      const loaded = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n')
+        .some((line) => /pmem2[^/]*\\.node$/.test(line));
+      const before = loaded();
+      const worker = new Worker(new URL('data:text/javascript,' + encodeURIComponent(
+        'import(' + JSON.stringify(${JSON.stringify(distEntry)}) + ').then((m) => m.binding.pageSize())')));
+      const exit = await new Promise((resolve, reject) => { worker.once('exit', resolve); worker.once('error', reject); });
+      const after = loaded();
+      const path = ${JSON.stringify(dir)} + '/worker-only-' + process.pid;
+      const addr = helper.foreignFault(path);
+      const calls = helper.firstCalls();
+      fs.rmSync(path);
+      console.log(JSON.stringify({ installed, before, exit, after, calls: calls.calls, same: calls.addr === addr }));
+      `,
+      { timeout: 30_000 },
+    );
+    expect({ signal: r.signal, status: r.status }).toEqual({ signal: null, status: 0 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      installed: 0,
+      before: false,
+      exit: 0,
+      after: true,
+      calls: 1,
+      same: true,
+    });
+  });
 });
 
 describe.runIf(helper)('media errors', () => {

@@ -64,6 +64,7 @@ export function buildAddon(build: AddonBuild): string {
       build.output,
       ...sources,
       '-pthread',
+      '-Wl,-z,nodelete',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
