@@ -64,17 +64,11 @@ retire(struct fault_slot *slot)
 static uint8_t Stops[FAULT_STOP_ALWAYS + 1];
 _Static_assert(FAULT_STOP_ALWAYS == MAX_CHUNKS * CHUNK_SLOTS, "one stop byte a slot");
 
-/* The slot's byte in Stops (Chunks are never freed, so a published slot stays found). */
+/* The slot's byte in Stops (async-signal-safe: the index never changes once published). */
 static uint8_t *
 stop_of(const struct fault_slot *s)
 {
-	unsigned n = LOAD(&Nchunks);
-	for (unsigned c = 0; c < n; c++) {
-		uintptr_t base = (uintptr_t)LOAD(&Chunks[c]);
-		if ((uintptr_t)s >= base && (uintptr_t)s < base + CHUNK_SLOTS * sizeof(*s))
-			return &Stops[c * CHUNK_SLOTS + ((uintptr_t)s - base) / sizeof(*s)];
-	}
-	return &Stops[FAULT_STOP_ALWAYS];
+	return &Stops[s->stop];
 }
 
 /* A free slot (lo == 0 and no handler over it), growing the table when none is; NULL if full. */
@@ -93,10 +87,15 @@ free_slot(void)
 	struct fault_slot *chunk = calloc(CHUNK_SLOTS, sizeof(*chunk));
 	if (!chunk)
 		return NULL;
+	for (unsigned i = 0; i < CHUNK_SLOTS; i++)
+		chunk[i].stop = n * CHUNK_SLOTS + i;
 	STORE(&Chunks[n], chunk);
 	STORE(&Nchunks, n + 1);
 	return &chunk[0];
 }
+
+_Static_assert(offsetof(struct fault_slot, stop) < offsetof(struct fault_slot, prot),
+		"fault_table_add's clearing from prot on keeps the stop index");
 
 /* Registers [lo, lo+len) with a duplicate of fd; 0 or -errno. */
 int
@@ -425,5 +424,5 @@ fault_stops(void)
 uint32_t
 fault_slot_stop_index(const struct fault_slot *slot)
 {
-	return slot ? (uint32_t)(stop_of(slot) - Stops) : FAULT_STOP_ALWAYS;
+	return slot ? slot->stop : FAULT_STOP_ALWAYS;
 }

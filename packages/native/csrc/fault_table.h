@@ -25,10 +25,14 @@ struct fault_lost {
 	enum fault_cause cause;
 };
 
-/* One mapping in the table. The slot lives as long as the process (slots are recycled). */
+/*
+ * One mapping in the table. The slot lives as long as the process (slots are recycled);
+ * fault_table_add clears the fields from `prot` on.
+ */
 struct fault_slot {
 	uintptr_t lo;	       /* atomic: first address; 0 when free */
 	uintptr_t hi;	       /* atomic: end address */
+	uint32_t stop;	       /* its byte in fault_stops(), set before its chunk is published */
 	int prot;	       /* PROT_* of the anonymous page mapped over a lost one */
 	int fd;		       /* atomic: a duplicate of the file's descriptor (for fstat), or -1 */
 	uint64_t file_offset;  /* the file offset mapped at lo */
