@@ -2,11 +2,11 @@
 // JavaScript fence on the same fault-slot stop byte, and a page lost in the main thread sends
 // the worker's next persist native, which reports it as a Pmem2Error (the process lives)
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { quietAnswerOf, runModule } from '@pmem2/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dist = (pkg: string, file = 'index.js') =>
@@ -82,21 +82,35 @@ function mainScript(path: string): string {
   `;
 }
 
+/** What one step of the worker answers. */
+interface Step {
+  stop: number;
+  byte: number;
+  e: string | null;
+  fences: number;
+}
+
+/** What the main thread prints. */
+interface Answer {
+  granularity: number;
+  stop: number;
+  repairs: number;
+  exit: number;
+  open: Step;
+  again: Step;
+  lost: Step;
+  reported: Step;
+  deleted: Step;
+  main: { byte: number; e: string | null; fences: number };
+}
+
 describe('a BYTE map shared into a worker thread', () => {
   it("persists with the worker's JavaScript fence until a page is lost, then natively, reporting PMEM2_E_IO_FAIL", () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmem2-share-fence-'));
     dirs.push(dir);
-    const r = spawnSync(
-      process.execPath,
-      ['--input-type=module', '-e', mainScript(join(dir, 'file'))],
-      { encoding: 'utf8', timeout: 60_000 },
+    const out = quietAnswerOf<Answer>(
+      runModule(mainScript(join(dir, 'file')), { timeout: 60_000 }),
     );
-    expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({
-      signal: null,
-      status: 0,
-      stderr: '',
-    });
-    const out = JSON.parse(r.stdout);
     const js = process.arch === 'x64' ? 1 : 0; // the JavaScript fence is x86_64's
     expect(out).toMatchObject({ granularity: 0, repairs: 1, exit: 0 });
     // the view uses the range's own slot byte, 0 while nothing is lost: a fence in JavaScript
