@@ -19,6 +19,9 @@
  * sites fail separately. fcntl counts fcntl and fcntl64 calls from anywhere.
  * mmap_late counts MAP_FIXED mmaps of a file from the addon and fails like a file system's
  * mmap hook after the old mapping is gone (fails_late; PMEM2_FAULT_TAKE).
+ * PMEM2_FAULT_SYNC set (armed or not): the addon's MAP_SYNC trial mapping (not MAP_FIXED) is
+ * made without MAP_SYNC, so any file looks DAX to it and map_fixed takes its MAP_SYNC path
+ * over the placeholder (whose real mmap a non-DAX file refuses: the MAP_SHARED fallback).
  * fstat is Node's fs.fstatSync, which libuv makes through the statx system call: it is counted
  * at syscall(SYS_statx). The addon's MS_SYNC msync is made through syscall(SYS_msync) (mmap.c
  * msync_range), so it is counted there as well as at msync.
@@ -91,6 +94,19 @@ should_fail(const char *func)
 
 #define REAL(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
 
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+
+/* PMEM2_FAULT_SYNC: a MAP_SYNC trial mapping's flags without MAP_SYNC (plain MAP_SHARED). */
+static int
+trial_flags(int flags)
+{
+	if (!getenv("PMEM2_FAULT_SYNC") || (flags & MAP_FIXED) || !(flags & MAP_SYNC))
+		return flags;
+	return (flags & ~(MAP_SYNC | MAP_SHARED_VALIDATE)) | MAP_SHARED;
+}
+
 /*
  * The addon is built with _FILE_OFFSET_BITS=64, so it imports mmap64, open64 and fcntl64 (glibc
  * >= 2.28): the same functions under a second name. Each pair gets one body, from these macros.
@@ -124,6 +140,8 @@ fails_late(void *addr, size_t len)
 			return MAP_FAILED;                                                \
 		if (addon && (flags & MAP_FIXED) && fd >= 0 && should_fail("mmap_late"))  \
 			return fails_late(addr, len);                                     \
+		if (addon)                                                                \
+			flags = trial_flags(flags);                                       \
 		return REAL(name)(addr, len, prot, flags, fd, off);                       \
 	}
 

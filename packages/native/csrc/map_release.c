@@ -105,7 +105,7 @@ park(struct map_record *map)
 	if (rsv)
 		pthread_mutex_lock(&rsv->lock);
 	int anon_sync;
-	int ret = map_fixed(map->addr, map->reserved_len, 0x1 | 0x2, 1, -1, 0, &anon_sync);
+	int ret = map_fixed(map->addr, map->reserved_len, 0x1 | 0x2, 1, -1, 0, &anon_sync, NULL);
 	if (ret == 0 && rsv)
 		rsv->nparked++;
 	if (rsv)

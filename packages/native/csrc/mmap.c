@@ -123,6 +123,46 @@ placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reserved_
 }
 
 /*
+ * After a failed MAP_FIXED mmap at addr: whether [addr, +len) is still ours to unmap or
+ * mend. A MAP_FIXED mmap that fails inside the file system's mmap hook (EIO, say) may already have
+ * unmapped the placeholder, and another thread's mmap may take the hole before we clean up:
+ * unmapping then would destroy its mapping. So the range is claimed back with
+ * MAP_FIXED_NOREPLACE: that succeeds only over a hole (ours again), and fails with EEXIST
+ * while anything is mapped there. An occupied range is ours only when it is occupied
+ * throughout (the placeholder untouched: the mmap failed before the kernel unmapped it); a
+ * gap anywhere (msync's ENOMEM) means the kernel did unmap it and something else took part
+ * of it, and nothing there is ours. Not provable: a mapping of another thread filling the
+ * whole hole at once looks like the untouched placeholder (see docs/guide.md).
+ */
+static bool
+reclaim(char *addr, size_t len)
+{
+	if (len == 0)
+		return true;
+	char *got = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			-1, 0);
+	if (got == addr)
+		return true;
+	/* a kernel before 4.17 takes the flag as a hint and maps elsewhere when occupied */
+	if (got != MAP_FAILED)
+		munmap(got, len);
+	return msync(addr, len, MS_ASYNC) == 0;
+}
+
+/*
+ * A MAP_FIXED mmap at addr just failed: its -errno, and in *ours (unless NULL) whether the
+ * range is still ours, asked once for this failure (reclaim).
+ */
+static int
+fixed_failed(char *addr, size_t len, bool *ours)
+{
+	int err = -errno;
+	if (ours)
+		*ours = reclaim(addr, len);
+	return err;
+}
+
+/*
  * Whether the file maps with MAP_SYNC: a trial mapping at an address the kernel picks, so a
  * refusal touches nothing of ours. 1 yes, 0 no (EOPNOTSUPP, or EINVAL from a kernel without
  * MAP_SHARED_VALIDATE), or -errno.
@@ -148,8 +188,10 @@ maps_sync(size_t len, int prot, int fd, uint64_t offset)
  */
 int
 map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_t offset,
-		int *map_sync)
+		int *map_sync, bool *ours)
 {
+	if (ours)
+		*ours = true; /* nothing touched the range yet */
 	int flags = MAP_FIXED;
 	if (fd < 0) {
 		flags |= MAP_ANONYMOUS;
@@ -161,53 +203,31 @@ map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_
 	if (private_mapping) {
 		got = mmap(addr, len, prot, flags | MAP_PRIVATE, fd, (off_t)offset);
 	} else {
-		got = MAP_FAILED;
 		int sync = fd >= 0 ? maps_sync(len, prot, fd, offset) : 0;
 		if (sync < 0)
 			return sync;
 		if (sync) {
 			got = mmap(addr, len, prot, flags | MAP_SHARED_VALIDATE | MAP_SYNC, fd,
 					(off_t)offset);
-			if (got != MAP_FAILED)
+			if (got != MAP_FAILED) {
 				*map_sync = 1;
-			else if (errno != EINVAL && errno != EOPNOTSUPP)
-				return -errno;
-			else if (!map_reclaim(addr, len))
+				return 0;
+			}
+			bool fallback = errno == EINVAL || errno == EOPNOTSUPP;
+			bool mine;
+			int err = fixed_failed(addr, len, &mine);
+			if (ours)
+				*ours = mine;
+			if (!fallback)
+				return err;
+			if (!mine)
 				return -EEXIST; /* the fallback's MAP_FIXED would replace another's */
 		}
-		if (got == MAP_FAILED)
-			got = mmap(addr, len, prot, flags | MAP_SHARED, fd, (off_t)offset);
+		got = mmap(addr, len, prot, flags | MAP_SHARED, fd, (off_t)offset);
 	}
 	if (got == MAP_FAILED)
-		return -errno;
+		return fixed_failed(addr, len, ours);
 	return 0;
-}
-
-/*
- * After a failed map_fixed at addr: whether [addr, +len) is still ours to unmap or mend. A
- * MAP_FIXED mmap that fails inside the file system's mmap hook (EIO, say) may already have
- * unmapped the placeholder, and another thread's mmap may take the hole before we clean up:
- * unmapping then would destroy its mapping. So the range is claimed back with
- * MAP_FIXED_NOREPLACE: that succeeds only over a hole (ours again), and fails with EEXIST
- * while anything is mapped there. An occupied range is ours only when it is occupied
- * throughout (the placeholder untouched: the mmap failed before the kernel unmapped it); a
- * gap anywhere (msync's ENOMEM) means the kernel did unmap it and something else took part
- * of it, and nothing there is ours. Not provable: a mapping of another thread filling the
- * whole hole at once looks like the untouched placeholder (see docs/guide.md).
- */
-bool
-map_reclaim(char *addr, size_t len)
-{
-	if (len == 0)
-		return true;
-	char *got = mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-			-1, 0);
-	if (got == addr)
-		return true;
-	/* a kernel before 4.17 takes the flag as a hint and maps elsewhere when occupied */
-	if (got != MAP_FAILED)
-		munmap(got, len);
-	return msync(addr, len, MS_ASYNC) == 0;
 }
 
 /* Refuses a range past the end of a regular file; JavaScript's own check runs first. */

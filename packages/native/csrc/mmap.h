@@ -32,17 +32,13 @@ int placeholder_reserve(size_t len, size_t alignment, char **addr, size_t *reser
 
 /*
  * file_map: mmap(MAP_FIXED) of fd (-1 = anonymous) at addr. Shared file maps try
- * MAP_SHARED_VALIDATE|MAP_SYNC first; *map_sync tells whether it took.
+ * MAP_SHARED_VALIDATE|MAP_SYNC first; *map_sync tells whether it took. On failure, *ours
+ * (unless NULL) tells whether [addr, +len) is still ours to unmap or mend: true when the
+ * range was untouched or claimed back (as a PROT_NONE placeholder where the kernel had
+ * unmapped it), false when something else is mapped in it now (leave it alone).
  */
 int map_fixed(char *addr, size_t len, int prot, int private_mapping, int fd, uint64_t offset,
-		int *map_sync);
-
-/*
- * After a failed map_fixed at addr: true when [addr, +len) is still ours to unmap or mend
- * (re-established as a PROT_NONE placeholder if the kernel had unmapped it), false when
- * something else is mapped in it now (leave it alone).
- */
-bool map_reclaim(char *addr, size_t len);
+		int *map_sync, bool *ours);
 
 /*
  * Refuses [offset, offset + len) past the end of a regular file (fstat's st_size) with

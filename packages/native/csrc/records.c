@@ -307,12 +307,13 @@ map_in_reservation(struct map_record *map, const struct map_new_request *req, in
 	 * reservation is left exactly as it was.
 	 */
 	if (ret == 0) {
+		bool ours;
 		ret = map_fixed((char *)start, map->content_len, prot, req->private_mapping, req->fd,
-				req->offset, &map->map_sync);
+				req->offset, &map->map_sync, &ours);
 		if (ret) {
 			*failed_step = MAP_NEW_STEP_MMAP;
 			if (map->reserved_len) {
-				if (map_reclaim((char *)start, map->reserved_len))
+				if (ours)
 					map_mend((char *)start, map->reserved_len);
 				rsv_ranges_remove(rsv, start);
 			}
@@ -340,11 +341,12 @@ map_at_placeholder(struct map_record *map, const struct map_new_request *req, in
 		*failed_step = trim_failed ? MAP_NEW_STEP_PLACEHOLDER_TRIM : MAP_NEW_STEP_PLACEHOLDER;
 		return ret;
 	}
+	bool ours;
 	ret = map_fixed(addr, req->length, prot, req->private_mapping, req->fd, req->offset,
-			&map->map_sync);
+			&map->map_sync, &ours);
 	if (ret) {
 		*failed_step = MAP_NEW_STEP_MMAP;
-		if (map_reclaim(addr, reserved))
+		if (ours)
 			map_unmap(addr, reserved);
 	} else {
 		map->addr = addr;

@@ -8,7 +8,7 @@ import { backendFile, quietAnswerOf } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { packageDir } from './helpers.js';
 
-const { EACCES, EAGAIN, EEXIST, EINVAL, EIO, ENOMEM, ENOTSUP } = constants.errno;
+const { EACCES, EAGAIN, EEXIST, EINVAL, EIO, ENOMEM, ENOTSUP, EOPNOTSUPP } = constants.errno;
 
 /**
  * Runs `body` in a child with the fault armed just before it. `body` sees `path`, `mapNew`,
@@ -154,6 +154,11 @@ describe("mapNew when the file's mmap hook fails after the placeholder was unmap
                leftover: anon() - before - (takenLine ? 1 : 0) };
     `;
   const EIO_ERROR = { code: 'EIO', errno: -EIO, text: 'mmap: Input/output error' };
+  const EXISTS_ERROR = {
+    code: 'PMEM2_E_MAPPING_EXISTS',
+    errno: expect.any(Number),
+    text: 'mmap: File exists',
+  };
 
   // 'none': the hole stays empty (claimed back, then unmapped); 'r--p': another mapping took
   // its first page and is still there (mapNew's cleanup never unmapped it)
@@ -171,6 +176,31 @@ describe("mapNew when the file's mmap hook fails after the placeholder was unmap
       leftover: 0,
     });
   });
+
+  // PMEM2_FAULT_SYNC: the file looks DAX to the MAP_SYNC trial, so the first MAP_FIXED mmap
+  // is MAP_SYNC's: its EOPNOTSUPP falls back to MAP_SHARED only over a hole claimed back
+  it.for([
+    [EOPNOTSUPP, {}, { code: 'none' }, true, 'none'],
+    [EOPNOTSUPP, { PMEM2_FAULT_TAKE: '1' }, EXISTS_ERROR, false, 'r--p'],
+    [EIO, {}, EIO_ERROR, false, 'none'],
+    [EIO, { PMEM2_FAULT_TAKE: '1' }, EIO_ERROR, false, 'r--p'],
+  ] as const)(
+    'MAP_SYNC over the placeholder failing with errno %i, %o: %o, file mapped %s, taken %s',
+    ([errno, env, error, fileMapped, taken]) => {
+      const path = backendFile('ext4', 16 * 1024 * 1024);
+      const result = run({ func: 'mmap_late', nth: 1, errno }, path, LATE_MAP_NEW, {
+        ...env,
+        PMEM2_FAULT_SYNC: '1',
+      });
+      expect(result).toEqual({
+        error,
+        fileMapped,
+        registered: fileMapped ? 1 : 0,
+        taken,
+        leftover: 0,
+      });
+    },
+  );
 
   it('inside a reservation: a hole is mended to PROT_NONE, a taken one left alone', () => {
     const path = backendFile('ext4', 4 * 1024 * 1024);
