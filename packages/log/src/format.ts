@@ -223,11 +223,12 @@ export function storeHeader(
     return;
   }
   const w = at >>> 2;
-  const low = lsn >>> 0;
+  const low = lsn >>> 0; // (ToUint32: lsn modulo 2^32)
   words[w] = length;
   words[w + 1] = epoch;
   words[w + 2] = low + type;
-  words[w + 3] = (lsn - low) / TWO32;
+  // (a test V8 folds away while positions are small integers, where the division is not)
+  words[w + 3] = lsn > 0xffff_ffff ? (lsn - low) / TWO32 : 0;
 }
 
 /**

@@ -67,6 +67,42 @@ describe('log errors', () => {
     expect(log.closed).toBe(true);
   });
 
+  it('append-afterClose-LOG_CLOSEDBeforeEveryOtherCheck', () => {
+    const log = LinearLog.create(path('closed-first'), { segmentSize: 4096 });
+    log.append(new Uint8Array(8));
+    log.close();
+    for (const data of [
+      new Uint8Array(8), // would fit
+      new Uint8Array(0),
+      new Uint8Array(4081), // too large
+      'x'.repeat(5000), // too large as text
+      42 as unknown as string, // not a Uint8Array or string
+    ]) {
+      expectLogError(
+        () => log.append(data),
+        'LOG_CLOSED',
+        'PMEM2_E_MAPPING_NOT_FOUND',
+        /append: .* is closed/,
+      );
+    }
+  });
+
+  it('append-everyFailure-writesNothingAndTheLogGoesOn', () => {
+    const file = path('failed-appends');
+    const log = LinearLog.create(file, { segmentSize: 4096, maxSize: 4096 });
+    const kept = log.append('kept');
+    const tail = log.tail;
+    expect(() => log.append(new Uint8Array(4081))).toThrow(/RECORD_TOO_LARGE|does not fit/);
+    expect(() => log.append(42 as unknown as string)).toThrow(/Uint8Array or a string/);
+    expect(() => log.append(new Uint8Array(4060))).toThrow(/maximum size/); // LOG_FULL
+    expect(log.tail).toBe(tail);
+    expect(log.pendingRecords).toBe(1);
+    log.close();
+    const again = LinearLog.open(file);
+    expect([...again.records()].map((r) => r.position)).toEqual([kept]);
+    again.close();
+  });
+
   it('commitAsync-afterClose-rejectsWithLOG_CLOSED', async () => {
     const log = LinearLog.create(path('closed-async'));
     log.close();
