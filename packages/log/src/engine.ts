@@ -321,7 +321,9 @@ export class LogEngine {
     let position = this.#tail;
     let area = this.#tailArea;
     let offset = this.#tailOffset;
+    let relocated = false;
     if (area === undefined || offset + COMMIT_SIZE > this.layout.areaSize) {
+      relocated = true;
       position = this.layout.fit(this.#tail, COMMIT_SIZE);
       if (position !== this.#tail) this.#padAreaEnd();
       this.#ensureArea(this.layout.indexOf(position));
@@ -338,7 +340,9 @@ export class LogEngine {
     );
     area.view.setUint32(offset + COMMIT_CRC_AT, crc, true);
     this.#tail = this.#sealed = this.#groupStart = position + COMMIT_SIZE;
-    this.#tailMoved();
+    // (the tail still inside the area it was in: its area and bound stay)
+    if (relocated || offset + COMMIT_SIZE === this.layout.areaSize) this.#tailMoved();
+    else this.#tailOffset = offset + COMMIT_SIZE;
     this.#groupRecords = 0;
     this.#autoCommitTail = this.#groupStart + this.#maxBytes;
     if (this.#gaps.length > 0) this.#gaps = [];

@@ -251,9 +251,9 @@ export function writeCommit(
     return;
   }
   const w = at >>> 2;
-  const startLow = groupStart % TWO32;
+  const startLow = groupStart >>> 0; // (as in storeHeader: % would be a call for doubles)
   words[w + 4] = startLow;
-  words[w + 5] = (groupStart - startLow) / TWO32;
+  words[w + 5] = groupStart > 0xffff_ffff ? (groupStart - startLow) / TWO32 : 0;
   words[w + 6] = count;
 }
 
