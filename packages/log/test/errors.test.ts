@@ -26,6 +26,19 @@ function expectLogError(f: () => unknown, reason: LogErrorReason, code: string, 
   expect((error as Error).message).toMatch(advice);
 }
 
+/** A volatile stand-in for a mapping that claims `size` bytes over a 4 KiB buffer. */
+function mapping(size: number) {
+  return {
+    size,
+    storeGranularity: Granularity.BYTE,
+    buffer: new ArrayBuffer(4096),
+    persist() {},
+    flush() {},
+    drain() {},
+    async persistAsync() {},
+  };
+}
+
 describe('log errors', () => {
   it('append-recordLargerThanASegment-RECORD_TOO_LARGE', () => {
     const log = LinearLog.create(path('too-large'), { segmentSize: 4096 });
@@ -284,15 +297,6 @@ describe('log errors', () => {
     );
     expect(existsSync(path('huge-ring'))).toBe(false);
     // mappings of one's own: checked before anything is written; the storage is closed
-    const mapping = (size: number) => ({
-      size,
-      storeGranularity: Granularity.BYTE,
-      buffer: new ArrayBuffer(4096),
-      persist() {},
-      flush() {},
-      drain() {},
-      async persistAsync() {},
-    });
     for (const make of [LinearLog.format, RingLog.format]) {
       const header = mapping(4096);
       let closed = 0;
@@ -304,15 +308,6 @@ describe('log errors', () => {
   });
 
   it('areaAtTheLimit-accepted', () => {
-    const mapping = (size: number) => ({
-      size,
-      storeGranularity: Granularity.BYTE,
-      buffer: new ArrayBuffer(4096),
-      persist() {},
-      flush() {},
-      drain() {},
-      async persistAsync() {},
-    });
     // only the size is checked against the limit here: the engine never touches a byte past
     // the first record of the (stand-in, 4 KiB) area
     const log = LinearLog.format({
