@@ -44,7 +44,8 @@ export class LogEngine {
   readonly #header: Area;
   readonly #areas: Area[];
   readonly #settings: EngineSettings;
-  // (numeric fields start as numbers, never undefined, so V8 keeps them unboxed or Smi)
+  // (numeric fields start as numbers, never undefined: V8 then keeps a number representation
+  // for them, where undefined first makes every read check for a heap object)
   readonly #capacity: number = 0;
   readonly #maxRecords: number = Number.POSITIVE_INFINITY;
   readonly #maxBytes: number = Number.POSITIVE_INFINITY;

@@ -227,7 +227,7 @@ export function storeHeader(
   words[w] = length;
   words[w + 1] = epoch;
   words[w + 2] = low + type;
-  // (a test V8 folds away while positions are small integers, where the division is not)
+  // (one compare below 4 GiB, where a division and a double-to-word conversion ran every time)
   words[w + 3] = lsn > 0xffff_ffff ? (lsn - low) / TWO32 : 0;
 }
 
