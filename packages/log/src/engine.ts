@@ -30,6 +30,10 @@ import { checkStorage, type EngineSettings, positiveLimit } from './options.js';
 import type { LogStorage } from './storage.js';
 
 const encoder = new TextEncoder();
+// TypedArray.prototype.set, called directly: V8 then skips the property lookup on the mapping
+const copyBytes = Uint8Array.prototype.set;
+// Payloads up to this size have a record size exact in 32-bit integer arithmetic.
+const FAST_PAYLOAD = 0x7fff_ffdf;
 const encodeAt = (bytes: Uint8Array, at: number, text: string, length: number): unknown =>
   encoder.encodeInto(text, bytes.subarray(at, at + length));
 
@@ -40,29 +44,36 @@ export class LogEngine {
   readonly #header: Area;
   readonly #areas: Area[];
   readonly #settings: EngineSettings;
-  readonly #capacity: number;
-  readonly #maxRecords: number;
-  readonly #maxBytes: number;
-  readonly #seed: number;
-  readonly #maxPayload: number;
+  // (numeric fields start as numbers, never undefined: V8 then keeps a number representation
+  // for them, where undefined first makes every read check for a heap object)
+  readonly #capacity: number = 0;
+  readonly #maxRecords: number = Number.POSITIVE_INFINITY;
+  readonly #maxBytes: number = Number.POSITIVE_INFINITY;
+  readonly #seed: number = 0;
+  readonly #maxPayload: number = 0;
+  // The largest payload append sizes with 32-bit integer arithmetic (maxPayload, or less).
+  readonly #fastPayload: number = 0;
   readonly #scratch: RecordHeader = { length: 0, epoch: 0, lsn: 0, type: 0 };
   #state: LogState;
   // #state.epoch, the epoch this process writes under, kept apart for append's stores
   #epoch = 0;
-  #tail: number;
+  #tail = 0;
   // The area holding the tail and the tail's offset in it (undefined before it is grown).
   #tailArea: Area | undefined;
   #tailOffset = 0;
   // Where a record may end and still leave room for a commit in the tail's area, below the
-  // ring's head: append's one bound check (-1 while the tail's area is not grown).
+  // ring's head: append's one bound check (-1 while the tail's area is not grown, and once
+  // the log is closed, so that append's checks run only on its slow path).
   #limit = -1;
-  #sealed: number;
-  #durable: number;
-  #requested: number;
+  #sealed = 0;
+  #durable = 0;
+  #requested = 0;
   #chain: Promise<void> = Promise.resolve();
-  #groupStart: number;
+  #groupStart = 0;
   #groupRecords = 0;
-  #groupBytes = 0;
+  // The tail at which the pending group holds autoCommit.bytes of records: the group's
+  // start plus that bound plus the pads and skipped area ends the group has crossed.
+  #autoCommitTail = Number.POSITIVE_INFINITY;
   #gaps: Gap[] = [];
   #closed = false;
 
@@ -89,9 +100,11 @@ export class LogEngine {
       ? Math.floor(areaSize / 2 / 8) * 8 - 2 * COMMIT_SIZE
       : areaSize;
     this.#maxPayload = largest - RECORD_HEADER;
+    this.#fastPayload = Math.min(this.#maxPayload, FAST_PAYLOAD);
     this.#state = state;
     const [end, lastEpoch] = this.layout.scan(this.#areas, state.headGroup, seed, this.#capacity);
     this.#tail = this.#sealed = this.#durable = this.#requested = this.#groupStart = end;
+    this.#autoCommitTail = end + this.#maxBytes;
     this.#tailMoved();
     // The next epoch is above every epoch on the media, even if the newest slot was lost.
     this.#state = {
@@ -195,14 +208,14 @@ export class LogEngine {
   }
 
   append(data: Uint8Array | string): number {
-    if (this.#closed) this.#assertOpen('append');
     // (.length: the same bytes for a Uint8Array, and inlined, where .byteLength is a call)
     const length = data instanceof Uint8Array ? data.length : this.#textLength(data);
-    if (length > this.#maxPayload) this.#tooLarge(length);
-    // (length < maxPayload < 2^53; the bit form is exact below 2^31)
-    const size =
-      length < 0x7fff_ffe0 ? (length + RECORD_HEADER + 7) & ~7 : align8(RECORD_HEADER + length);
-    if (this.#tail + size > this.#limit) this.#reserve(size);
+    // One test for the common case (the 32-bit size is exact below fastPayload); a closed
+    // log, a record too large or a full area take #makeRoom, which throws or reserves.
+    let size = (length + RECORD_HEADER + 7) & ~7;
+    if (length > this.#fastPayload || this.#tail + size > this.#limit) {
+      size = this.#makeRoom(length);
+    }
     const position = this.#tail;
     const area = this.#tailArea as Area;
     const offset = this.#tailOffset;
@@ -210,23 +223,33 @@ export class LogEngine {
     const payload = offset + RECORD_HEADER;
     if (typeof data === 'string') encodeAt(area.bytes, payload, data, length);
     // (an empty payload copies nothing: set throws for a detached one, empty everywhere else)
-    else if (length !== 0) area.bytes.set(data, payload);
+    else if (length !== 0) copyBytes.call(area.bytes, data, payload);
     // zeros to the record's end, at most 7: stores, where fill is a builtin call (~15 ns)
     for (let i = payload + length; i < offset + size; i++) area.bytes[i] = 0;
-    this.#tail = position + size; // (in the same area: the bound left room for a commit)
+    const tail = position + size; // (in the same area: the bound left room for a commit)
+    this.#tail = tail;
     this.#tailOffset = offset + size;
-    this.#groupBytes += size;
-    if (++this.#groupRecords >= this.#maxRecords || this.#groupBytes >= this.#maxBytes) {
-      this.commit();
-    }
+    if (++this.#groupRecords >= this.#maxRecords || tail >= this.#autoCommitTail) this.commit();
     return position;
   }
 
-  // append's rare paths, kept out of it so V8 inlines it (460 bytecodes at most):
-  // a string's size in UTF-8 (INVALID_ARGUMENT for anything else), a payload too large.
+  // append's rare paths, kept out of it so V8 inlines it (460 bytecodes at most): the checks
+  // in their documented order (closed; not a Uint8Array or string; too large; log full).
+  // A string's size in UTF-8; INVALID_ARGUMENT for anything else.
   #textLength(data: unknown): number {
+    if (this.#closed) this.#assertOpen('append');
     if (typeof data === 'string') return Buffer.byteLength(data, 'utf8');
     throw new LogError('INVALID_ARGUMENT', 'append takes a Uint8Array or a string');
+  }
+
+  // The size of a record of `length` bytes, after room is found for it; throws LOG_CLOSED,
+  // RECORD_TOO_LARGE or LOG_FULL with nothing written.
+  #makeRoom(length: number): number {
+    if (this.#closed) this.#assertOpen('append');
+    if (length > this.#maxPayload) this.#tooLarge(length);
+    const size = align8(RECORD_HEADER + length);
+    if (this.#tail + size > this.#limit) this.#reserve(size);
+    return size;
   }
 
   #tooLarge(length: number): never {
@@ -271,6 +294,7 @@ export class LogEngine {
       this.#gaps.push([this.#tail + RECORD_HEADER, this.#tail + rem]);
     } else this.#gaps.push([this.#tail, this.#tail + rem]);
     this.#tail += rem;
+    this.#autoCommitTail += rem; // (pads are not pending bytes)
     this.#tailMoved();
   }
 
@@ -298,7 +322,9 @@ export class LogEngine {
     let position = this.#tail;
     let area = this.#tailArea;
     let offset = this.#tailOffset;
+    let relocated = false;
     if (area === undefined || offset + COMMIT_SIZE > this.layout.areaSize) {
+      relocated = true;
       position = this.layout.fit(this.#tail, COMMIT_SIZE);
       if (position !== this.#tail) this.#padAreaEnd();
       this.#ensureArea(this.layout.indexOf(position));
@@ -315,9 +341,11 @@ export class LogEngine {
     );
     area.view.setUint32(offset + COMMIT_CRC_AT, crc, true);
     this.#tail = this.#sealed = this.#groupStart = position + COMMIT_SIZE;
-    this.#tailMoved();
+    // (the tail still inside the area it was in: its area and bound stay)
+    if (relocated || offset + COMMIT_SIZE === this.layout.areaSize) this.#tailMoved();
+    else this.#tailOffset = offset + COMMIT_SIZE;
     this.#groupRecords = 0;
-    this.#groupBytes = 0;
+    this.#autoCommitTail = this.#groupStart + this.#maxBytes;
     if (this.#gaps.length > 0) this.#gaps = [];
   }
 
@@ -473,6 +501,7 @@ export class LogEngine {
       this.commit();
     } finally {
       this.#closed = true;
+      this.#limit = -1; // every append now takes #makeRoom, which throws LOG_CLOSED
       this.#storage.close();
     }
   }

@@ -223,11 +223,12 @@ export function storeHeader(
     return;
   }
   const w = at >>> 2;
-  const low = lsn >>> 0;
+  const low = lsn >>> 0; // (ToUint32: lsn modulo 2^32)
   words[w] = length;
   words[w + 1] = epoch;
   words[w + 2] = low + type;
-  words[w + 3] = (lsn - low) / TWO32;
+  // (one compare below 4 GiB, where a division and a double-to-word conversion ran every time)
+  words[w + 3] = lsn > 0xffff_ffff ? (lsn - low) / TWO32 : 0;
 }
 
 /**
@@ -250,9 +251,9 @@ export function writeCommit(
     return;
   }
   const w = at >>> 2;
-  const startLow = groupStart % TWO32;
+  const startLow = groupStart >>> 0; // (as in storeHeader: % would be a call for doubles)
   words[w + 4] = startLow;
-  words[w + 5] = (groupStart - startLow) / TWO32;
+  words[w + 5] = groupStart > 0xffff_ffff ? (groupStart - startLow) / TWO32 : 0;
   words[w + 6] = count;
 }
 

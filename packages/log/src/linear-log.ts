@@ -6,7 +6,7 @@ import { LogEngine } from './engine.js';
 import { LogError } from './errors.js';
 import { type FileMapOptions, openFileStorage } from './file-storage.js';
 import { Shape } from './format.js';
-import type { EngineSettings, LogOptions } from './options.js';
+import { checkAreaLimit, type EngineSettings, type LogOptions } from './options.js';
 import type { LogStorage } from './storage.js';
 
 /** Options of {@link LinearLog.open} and {@link LinearLog.recover}. */
@@ -21,8 +21,8 @@ export interface LinearOpenOptions extends LogOptions, FileMapOptions {
 /** Options of {@link LinearLog.create} and {@link LinearLog.format}. */
 export interface LinearCreateOptions extends LinearOpenOptions {
   /**
-   * Bytes of one segment (default 4 MiB), rounded up to the file's alignment: the file
-   * grows by this much, and no record is larger.
+   * Bytes of one segment (default 4 MiB, at most 4 GiB - 4 KiB), rounded up to the file's
+   * alignment: the file grows by this much, and no record is larger.
    */
   readonly segmentSize?: number;
   /** Segments the file starts with (default 1). */
@@ -79,7 +79,8 @@ export class LinearLog extends AppendLog {
    * @throws {@link @pmem2/errors!Pmem2Error} `EEXIST` when `path` exists; `-errno` when it
    *   cannot be created; mapping errors of `mapNew` (e.g.
    *   `PMEM2_E_GRANULARITY_NOT_SUPPORTED` for a granularity the file cannot give).
-   * @throws {@link LogError} `INVALID_ARGUMENT` for a bad option. On any error nothing is
+   * @throws {@link LogError} `INVALID_ARGUMENT` for a bad option (also a `segmentSize` over
+   *   4 GiB - 4 KiB, the most a segment's 32-bit offsets reach). On any error nothing is
    *   left behind: the file is removed.
    * @example
    * ```ts
@@ -98,6 +99,7 @@ export class LinearLog extends AppendLog {
    */
   static create(path: string, options: LinearCreateOptions = {}): LinearLog {
     const segmentSize = positive(options.segmentSize, 4 * MiB, 'segmentSize');
+    checkAreaLimit(segmentSize, Shape.LINEAR); // before a file is made (rounded up: again later)
     const storage = openFileStorage({
       path,
       create: true,
@@ -148,7 +150,8 @@ export class LinearLog extends AppendLog {
    * log grows through `storage.grow`. The log owns the storage from here and closes it.
    *
    * @throws {@link LogError} `INVALID_ARGUMENT` when the mappings do not fit a log (header
-   *   under 4096 bytes, no area, areas of different sizes); the storage is closed then.
+   *   under 4096 bytes, no area, areas of different sizes or over 4 GiB - 4 KiB); the
+   *   storage is closed then.
    * @example
    * ```ts
    * import { Granularity } from '@pmem2/config';

@@ -27,6 +27,28 @@ export interface EngineSettings extends LogOptions {
   readonly what: string;
 }
 
+/**
+ * The largest area (segment of a linear log, capacity of a ring) in bytes: under 4 GiB, so
+ * every offset in an area is a 32-bit word index (format.ts stores headers as 32-bit words).
+ */
+export const MAX_AREA_SIZE = 2 ** 32 - 4096;
+
+/**
+ * Throws INVALID_ARGUMENT (CORRUPT_HEADER when `fromHeader`) for an area of more than
+ * {@link MAX_AREA_SIZE} bytes; `shape` names the option in the message.
+ */
+export function checkAreaLimit(areaSize: number, shape: Shape, fromHeader = false): void {
+  if (areaSize <= MAX_AREA_SIZE) return;
+  const [name, advice] =
+    shape === Shape.RING
+      ? ['ring capacity', 'use a smaller capacity, or a linear log']
+      : ['segment size', 'use a smaller segmentSize: the log grows by more segments instead'];
+  throw new LogError(
+    fromHeader ? 'CORRUPT_HEADER' : 'INVALID_ARGUMENT',
+    `a ${name} of ${areaSize} bytes is over the limit of ${MAX_AREA_SIZE} bytes (under 4 GiB); ${advice}`,
+  );
+}
+
 /** `value` when it is a positive integer, `fallback` when undefined; INVALID_ARGUMENT otherwise. */
 export function positiveLimit(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -51,6 +73,7 @@ export function checkStorage(
     );
   }
   const areaSize = expected ?? first.size;
+  checkAreaLimit(areaSize, settings.shape, expected !== undefined);
   if (settings.shape === Shape.RING && areas.length !== 1) {
     throw new LogError('INVALID_ARGUMENT', `a ring lives in exactly one area, not ${areas.length}`);
   }

@@ -6,7 +6,7 @@ import { LogEngine } from './engine.js';
 import { LogError } from './errors.js';
 import { type FileMapOptions, openFileStorage } from './file-storage.js';
 import { Shape } from './format.js';
-import type { EngineSettings, LogOptions } from './options.js';
+import { checkAreaLimit, type EngineSettings, type LogOptions } from './options.js';
 import type { LogStorage } from './storage.js';
 
 /** Options of {@link RingLog.open}. */
@@ -14,7 +14,7 @@ export interface RingOpenOptions extends LogOptions, FileMapOptions {}
 
 /** Options of {@link RingLog.create}. */
 export interface RingCreateOptions extends RingOpenOptions {
-  /** Bytes of the ring (default 1 MiB), rounded up to the file's alignment. */
+  /** Bytes of the ring (default 1 MiB, at most 4 GiB - 4 KiB), rounded up to the file's alignment. */
   readonly capacity?: number;
 }
 
@@ -60,7 +60,8 @@ export class RingLog extends AppendLog {
    *
    * @throws {@link @pmem2/errors!Pmem2Error} `EEXIST` when `path` exists; `-errno` when it
    *   cannot be created; mapping errors of `mapNew`.
-   * @throws {@link LogError} `INVALID_ARGUMENT` for a bad option. On any error the file is
+   * @throws {@link LogError} `INVALID_ARGUMENT` for a bad option (also a `capacity` over
+   *   4 GiB - 4 KiB, the most a ring's 32-bit offsets reach). On any error the file is
    *   removed.
    * @example
    * ```ts
@@ -84,6 +85,7 @@ export class RingLog extends AppendLog {
         `capacity must be a positive integer, got ${String(capacity)}`,
       );
     }
+    checkAreaLimit(capacity, Shape.RING); // before a file is made (rounded up: again later)
     const storage = openFileStorage({
       path,
       create: true,
@@ -129,8 +131,8 @@ export class RingLog extends AppendLog {
   /**
    * Writes a new, empty ring onto mappings of your own: a header and exactly one area.
    *
-   * @throws {@link LogError} `INVALID_ARGUMENT` when the mappings do not fit a ring; the
-   *   storage is closed then.
+   * @throws {@link LogError} `INVALID_ARGUMENT` when the mappings do not fit a ring (not
+   *   one area, or one over 4 GiB - 4 KiB); the storage is closed then.
    * @example
    * ```ts
    * import { Granularity } from '@pmem2/config';

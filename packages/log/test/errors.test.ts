@@ -26,6 +26,19 @@ function expectLogError(f: () => unknown, reason: LogErrorReason, code: string, 
   expect((error as Error).message).toMatch(advice);
 }
 
+/** A volatile stand-in for a mapping that claims `size` bytes over a 4 KiB buffer. */
+function mapping(size: number) {
+  return {
+    size,
+    storeGranularity: Granularity.BYTE,
+    buffer: new ArrayBuffer(4096),
+    persist() {},
+    flush() {},
+    drain() {},
+    async persistAsync() {},
+  };
+}
+
 describe('log errors', () => {
   it('append-recordLargerThanASegment-RECORD_TOO_LARGE', () => {
     const log = LinearLog.create(path('too-large'), { segmentSize: 4096 });
@@ -65,6 +78,42 @@ describe('log errors', () => {
       expectLogError(call, 'LOG_CLOSED', 'PMEM2_E_MAPPING_NOT_FOUND', /is closed; open it again/);
     }
     expect(log.closed).toBe(true);
+  });
+
+  it('append-afterClose-LOG_CLOSEDBeforeEveryOtherCheck', () => {
+    const log = LinearLog.create(path('closed-first'), { segmentSize: 4096 });
+    log.append(new Uint8Array(8));
+    log.close();
+    for (const data of [
+      new Uint8Array(8), // would fit
+      new Uint8Array(0),
+      new Uint8Array(4081), // too large
+      'x'.repeat(5000), // too large as text
+      42 as unknown as string, // not a Uint8Array or string
+    ]) {
+      expectLogError(
+        () => log.append(data),
+        'LOG_CLOSED',
+        'PMEM2_E_MAPPING_NOT_FOUND',
+        /append: .* is closed/,
+      );
+    }
+  });
+
+  it('append-everyFailure-writesNothingAndTheLogGoesOn', () => {
+    const file = path('failed-appends');
+    const log = LinearLog.create(file, { segmentSize: 4096, maxSize: 4096 });
+    const kept = log.append('kept');
+    const tail = log.tail;
+    expect(() => log.append(new Uint8Array(4081))).toThrow(/RECORD_TOO_LARGE|does not fit/);
+    expect(() => log.append(42 as unknown as string)).toThrow(/Uint8Array or a string/);
+    expect(() => log.append(new Uint8Array(4060))).toThrow(/maximum size/); // LOG_FULL
+    expect(log.tail).toBe(tail);
+    expect(log.pendingRecords).toBe(1);
+    log.close();
+    const again = LinearLog.open(file);
+    expect([...again.records()].map((r) => r.position)).toEqual([kept]);
+    again.close();
   });
 
   it('commitAsync-afterClose-rejectsWithLOG_CLOSED', async () => {
@@ -229,6 +278,44 @@ describe('log errors', () => {
       'EINVAL',
       /Uint8Array or a string/,
     );
+    log.close();
+  });
+
+  it('areaOf4GiB-INVALID_ARGUMENTBeforeAnyFileOrMapping', () => {
+    expectLogError(
+      () => LinearLog.create(path('huge-segment'), { segmentSize: 2 ** 32 }),
+      'INVALID_ARGUMENT',
+      'EINVAL',
+      /segment size of 4294967296 bytes is over the limit of 4294963200 bytes.*smaller segmentSize/,
+    );
+    expect(existsSync(path('huge-segment'))).toBe(false);
+    expectLogError(
+      () => RingLog.create(path('huge-ring'), { capacity: 2 ** 32 - 4095 }),
+      'INVALID_ARGUMENT',
+      'EINVAL',
+      /ring capacity of 4294963201 bytes is over the limit.*smaller capacity/,
+    );
+    expect(existsSync(path('huge-ring'))).toBe(false);
+    // mappings of one's own: checked before anything is written; the storage is closed
+    for (const make of [LinearLog.format, RingLog.format]) {
+      const header = mapping(4096);
+      let closed = 0;
+      const storage = { header, areas: [mapping(2 ** 32)], close: () => void closed++ };
+      expectLogError(() => make(storage), 'INVALID_ARGUMENT', 'EINVAL', /under 4 GiB/);
+      expect(closed).toBe(1);
+      expect(new Uint8Array(header.buffer).some((b) => b !== 0)).toBe(false);
+    }
+  });
+
+  it('areaAtTheLimit-accepted', () => {
+    // only the size is checked against the limit here: the engine never touches a byte past
+    // the first record of the (stand-in, 4 KiB) area
+    const log = LinearLog.format({
+      header: mapping(4096),
+      areas: [mapping(2 ** 32 - 4096)],
+      close() {},
+    });
+    expect(log.maxPayload).toBe(2 ** 32 - 4096 - 16);
     log.close();
   });
 

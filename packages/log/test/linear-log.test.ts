@@ -120,6 +120,20 @@ describe('LinearLog', () => {
     log.close();
   });
 
+  it('autoCommit-byteBound-countsRecordsNotThePadAtASegmentEnd', () => {
+    const log = LinearLog.create(path('auto-bytes-pad'), {
+      segmentSize: PAGE,
+      autoCommit: { bytes: 5000 },
+    });
+    log.append(new Uint8Array(2000 - 16)); // 2000 bytes pending
+    log.append(new Uint8Array(2200 - 16)); // does not fit: a 2096-byte pad, then 2200 bytes
+    expect(log.tail).toBe(PAGE + 2200); // past 5000 bytes of the log, 4200 of records
+    expect(log.pendingRecords).toBe(2);
+    log.append(new Uint8Array(1000 - 16)); // 5200 bytes of records: commits
+    expect(log.pendingRecords).toBe(0);
+    log.close();
+  });
+
   it('commitAsync-onAFile-resolvesInOrderWithTheDurablePosition', async () => {
     const log = LinearLog.create(path('async'), { autoCommit: false });
     log.append('one');
