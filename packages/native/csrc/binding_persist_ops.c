@@ -1,4 +1,4 @@
-/* binding_persist_ops.c -- argument-free persist/flush/crc32 bound to a map, persistRanges/flushRanges */
+/* binding_persist_ops.c -- persist/flush/crc32 bound to a map (no arguments), persistRanges */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,11 +18,12 @@
 
 /*
  * The argument cell of one environment's bound persist, flush and crc32 functions:
- * JavaScript writes (offset, length) into it through binding.persistArgs, a Float64Array,
- * (and crc32's seed after them) and calls without arguments. That saves the napi_get_value_* of each argument (about 10 ns each);
- * native code still reads both values and checks them against the record before it forms a
- * pointer. The cell is instance data, so it lives as long as the environment: the external
- * ArrayBuffer over it never frees it, and a detached buffer only stops JavaScript writing.
+ * JavaScript writes (offset, length), and for crc32 the seed, into it through
+ * binding.persistArgs, a Float64Array, and calls without arguments. That saves the
+ * napi_get_value_* of each argument (about 10 ns each); native code still reads the values
+ * and checks them against the record before it forms a pointer. The cell is instance data,
+ * so it lives as long as the environment: the external ArrayBuffer over it never frees it,
+ * and a detached buffer only stops JavaScript writing.
  */
 struct persist_cell {
 	double args[3]; /* offset, length, seed (crc32 only) */

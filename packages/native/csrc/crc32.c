@@ -15,10 +15,11 @@
  *   register XORed into its low half) advances with eight independent lookups instead of
  *   eight dependent steps.
  * - Braid[k][b]: byte b followed by k + (BRAIDS - 1) * 8 bytes: a byte of a word advanced
- *   to the same place in the next braid block of BRAIDS words. BRAIDS registers then run side by side, register i taking word i of every
- *   block: their lookups do not wait for each other, which is where zlib's "braided" CRC
- *   gets its speed. After the last whole block the registers are folded into one, word by
- *   word, with the slice tables.
+ *   to the same place in the next braid block of BRAIDS words. BRAIDS registers then run
+ *   side by side, register i taking word i of every block: their lookups do not wait for
+ *   each other, which is where zlib's "braided" CRC gets its speed. After the last whole
+ *   block the registers are folded into one, word by word, with the slice tables (zlib
+ *   folds them a byte at a time, most of its fixed cost a call).
  */
 #define BRAIDS 5
 #define WORD 8
