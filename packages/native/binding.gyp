@@ -9,6 +9,8 @@
         "csrc/binding_mem.c",
         "csrc/binding_persist.c",
         "csrc/binding_persist_ops.c",
+        "csrc/binding_crc.c",
+        "csrc/crc32.c",
         "csrc/binding_rsv.c",
         "csrc/binding_advice.c",
         "csrc/advice.c",

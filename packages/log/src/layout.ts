@@ -24,19 +24,37 @@ export interface Area {
   /** 32-bit words in the format's (little-endian) order, or null on a big-endian CPU. */
   readonly words: Uint32Array | null;
   readonly granularity: Granularity;
+  /**
+   * zlib's `crc32` of `[offset, offset + length)` of the area continuing from `seed`: the
+   * mapping's own {@link LogMapping.crc32} where it has one, else `node:zlib` over a view.
+   */
+  readonly crc: (offset: number, length: number, seed: number) => number;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/**
+ * The one place that chooses how an area is checksummed: in place by the mapping (a
+ * `Pmem2Map`'s native `crc32`, without the fixed cost of `zlib.crc32`'s call) when it
+ * offers that, else `zlib.crc32` over a view (mappings of tests and of users that lack it).
+ * Both give the same CRC, so the log's format does not depend on the choice.
+ */
+function crcOf(map: LogMapping, bytes: Uint8Array): Area['crc'] {
+  if (typeof map.crc32 === 'function') return map.crc32.bind(map);
+  return (offset, length, seed) => crc32(bytes.subarray(offset, offset + length), seed);
+}
+
 /** Caches the views of a mapping. */
 export function areaOf(map: LogMapping): Area {
   const buffer = map.buffer;
+  const bytes = new Uint8Array(buffer);
   return {
     map,
-    bytes: new Uint8Array(buffer),
+    bytes,
     view: new DataView(buffer),
     words: LITTLE_ENDIAN ? new Uint32Array(buffer, 0, buffer.byteLength >>> 2) : null,
     granularity: map.storeGranularity,
+    crc: crcOf(map, bytes),
   };
 }
 
@@ -89,10 +107,7 @@ export class Layout {
     const start = from % this.areaSize;
     if (gaps.length === 0 && start + (to - from) <= this.areaSize) {
       // the common case: one piece of one area
-      return crc32(
-        (areas[this.indexOf(from)] as Area).bytes.subarray(start, start + to - from),
-        seed,
-      );
+      return (areas[this.indexOf(from)] as Area).crc(start, to - from, seed);
     }
     let crc = seed;
     let position = from;
@@ -104,7 +119,7 @@ export class Layout {
         const area = areas[this.indexOf(position)] as Area;
         const offset = position % this.areaSize;
         const length = Math.min(stop - position, this.areaSize - offset);
-        crc = crc32(area.bytes.subarray(offset, offset + length), crc);
+        crc = area.crc(offset, length, crc);
         position += length;
       }
       if (gap !== undefined && position >= gap[0]) {

@@ -43,6 +43,13 @@ export interface LogMapping {
   drain(): void;
   /** {@link LogMapping.persist} off the event loop where it is a system call. */
   persistAsync(offset: number, length: number): Promise<void>;
+  /**
+   * Optional: zlib's `crc32` of `[offset, offset + length)` continuing from `seed` (0 when
+   * omitted), computed in place (`Pmem2Map.crc32`). The log checksums each group with it
+   * where present and with `node:zlib`'s `crc32` over {@link LogMapping.buffer} otherwise;
+   * it must return exactly what `zlib.crc32` returns for those bytes.
+   */
+  crc32?(offset: number, length: number, seed?: number): number;
 }
 
 /**

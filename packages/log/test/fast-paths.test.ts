@@ -1,9 +1,11 @@
 // fast-paths.test.ts -- where append's one bound check, the one-piece checksum and the
 // one-piece persist hand over to the general paths: segment ends, groups over two areas,
-// a ring's head moving, views at an offset
+// a ring's head moving, views at an offset; the checksum by the mapping's own crc32
 
 import { crc32 } from 'node:zlib';
-import { Granularity } from '@pmem2/config';
+import { Config, Granularity } from '@pmem2/config';
+import { mapNew } from '@pmem2/map';
+import { Source } from '@pmem2/source';
 import { describe, expect, it } from 'vitest';
 import {
   COMMIT_SIZE,
@@ -201,6 +203,41 @@ describe('the checksum of a group', () => {
     expect(linear.checksum(areas, 0, 64, [[8, 16]], seed)).toBe(
       crc32(Buffer.concat([bytesOf(0, 8), bytesOf(16, 64)]), seed),
     );
+  });
+
+  it('checksum-mappingWithCrc32-usesItAndGetsTheSameCrcAsZlibOverTheBuffer', () => {
+    const sources = areas.map(() => Source.fromAnon(AREA));
+    const maps = sources.map((src) =>
+      mapNew(new Config().setRequiredStoreGranularity(Granularity.PAGE), src),
+    );
+    try {
+      const calls: string[] = [];
+      const own = maps.map((map, k) => {
+        map.bytes().set((areas[k] as (typeof areas)[number]).bytes);
+        const native = map.crc32.bind(map);
+        map.crc32 = (offset, length, seed) => {
+          calls.push(`crc32@${k}`);
+          return native(offset, length, seed);
+        };
+        return areaOf(map);
+      });
+      const gaps = [[AREA - 40, AREA]] as const;
+      for (const [from, to, g] of [
+        [16, 200, []],
+        [100, 2 * AREA + 8, []],
+        [AREA - 80, AREA + 16, gaps],
+      ] as const) {
+        calls.length = 0;
+        expect(linear.checksum(own, from, to, g, seed)).toBe(
+          linear.checksum(areas, from, to, g, seed),
+        );
+        expect(calls.length).toBeGreaterThan(0);
+      }
+      expect(calls).toEqual(['crc32@0', 'crc32@1']);
+    } finally {
+      for (const map of maps) map.delete();
+      for (const src of sources) src.delete();
+    }
   });
 });
 

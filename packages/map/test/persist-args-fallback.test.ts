@@ -1,7 +1,8 @@
 // persist-args-fallback.test.ts -- where the runtime forbids external buffers (persistArgs is
-// null), persist and flush pass the range as arguments instead
+// null), persist, flush and crc32 pass the range as arguments instead
 
 import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { binding } from '@pmem2/native';
 import { describe, expect, it, vi } from 'vitest';
 import { mapNew } from '../src/index.js';
@@ -12,7 +13,7 @@ vi.mock('@pmem2/native', async (importOriginal) => {
   return { ...actual, binding: { ...actual.binding, persistArgs: null } };
 });
 
-describe('persistArgs === null: the argument forms of persist and flush', () => {
+describe('persistArgs === null: the argument forms of persist, flush and crc32', () => {
   it('the mock took: the binding has no argument cell', () => {
     expect(binding.persistArgs).toBeNull();
   });
@@ -36,5 +37,14 @@ describe('persistArgs === null: the argument forms of persist and flush', () => 
     using map = mapNew(prepareConfig(), file.source);
     map.persist(0, 64);
     expect(binding.lastOp()).toMatchObject({ flushed: true, drained: true, msynced: false });
+  });
+
+  it('crc32 equals zlib.crc32 through the argument form; refusals keep their codes', () => {
+    using file = openSource(makeFile('tmpfs', 4 * PAGE));
+    using map = mapNew(prepareConfig(), file.source);
+    map.bytes().set([1, 2, 3, 4, 5], PAGE - 2);
+    expect(map.crc32(PAGE - 2, 5, 99)).toBe(crc32(map.bytes().subarray(PAGE - 2, PAGE + 3), 99));
+    expect(catchPmem2(() => map.crc32(4 * PAGE, 1)).code).toBe('PMEM2_E_MAP_RANGE');
+    expect(catchPmem2(() => map.crc32(0, 1, -1)).code).toBe('EINVAL');
   });
 });

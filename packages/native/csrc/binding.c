@@ -6,6 +6,7 @@
 
 #include "bindings.h"
 #include "cpu.h"
+#include "crc32.h"
 #include "file_ops.h"
 #include "guard.h"
 #include "napi_args.h"
@@ -19,8 +20,9 @@ static pthread_mutex_t Init_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool Init_done;
 
 /*
- * Reads the CPU and the PMEM_* environment and installs the guard, once per process (the
- * initialiser runs again for every worker thread's environment, possibly concurrently).
+ * Reads the CPU and the PMEM_* environment, fills the CRC-32 tables and installs the guard,
+ * once per process (the initialiser runs again for every worker thread's environment,
+ * possibly concurrently).
  */
 static void
 init_process(void)
@@ -28,6 +30,7 @@ init_process(void)
 	pthread_mutex_lock(&Init_lock);
 	if (!Init_done) {
 		persist_info_init();
+		crc32_init();
 		guard_install();
 		Init_done = true;
 	}
@@ -71,6 +74,7 @@ init(napi_env env, napi_value exports)
 		FN("mapPersistOps", js_map_persist_ops),
 		FN("persistRanges", js_persist_ranges),
 		FN("flushRanges", js_flush_ranges),
+		FN("crc32", js_crc32),
 		FN("msync", js_msync),
 		FN("msyncAsync", js_msync_async),
 		FN("memcpy", js_memcpy),

@@ -1,4 +1,4 @@
-/* binding_persist_ops.c -- argument-free persist/flush bound to a map, persistRanges/flushRanges */
+/* binding_persist_ops.c -- persist/flush/crc32 bound to a map (no arguments), persistRanges */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -17,15 +17,16 @@
 #include "status.h"
 
 /*
- * The argument cell of one environment's bound persist and flush functions: JavaScript
- * writes (offset, length) into it through binding.persistArgs, a Float64Array, and calls
- * without arguments. That saves the napi_get_value_* of each argument (about 10 ns each);
- * native code still reads both values and checks them against the record before it forms a
- * pointer. The cell is instance data, so it lives as long as the environment: the external
- * ArrayBuffer over it never frees it, and a detached buffer only stops JavaScript writing.
+ * The argument cell of one environment's bound persist, flush and crc32 functions:
+ * JavaScript writes (offset, length), and for crc32 the seed, into it through
+ * binding.persistArgs, a Float64Array, and calls without arguments. That saves the
+ * napi_get_value_* of each argument (about 10 ns each); native code still reads the values
+ * and checks them against the record before it forms a pointer. The cell is instance data,
+ * so it lives as long as the environment: the external ArrayBuffer over it never frees it,
+ * and a detached buffer only stops JavaScript writing.
  */
 struct persist_cell {
-	double args[2];
+	double args[3]; /* offset, length, seed (crc32 only) */
 };
 
 /* Frees the cell with the environment. */
@@ -68,7 +69,7 @@ persist_define_args(napi_env env, napi_value exports)
 	if (!cell)
 		return THROWN;
 	if (set_external_view(env, exports, "persistArgs", cell->args, sizeof(cell->args),
-			napi_float64_array, 2))
+			napi_float64_array, 3))
 		return THROWN;
 	return set_external_view(env, exports, "fenceStops", fault_stops(), FAULT_STOP_ALWAYS + 1,
 			napi_uint8_array, FAULT_STOP_ALWAYS + 1);
@@ -155,6 +156,31 @@ js_bound_flush(napi_env env, napi_callback_info info)
 	return bound_op(env, info, OP_FLUSH);
 }
 
+/*
+ * crc32() bound to the map: the CRC-32 of the range in persistArgs continuing from the seed
+ * after it (an integer in [0, 2^32), else -EINVAL); the CRC, or a status below 0.
+ */
+static napi_value
+js_bound_crc32(napi_env env, napi_callback_info info)
+{
+	struct bound_map *b;
+	if (napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&b) != napi_ok) {
+		throw_napi(env, "napi_get_cb_info");
+		return NULL;
+	}
+	struct map_record *map = b->map;
+	if (!map->addr)
+		return status(env, PMEM2_E_MAPPING_NOT_FOUND);
+	struct checked_range r;
+	int st = check_pair(map->content_len, (double)map->content_len, b->cell->args, &r);
+	if (st)
+		return status(env, st);
+	uint64_t seed = index_upto(b->cell->args[2], (double)UINT32_MAX);
+	if (seed == UINT64_MAX)
+		return status(env, -EINVAL);
+	return crc_value(env, crc_range(map, r.off, r.len, (uint32_t)seed));
+}
+
 /* A function named `name` bound to the map, holding a reference on it; NULL after throwing. */
 static napi_value
 bound_function(napi_env env, struct map_record *map, const struct persist_cell *cell,
@@ -176,9 +202,10 @@ bound_function(napi_env env, struct map_record *map, const struct persist_cell *
 }
 
 /*
- * mapPersistOps(map): {kind, persist, flush, stop}, the persist kind of the map's routine
- * table, argument-free persist/flush functions bound to it that read persistArgs, and the
- * index of its fault slot's byte in fenceStops (FAULT_STOP_ALWAYS without a slot).
+ * mapPersistOps(map): {kind, persist, flush, crc32, stop}, the persist kind of the map's
+ * routine table, argument-free persist/flush/crc32 functions bound to it that read
+ * persistArgs, and the index of its fault slot's byte in fenceStops (FAULT_STOP_ALWAYS
+ * without a slot).
  */
 napi_value
 js_map_persist_ops(napi_env env, napi_callback_info info)
@@ -187,7 +214,7 @@ js_map_persist_ops(napi_env env, napi_callback_info info)
 	struct persist_cell *cell = map ? env_cell(env) : NULL;
 	if (!cell)
 		return NULL;
-	napi_value obj, persist, flush, stop;
+	napi_value obj, persist, flush, crc32, stop;
 	if (napi_create_object(env, &obj) != napi_ok ||
 			napi_create_uint32(env, fault_slot_stop_index(map->fault), &stop) != napi_ok) {
 		throw_napi(env, "napi_create_object");
@@ -195,8 +222,10 @@ js_map_persist_ops(napi_env env, napi_callback_info info)
 	}
 	if (!(persist = bound_function(env, map, cell, "persist", js_bound_persist)) ||
 			!(flush = bound_function(env, map, cell, "flush", js_bound_flush)) ||
+			!(crc32 = bound_function(env, map, cell, "crc32", js_bound_crc32)) ||
 			set_prop(env, obj, "kind", string(env, persist_kind_name(map->fns->kind))) ||
 			set_prop(env, obj, "persist", persist) || set_prop(env, obj, "flush", flush) ||
+			set_prop(env, obj, "crc32", crc32) ||
 			set_prop(env, obj, "stop", stop))
 		return NULL;
 	return obj;

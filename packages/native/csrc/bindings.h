@@ -26,6 +26,7 @@ napi_value js_drain(napi_env env, napi_callback_info info);
 napi_value js_map_persist_ops(napi_env env, napi_callback_info info);
 napi_value js_persist_ranges(napi_env env, napi_callback_info info);
 napi_value js_flush_ranges(napi_env env, napi_callback_info info);
+napi_value js_crc32(napi_env env, napi_callback_info info);
 
 /* Defines exports.persistArgs (binding_persist.c); 1 (THROWN) on failure. */
 int persist_define_args(napi_env env, napi_value exports);

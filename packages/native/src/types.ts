@@ -47,8 +47,9 @@ export interface MapHandle {
 export type PersistKind = 'msync' | 'flush' | 'fence' | 'drain';
 
 /**
- * A map's argument-free persist and flush (see {@link NativeBinding.mapPersistOps}): each
- * reads the range from {@link NativeBinding.persistArgs} and returns a status.
+ * A map's argument-free persist, flush and crc32 (see {@link NativeBinding.mapPersistOps}):
+ * each reads the range from {@link NativeBinding.persistArgs} and returns a status (crc32:
+ * the CRC, or a status below 0).
  */
 export interface MapPersistOps {
   readonly kind: PersistKind;
@@ -56,6 +57,11 @@ export interface MapPersistOps {
   persist(): Status;
   /** pmem2_flush_fn over the same range. */
   flush(): Status;
+  /**
+   * zlib's `crc32` of the same range continuing from the seed `persistArgs[2]`, as
+   * {@link NativeBinding.crc32}: the CRC (0 to 2^32 - 1), or a status below 0.
+   */
+  crc32(): number;
   /** The index of the map's byte in {@link NativeBinding.fenceStops}. */
   readonly stop: number;
 }
@@ -335,11 +341,12 @@ export interface NativeBinding extends ShareBinding, ReservationBinding, FileBin
   /** pmem2_drain_fn: sfence (no-op for PAGE is decided by the caller). */
   drain(): void;
   /**
-   * The two-element cell (offset, length) that the functions of
-   * {@link NativeBinding.mapPersistOps} read: one per environment (thread), in native memory.
-   * null where the runtime forbids external buffers; then use persist/flush with arguments.
-   * The functions check both values as the argument forms do (PMEM2_E_MAP_RANGE for
-   * anything but an in-range safe integer pair, PMEM2_E_MAPPING_NOT_FOUND after delete).
+   * The three-element cell (offset, length, seed) that the functions of
+   * {@link NativeBinding.mapPersistOps} read (the seed: crc32 only): one per environment
+   * (thread), in native memory. null where the runtime forbids external buffers; then use
+   * persist/flush/crc32 with arguments. The functions check the values as the argument
+   * forms do (PMEM2_E_MAP_RANGE for anything but an in-range safe integer pair,
+   * PMEM2_E_MAPPING_NOT_FOUND after delete, -EINVAL for a seed outside [0, 2^32)).
    */
   readonly persistArgs: Float64Array | null;
   /**
@@ -352,7 +359,7 @@ export interface NativeBinding extends ShareBinding, ReservationBinding, FileBin
    */
   readonly fenceStops: Uint8Array | null;
   /**
-   * The map's persist kind and persist/flush functions bound to it (the record rides in the
+   * The map's persist kind and persist/flush/crc32 functions bound to it (the record rides in the
    * function's data pointer, the range in persistArgs), so a call converts no argument and
    * unwraps no handle: about the cost of a call without arguments. They follow the record's
    * current routine table and keep the record alive while they are reachable.
@@ -369,6 +376,15 @@ export interface NativeBinding extends ShareBinding, ReservationBinding, FileBin
   persistRanges(map: MapHandle, ranges: Float64Array): Status;
   /** pmem2_flush_fn over every pair of `ranges`, without the drain; as persistRanges. */
   flushRanges(map: MapHandle, ranges: Float64Array): Status;
+  /**
+   * The CRC-32 of `[offset, offset + length)` of the map continuing from `seed`, exactly
+   * `zlib.crc32(bytes, seed)` (IEEE polynomial, reflected; table lookups, no CRC
+   * instructions): the CRC (0 to 2^32 - 1), or a status below 0: PMEM2_E_MAP_RANGE for a
+   * range outside the map, -EINVAL for a seed that is not an integer in [0, 2^32),
+   * PMEM2_E_NO_ACCESS without PROT_READ, PMEM2_E_IO_FAIL for a page lost under the range (the
+   * SIGBUS guard's report), PMEM2_E_MAPPING_NOT_FOUND after delete.
+   */
+  crc32(map: MapHandle, offset: number, length: number, seed: number): number;
   /** msync(MS_SYNC) of the page-aligned range (deep flush of regular files); lastOp().msynced. */
   msync(map: MapHandle, offset: number, length: number): Status;
   /** pmem2_memcpy_fn: copies all of `src` to `dstOffset`, honouring PMEM2_F_MEM_* flags. */

@@ -68,9 +68,9 @@ describe('the routine table is chosen from the granularity (persist.c map_fns_fo
 });
 
 describe('argument-free persist and flush bound to a map (persistArgs)', () => {
-  it('persistArgs is one Float64Array of two elements, the same on every read', () => {
+  it('persistArgs is one Float64Array of three elements, the same on every read', () => {
     expect(ARGS).toBeInstanceOf(Float64Array);
-    expect(ARGS.length).toBe(2);
+    expect(ARGS.length).toBe(3);
     expect(binding.persistArgs).toBe(ARGS);
   });
 

@@ -47,7 +47,7 @@ describe('a deleted object answers every call with a Pmem2Error', () => {
       registry: number;
     }>('deleted-map');
     expect(answer.first).toEqual({ ok: true });
-    expect(Object.keys(answer.calls)).toHaveLength(15);
+    expect(Object.keys(answer.calls)).toHaveLength(16);
     for (const [name, outcome] of Object.entries(answer.calls)) {
       expect({ name, ...outcome }).toMatchObject({ name, ...NOT_FOUND });
     }
@@ -169,7 +169,7 @@ describe('protections other than READ|WRITE', () => {
           name === 'write' ? { key, accessor, ok: true } : { key, accessor, ...NO_ACCESS },
         );
       }
-      for (const accessor of ['readLength', 'readTarget']) {
+      for (const accessor of ['readLength', 'readTarget', 'crc32']) {
         expect({ key, accessor, ...calls[accessor] }).toMatchObject(
           readable ? { key, accessor, ok: true } : { key, accessor, ...NO_ACCESS },
         );
@@ -187,7 +187,7 @@ describe('protections other than READ|WRITE', () => {
 });
 
 describe('a file truncated while mapped', () => {
-  it('persist, flush, mem functions and read return PMEM2_E_IO_FAIL instead of dying', () => {
+  it('persist, flush, mem functions, read and crc32 return PMEM2_E_IO_FAIL instead of dying', () => {
     type Run = { storeGranularity: number; calls: Record<string, Outcome>; again: Outcome };
     const answer = scenario<Record<'PAGE' | 'CACHE_LINE', Run & { delete: Outcome }>>('truncated');
     for (const [granularity, run] of Object.entries(answer)) {
@@ -199,6 +199,7 @@ describe('a file truncated while mapped', () => {
         'memsetNoflush',
         'read',
         'readTarget',
+        'crc32',
       ]) {
         expect({ granularity, name, ...run.calls[name] }).toMatchObject({
           granularity,

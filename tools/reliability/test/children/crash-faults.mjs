@@ -71,6 +71,7 @@ export function faultScenarios(dir) {
           memsetNoflush: () => map.memset(8192, 0xcc, 4096, 0x1),
           read: () => map.read(8192, 64),
           readTarget: () => map.read(8192, new Uint8Array(64)),
+          crc32: () => map.crc32(8192, 64),
         });
         // still usable afterwards: the guard unblocked the signal
         const again = outcome(() => map.memset(8192, 1, 16));

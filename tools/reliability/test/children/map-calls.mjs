@@ -13,6 +13,7 @@ export function mapCalls(map) {
     dataView: () => map.dataView(),
     readLength: () => map.read(0, 16),
     readTarget: () => map.read(0, new Uint8Array(16)),
+    crc32: () => map.crc32(0, 16),
     persist: () => map.persist(0, 16),
     flush: () => map.flush(0, 16),
     drain: () => map.drain(),

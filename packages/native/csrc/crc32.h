@@ -1,0 +1,19 @@
+/* crc32.h -- CRC-32 as zlib's crc32() computes it (IEEE 802.3, reflected), from tables */
+
+#ifndef PMEM2_NATIVE_CRC32_H
+#define PMEM2_NATIVE_CRC32_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fills the tables; call once per process, before any crc32_ieee (binding.c init_process). */
+void crc32_init(void);
+
+/*
+ * zlib's crc32(crc, p, len): the CRC-32 of `len` bytes at `p` continuing from `crc` (0 to
+ * start), so crc32_ieee(crc32_ieee(0, a, n), a + n, m) == crc32_ieee(0, a, n + m). Table
+ * lookups only, no CRC or carry-less multiply instructions.
+ */
+uint32_t crc32_ieee(uint32_t crc, const unsigned char *p, size_t len);
+
+#endif
