@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { ensureDebianPackages } from './lib/apt.mjs';
 import { arm64MuslRow } from './lib/arm64-musl-row.mjs';
 import { arm64Row } from './lib/arm64-row.mjs';
-import { vitestDevDependencies } from './lib/arm64-suite.mjs';
+import { mapSuiteDevDependencies } from './lib/arm64-suite.mjs';
 import { systemNpmGlobalConfig } from './lib/consumer.mjs';
 import { CROSS_TARGETS, crossBuild, prebuildFileName, sha256 } from './lib/cross-build.mjs';
 import { checkArm64Prebuild, checkMuslPrebuild, describeGlibcPrebuild } from './lib/elf.mjs';
@@ -364,7 +364,7 @@ if (wants('arm64') && packed && runtimes?.arm64?.node && runtimes?.qemu?.qemu &&
     runtimes,
     globalConfig,
     armPrebuild: `prebuilds/linux-arm64/${prebuildFileName('@pmem2/native')}`,
-    vitestVersions: vitestDevDependencies(),
+    suiteDevDependencies: mapSuiteDevDependencies(),
     rowTitle: ROW_TITLES.arm64,
   });
 }

@@ -56,12 +56,12 @@ export async function recordFlushSelection(matrix, row, commandFor, consumerDir,
 
 /**
  * Fills the arm64 row. `ctx`: { matrix, phase, fillRow, smokeRow, workDir, packed, runtimes,
- * globalConfig, armPrebuild, vitestVersions, rowTitle }. Resolves to the installed consumer
+ * globalConfig, armPrebuild, suiteDevDependencies, rowTitle }. Resolves to the installed consumer
  * `{ consumerDir, env }` (the arm64 musl row runs in it), or undefined if there is none.
  */
 export async function arm64Row(ctx) {
   const { matrix, phase, fillRow, smokeRow, workDir, packed, runtimes, globalConfig } = ctx;
-  const { armPrebuild, vitestVersions, rowTitle } = ctx;
+  const { armPrebuild, suiteDevDependencies, rowTitle } = ctx;
   if (!packed.prebuilds[armPrebuild]) {
     fillRow(
       'arm64',
@@ -101,7 +101,7 @@ export async function arm64Row(ctx) {
       packed.prebuilds,
       env,
       8 * MINUTE,
-      vitestVersions,
+      suiteDevDependencies,
     );
     matrix.record('arm64', 'install', install);
     if (!install.ok) console.log(tail(install.log, 40));

@@ -3,8 +3,9 @@
 // compiler on PATH
 //
 // The consumer installed the five tarballs plus vitest (and vite) at the workspace's versions
-// with npm under emulation, so npm picked vitest's arm64 native pieces (rolldown's
-// @rolldown/binding-linux-arm64-gnu, lightningcss-linux-arm64-gnu) itself. This lays the map
+// and @pmem2/map's devDependencies (fast-check) with npm under emulation, so npm picked
+// vitest's arm64 native pieces (rolldown's @rolldown/binding-linux-arm64-gnu,
+// lightningcss-linux-arm64-gnu) itself. This lays the map
 // package's own test folder next to the packed package (`suite/map/test`, with `src` and
 // `dist` linked to the installed @pmem2/map, `suite/<name>` to the other installed packages,
 // and the private @pmem2/test-kit copied in), with
@@ -40,15 +41,23 @@ const POPULATE_TESTS = 3;
  */
 export const MAP_SUITE_TOOLS = ['unshare', 'mount', 'umount', 'mkfs.ext4'];
 
-/** vitest and vite at the workspace's versions, as consumer devDependencies. */
-export function vitestDevDependencies() {
+/**
+ * What the map suite needs from the registry, as consumer devDependencies: vitest and vite at
+ * the workspace's versions, and @pmem2/map's own devDependencies (fast-check), as pinned
+ * there (its `workspace:` ones are the packed tarballs already).
+ */
+export function mapSuiteDevDependencies() {
   const rootRequire = createRequire(join(REPO_ROOT, 'package.json'));
   const vitestManifest = rootRequire.resolve('vitest/package.json');
   const vitest = JSON.parse(readFileSync(vitestManifest, 'utf8')).version;
   const vite = JSON.parse(
     readFileSync(createRequire(vitestManifest).resolve('vite/package.json'), 'utf8'),
   ).version;
-  return { vitest, vite };
+  const map = JSON.parse(readFileSync(join(packageDir('map'), 'package.json'), 'utf8'));
+  const own = Object.entries(map.devDependencies ?? {}).filter(
+    ([, range]) => !String(range).startsWith('workspace:'),
+  );
+  return { vitest, vite, ...Object.fromEntries(own) };
 }
 
 /**
