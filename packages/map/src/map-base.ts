@@ -146,7 +146,9 @@ export class MapBase {
    * mappings with `Protection.READ | Protection.WRITE`.
    *
    * @remarks
-   * Detached by {@link Pmem2Map.delete}: views made from it then have length 0.
+   * Detached by {@link Pmem2Map.delete}: views made from it then have length 0. Not
+   * transferable: in a `postMessage` or `structuredClone` transfer list, Node 22+ and Bun
+   * throw a `DataCloneError` and Node 20 sends a copy; give a worker a `shareMap` token.
    *
    * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_NO_ACCESS` for a mapping without both READ and WRITE
    *   (use {@link Pmem2Map.read}); `PMEM2_E_NOSUPP` when the runtime forbids external
