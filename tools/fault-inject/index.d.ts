@@ -12,6 +12,7 @@ export interface Fault {
     | 'mincore'
     | 'mlock'
     | 'munlock'
+    | 'fallocate'
     | 'fstat'
     | 'fcntl'
     | 'open';

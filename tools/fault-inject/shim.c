@@ -7,14 +7,15 @@
  *
  * Environment (read at load):
  *   PMEM2_FAULT_FUNC   mmap | mmap_late | munmap | msync | msync_async | madvise | mincore | mlock |
- *                      munlock | fstat | fcntl | open
+ *                      munlock | fallocate | fstat | fcntl | open
  *   PMEM2_FAULT_NTH    which armed call fails (1 = the first)
  *   PMEM2_FAULT_ERRNO  the errno number to fail with
  *   PMEM2_FAULT_PATH   for open/fstat/statx: only paths containing this text count (open only)
  * Counting starts when the process opens the path "/pmem2-fault/arm" (that open fails with
  * ENOENT), so Node's own start-up calls are never counted. mmap (and mmap64, which the addon
- * imports), munmap, msync, madvise, mincore, mlock and munlock count only calls made from the
- * @pmem2/native addon (the base name of its file contains "pmem2"), found with dladdr; an
+ * imports), munmap, msync, madvise, mincore, mlock, munlock and fallocate (and fallocate64)
+ * count only calls made from the @pmem2/native addon (the base name of its file contains
+ * "pmem2"), found with dladdr; an
  * msync with MS_ASYNC counts as msync_async (not msync), so the MS_SYNC and MS_ASYNC call
  * sites fail separately. fcntl counts fcntl and fcntl64 calls from anywhere.
  * mmap_late counts MAP_FIXED mmaps of a file from the addon and fails like a file system's
@@ -195,6 +196,22 @@ munlock(const void *addr, size_t len)
 	if (from_addon(__builtin_return_address(0)) && should_fail("munlock"))
 		return -1;
 	return REAL(munlock)(addr, len);
+}
+
+int
+fallocate(int fd, int mode, off_t offset, off_t len)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("fallocate"))
+		return -1;
+	return REAL(fallocate)(fd, mode, offset, len);
+}
+
+int
+fallocate64(int fd, int mode, off64_t offset, off64_t len)
+{
+	if (from_addon(__builtin_return_address(0)) && should_fail("fallocate"))
+		return -1;
+	return REAL(fallocate64)(fd, mode, offset, len);
 }
 
 /* open_counts -- arms on the magic path; counts opens of paths containing PMEM2_FAULT_PATH */

@@ -9,7 +9,7 @@ import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
  *
  * | reason | `code` | when |
  * |---|---|---|
- * | `LOG_FULL` | `ENOSPC` | no room for the record (ring: trim the head; linear: `maxSize`) |
+ * | `LOG_FULL` | `ENOSPC` | no room for the record (ring: trim the head; linear: `maxSize`), or the file system has none for the file (create, grow) |
  * | `RECORD_TOO_LARGE` | `PMEM2_E_LENGTH_OUT_OF_RANGE` | a record larger than one area |
  * | `LOG_CLOSED` | `PMEM2_E_MAPPING_NOT_FOUND` | any call after `close()` |
  * | `NOT_A_LOG` | `PMEM2_E_INVALID_FILE_TYPE` | no log magic, or the other log shape |

@@ -15,7 +15,7 @@ import {
   rmSync,
 } from 'node:fs';
 import { Config, type Granularity } from '@pmem2/config';
-import { Pmem2Error } from '@pmem2/errors';
+import { ERRNO, isPmem2Error, Pmem2Error } from '@pmem2/errors';
 import { mapNew, type Pmem2Map, VmReservation } from '@pmem2/map';
 import { Source } from '@pmem2/source';
 import { LogError } from './errors.js';
@@ -75,6 +75,29 @@ function readAreaSize(fd: number, path: string, shape: Shape): number {
   return readSuperblock(head.subarray(0, read), shape, `"${path}"`).areaSize;
 }
 
+/**
+ * Makes the file `size` bytes long with every block of `[from, size)` allocated
+ * (`Source.allocate`, posix_fallocate's work): a full file system is a `LOG_FULL` error here,
+ * not pages the log's stores would lose later (a bus error the mapping repairs with zeros and
+ * reports as `PMEM2_E_IO_FAIL` at the next commit). On failure the file is `from` bytes long
+ * again.
+ */
+function allocateFile(source: Source, path: string, from: number, size: number): void {
+  try {
+    source.allocate(from, size - from);
+  } catch (error) {
+    ftruncateSync(source.getFd(), from);
+    if (isPmem2Error(error) && error.errno === -ERRNO.ENOSPC) {
+      throw new LogError(
+        'LOG_FULL',
+        `the file system of "${path}" has no room for ${size - from} more bytes of the log; ` +
+          'free space there, or give the log a smaller capacity or segmentSize',
+      );
+    }
+    throw error;
+  }
+}
+
 function roundUp(value: number, unit: number): number {
   return Math.ceil(value / unit) * unit;
 }
@@ -112,7 +135,7 @@ function mapFile(fd: number, plan: FilePlan, undo: (() => void)[]): FileStorage 
   if (plan.create) {
     areaSize = roundUp(plan.areaSize ?? 0, alignment);
     areas = plan.areas ?? 1;
-    ftruncateSync(fd, headerSize + areas * areaSize);
+    allocateFile(source, plan.path, 0, headerSize + areas * areaSize);
   } else {
     areaSize = readAreaSize(fd, plan.path, plan.shape);
     if (areaSize % alignment !== 0) {
@@ -164,8 +187,8 @@ function mapFile(fd: number, plan: FilePlan, undo: (() => void)[]): FileStorage 
     },
   };
   if (reservation !== null) {
-    // The segment is part of the file before the log writes to it: ftruncate, then fdatasync
-    // so the new size is durable however the mapping persists.
+    // The segment is part of the file, its blocks allocated, before the log writes to it;
+    // then fdatasync so the new size is durable however the mapping persists.
     (storage as { grow?: (size: number) => Pmem2Map }).grow = (size: number) => {
       const offset = headerSize + areaMaps.length * areaSize;
       if (size !== areaSize || areaMaps.length >= maxAreas) {
@@ -174,7 +197,7 @@ function mapFile(fd: number, plan: FilePlan, undo: (() => void)[]): FileStorage 
           `"${plan.path}" has no room for another segment in its reservation; open it with a larger maxSize`,
         );
       }
-      ftruncateSync(fd, offset + areaSize);
+      allocateFile(source, plan.path, offset, offset + areaSize);
       fdatasyncSync(fd);
       const map = mapRange(offset, areaSize);
       areaMaps.push(map);

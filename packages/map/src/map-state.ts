@@ -5,6 +5,7 @@ import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import {
   binding,
   type GranularityReason,
+  type LostRange,
   type MapHandle,
   type MapPersistOps,
   type PersistKind,
@@ -34,6 +35,15 @@ export type MapInit = Pick<
   | 'reservation'
   | 'source'
 >;
+
+/** What to do about a lost page, by its cause (LostRange.cause). */
+const LOSS_ADVICE: Record<LostRange['cause'], string> = {
+  truncated: 'truncated: restore the file size and map again',
+  'no-space':
+    'no-space: free space on the file system (or allocate the file in advance) and map again',
+  'media-error':
+    'media-error: the medium lost the data; clear the bad blocks (BadBlockContext.clear of @pmem2/source) and restore it',
+};
 
 /**
  * The fault table's stop bytes (binding.fenceStops): where the runtime forbids external
@@ -140,13 +150,18 @@ export class MapState {
    */
   describeLost(): string {
     const lost = binding.mapLost(this.handle);
+    const known = typeof lost === 'number' ? [] : lost;
     const ranges =
-      typeof lost === 'number' || lost.length === 0
+      known.length === 0
         ? 'the mapped pages are gone (bus error)'
-        : `pages lost: ${lost.map((r) => `offset ${r.offset}, length ${r.length} (${r.cause})`).join('; ')}`;
+        : `pages lost: ${known.map((r) => `offset ${r.offset}, length ${r.length} (${r.cause})`).join('; ')}`;
+    const causes = new Set(known.map((r) => r.cause));
+    const advice = (
+      known.length === 0 ? Object.values(LOSS_ADVICE) : [...causes].map((c) => LOSS_ADVICE[c])
+    ).join('; ');
     return (
       `${ranges}; they read as zeros now and stores to them never reach the file ` +
-      '(see Pmem2Map.lostRanges); truncated: restore the file size and map again'
+      `(see Pmem2Map.lostRanges); ${advice}`
     );
   }
 

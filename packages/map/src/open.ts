@@ -2,7 +2,7 @@
 
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, unlinkSync } from 'node:fs';
 import { Config, describeValue, Granularity, Protection, Sharing, toSize } from '@pmem2/config';
-import { PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
+import { ERRNO, isPmem2Error, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 import { Source } from '@pmem2/source';
 import { ownedResources } from './internal.js';
 import { mapNew } from './map-posix.js';
@@ -31,10 +31,19 @@ const fdBackstop = new FinalizationRegistry<number>((fd) => {
 export interface MapFileOptions {
   /**
    * The size the file must have, in bytes: a missing file is created with it, a shorter one
-   * grown to it (`ftruncate`, the new bytes read as zeros), a longer one left as it is.
-   * Without it the file must exist and is mapped as it is. Needs a writable file.
+   * grown to it (the new bytes read as zeros), a longer one left as it is. The new bytes are
+   * allocated (`Source.allocate`: posix_fallocate, as libpmem's `pmem_map_file` creates
+   * files), so a full file system fails here with `ENOSPC` rather than losing a page to a
+   * store later; see `sparse`. Without it the file must exist and is mapped as it is. Needs a
+   * writable file.
    */
   readonly size?: number | bigint;
+  /**
+   * Grow the file with `ftruncate` alone, leaving the new bytes unallocated (a sparse file,
+   * libpmem's `PMEM_FILE_SPARSE`); false by default. A store to a page the file system then
+   * cannot allocate reads back zeros, and the next persist reports `PMEM2_E_IO_FAIL`.
+   */
+  readonly sparse?: boolean;
   /** `Protection` bits; `Protection.READ | Protection.WRITE` by default. */
   readonly protection?: number;
   /** `Sharing.SHARED` (the default: stores reach the file) or `Sharing.PRIVATE`. */
@@ -84,9 +93,10 @@ interface Opened {
  * @param options - see {@link MapFileOptions}.
  * @returns a mapping that owns its source; its `storeGranularity` is the effective one.
  * @throws {@link @pmem2/errors!Pmem2Error} `EINVAL` for a `path` that is not a non-empty string,
- *   `options` that is not an object, or a `mode` that is not an integer in 0 … 0o7777;
- *   `PMEM2_E_MAP_RANGE` for a `size` that is not a size_t below 2^53; `-errno`
- *   (`open: …`, `fstat: …`, `ftruncate: …`) when the file cannot be opened, created or grown;
+ *   `options` that is not an object, a `mode` that is not an integer in 0 … 0o7777, or a
+ *   `sparse` that is not a boolean; `PMEM2_E_MAP_RANGE` for a `size` that is not a size_t
+ *   below 2^53; `-errno` (`open: …`, `fstat: …`, `fallocate: …`, `ftruncate: …`) when the
+ *   file cannot be opened, created, allocated or grown (`ENOSPC`: the file system is full);
  *   every error of `Config`'s setters, `Source.fromFd` and {@link mapNew}.
  * @example
  * ```ts
@@ -125,8 +135,8 @@ export function mapFile(path: string, options: MapFileOptions = {}): Pmem2Map {
   const opened = openOrCreate(path, writable, size !== undefined, options.mode ?? 0o666);
   let source: Source | undefined;
   try {
-    if (size !== undefined) grow(opened, path, size);
     source = Source.fromFd(opened.fd);
+    if (size !== undefined) grow(opened, source, path, size, options.sparse === true);
     const map = mapNew(config, source);
     const owned = source;
     fdBackstop.register(map, opened.fd, map);
@@ -157,7 +167,13 @@ function checkArguments(path: unknown, options: unknown): void {
       `mapFile: options must be an object (MapFileOptions), but ${describeValue(options)} is not`,
     );
   }
-  const { mode } = options as MapFileOptions;
+  const { mode, sparse } = options as MapFileOptions;
+  if (sparse !== undefined && typeof sparse !== 'boolean') {
+    throw new Pmem2Error(
+      EINVAL,
+      `mapFile: sparse must be true or false, but ${describeValue(sparse)} is not`,
+    );
+  }
   if (mode !== undefined && !(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777)) {
     throw new Pmem2Error(
       EINVAL,
@@ -209,8 +225,9 @@ function openOrCreate(path: string, writable: boolean, mayCreate: boolean, mode:
   }
 }
 
-// Grows a shorter file to `size` (never shrinks), remembering the size to restore.
-function grow(opened: Opened, path: string, size: number): void {
+// Grows a shorter file to `size` (never shrinks), remembering the size to restore: the new
+// bytes allocated for a regular file unless `sparse`, else only ftruncate.
+function grow(opened: Opened, source: Source, path: string, size: number, sparse: boolean): void {
   let current: number;
   try {
     current = fstatSync(opened.fd).size;
@@ -218,12 +235,36 @@ function grow(opened: Opened, path: string, size: number): void {
     throw fsError(error, 'fstat', `cannot stat "${path}"`);
   }
   if (current >= size) return;
+  opened.grownFrom = current;
+  if (!sparse && source.type === 'regular') {
+    allocateGrowth(source, path, current, size);
+    return;
+  }
   try {
     ftruncateSync(opened.fd, size);
   } catch (error) {
+    opened.grownFrom = -1;
     throw fsError(error, 'ftruncate', `cannot grow "${path}" from ${current} to ${size} bytes`);
   }
-  opened.grownFrom = current;
+}
+
+// Source.allocate of [current, size), its error restated for the path.
+function allocateGrowth(source: Source, path: string, current: number, size: number): void {
+  try {
+    source.allocate(current, size - current);
+  } catch (error) {
+    if (!isPmem2Error(error) || error.errno >= 0 || error.errno < -4095) throw error;
+    const errno = -error.errno;
+    const full =
+      errno === ERRNO.ENOSPC
+        ? '; the file system is full: free space on it, or pass sparse: true to map the file unallocated'
+        : '';
+    throw Pmem2Error.fromErrno(
+      errno,
+      'fallocate',
+      `mapFile: cannot allocate "${path}" from ${current} to ${size} bytes: ${strerror(errno)}${full}`,
+    );
+  }
 }
 
 // Undoes what openOrCreate and grow did: the file as it was, and no fd.

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runOnSmallFileSystem, smallFileSystems } from '@pmem2/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const dist = (pkg: string) =>
@@ -14,11 +15,6 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-/** `unshare` arguments: `script` run by sh in a private mount namespace, `args` as $1, $2, … */
-function inPrivateMounts(script: string, ...args: string[]): string[] {
-  return ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args];
-}
 
 /** A path `file` in a new directory under `root` that afterAll removes. */
 function fileIn(root: string, prefix: string): string {
@@ -73,6 +69,7 @@ describe.each([tmpdir(), '/dev/shm'])('under %s', (root) => {
     expect(out.zeros).toBe(0);
     expect(out.persist.code).toBe('PMEM2_E_IO_FAIL');
     expect(out.persist.message).toContain('offset 8192, length 4096 (truncated)');
+    expect(out.persist.message).toMatch(/; truncated: restore the file size and map again$/);
     expect(out.again).toBeNull(); // reported once; [0, 4096) is not lost
     expect(out.read.code).toBe('PMEM2_E_IO_FAIL');
     expect(out.lost).toEqual([{ offset: 8192, length: 4096, cause: 'truncated' }]);
@@ -217,35 +214,12 @@ describe('a mapping placed where delete parked another one', () => {
   });
 });
 
-/**
- * The small file systems the hole case fills, each mounted on "$1" (in a private mount
- * namespace: `unshare -m`, root) by a shell command; "$1.img" may hold an image.
- */
-const SMALL_FILESYSTEMS = [
-  { name: 'tmpfs', mount: 'mount -t tmpfs -o size=256k tmpfs "$1"' },
-  {
-    name: 'ext4',
-    mount: 'mkfs.ext4 -q -F -b 4096 -m 0 "$1.img" 8M >/dev/null && mount -o loop "$1.img" "$1"',
-  },
-].map((fs) => {
-  // whether the namespace, the mount (and for ext4 mkfs.ext4 and a loop device) work here
-  const probe = mkdtempSync(join(tmpdir(), 'pmem2-probe-'));
-  const r = spawnSync(
-    'unshare',
-    inPrivateMounts(`mkdir "$1" && ${fs.mount} && umount "$1"`, `${probe}/m`),
-    { encoding: 'utf8' },
-  );
-  rmSync(probe, { recursive: true, force: true });
-  return {
-    ...fs,
-    why: r.status === 0 ? undefined : `unshare -m + mount failed: ${r.error ?? r.stderr.trim()}`,
-  };
-});
+const SMALL_FILESYSTEMS = smallFileSystems();
 for (const { name, why } of SMALL_FILESYSTEMS)
   if (why) console.warn(`SKIPPED: hole on a full ${name} — ${why}`);
 
-describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why }) => {
-  it.runIf(why === undefined)(
+describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', (small) => {
+  it.runIf(small.why === undefined)(
     'a store into a hole that cannot be allocated: the process lives, no-space names the page',
     () => {
       const base = mkdtempSync(join(tmpdir(), 'pmem2-full-'));
@@ -304,16 +278,7 @@ describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why 
       fs.rmSync(dir + '/sparse');
       console.log(JSON.stringify(out));
     `;
-      const r = spawnSync(
-        'unshare',
-        inPrivateMounts(
-          `mkdir "$1" && ${mount} && exec "$2" --input-type=module -e "$3" "$1"`,
-          dir,
-          process.execPath,
-          script,
-        ),
-        { encoding: 'utf8', timeout: 60_000 },
-      );
+      const r = runOnSmallFileSystem(small, dir, script);
       expect({ signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({
         signal: null,
         status: 0,
@@ -331,6 +296,8 @@ describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', ({ mount, why 
       expect(out.lost).toEqual([{ offset: 5 * 4096, length: 4096, cause: 'no-space' }]);
       expect(out.persist.code).toBe('PMEM2_E_IO_FAIL');
       expect(out.persist.message).toContain('offset 20480, length 4096 (no-space)');
+      expect(out.persist.message).toContain('no-space: free space on the file system');
+      expect(out.persist.message).not.toContain('truncated:'); // advice for its cause only
       expect(out.again).toBeNull(); // reported once; [0, 4096) is not lost
       expect(out.read.code).toBe('PMEM2_E_IO_FAIL');
       expect(out.read.message).toContain('(no-space)');

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Config, Granularity, Protection, Sharing } from '@pmem2/config';
 import { Source } from '@pmem2/source';
+import { quietAnswerOf, runOnSmallFileSystem, smallFileSystems } from '@pmem2/test-kit';
 import { describe, expect, it } from 'vitest';
 import { mapFile, mapNew } from '../src/index.js';
 import { BACKENDS, expectPmem2, MiB, makeFile, mappingsOf } from './helpers.js';
@@ -107,6 +108,55 @@ describe.each(BACKENDS)('mapFile on %s', (backend) => {
     expect(readFileSync(path).every((b) => b === 7)).toBe(true);
     expect(openFds()).toBe(fds);
   });
+
+  it('allocates the bytes it grows (as pmem_map_file does); `sparse: true` leaves a hole', () => {
+    const allocated = (path: string) => statSync(path).blocks * 512;
+    const path = missingPath(backend);
+    mapFile(path, { size: MiB }).delete();
+    expect(allocated(path)).toBeGreaterThanOrEqual(MiB);
+    const sparse = missingPath(backend);
+    mapFile(sparse, { size: MiB, sparse: true }).delete();
+    expect(statSync(sparse).size).toBe(MiB);
+    expect(allocated(sparse)).toBeLessThan(MiB);
+  });
+});
+
+describe.each(smallFileSystems())('mapFile on a full $name', (small) => {
+  it.runIf(small.why === undefined)(
+    'ENOSPC from the allocation, naming sparse: true; nothing is left; sparse maps',
+    () => {
+      const r = runOnSmallFileSystem(
+        small,
+        `${makeFile('tmpfs', 4096)}.m`,
+        `
+        import fs from 'node:fs';
+        import { mapFile } from ${JSON.stringify(join(packageDir, 'dist', 'index.js'))};
+        const path = process.argv[1] + '/file';
+        const out = {};
+        try { mapFile(path, { size: 16 << 20 }).delete(); out.full = 'mapped'; }
+        catch (e) { out.full = { code: e.code, text: e.libpmem2Message, message: e.message }; }
+        out.left = fs.existsSync(path);
+        const map = mapFile(path, { size: 16 << 20, sparse: true });
+        out.sparse = map.size;
+        map.delete();
+        console.log(JSON.stringify(out));
+      `,
+      );
+      const out = quietAnswerOf<{
+        full: { code: string; text: string; message: string };
+        left: boolean;
+        sparse: number;
+      }>(r);
+      expect(out).toMatchObject({
+        full: { code: 'ENOSPC', text: 'fallocate: No space left on device' },
+        left: false, // the file the call created is removed again
+        sparse: 16 << 20,
+      });
+      expect(out.full.message).toMatch(
+        /mapFile: cannot allocate ".*" from 0 to 16777216 bytes: .*pass sparse: true/,
+      );
+    },
+  );
 });
 
 describe('mapFile arguments', () => {
@@ -120,6 +170,7 @@ describe('mapFile arguments', () => {
     ['a size past 2^53', 'x', { size: 2n ** 60n }, 'PMEM2_E_MAP_RANGE', 'above 2^53-1'],
     ['a mode past 0o7777', 'x', { size: 4096, mode: 0o10000 }, 'EINVAL', 'mode must be'],
     ['a string mode', 'x', { size: 4096, mode: '644' }, 'EINVAL', 'mode must be'],
+    ['a string sparse', 'x', { size: 4096, sparse: 'yes' }, 'EINVAL', 'sparse must be true or'],
     ['an invalid protection', 'x', { size: 4096, protection: 8 }, 'PMEM2_E_INVALID_PROT_FLAG', ''],
   ])('refuses %s, creating nothing', (_name, name, options, code, text) => {
     const path = typeof name === 'string' && name !== '' ? missingPath('tmpfs') : name;

@@ -2,6 +2,7 @@
 
 import { closeSync } from 'node:fs';
 import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { allocateFile } from './allocate.js';
 import { type McsafeIo, mcsafeTransfer } from './mcsafe.js';
 import { numaNode } from './numa.js';
 import type { NvdimmFacts } from './nvdimm-facts.js';
@@ -388,6 +389,49 @@ export class Source implements Disposable, McsafeIo, NvdimmFacts {
    */
   getFd(): number {
     return this.#fileFacts('a file descriptor').fd;
+  }
+
+  /**
+   * Allocates the blocks of `[offset, offset + length)` of the source's file, growing the file
+   * when the range ends past it, as posix_fallocate(3) does (PMDK allocates its pool files
+   * this way). Mapping an allocated range means a full file system answers here, with
+   * `-ENOSPC`, instead of later, as a page the mapping loses to a store (reported as
+   * `PMEM2_E_IO_FAIL`). No byte of the file changes.
+   *
+   * @remarks
+   * Beyond libpmem2. fallocate(2) through `@pmem2/native` when it is installed; without it,
+   * or where the file system answers EOPNOTSUPP, posix_fallocate's emulation (a zero written
+   * into each block wherever a byte reads zero). Synchronous; the new size is not durable
+   * until an `fs.fdatasyncSync` of the fd.
+   *
+   * @param offset - where the range starts: an integer from 0 to 2^63 - 1.
+   * @param length - its length: an integer from 1 to 2^63 - 1.
+   * @throws {@link @pmem2/errors!Pmem2Error} `PMEM2_E_FILE_DESCRIPTOR_NOT_SET` for an anonymous
+   *   source; `PMEM2_E_SOURCE_TYPE_NOT_SUPPORTED` for a device DAX or a directory; `EINVAL`
+   *   for an offset or length out of range; `EFBIG` when the range passes 2^63 - 1; `-errno`
+   *   of fallocate ("fallocate: <strerror>"), e.g. `ENOSPC` on a full file system;
+   *   `PMEM2_E_INVALID_FILE_HANDLE` after {@link Source.delete}.
+   * @example
+   * ```ts
+   * import { rmSync, statSync, writeFileSync } from 'node:fs';
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { Source } from '@pmem2/source';
+   * const path = join(tmpdir(), `allocate-${process.pid}`);
+   * writeFileSync(path, '');
+   * const src = Source.fromPath(path);
+   * try {
+   *   src.allocate(0, 1 << 20);
+   *   statSync(path).size; // 1048576, every block allocated
+   * } finally {
+   *   src.delete();
+   *   rmSync(path);
+   * }
+   * ```
+   * @see posix_fallocate(3), fallocate(2) (libpmem2 has no such call; PMDK's pool creation does it)
+   */
+  allocate(offset: number | bigint, length: number | bigint): void {
+    allocateFile(this.#fileFacts('file to allocate').fd, this.type, offset, length);
   }
 
   deviceId(): string {

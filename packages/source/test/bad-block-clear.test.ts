@@ -1,31 +1,32 @@
 // bad-block-clear.test.ts -- BadBlockContext.clear on regular files: libpmem2's two fallocates
 // through the optional @pmem2/native, the real libpmem2 as oracle, and the package without it
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   closeSync,
   constants,
-  cpSync,
   fstatSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readFileSync,
-  symlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { isPmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
 import { describe, expect, it } from 'vitest';
 import { fileExtents } from '../src/file-extents.js';
 import { BadBlockContext, Source } from '../src/index.js';
-import { expectPmem2, openTracked, SHM, sourceOracle, tempDir } from './helpers.js';
+import {
+  expectPmem2,
+  openTracked,
+  runWithoutNative,
+  SHM,
+  sourceOracle,
+  tempDir,
+} from './helpers.js';
 
 const REAL = { sysfsRoot: '/' };
-const here = dirname(fileURLToPath(import.meta.url));
 const BLOCK = 4096;
 
 /** A file of `blocks` 4 KiB blocks of 0x5a, written and synced so that it has real extents. */
@@ -162,32 +163,6 @@ describe.runIf(oracle !== undefined)('BadBlockContext.clear matches pmem2_badblo
 });
 
 // --- without @pmem2/native ---
-
-/**
- * Runs an ES module body in a child with `BadBlockContext`, `Source` and `fileExtents` imported
- * from a copy of this package's dist that can resolve @pmem2/errors but not @pmem2/native.
- */
-function runWithoutNative(body: string): string {
-  const root = tempDir();
-  const pkg = join(root, 'source');
-  cpSync(join(here, '..', 'dist'), join(pkg, 'dist'), { recursive: true });
-  writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }\n');
-  mkdirSync(join(root, 'node_modules', '@pmem2'), { recursive: true });
-  symlinkSync(join(here, '..', '..', 'errors'), join(root, 'node_modules', '@pmem2', 'errors'));
-  const dist = join(pkg, 'dist');
-  const script = [
-    `import { BadBlockContext, Source } from ${JSON.stringify(join(dist, 'index.js'))};`,
-    `import { fileExtents } from ${JSON.stringify(join(dist, 'file-extents.js'))};`,
-    body,
-  ].join('\n');
-  // pnpm's bin shims put node_modules/.pnpm/node_modules (which holds @pmem2/native) on NODE_PATH
-  const { NODE_PATH: _, ...env } = process.env;
-  return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    cwd: root,
-    env,
-  });
-}
 
 describe('without @pmem2/native (a copy of dist that cannot resolve it)', () => {
   const hasFilefrag = spawnSync('filefrag', ['-V']).status === 0;

@@ -1,8 +1,16 @@
 // helpers.ts -- what the source tests add to @pmem2/test-kit: temp dirs under a parent, tracked
-// fds, FIFOs and the fixture sysfs trees by name
+// fds, FIFOs, the fixture sysfs trees by name, and a copy of the package without @pmem2/native
 
 import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  cpSync,
+  mkdirSync,
+  openSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +19,7 @@ import {
   backendRoot,
   buildOracle,
   copySysfsFixture,
+  inPrivateMounts,
   tempDir as kitTempDir,
   sysfsFixture,
 } from '@pmem2/test-kit';
@@ -94,9 +103,35 @@ export function inMountNamespace(
   args: readonly string[],
   fd?: number,
 ): SpawnSyncReturns<string> {
-  return spawnSync(
-    'unshare',
-    ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe', ...(fd === undefined ? [] : [fd])], encoding: 'utf8' },
-  );
+  return spawnSync('unshare', inPrivateMounts(script, ...args), {
+    stdio: ['ignore', 'pipe', 'pipe', ...(fd === undefined ? [] : [fd])],
+    encoding: 'utf8',
+  });
+}
+
+/**
+ * Runs an ES module body in a child with `BadBlockContext`, `Source` and `fileExtents` imported
+ * from a copy of this package's dist that can resolve @pmem2/errors but not @pmem2/native.
+ */
+export function runWithoutNative(body: string): string {
+  const root = tempDir();
+  const pkg = join(root, 'source');
+  const here = dirname(fileURLToPath(import.meta.url));
+  cpSync(join(here, '..', 'dist'), join(pkg, 'dist'), { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }\n');
+  mkdirSync(join(root, 'node_modules', '@pmem2'), { recursive: true });
+  symlinkSync(join(here, '..', '..', 'errors'), join(root, 'node_modules', '@pmem2', 'errors'));
+  const dist = join(pkg, 'dist');
+  const script = [
+    `import { BadBlockContext, Source } from ${JSON.stringify(join(dist, 'index.js'))};`,
+    `import { fileExtents } from ${JSON.stringify(join(dist, 'file-extents.js'))};`,
+    body,
+  ].join('\n');
+  // pnpm's bin shims put node_modules/.pnpm/node_modules (which holds @pmem2/native) on NODE_PATH
+  const { NODE_PATH: _, ...env } = process.env;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    cwd: root,
+    env,
+  });
 }

@@ -496,3 +496,53 @@ describe('advise, populate, scheduleWriteback, residency and lock when their cal
     expect(result).toEqual({ code: 'EINVAL', errno: -EINVAL, text: 'madvise: Invalid argument' });
   });
 });
+
+describe("@pmem2/log's file allocation when fallocate fails", () => {
+  // the body makes a ring of 1 MiB at `path + '.ring'` under the fault
+  const createRing = `
+    const { statSync, existsSync } = await import('node:fs');
+    const { RingLog } = await import('@pmem2/log');
+    const at = path + '.ring';
+    arm();
+    const created = codeOf(() => {
+      const ring = RingLog.create(at, { capacity: 1 << 20 });
+      ring.append('kept');
+      ring.close();
+    });
+    if (!existsSync(at)) return { created, exists: false };
+    const { size, blocks } = statSync(at);
+    const again = RingLog.open(at);
+    const records = [...again.records()].map((r) => new TextDecoder().decode(r.data));
+    again.close();
+    return { created, exists: true, allocated: blocks * 512 >= size, records };
+  `;
+
+  it.each(['tmpfs', 'ext4'] as const)(
+    'EOPNOTSUPP (%s): posix_fallocate emulation allocates every block; the log works',
+    (backend) => {
+      const result = run(
+        { func: 'fallocate', nth: 1, errno: EOPNOTSUPP },
+        backendFile(backend, 4096),
+        createRing,
+      );
+      expect(result).toEqual({
+        created: { code: 'none' },
+        exists: true,
+        allocated: true,
+        records: ['kept'],
+      });
+    },
+  );
+
+  it('EIO: create throws -EIO "fallocate: …" naming the file, and removes it', () => {
+    const result = run(
+      { func: 'fallocate', nth: 1, errno: EIO },
+      backendFile('tmpfs', 4096),
+      createRing,
+    );
+    expect(result).toEqual({
+      created: { code: 'EIO', errno: -EIO, text: 'fallocate: Input/output error' },
+      exists: false,
+    });
+  });
+});

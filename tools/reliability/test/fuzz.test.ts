@@ -29,7 +29,10 @@ describe.each([
 ])('fast-check property %s', (property, runs) => {
   it(`${runs} cases: no crash, only Pmem2Error, no leaked mapping`, () => {
     const answer = answerOf<FuzzAnswer>(
-      runChild('fuzz.mjs', [property, String(runs), dir], { timeout: soak ? 1_800_000 : 170_000 }),
+      runChild('fuzz.mjs', [property, String(runs), dir], {
+        execArgv: ['--expose-gc'],
+        timeout: soak ? 1_800_000 : 170_000,
+      }),
     );
     expect(
       { failed: answer.failed, counterexample: answer.counterexample, error: answer.error },

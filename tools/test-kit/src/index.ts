@@ -35,6 +35,12 @@ export { envWithoutScriptRunner, packWorkspacePackage } from './pack.js';
 export { catchPmem2, catchPmem2OrNone, expectPmem2 } from './pmem2-error.js';
 export { type MapsLine, mappingsIn, mappingsOf, mapsLineAt, procMaps } from './procmaps.js';
 export {
+  inPrivateMounts,
+  runOnSmallFileSystem,
+  type SmallFileSystem,
+  smallFileSystems,
+} from './small-fs.js';
+export {
   BACKENDS,
   type Backend,
   backendFile,
