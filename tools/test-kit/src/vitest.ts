@@ -10,10 +10,15 @@ export interface KitTestOptions {
 
 /**
  * Adds the kit's setup file (temp dirs removed after each test file) and its temp-dir guard
- * (private TMPDIR per run, checked empty at the end) to a vitest `test` config.
+ * (private TMPDIR per run, checked empty at the end) to a vitest `test` config, and gives
+ * hooks the tests' own `testTimeout` unless `hookTimeout` is set: a `beforeAll` that packs
+ * and installs tarballs is as slow as a test on a busy machine (vitest's default is 10 s).
  */
-export function withTestKit<T extends object>(test: T): T & KitTestOptions {
+export function withTestKit<T extends { readonly testTimeout?: number }>(
+  test: T,
+): T & KitTestOptions & { readonly hookTimeout?: number } {
   return {
+    ...(test.testTimeout === undefined ? {} : { hookTimeout: test.testTimeout }),
     ...test,
     setupFiles: [fileURLToPath(new URL('./setup.js', import.meta.url))],
     globalSetup: [fileURLToPath(new URL('./tmp-guard.js', import.meta.url))],
