@@ -14,11 +14,12 @@ export interface KitTestOptions {
  * hooks the tests' own `testTimeout` unless `hookTimeout` is set: a `beforeAll` that packs
  * and installs tarballs is as slow as a test on a busy machine (vitest's default is 10 s).
  */
-export function withTestKit<T extends { readonly testTimeout?: number }>(
+export function withTestKit<T extends object>(
   test: T,
 ): T & KitTestOptions & { readonly hookTimeout?: number } {
+  const { testTimeout } = test as { readonly testTimeout?: number };
   return {
-    ...(test.testTimeout === undefined ? {} : { hookTimeout: test.testTimeout }),
+    ...(testTimeout === undefined ? {} : { hookTimeout: testTimeout }),
     ...test,
     setupFiles: [fileURLToPath(new URL('./setup.js', import.meta.url))],
     globalSetup: [fileURLToPath(new URL('./tmp-guard.js', import.meta.url))],
