@@ -9,7 +9,6 @@ import {
   closeSync,
   fdatasyncSync,
   fstatSync,
-  ftruncateSync,
   openSync,
   readSync,
   rmSync,
@@ -79,14 +78,12 @@ function readAreaSize(fd: number, path: string, shape: Shape): number {
  * Makes the file `size` bytes long with every block of `[from, size)` allocated
  * (`Source.allocate`, posix_fallocate's work): a full file system is a `LOG_FULL` error here,
  * not pages the log's stores would lose later (a bus error the mapping repairs with zeros and
- * reports as `PMEM2_E_IO_FAIL` at the next commit). On failure the file is `from` bytes long
- * again.
+ * reports as `PMEM2_E_IO_FAIL` at the next commit). On failure the file keeps its size.
  */
 function allocateFile(source: Source, path: string, from: number, size: number): void {
   try {
     source.allocate(from, size - from);
   } catch (error) {
-    ftruncateSync(source.getFd(), from);
     if (isPmem2Error(error) && error.errno === -ERRNO.ENOSPC) {
       throw new LogError(
         'LOG_FULL',

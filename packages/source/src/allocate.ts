@@ -2,7 +2,7 @@
 // allocates its pool files this way), so that a full file system is ENOSPC before mapping,
 // not a page lost to a store later
 
-import { fstatSync, readSync, writeSync } from 'node:fs';
+import { fstatSync, ftruncateSync, readSync, writeSync } from 'node:fs';
 import { ERRNO, PMEM2_E, Pmem2Error, strerror } from '@pmem2/errors';
 import { nativeFileOps } from './native-file-ops.js';
 import { requireErrno } from './node-errno.js';
@@ -50,7 +50,8 @@ function touchBlocks(fd: number, offset: bigint, length: bigint): number {
 /**
  * Allocates `[offset, offset + length)` of a regular file's `fd`, growing the file when the
  * range ends past it: fallocate(2) through `@pmem2/native` when it is installed, else (or
- * where the file system answers EOPNOTSUPP) posix_fallocate's emulation.
+ * where the file system answers EOPNOTSUPP) posix_fallocate's emulation. A failure leaves the
+ * file its size.
  *
  * @throws {@link @pmem2/errors!Pmem2Error} as `Source.allocate`.
  */
@@ -74,10 +75,13 @@ export function allocateFile(
       `allocate: offset ${from} + length ${size} passes 2^63 - 1, the largest file offset`,
     );
   }
+  const before = fstatSync(fd).size;
   const { ops } = nativeFileOps();
   let errno = ops === null ? EOPNOTSUPP : -ops.fallocate(fd, 0, from, size);
   if (errno === EOPNOTSUPP) errno = touchBlocks(fd, from, size);
   if (errno === 0) return;
+  // nothing half-done: a failure leaves the file its size (the emulation grows it as it goes)
+  if (fstatSync(fd).size > before) ftruncateSync(fd, before);
   const advice =
     errno === ERRNO.ENOSPC ? '; the file system is full: free space on it, or allocate less' : '';
   throw Pmem2Error.fromErrno(

@@ -396,7 +396,7 @@ export class Source implements Disposable, McsafeIo, NvdimmFacts {
    * when the range ends past it, as posix_fallocate(3) does (PMDK allocates its pool files
    * this way). Mapping an allocated range means a full file system answers here, with
    * `-ENOSPC`, instead of later, as a page the mapping loses to a store (reported as
-   * `PMEM2_E_IO_FAIL`). No byte of the file changes.
+   * `PMEM2_E_IO_FAIL`). No byte of the file changes; a failure leaves the file its size.
    *
    * @remarks
    * Beyond libpmem2. fallocate(2) through `@pmem2/native` when it is installed; without it,

@@ -101,13 +101,14 @@ describe.each(SMALL)('Source.allocate on a full $name', (small) => {
       const src = Source.fromPath(path);
       let out;
       try { src.allocate(0, 16 << 20); out = 'allocated'; }
-      catch (e) { out = { code: e.code, text: e.libpmem2Message, message: e.message }; }
+      catch (e) { out = { code: e.code, text: e.libpmem2Message, message: e.message, size: fs.statSync(path).size }; }
       src.delete();
       console.log(JSON.stringify(out));
     `,
     );
-    const out = quietAnswerOf<{ code: string; text: string; message: string }>(r);
+    const out = quietAnswerOf<{ code: string; text: string; message: string; size: number }>(r);
     expect(out).toMatchObject({ code: 'ENOSPC', text: 'fallocate: No space left on device' });
+    expect(out.size).toBe(0); // the failure left the file its size
     expect(out.message).toMatch(
       /cannot allocate 16777216 bytes at offset 0 .*the file system is full/,
     );
