@@ -5,14 +5,7 @@
 // VmReservation (header at 0, segment k at H + k * S), so growing the file maps the new
 // segment right after the last one: the log's memory grows in place.
 
-import {
-  closeSync,
-  fdatasyncSync,
-  fstatSync,
-  openSync,
-  readSync,
-  rmSync,
-} from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { Config, type Granularity } from '@pmem2/config';
 import { ERRNO, isPmem2Error, Pmem2Error } from '@pmem2/errors';
 import { mapNew, type Pmem2Map, VmReservation } from '@pmem2/map';

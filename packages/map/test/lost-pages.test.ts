@@ -214,9 +214,7 @@ describe('a mapping placed where delete parked another one', () => {
   });
 });
 
-const SMALL_FILESYSTEMS = smallFileSystems();
-for (const { name, why } of SMALL_FILESYSTEMS)
-  if (why) console.warn(`SKIPPED: hole on a full ${name} — ${why}`);
+const SMALL_FILESYSTEMS = smallFileSystems('hole');
 
 describe.each(SMALL_FILESYSTEMS)('a sparse file on a full $name', (small) => {
   it.runIf(small.why === undefined)(

@@ -121,7 +121,7 @@ describe.each(BACKENDS)('mapFile on %s', (backend) => {
   });
 });
 
-describe.each(smallFileSystems())('mapFile on a full $name', (small) => {
+describe.each(smallFileSystems('mapFile'))('mapFile on a full $name', (small) => {
   it.runIf(small.why === undefined)(
     'ENOSPC from the allocation, naming sparse: true; nothing is left; sparse maps',
     () => {

@@ -83,9 +83,7 @@ describe('Source.allocate refusals', () => {
   });
 });
 
-const SMALL = smallFileSystems();
-for (const { name, why } of SMALL)
-  if (why) console.warn(`SKIPPED: Source.allocate on a full ${name} — ${why}`);
+const SMALL = smallFileSystems('Source.allocate');
 
 describe.each(SMALL)('Source.allocate on a full $name', (small) => {
   it.runIf(small.why === undefined)('throws ENOSPC saying the file system is full', () => {

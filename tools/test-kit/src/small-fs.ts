@@ -33,9 +33,11 @@ let probed: SmallFileSystem[] | undefined;
 
 /**
  * A 256 KiB tmpfs and an 8 MiB ext4 (4 KiB blocks, no reserve), each probed once per process:
- * `why` says what failed (no root, no `unshare`, no loop device, no `mkfs.ext4`).
+ * `why` says what failed (no root, no `unshare`, no loop device, no `mkfs.ext4`). Each one that
+ * cannot be had is announced as `SKIPPED: <what> on a full <name> — <why>`, so that a test
+ * file running only where `why` is undefined never skips silently.
  */
-export function smallFileSystems(): readonly SmallFileSystem[] {
+export function smallFileSystems(what: string): readonly SmallFileSystem[] {
   probed ??= MOUNTS.map((fs) => {
     const probe = mkdtempSync(join(tmpdir(), 'pmem2-probe-'));
     const r = spawnSync(
@@ -49,6 +51,8 @@ export function smallFileSystems(): readonly SmallFileSystem[] {
       why: r.status === 0 ? undefined : `unshare -m + mount failed: ${r.error ?? r.stderr.trim()}`,
     };
   });
+  for (const { name, why } of probed)
+    if (why !== undefined) console.warn(`SKIPPED: ${what} on a full ${name} — ${why}`);
   return probed;
 }
 
