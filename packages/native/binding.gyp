@@ -11,6 +11,8 @@
         "csrc/binding_persist_ops.c",
         "csrc/binding_crc.c",
         "csrc/crc32.c",
+        "csrc/crc32_pclmul.c",
+        "csrc/crc32_armv8.c",
         "csrc/binding_rsv.c",
         "csrc/binding_advice.c",
         "csrc/advice.c",

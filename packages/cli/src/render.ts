@@ -1,6 +1,7 @@
 // render.ts -- the human-readable and JSON output of pmem2
 
 import type { Pmem2Error } from '@pmem2/errors';
+import type { Crc32Routine } from '@pmem2/map';
 import type { FileInfo } from './inspect-file.js';
 import type { TryMapResult } from './try-map.js';
 
@@ -29,6 +30,13 @@ const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
 }
+
+/** What `pmem2 info` says of each CRC-32 routine @pmem2/native can choose. */
+const CRC32_TEXT: Readonly<Record<Crc32Routine, string>> = {
+  pclmul: "pclmul (carry-less multiply, the log's record checksums)",
+  armv8: "armv8 (CRC32 instructions, the log's record checksums)",
+  tables: 'tables (no CRC instructions found, or PMEM2_CRC32=tables)',
+};
 
 /**
  * Formats `pmem2 info`'s report for a terminal.
@@ -78,6 +86,7 @@ export function formatFileInfo(info: FileInfo): string {
         (info.cpu.wcWorkaround ? ', WC workaround on' : ''),
     ),
   );
+  lines.push(row('crc32', CRC32_TEXT[info.cpu.crc32]));
   if (info.environment.length === 0) {
     lines.push(row('environment', 'no libpmem2 variable is set'));
   }

@@ -106,6 +106,18 @@ describe('pmem2 info', () => {
     expect(run.stdout).toContain(`why         ${detected.granularity?.reason}`);
   });
 
+  it('info-crc32-namesTheRoutineAndPmem2Crc32TablesChangesIt', () => {
+    expect(['pclmul', 'armv8', 'tables']).toContain(detected.cpu.crc32);
+    expect(runCli(['info', scratch.file]).stdout).toMatch(
+      new RegExp(`\\n  crc32 +${detected.cpu.crc32} \\(`),
+    );
+    const tables = runCli(['info', scratch.file], { PMEM2_CRC32: 'tables' });
+    expect(tables.status).toBe(0);
+    expect(tables.stdout).toMatch(
+      /\n {2}crc32 +tables \(no CRC instructions found, or PMEM2_CRC32=tables\)/,
+    );
+  });
+
   it('info-missingFile-exit1WithOneLineNamingENOENT', () => {
     const run = runCli(['info', `${scratch.dir}/missing`]);
     expect(run.status).toBe(1);

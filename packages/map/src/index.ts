@@ -13,6 +13,7 @@ export { MemFlags } from './mem-flags.js';
 export { type MapFileOptions, mapFile } from './open.js';
 export {
   type CpuFeatures,
+  type Crc32Routine,
   type FlushInstruction,
   type MemcpyRoutine,
   type PersistInfo,

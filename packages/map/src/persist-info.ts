@@ -2,7 +2,13 @@
 
 import { binding, type PersistInfo } from '@pmem2/native';
 
-export type { CpuFeatures, FlushInstruction, MemcpyRoutine, PersistInfo } from '@pmem2/native';
+export type {
+  CpuFeatures,
+  Crc32Routine,
+  FlushInstruction,
+  MemcpyRoutine,
+  PersistInfo,
+} from '@pmem2/native';
 
 /**
  * What persist and the mem functions of every mapping use on this CPU, as libpmem2 chooses

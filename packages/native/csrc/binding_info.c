@@ -5,6 +5,7 @@
 
 #include "bindings.h"
 #include "cpu.h"
+#include "crc32.h"
 #include "memops.h"
 #include "mmap.h"
 #include "napi_args.h"
@@ -51,6 +52,7 @@ js_persist_info(napi_env env, napi_callback_info info)
 			set_prop(env, obj, "flush", string(env, flush_kind_name(p->flush))) ||
 			set_prop(env, obj, "memcpy", string(env, memcpy_routine_name(p->memcpy))) ||
 			set_prop(env, obj, "movntThreshold", number(env, (double)p->movnt_threshold)) ||
+			set_prop(env, obj, "crc32", string(env, crc32_routine_name())) ||
 			set_prop(env, obj, "wcWorkaround", boolean(env, p->wc_workaround)))
 		return NULL;
 	return obj;

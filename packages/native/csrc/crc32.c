@@ -1,12 +1,27 @@
-/* crc32.c -- CRC-32 as zlib's crc32() computes it (IEEE 802.3, reflected), from tables */
+/* crc32.c -- CRC-32 as zlib's crc32() computes it (IEEE 802.3, reflected): the tables, and
+ * the choice between them and the CPU's own instructions */
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
+
+#if defined(PMEM2_ARCH_X86_64)
+#include <cpuid.h>
+#elif defined(PMEM2_ARCH_AARCH64)
+#include <sys/auxv.h>
+#ifndef HWCAP_CRC32
+#define HWCAP_CRC32 (1 << 7)
+#endif
+#endif
+
 #include "crc32.h"
+#include "crc32_routines.h"
 
 /*
- * The algorithm is zlib's class, table lookups and XORs, so that a comparison with a C
- * program calling zlib's crc32() compares the same work (no PCLMULQDQ, no ARMv8 CRC32).
+ * The portable routine is zlib's class, table lookups and XORs. Where the CPU has them,
+ * long ranges take its instructions instead (crc32_pclmul.c, crc32_armv8.c): the same
+ * CRC, computed several times faster.
  *
  * One byte step of the reflected CRC register c is c = Zero[(c ^ byte) & 0xff] ^ (c >> 8),
  * where Zero[b] is the register after the byte b from a zero register. The step is linear,
@@ -26,6 +41,8 @@
 
 static uint32_t Slice[WORD][256];
 static uint32_t Braid[WORD][256];
+
+static void select_routine(void);
 
 /* The register after `n` zero bytes from `c`. */
 static uint32_t
@@ -51,6 +68,7 @@ crc32_init(void)
 		for (unsigned k = 0; k < WORD; k++)
 			Braid[k][b] = zeros(Slice[0][b], (BRAIDS - 1) * WORD + k);
 	}
+	select_routine();
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -95,27 +113,87 @@ braided(uint32_t c, const unsigned char **p, size_t *len)
 }
 
 uint32_t
-crc32_ieee(uint32_t crc, const unsigned char *p, size_t len)
+crc32_tables(uint32_t c, const unsigned char *p, size_t len)
 {
-	uint32_t c = ~crc;
 	c = braided(c, &p, &len);
 	for (; len >= WORD; len -= WORD, p += WORD)
 		c = advance_word(Slice, load_word(p) ^ c);
 	while (len--)
 		c = Slice[0][(c ^ *p++) & 0xff] ^ (c >> 8);
-	return ~c;
+	return c;
 }
 
 #else
 
 /* Big-endian CPUs (none that Node ships prebuilds for) take the byte steps. */
 uint32_t
-crc32_ieee(uint32_t crc, const unsigned char *p, size_t len)
+crc32_tables(uint32_t c, const unsigned char *p, size_t len)
 {
-	uint32_t c = ~crc;
 	while (len--)
 		c = Slice[0][(c ^ *p++) & 0xff] ^ (c >> 8);
-	return ~c;
+	return c;
 }
 
 #endif
+
+/* The routine for ranges of CRC32_INSN_MIN bytes or more (the tables below that). */
+static enum crc32_routine Routine = CRC32_TABLES;
+
+/* Ranges shorter than this take the tables: the instructions' set-up costs more there. */
+#define CRC32_INSN_MIN 64
+
+/* Whether the CPU has the instructions of `r` (cpuid on x86-64, the auxiliary vector on
+ * aarch64, never by trying them: SIGILL). */
+static int
+cpu_has(enum crc32_routine r)
+{
+#if defined(PMEM2_ARCH_X86_64)
+	unsigned eax, ebx, ecx, edx;
+	/* CPUID.1:ECX bit 1 is PCLMULQDQ (SSE2 is part of x86-64) */
+	return r == CRC32_PCLMUL && __get_cpuid(1, &eax, &ebx, &ecx, &edx) && ((ecx >> 1) & 1);
+#elif defined(PMEM2_ARCH_AARCH64)
+	return r == CRC32_ARMV8 && (getauxval(AT_HWCAP) & HWCAP_CRC32) != 0;
+#else
+	(void)r;
+	return 0;
+#endif
+}
+
+static void
+select_routine(void)
+{
+	const char *e = getenv("PMEM2_CRC32");
+	if (e != NULL && strcmp(e, "tables") == 0)
+		return;
+	if (cpu_has(CRC32_PCLMUL)) {
+		crc32_pclmul_init();
+		Routine = CRC32_PCLMUL;
+	} else if (cpu_has(CRC32_ARMV8)) {
+		Routine = CRC32_ARMV8;
+	}
+}
+
+uint32_t
+crc32_ieee(uint32_t crc, const unsigned char *p, size_t len)
+{
+	uint32_t c = ~crc;
+	if (len < CRC32_INSN_MIN || Routine == CRC32_TABLES)
+		return ~crc32_tables(c, p, len);
+	if (Routine == CRC32_PCLMUL)
+		return ~crc32_pclmul(c, p, len);
+	return ~crc32_armv8(c, p, len);
+}
+
+const char *
+crc32_routine_name(void)
+{
+	switch (Routine) {
+	case CRC32_PCLMUL:
+		return "pclmul";
+	case CRC32_ARMV8:
+		return "armv8";
+	case CRC32_TABLES:
+		break;
+	}
+	return "tables";
+}

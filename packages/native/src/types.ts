@@ -86,6 +86,13 @@ export type FlushInstruction = 'clwb' | 'clflushopt' | 'clflush' | 'dc cvap' | '
 /** The copy routine family chosen at load time (libpmem2 x86_64/init.c, memops_generic.c). */
 export type MemcpyRoutine = 'movdir64b' | 'avx512f' | 'avx' | 'sse2' | 'generic' | 'libc';
 
+/**
+ * The CRC-32 routine chosen at load time for ranges of 64 bytes or more: carry-less multiply
+ * (x86-64 PCLMULQDQ), the ARMv8 CRC32 instructions, or zlib-class tables (the only routine
+ * below 64 bytes, and everywhere with `PMEM2_CRC32=tables`). All compute zlib's crc32.
+ */
+export type Crc32Routine = 'pclmul' | 'armv8' | 'tables';
+
 /** CPU features read with cpuid (x86_64) or assumed (other architectures). */
 export interface CpuFeatures {
   readonly clflush: boolean;
@@ -107,6 +114,8 @@ export interface PersistInfo {
   /** PMEM_MOVNT_THRESHOLD, default 256. */
   readonly movntThreshold: number;
   readonly wcWorkaround: boolean;
+  /** Which routine `crc32` of a mapping runs (not part of libpmem2). */
+  readonly crc32: Crc32Routine;
 }
 
 /** What the last mem/persist call on this thread actually did (for tests and diagnostics). */
@@ -378,8 +387,8 @@ export interface NativeBinding extends ShareBinding, ReservationBinding, FileBin
   flushRanges(map: MapHandle, ranges: Float64Array): Status;
   /**
    * The CRC-32 of `[offset, offset + length)` of the map continuing from `seed`, exactly
-   * `zlib.crc32(bytes, seed)` (IEEE polynomial, reflected; table lookups, no CRC
-   * instructions): the CRC (0 to 2^32 - 1), or a status below 0: PMEM2_E_MAP_RANGE for a
+   * `zlib.crc32(bytes, seed)` (IEEE polynomial, reflected; with the routine
+   * {@link PersistInfo.crc32} names): the CRC (0 to 2^32 - 1), or a status below 0: PMEM2_E_MAP_RANGE for a
    * range outside the map, -EINVAL for a seed that is not an integer in [0, 2^32),
    * PMEM2_E_NO_ACCESS without PROT_READ, PMEM2_E_IO_FAIL for a page lost under the range (the
    * SIGBUS guard's report), PMEM2_E_MAPPING_NOT_FOUND after delete.

@@ -1,9 +1,12 @@
 // crc32.test.ts -- the native CRC-32 of a mapping's range (crc32.c): zlib's crc32 exactly,
-// through the bound function and the argument form, and its statuses
+// through the bound function and the argument form, with the CPU's instructions and with the
+// tables, and its statuses
 
+import { readFileSync } from 'node:fs';
+import { arch } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { binding, bytes, E, mapNew, mapRw, PAGE, PROT_WRITE } from './helpers.js';
+import { binding, bytes, childJson, E, mapNew, mapRw, PAGE, PROT_WRITE } from './helpers.js';
 
 const ARGS = binding.persistArgs as Float64Array;
 
@@ -11,6 +14,22 @@ const ARGS = binding.persistArgs as Float64Array;
 function boundCrc(map: ReturnType<typeof mapRw>, offset: number, length: number, seed: number) {
   ARGS.set([offset, length, seed]);
   return binding.mapPersistOps(map).crc32();
+}
+
+/** x86-64: PCLMULQDQ in /proc/cpuinfo; arm64: HWCAP_CRC32 in AT_HWCAP of /proc/self/auxv
+ * (what qemu-user emulates too, where /proc/cpuinfo is the host's). */
+function expectedRoutine(): string {
+  if (arch() === 'x64') {
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
+    return flags.split(/\s+/).includes('pclmulqdq') ? 'pclmul' : 'tables';
+  }
+  if (arch() === 'arm64') {
+    const auxv = new BigUint64Array(new Uint8Array(readFileSync('/proc/self/auxv')).buffer);
+    for (let i = 0; i + 1 < auxv.length; i += 2) {
+      if (auxv[i] === 16n) return ((auxv[i + 1] ?? 0n) >> 7n) & 1n ? 'armv8' : 'tables'; // AT_HWCAP
+    }
+  }
+  return 'tables';
 }
 
 describe('crc32 of a mapping range (crc32.c)', () => {
@@ -30,6 +49,50 @@ describe('crc32 of a mapping range (crc32.c)', () => {
     }
     expect(boundCrc(map, 0, 4 * PAGE, 2 ** 32 - 1)).toBe(crc32(view, 2 ** 32 - 1));
     expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('equals zlib.crc32 over long ranges at every alignment of the instruction paths', () => {
+    const length = 16 * PAGE;
+    const map = mapRw(-1, length);
+    const view = bytes(map);
+    for (let i = 0; i < view.length; i++) view[i] = (i * 40503 + (i >>> 9)) >>> 3;
+    // the 64-byte floor of the instructions, fold blocks of 64 and 16 bytes, and their tails
+    const lengths = [63, 64, 65, 127, 128, 129, 191, 192, 255, 256, 257, 4095, 4096, 4097];
+    for (let k = 1; k <= 40; k++) lengths.push((k * 1597 * 7) % (length - 64));
+    for (const len of lengths) {
+      for (let offset = 0; offset < 16; offset += 3) {
+        const seed = (len * 2654435761) >>> 0;
+        expect(binding.crc32(map, offset, len, seed)).toBe(
+          crc32(view.subarray(offset, offset + len), seed),
+        );
+      }
+    }
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it("takes the CPU's CRC instructions where it has them, as the kernel reports them", () => {
+    expect(binding.persistInfo().crc32).toBe(expectedRoutine());
+  });
+
+  it('keeps the tables under PMEM2_CRC32=tables, with the same values', () => {
+    const body = `
+      const map = binding.mapNew(-1, 0n, 65536n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n,
+        2, null, new Float64Array(6));
+      const view = new Uint8Array(binding.mapBuffer(map));
+      for (let i = 0; i < view.length; i++) view[i] = (i * 2654435761) >>> 24;
+      const lengths = [0, 1, 63, 64, 65, 1000, 4096, 65535];
+      const crcs = lengths.map((n) => binding.crc32(map, 1, n, 7));
+      console.log(JSON.stringify({ routine: binding.persistInfo().crc32, crcs, lengths }));`;
+    const tables = childJson<{ routine: string; crcs: number[]; lengths: number[] }>(body, {
+      PMEM2_CRC32: 'tables',
+    });
+    expect(tables.routine).toBe('tables');
+    const view = new Uint8Array(65536);
+    for (let i = 0; i < view.length; i++) view[i] = (i * 2654435761) >>> 24;
+    expect(tables.crcs).toEqual(tables.lengths.map((n) => crc32(view.subarray(1, 1 + n), 7)));
+    const chosen = childJson<{ routine: string; crcs: number[] }>(body, { PMEM2_CRC32: 'auto' });
+    expect(chosen.routine).toBe(binding.persistInfo().crc32);
+    expect(chosen.crcs).toEqual(tables.crcs);
   });
 
   it('refuses a bad range or seed, a write-only map and a deleted one with their statuses', () => {

@@ -15,26 +15,43 @@ export type CBench =
 
 const CFLAGS = ['-O2', '-Wall', '-Wextra', '-std=gnu11'];
 
+/** What {@link buildCBench} compiles with the main source, beyond the default flags. */
+export interface CBuild {
+  /** Linker arguments after the sources. */
+  readonly libs?: readonly string[];
+  /** More C files compiled in (their directories' headers are hashed and on the include path). */
+  readonly sources?: readonly string[];
+  /** More compiler flags (`-D...`). */
+  readonly flags?: readonly string[];
+}
+
 /**
  * Compiles bench.c once per source, headers and flags (the binary's name carries their hash),
  * so a second run reuses it. A missing compiler or libpmem2 becomes a reason, not an exception.
  */
-export function buildCBench(sourceFile: string, cacheDir: string, libs = ['-lpmem2']): CBench {
+export function buildCBench(sourceFile: string, cacheDir: string, build: CBuild = {}): CBench {
+  const libs = build.libs ?? ['-lpmem2'];
+  const sources = build.sources ?? [];
+  const includes = [...new Set(sources.map((s) => path.dirname(s)))].map((d) => `-I${d}`);
+  const flags = [...CFLAGS, ...(build.flags ?? []), ...includes];
   if (!fs.existsSync('/usr/include/libpmem2.h')) {
     return {
       ok: false,
       reason: 'libpmem2.h not found: install libpmem2-dev (apt-get install libpmem2-dev)',
     };
   }
-  const hash = createHash('sha256').update(fs.readFileSync(sourceFile));
-  for (const header of localHeaders(sourceFile)) hash.update(fs.readFileSync(header));
-  const digest = hash.update(CFLAGS.join(' ')).update(libs.join(' ')).digest('hex').slice(0, 16);
+  const hash = createHash('sha256');
+  const headers = new Set([sourceFile, ...sources].flatMap(localHeaders));
+  for (const file of [sourceFile, ...sources, ...headers]) hash.update(fs.readFileSync(file));
+  const digest = hash.update(flags.join(' ')).update(libs.join(' ')).digest('hex').slice(0, 16);
   const binary = path.join(cacheDir, `bench-c-${digest}`);
   if (fs.existsSync(binary)) return { ok: true, binary };
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = `${binary}.${process.pid}.tmp`;
   const cc = process.env.CC ?? 'gcc';
-  const res = spawnSync(cc, [...CFLAGS, '-o', tmp, sourceFile, ...libs], { encoding: 'utf8' });
+  const res = spawnSync(cc, [...flags, '-o', tmp, sourceFile, ...sources, ...libs], {
+    encoding: 'utf8',
+  });
   if (res.error) return { ok: false, reason: `cannot run ${cc}: ${res.error.message}` };
   if (res.status !== 0) {
     return {

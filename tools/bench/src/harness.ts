@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCBench, runCCases, runnerEnv } from './c-runner.js';
+import { buildCBench, type CBench, runCCases, runnerEnv } from './c-runner.js';
 import { type BenchFiles, createFiles, removeFiles } from './files.js';
 import type { JsRunnerInput } from './js-runner.js';
 import { describeMachine, type MachineInfo, sourceRevision } from './machine.js';
@@ -16,7 +16,7 @@ import { parseRunnerOutput } from './runner-output.js';
 import { ratioOf, summarize } from './stats.js';
 import { ratioChart } from './svg.js';
 import { checkTargets, type TargetResult } from './targets.js';
-import type { BenchCase, FsKind, GranularityMode, RowResult, RunnerResult } from './types.js';
+import type { BenchCase, FsKind, GranularityMode, Peer, RowResult, RunnerResult } from './types.js';
 
 /** The options of one run (see cli.ts for the flags). */
 export interface RunOptions {
@@ -46,6 +46,12 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
  * node_modules so that neither git nor Biome looks at it.
  */
 export const CACHE_DIR = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'pmem2-bench');
+
+/** @pmem2/native's CRC-32 (the routine `persistInfo().crc32` names), compiled into log_bench.c
+ * for the c-log-hwcrc rows. */
+const NATIVE_CRC_SOURCES = ['crc32.c', 'crc32_pclmul.c', 'crc32_armv8.c'].map((f) =>
+  path.resolve(PACKAGE_ROOT, '..', '..', 'packages', 'native', 'csrc', f),
+);
 
 interface Accumulated {
   nsPerOp: number[];
@@ -198,12 +204,16 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
   o.log(
     cBench.ok ? `C benchmark: ${cBench.binary}` : `SKIPPED: C libpmem2 rows — ${cBench.reason}`,
   );
-  const cLog = buildCBench(path.join(PACKAGE_ROOT, 'c', 'log_bench.c'), path.join(CACHE_DIR, 'c'), [
-    '-lpmem2',
-    '-lz',
-  ]);
+  const logSource = path.join(PACKAGE_ROOT, 'c', 'log_bench.c');
+  const cLog = buildCBench(logSource, path.join(CACHE_DIR, 'c'), { libs: ['-lpmem2', '-lz'] });
   if (!cLog.ok) o.log(`SKIPPED: C log rows — ${cLog.reason}`);
-  const cBinary = (c: BenchCase) => (c.peer === 'c-log' ? cLog : cBench);
+  const cLogHwCrc = buildCBench(logSource, path.join(CACHE_DIR, 'c'), {
+    flags: ['-DNATIVE_CRC'],
+    sources: NATIVE_CRC_SOURCES,
+  });
+  if (!cLogHwCrc.ok) o.log(`SKIPPED: C log rows with @pmem2/native's CRC — ${cLogHwCrc.reason}`);
+  const cBinaries: Partial<Record<Peer, CBench>> = { 'c-log': cLog, 'c-log-hwcrc': cLogHwCrc };
+  const cBinary = (c: BenchCase) => cBinaries[c.peer] ?? cBench;
   o.log('@riaskov/mmap-io: installing into the cache if needed (npm, compiles from source)…');
   const mmap = installMmapIo(CACHE_DIR);
   o.log(
@@ -247,10 +257,20 @@ export async function runBench(o: RunOptions): Promise<RunOutcome> {
       if (!mmap.ok && c.peer === 'mmap-io') skipped.set(c.id, mmap.reason);
     }
     const runnable = cases.filter((c) => !skipped.has(c.id));
-    // A unit's C rows are all bench.c's or all log_bench.c's (units split by workload).
+    // One C process a binary: a log unit has rows of both log_bench.c builds.
     const runC = async (list: readonly BenchCase[], g: GranularityMode) => {
-      const binary = list[0] === undefined ? cBench : cBinary(list[0]);
-      return binary.ok ? runCCases(binary.binary, list, g) : [];
+      const out: RunnerResult[] = [];
+      for (const binary of new Set(list.map(cBinary))) {
+        if (binary.ok)
+          out.push(
+            ...(await runCCases(
+              binary.binary,
+              list.filter((c) => cBinary(c) === binary),
+              g,
+            )),
+          );
+      }
+      return out;
     };
     const mmapInput = mmap.ok
       ? { mmapIoDir: mmap.dir, mmapIoReason: null }

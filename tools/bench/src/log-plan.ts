@@ -75,7 +75,11 @@ export function logCases(
         baseline: peer === 'c-log' ? null : id('c-log'),
         label: `${label}, ${len === 1024 ? '1 KiB' : `${len} B`}, groups of ${group}`,
       });
-      rows.push(row('c-log', 'append + commit'), row('js-log', 'append + commit'));
+      rows.push(
+        row('c-log', 'append + commit'),
+        row('c-log-hwcrc', 'append + commit, @pmem2/native CRC'),
+        row('js-log', 'append + commit'),
+      );
       if (granularity === 'PAGE')
         for (const [peer, label] of PAGE_PEERS) rows.push(row(peer, label));
     }

@@ -4,7 +4,7 @@
 import { ratioOf } from './stats.js';
 import type { Peer, RowResult } from './types.js';
 
-const PEERS: readonly Peer[] = ['c-log', 'js-log', 'node-fs', 'mmap-io'];
+const PEERS: readonly Peer[] = ['c-log', 'js-log', 'node-fs', 'mmap-io', 'c-log-hwcrc'];
 
 /** Records/s of a row (median), or null when it has no figures. */
 function rate(r: RowResult | undefined): number | null {
@@ -24,8 +24,9 @@ function ratioCell(a: RowResult | undefined, b: RowResult | undefined): string {
 
 /**
  * The log rows regrouped: records/s of each peer, @pmem2/log's ratio to each of the three
- * others, and the C program's own ratio to the two Node peers (what the file system allows
- * a mapping at all). Empty when the run has no log rows.
+ * others, the C program's own ratio to the two Node peers (what the file system allows a
+ * mapping at all), and @pmem2/log's ratio to the C program built with @pmem2/native's CRC
+ * (what the log owes to its CRC routine). Empty when the run has no log rows.
  */
 export function logComparisonTable(rows: readonly RowResult[]): string {
   const log = rows.filter((r) => r.case.workload === 'log');
@@ -35,13 +36,17 @@ export function logComparisonTable(rows: readonly RowResult[]): string {
     '### 6b. append log, every peer of the same run (records/s, medians)',
     '',
     '"log/X" is @pmem2/log\'s records/s over X\'s; "C/X" is the C program\'s over X\'s. ' +
-      'node:fs and mmap-io run at page granularity only.',
+      'node:fs and mmap-io run at page granularity only. "C, native CRC" is the same C ' +
+      "program with @pmem2/native's CRC-32 routine in place of zlib's crc32 (informational: " +
+      "the targets are against zlib's, the C baseline).",
     '',
-    '| fs | granularity | record | group | C libpmem2 log | @pmem2/log | node:fs | @riaskov/mmap-io | log/C | log/node:fs | log/mmap-io | C/node:fs | C/mmap-io |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| fs | granularity | record | group | C libpmem2 log | @pmem2/log | node:fs | @riaskov/mmap-io | log/C | log/node:fs | log/mmap-io | C/node:fs | C/mmap-io | C, native CRC | log/C, native CRC |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const unit of units) {
-    const [c, js, nodeFs, mmapIo] = PEERS.map((p) => log.find((r) => r.case.id === `${unit}.${p}`));
+    const [c, js, nodeFs, mmapIo, cHw] = PEERS.map((p) =>
+      log.find((r) => r.case.id === `${unit}.${p}`),
+    );
     const any = c ?? js ?? nodeFs ?? mmapIo;
     if (any === undefined) continue;
     const { fs, granularity, len, flags } = any.case;
@@ -49,7 +54,7 @@ export function logComparisonTable(rows: readonly RowResult[]): string {
       `| ${fs} | ${granularity} | ${len === 1024 ? '1 KiB' : `${len} B`} | ${flags} | ` +
         `${rateCell(c)} | ${rateCell(js)} | ${rateCell(nodeFs)} | ${rateCell(mmapIo)} | ` +
         `${ratioCell(js, c)} | ${ratioCell(js, nodeFs)} | ${ratioCell(js, mmapIo)} | ` +
-        `${ratioCell(c, nodeFs)} | ${ratioCell(c, mmapIo)} |`,
+        `${ratioCell(c, nodeFs)} | ${ratioCell(c, mmapIo)} | ${rateCell(cHw)} | ${ratioCell(js, cHw)} |`,
     );
   }
   out.push('');

@@ -10,6 +10,7 @@ export const PEER_NAMES: Readonly<Record<Peer, string>> = {
   'c-pmem2': 'C libpmem2',
   'c-libc': 'C memcpy',
   'c-log': 'C libpmem2 log',
+  'c-log-hwcrc': 'C libpmem2 log, CRC as @pmem2/native',
   'js-pmem2': '@pmem2/map',
   'js-buffer-copy': 'Buffer.copy',
   'js-log': '@pmem2/log',
@@ -56,7 +57,7 @@ function figureCells(r: RowResult): [string, string] {
 }
 
 function granularityCell(r: RowResult): string {
-  if (!['c-pmem2', 'js-pmem2', 'c-log', 'js-log'].includes(r.case.peer)) return '–';
+  if (!['c-pmem2', 'js-pmem2', 'c-log', 'c-log-hwcrc', 'js-log'].includes(r.case.peer)) return '–';
   const eff = r.effectiveGranularity;
   return eff === null || eff === r.case.granularity
     ? r.case.granularity

@@ -7,6 +7,7 @@ const COLORS: Readonly<Record<Peer, string>> = {
   'c-pmem2': '#888888',
   'c-libc': '#888888',
   'c-log': '#888888',
+  'c-log-hwcrc': '#aaaaaa',
   'js-pmem2': '#2b6cb0',
   'js-buffer-copy': '#38a169',
   'js-log': '#2c7a7b',

@@ -12,11 +12,12 @@ export type Workload =
   | 'batch'
   | 'floor';
 
-/** Who runs a case: the C runners' three peers and the JS runner's five. */
+/** Who runs a case: the C runners' four peers and the JS runner's five. */
 export type Peer =
   | 'c-pmem2'
   | 'c-libc'
   | 'c-log'
+  | 'c-log-hwcrc'
   | 'js-pmem2'
   | 'js-buffer-copy'
   | 'js-log'
