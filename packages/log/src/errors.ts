@@ -1,6 +1,6 @@
 // errors.ts -- the log's own error codes, carried by a Pmem2Error subclass
 
-import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 
 /**
  * Why a log call failed. Each reason travels in a {@link LogError} (a `Pmem2Error`), whose
@@ -38,9 +38,9 @@ export const LogErrorReason = {
 /** One of {@link LogErrorReason}. */
 export type LogErrorReason = (typeof LogErrorReason)[keyof typeof LogErrorReason];
 
-const ENOSPC = -28;
-const EBADMSG = -74;
-const EINVAL = -22;
+const ENOSPC = -ERRNO.ENOSPC;
+const EBADMSG = -ERRNO.EBADMSG;
+const EINVAL = -ERRNO.EINVAL;
 
 const ERRNO_OF: Readonly<Record<LogErrorReason, number>> = {
   LOG_FULL: ENOSPC,

@@ -2,16 +2,16 @@
 
 import { readFileSync } from 'node:fs';
 import { describeValue, Protection, Sharing } from '@pmem2/config';
-import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding, type MapAdvice } from '@pmem2/native';
 import { type CheckedRange, checkRange } from './check-range.js';
 import type { MapState } from './map-state.js';
 import { checkStatus, type NativeCallContext } from './native-call.js';
 
-const EINVAL = -22;
-const ENOMEM = -12;
-const EAGAIN = -11;
-const EPERM = -1;
+const EINVAL = -ERRNO.EINVAL;
+const ENOMEM = -ERRNO.ENOMEM;
+const EAGAIN = -ERRNO.EAGAIN;
+const EPERM = -ERRNO.EPERM;
 const PAGE_SIZE = binding.pageSize();
 
 /**

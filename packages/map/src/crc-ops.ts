@@ -1,7 +1,7 @@
 // crc-ops.ts -- the CRC-32 of a range of a mapping (zlib's crc32), computed natively
 
 import { Protection } from '@pmem2/config';
-import { Pmem2Error } from '@pmem2/errors';
+import { ERRNO, Pmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
 import { checkRange, fitsInside } from './check-range.js';
 import type { MapState } from './map-state.js';
@@ -11,7 +11,7 @@ import { nativeError } from './native-call.js';
 // forbids external buffers (then the range and seed go as arguments).
 const ARGS = binding.persistArgs;
 
-const EINVAL = -22;
+const EINVAL = -ERRNO.EINVAL;
 const UINT32_MAX = 2 ** 32 - 1;
 
 /** Whether `seed` is what zlib's crc32 takes as its value: an integer in [0, 2^32). */

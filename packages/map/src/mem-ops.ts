@@ -2,7 +2,7 @@
 
 import { types } from 'node:util';
 import { describeValue, Protection } from '@pmem2/config';
-import { PMEM2_E, Pmem2Error } from '@pmem2/errors';
+import { ERRNO, PMEM2_E, Pmem2Error } from '@pmem2/errors';
 import { binding } from '@pmem2/native';
 import { checkRange } from './check-range.js';
 import { formatPointer } from './format.js';
@@ -10,7 +10,7 @@ import { type MapState, READ_WRITE } from './map-state.js';
 import { checkMemFlags } from './mem-flags.js';
 import { nativeError, unwrapResult } from './native-call.js';
 
-const EINVAL = -22;
+const EINVAL = -ERRNO.EINVAL;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 

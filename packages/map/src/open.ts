@@ -8,7 +8,7 @@ import { ownedResources } from './internal.js';
 import { mapNew } from './map-posix.js';
 import type { Pmem2Map } from './pmem2-map.js';
 
-const EINVAL = -22;
+const EINVAL = -ERRNO.EINVAL;
 
 /**
  * Closes the fd of a mapFile mapping that was collected without `delete()` (the native

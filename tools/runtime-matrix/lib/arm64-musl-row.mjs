@@ -51,7 +51,7 @@ export async function arm64MuslRow(ctx) {
   const { consumerDir } = consumer;
   // node-gyp-build detects musl only by /etc/alpine-release; LIBC is its documented override.
   const env = { ...consumer.env, LIBC: 'musl' };
-  await phase(`${ctx.rowTitle}: flush instruction per emulated CPU`, [], () =>
+  await phase(`${ctx.rowTitle}: flush instruction and CRC-32 routine per emulated CPU`, [], () =>
     recordFlushSelection(matrix, row, (key) => commands[key], consumerDir, env),
   );
 

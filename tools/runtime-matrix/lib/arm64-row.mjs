@@ -1,6 +1,6 @@
 // arm64-row.mjs -- the linux-arm64 row: npm install of the tarballs (with vitest) run by the
-// emulated Node, which flush instruction the addon picks per emulated CPU, the whole map suite,
-// and the smoke test
+// emulated Node, which flush instruction and CRC-32 routine the addon picks per emulated CPU,
+// the whole map suite, and the smoke test
 //
 // Two CPU models (lib/pins.mjs): the suite and the install run on one whose HWCAP has DCPOP
 // (the addon flushes with `dc cvap`, as on the arm64 servers persistent memory is sold for),
@@ -16,10 +16,11 @@ import { buildLauncher, populateIgnoredBy } from './qemu.mjs';
 const MINUTE = 60 * 1000;
 
 /**
- * The flush instruction the installed addon selected at load (persistInfo().flush), loaded by
- * `command` (a runtime and its first arguments) in the consumer.
+ * The flush instruction and the CRC-32 routine the installed addon selected at load
+ * (persistInfo().flush and .crc32, as "flush, crc32"), loaded by `command` (a runtime and its
+ * first arguments) in the consumer.
  */
-async function selectedFlush(command, consumerDir, env) {
+async function selectedRoutines(command, consumerDir, env) {
   const [program, ...args] = command;
   const probe = await run(
     program,
@@ -27,7 +28,7 @@ async function selectedFlush(command, consumerDir, env) {
       ...args,
       '--input-type=module',
       '-e',
-      "const { binding } = await import('@pmem2/native'); console.log(binding.persistInfo().flush);",
+      "const { binding } = await import('@pmem2/native'); const i = binding.persistInfo(); console.log(i.flush + ', crc32 ' + i.crc32);",
     ],
     { cwd: consumerDir, env, timeoutMs: 2 * MINUTE },
   );
@@ -36,21 +37,25 @@ async function selectedFlush(command, consumerDir, env) {
 
 /**
  * Checks that the addon loaded by `commandFor(key)` (key: one of ARM64_CPUS' keys) selects
- * `dc cvap` on the DCPoP CPU and `dc cvac` on the other, and adds the result to `row`'s
- * prebuild cell (which fails if either is wrong).
+ * `dc cvap` on the DCPoP CPU and `dc cvac` on the other, and the ARMv8 CRC32 instructions on
+ * both (both models have them), and adds the result to `row`'s prebuild cell (which fails if
+ * any is wrong).
  */
 export async function recordFlushSelection(matrix, row, commandFor, consumerDir, env) {
   const seen = {};
   for (const [key, cpu] of Object.entries(ARM64_CPUS))
-    seen[cpu] = await selectedFlush(commandFor(key), consumerDir, env);
-  const want = { [ARM64_CPUS.dcpop]: 'dc cvap', [ARM64_CPUS.noDcpop]: 'dc cvac' };
-  const wrong = Object.entries(want).filter(([cpu, flush]) => seen[cpu] !== flush);
+    seen[cpu] = await selectedRoutines(commandFor(key), consumerDir, env);
+  const want = {
+    [ARM64_CPUS.dcpop]: 'dc cvap, crc32 armv8',
+    [ARM64_CPUS.noDcpop]: 'dc cvac, crc32 armv8',
+  };
+  const wrong = Object.entries(want).filter(([cpu, routines]) => seen[cpu] !== routines);
   const cell = matrix.get(row, 'prebuild');
   const facts = Object.entries(seen)
-    .map(([cpu, flush]) => `-cpu ${cpu}: ${flush}`)
-    .join(', ');
+    .map(([cpu, routines]) => `-cpu ${cpu}: ${routines}`)
+    .join('; ');
   matrix.set(row, 'prebuild', cell?.status === PASSED && !wrong.length ? PASSED : FAILED, {
-    detail: `${cell?.detail ?? 'not checked'}; HWCAP_DCPOP selection ${wrong.length ? 'WRONG' : 'ok'} (${facts})`,
+    detail: `${cell?.detail ?? 'not checked'}; HWCAP_DCPOP and HWCAP_CRC32 selection ${wrong.length ? 'WRONG' : 'ok'} (${facts})`,
   });
 }
 
@@ -109,7 +114,7 @@ export async function arm64Row(ctx) {
   });
   if (!installed) return fillRow('arm64', ['map', 'ext4', 'tmpfs'], FAILED, 'npm install failed');
 
-  await phase(`${rowTitle}: flush instruction per emulated CPU`, [], () =>
+  await phase(`${rowTitle}: flush instruction and CRC-32 routine per emulated CPU`, [], () =>
     recordFlushSelection(matrix, 'arm64', (key) => [launchers[key]], consumerDir, env),
   );
 
