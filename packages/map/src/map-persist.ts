@@ -221,7 +221,9 @@ export class MapPersist extends MapBase {
    *
    * @remarks
    * One native call for the whole batch (none at BYTE on x86_64), so the per-call cost of
-   * {@link Pmem2Map.persist} is paid once. The pairs run in order: a refused pair or an
+   * {@link Pmem2Map.persist} is paid once. Up to 256 pairs are copied into a per-thread
+   * native cell and the call takes no argument; a bigger batch passes the array itself
+   * (about 50 ns more a call). Either way native code checks every pair. The pairs run in order: a refused pair or an
    * msync failure stops the batch before the drain, and the ranges before it stay flushed
    * (a flush only writes lines back early, as an eviction may; PAGE: they are persisted).
    *

@@ -10,6 +10,9 @@ import { checkStatus, nativeError } from './native-call.js';
 // The (offset, length) cell the bound native persist/flush read; null where the runtime
 // forbids external buffers (then the range goes as arguments).
 const ARGS = binding.persistArgs;
+// The pairs cell the bound persistRanges/flushRanges read (their count in ARGS[0]); null
+// as ARGS.
+const RANGES = binding.rangesArgs;
 
 // The JavaScript store fence of 'fence' maps: a locked read-modify-write (lock xadd on
 // x86_64) on a word of its own; the word counts the fences, so tests can see that one ran.
@@ -121,6 +124,26 @@ function checkPairs(state: MapState, ranges: Float64Array, what: string): void {
   }
 }
 
+// The status of a native batch: through the bound function when the pairs fit the cell
+// (copied in, the count in ARGS[0]); else with the array as an argument, which also throws
+// the TypeError for anything but a Float64Array.
+function runRanges(state: MapState, ranges: Float64Array, persist: boolean): number {
+  if (
+    ARGS === null ||
+    RANGES === null ||
+    !(ranges instanceof Float64Array) ||
+    ranges.length > RANGES.length
+  ) {
+    return persist
+      ? binding.persistRanges(state.handle, ranges)
+      : binding.flushRanges(state.handle, ranges);
+  }
+  RANGES.set(ranges);
+  ARGS[0] = ranges.length / 2;
+  const ops = state.persistOps;
+  return persist ? ops.persistRanges() : ops.flushRanges();
+}
+
 /**
  * persistRanges / flushRanges: natively, each pair checked just before its flush and (for
  * persist) one drain after the last, a refused pair stopping the batch there; for a
@@ -148,10 +171,7 @@ export function rangesOp(
     return;
   }
   if (state.persistKind === 'flush') state.requireProtection(Protection.READ, what);
-  const status =
-    what === 'persistRanges'
-      ? binding.persistRanges(state.handle, ranges)
-      : binding.flushRanges(state.handle, ranges);
+  const status = runRanges(state, ranges, what === 'persistRanges');
   if (status === PMEM2_E.MAP_RANGE) checkPairs(state, ranges, what);
   if (status !== 0) throw nativeError(status, state.context(`${what} of`, 'msync'));
 }

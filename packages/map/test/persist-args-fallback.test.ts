@@ -1,5 +1,5 @@
-// persist-args-fallback.test.ts -- where the runtime forbids external buffers (persistArgs is
-// null), persist, flush and crc32 pass the range as arguments instead
+// persist-args-fallback.test.ts -- where the runtime forbids external buffers (persistArgs and
+// rangesArgs are null), persist, flush, crc32 and the batches pass their ranges as arguments
 
 import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
@@ -10,12 +10,13 @@ import { catchPmem2, makeFile, openSource, PAGE, prepareConfig } from './helpers
 
 vi.mock('@pmem2/native', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@pmem2/native')>();
-  return { ...actual, binding: { ...actual.binding, persistArgs: null } };
+  return { ...actual, binding: { ...actual.binding, persistArgs: null, rangesArgs: null } };
 });
 
-describe('persistArgs === null: the argument forms of persist, flush and crc32', () => {
-  it('the mock took: the binding has no argument cell', () => {
+describe('persistArgs === null: the argument forms of persist, flush, crc32 and batches', () => {
+  it('the mock took: the binding has no argument cells', () => {
     expect(binding.persistArgs).toBeNull();
+    expect(binding.rangesArgs).toBeNull();
   });
 
   it('PAGE: persist and flush msync the range; a bad range still throws', () => {
@@ -37,6 +38,11 @@ describe('persistArgs === null: the argument forms of persist, flush and crc32',
     using map = mapNew(prepareConfig(), file.source);
     map.persist(0, 64);
     expect(binding.lastOp()).toMatchObject({ flushed: true, drained: true, msynced: false });
+    map.persistRanges(new Float64Array([0, 64, PAGE, 1]));
+    expect(binding.lastOp()).toMatchObject({ flushed: true, drained: true, msynced: false });
+    const err = catchPmem2(() => map.flushRanges(new Float64Array([0, 64, 4 * PAGE, 1])));
+    expect(err.message).toMatch(/^flushRanges pair 1: /);
+    expect(binding.lastOp()).toMatchObject({ flushed: true, drained: false });
   });
 
   it('crc32 equals zlib.crc32 through the argument form; refusals keep their codes', () => {

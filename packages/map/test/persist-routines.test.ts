@@ -195,6 +195,33 @@ describe('persistRanges / flushRanges', () => {
     },
   );
 
+  it.runIf(x64)(
+    'CACHE_LINE: a batch up to 256 pairs (copied into the native cell) and past it (passed as the array) checks and flushes alike',
+    () => {
+      using f = forcedMap('cache_line');
+      for (const pairs of [256, 257, 300]) {
+        const ranges = new Float64Array(2 * pairs).fill(1);
+        f.map.persistRanges(ranges);
+        expect(binding.lastOp()).toMatchObject({ flushed: true, drained: true });
+        ranges[2 * (pairs - 1)] = MAP_SIZE;
+        const err = catchPmem2(() => f.map.persistRanges(ranges));
+        expect(err.code).toBe('PMEM2_E_MAP_RANGE');
+        expect(err.message).toMatch(
+          new RegExp(`^persistRanges pair ${pairs - 1}: offset ${MAP_SIZE} `),
+        );
+        expect(binding.lastOp()).toMatchObject({ flushed: true, drained: false });
+      }
+      // the cell still holds the refused pair 255 of the 256-pair batch: a shorter batch never reads it
+      const cell = new Float64Array(2 * 256).fill(1);
+      cell[2 * 255] = MAP_SIZE;
+      expect(() => f.map.persistRanges(cell)).toThrow(/pair 255/);
+      f.map.persistRanges(new Float64Array([0, 64]));
+      expect(binding.lastOp()).toMatchObject({ flushed: true, drained: true });
+      expect(() => f.map.persistRanges([0, 64] as never)).toThrow(TypeError);
+      expect(() => f.map.flushRanges(new Uint32Array(2) as never)).toThrow(TypeError);
+    },
+  );
+
   it('anonymous memory (BYTE): an empty batch is fine', () => {
     using source = Source.fromAnon(MAP_SIZE);
     using map = mapNew(prepareConfig(), source);

@@ -1,4 +1,4 @@
-/* binding_persist_ops.c -- persist/flush/crc32 bound to a map (no arguments), persistRanges */
+/* binding_persist_ops.c -- persist/flush/crc32/persistRanges bound to a map (no arguments), persistRanges */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -16,17 +16,24 @@
 #include "records.h"
 #include "status.h"
 
+/* The most pairs a bound persistRanges/flushRanges takes (binding.rangesArgs holds twice this). */
+#define CELL_PAIRS 256
+
 /*
- * The argument cell of one environment's bound persist, flush and crc32 functions:
- * JavaScript writes (offset, length), and for crc32 the seed, into it through
- * binding.persistArgs, a Float64Array, and calls without arguments. That saves the
- * napi_get_value_* of each argument (about 10 ns each); native code still reads the values
- * and checks them against the record before it forms a pointer. The cell is instance data,
+ * The argument cell of one environment's bound persist, flush, crc32, persistRanges and
+ * flushRanges functions: JavaScript writes (offset, length), and for crc32 the seed, into it
+ * through binding.persistArgs, a Float64Array, or a batch's pairs through binding.rangesArgs
+ * and their count into persistArgs[0], and calls without arguments. That saves the
+ * napi_get_value_* of each argument (about 10 ns each), and for a batch the handle's unwrap
+ * and napi_get_typedarray_info (about 50 ns: V8 tests the array's type one kind at a time);
+ * native code still reads every value and checks it against the record before it forms a
+ * pointer. The cell is instance data,
  * so it lives as long as the environment: the external ArrayBuffer over it never frees it,
  * and a detached buffer only stops JavaScript writing.
  */
 struct persist_cell {
-	double args[3]; /* offset, length, seed (crc32 only) */
+	double args[3]; /* offset, length, seed (crc32 only); the pair count of a bound batch */
+	double pairs[2 * CELL_PAIRS]; /* the (offset, length) pairs of a bound batch */
 };
 
 /* Frees the cell with the environment. */
@@ -57,7 +64,7 @@ env_cell(napi_env env)
 }
 
 /*
- * Defines exports.persistArgs: the Float64Array over the cell, and exports.fenceStops: a
+ * Defines exports.persistArgs and exports.rangesArgs: the Float64Arrays over the cell, and exports.fenceStops: a
  * Uint8Array over the fault table's stop bytes (fault_stops); each null where the runtime
  * forbids external buffers (then @pmem2/map passes the range as arguments and makes every
  * persist natively). THROWN on failure.
@@ -69,7 +76,9 @@ persist_define_args(napi_env env, napi_value exports)
 	if (!cell)
 		return THROWN;
 	if (set_external_view(env, exports, "persistArgs", cell->args, sizeof(cell->args),
-			napi_float64_array, 3))
+			napi_float64_array, 3) ||
+			set_external_view(env, exports, "rangesArgs", cell->pairs, sizeof(cell->pairs),
+					napi_float64_array, 2 * CELL_PAIRS))
 		return THROWN;
 	return set_external_view(env, exports, "fenceStops", fault_stops(), FAULT_STOP_ALWAYS + 1,
 			napi_uint8_array, FAULT_STOP_ALWAYS + 1);
@@ -201,36 +210,6 @@ bound_function(napi_env env, struct map_record *map, const struct persist_cell *
 	return fn;
 }
 
-/*
- * mapPersistOps(map): {kind, persist, flush, crc32, stop}, the persist kind of the map's
- * routine table, argument-free persist/flush/crc32 functions bound to it that read
- * persistArgs, and the index of its fault slot's byte in fenceStops (FAULT_STOP_ALWAYS
- * without a slot).
- */
-napi_value
-js_map_persist_ops(napi_env env, napi_callback_info info)
-{
-	struct map_record *map = only_map_arg(env, info);
-	struct persist_cell *cell = map ? env_cell(env) : NULL;
-	if (!cell)
-		return NULL;
-	napi_value obj, persist, flush, crc32, stop;
-	if (napi_create_object(env, &obj) != napi_ok ||
-			napi_create_uint32(env, fault_slot_stop_index(map->fault), &stop) != napi_ok) {
-		throw_napi(env, "napi_create_object");
-		return NULL;
-	}
-	if (!(persist = bound_function(env, map, cell, "persist", js_bound_persist)) ||
-			!(flush = bound_function(env, map, cell, "flush", js_bound_flush)) ||
-			!(crc32 = bound_function(env, map, cell, "crc32", js_bound_crc32)) ||
-			set_prop(env, obj, "kind", string(env, persist_kind_name(map->fns->kind))) ||
-			set_prop(env, obj, "persist", persist) || set_prop(env, obj, "flush", flush) ||
-			set_prop(env, obj, "crc32", crc32) ||
-			set_prop(env, obj, "stop", stop))
-		return NULL;
-	return obj;
-}
-
 /* A batch: the map, its pairs where JavaScript wrote them, and what ran of it. */
 struct ranges_call {
 	struct map_record *map;
@@ -254,25 +233,30 @@ static int
 flush_pairs(struct ranges_call *rc)
 {
 	const struct map_record *map = rc->map;
-	uint64_t size = map->content_len;
-	double limit = (double)size; /* rounded above 2^53 only: check_pair tests `off > size` */
+	char *const base = map->addr;
+	const uint64_t size = map->content_len;
+	const double limit = (double)size; /* rounded above 2^53 only: check_pair tests `off > size` */
+	const double *const pairs = rc->pairs;
+	struct checked_range *const done = rc->done;
+	const size_t n = rc->n;
 	flush_fn lines = map->fns->touches_lines ? flush_fn_for(Persist_info.flush) : NULL;
-	for (size_t i = 0; i < rc->n; i++) {
-		struct checked_range *r = &rc->done[i];
-		int st = check_pair(size, limit, &rc->pairs[2 * i], r);
-		if (st)
-			return st;
-		rc->ndone = i + 1;
-		char *addr = map->addr + r->off;
+	int st = 0, flushed = 0;
+	size_t i = 0;
+	/* locals, not rc's fields: a store into `done` or a flush call may alias them */
+	for (; i < n && st == 0; i++) {
+		struct checked_range *r = &done[i];
+		if ((st = check_pair(size, limit, &pairs[2 * i], r)))
+			break;
 		if (!lines) {
-			if ((st = map->fns->flush(addr, (size_t)r->len)))
-				return st;
+			st = map->fns->flush(base + r->off, (size_t)r->len);
 		} else if (r->len) { /* as flush_lines: an empty range flushes nothing */
-			lines(addr, (size_t)r->len);
-			rc->flushed = 1;
+			lines(base + r->off, (size_t)r->len);
+			flushed = 1;
 		}
 	}
-	return 0;
+	rc->ndone = i; /* the pairs checked, the refused one not among them */
+	rc->flushed = flushed;
+	return st;
 }
 
 /* Batches up to this many ranges are checked into the stack; bigger ones into the heap. */
@@ -316,6 +300,40 @@ run_ranges(struct ranges_call *rc, int persist)
 		map->fns->drain();
 	Last_op.flushed = rc->flushed;
 	return st;
+}
+
+/*
+ * The bound batch: the first persistArgs[0] pairs of rangesArgs (a count that is not an
+ * integer in [0, CELL_PAIRS] is -EINVAL), run as ranges_op runs a Float64Array's.
+ */
+static napi_value
+bound_ranges(napi_env env, napi_callback_info info, int persist)
+{
+	struct bound_map *b;
+	if (napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&b) != napi_ok) {
+		throw_napi(env, "napi_get_cb_info");
+		return NULL;
+	}
+	uint64_t n = index_upto(b->cell->args[0], CELL_PAIRS);
+	if (n == UINT64_MAX)
+		return status(env, -EINVAL);
+	struct checked_range done[CELL_PAIRS];
+	struct ranges_call rc = {.map = b->map, .pairs = b->cell->pairs, .n = n, .done = done};
+	return status(env, run_ranges(&rc, persist));
+}
+
+/* persistRanges() bound to a map: the batch in rangesArgs, then one drain. */
+static napi_value
+js_bound_persist_ranges(napi_env env, napi_callback_info info)
+{
+	return bound_ranges(env, info, 1);
+}
+
+/* flushRanges() bound to a map: the batch in rangesArgs, without the drain. */
+static napi_value
+js_bound_flush_ranges(napi_env env, napi_callback_info info)
+{
+	return bound_ranges(env, info, 0);
 }
 
 /*
@@ -366,4 +384,40 @@ napi_value
 js_flush_ranges(napi_env env, napi_callback_info info)
 {
 	return ranges_op(env, info, 0);
+}
+
+/*
+ * mapPersistOps(map): {kind, persist, flush, crc32, persistRanges, flushRanges, stop}, the
+ * persist kind of the map's routine table, argument-free functions bound to it that read
+ * persistArgs (and rangesArgs), and the index of its fault slot's byte in fenceStops
+ * (FAULT_STOP_ALWAYS without a slot).
+ */
+napi_value
+js_map_persist_ops(napi_env env, napi_callback_info info)
+{
+	struct map_record *map = only_map_arg(env, info);
+	struct persist_cell *cell = map ? env_cell(env) : NULL;
+	if (!cell)
+		return NULL;
+	napi_value obj, persist, flush, crc32, persist_ranges, flush_ranges, stop;
+	if (napi_create_object(env, &obj) != napi_ok ||
+			napi_create_uint32(env, fault_slot_stop_index(map->fault), &stop) != napi_ok) {
+		throw_napi(env, "napi_create_object");
+		return NULL;
+	}
+	if (!(persist = bound_function(env, map, cell, "persist", js_bound_persist)) ||
+			!(flush = bound_function(env, map, cell, "flush", js_bound_flush)) ||
+			!(crc32 = bound_function(env, map, cell, "crc32", js_bound_crc32)) ||
+			!(persist_ranges = bound_function(env, map, cell, "persistRanges",
+					  js_bound_persist_ranges)) ||
+			!(flush_ranges = bound_function(env, map, cell, "flushRanges",
+					  js_bound_flush_ranges)) ||
+			set_prop(env, obj, "kind", string(env, persist_kind_name(map->fns->kind))) ||
+			set_prop(env, obj, "persist", persist) || set_prop(env, obj, "flush", flush) ||
+			set_prop(env, obj, "crc32", crc32) ||
+			set_prop(env, obj, "persistRanges", persist_ranges) ||
+			set_prop(env, obj, "flushRanges", flush_ranges) ||
+			set_prop(env, obj, "stop", stop))
+		return NULL;
+	return obj;
 }

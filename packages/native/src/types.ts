@@ -47,9 +47,10 @@ export interface MapHandle {
 export type PersistKind = 'msync' | 'flush' | 'fence' | 'drain';
 
 /**
- * A map's argument-free persist, flush and crc32 (see {@link NativeBinding.mapPersistOps}):
- * each reads the range from {@link NativeBinding.persistArgs} and returns a status (crc32:
- * the CRC, or a status below 0).
+ * A map's argument-free persist, flush, crc32, persistRanges and flushRanges (see
+ * {@link NativeBinding.mapPersistOps}): each reads the range from
+ * {@link NativeBinding.persistArgs} (a batch: its pairs from {@link NativeBinding.rangesArgs})
+ * and returns a status (crc32: the CRC, or a status below 0).
  */
 export interface MapPersistOps {
   readonly kind: PersistKind;
@@ -62,6 +63,14 @@ export interface MapPersistOps {
    * {@link NativeBinding.crc32}: the CRC (0 to 2^32 - 1), or a status below 0.
    */
   crc32(): number;
+  /**
+   * {@link NativeBinding.persistRanges} over the first `persistArgs[0]` pairs of
+   * {@link NativeBinding.rangesArgs}: each pair checked natively just before its flush, then
+   * one drain. -EINVAL for a count that is not an integer from 0 to half of rangesArgs' length.
+   */
+  persistRanges(): Status;
+  /** The same batch without the drain, as {@link NativeBinding.flushRanges}. */
+  flushRanges(): Status;
   /** The index of the map's byte in {@link NativeBinding.fenceStops}. */
   readonly stop: number;
 }
@@ -359,6 +368,15 @@ export interface NativeBinding extends ShareBinding, ReservationBinding, FileBin
    */
   readonly persistArgs: Float64Array | null;
   /**
+   * The (offset, length) pairs of a batch that {@link MapPersistOps.persistRanges} and
+   * {@link MapPersistOps.flushRanges} read, their count in `persistArgs[0]`: 512 numbers
+   * (256 pairs), one cell per environment (thread) in native memory, null where the runtime
+   * forbids external buffers. Copying a batch in (`rangesArgs.set(ranges)`) and calling the
+   * bound function costs less than passing the array: the handle's unwrap and
+   * napi_get_typedarray_info cost about 50 ns. Each pair is checked as persistRanges checks it.
+   */
+  readonly rangesArgs: Float64Array | null;
+  /**
    * One byte a mapping's fault slot (index {@link MapPersistOps.stop}), or null where the
    * runtime forbids external buffers: 0 exactly while the mapping is in the fault table and
    * never lost a page, 1 once the SIGBUS handler repaired one of its pages or it left the
@@ -368,8 +386,9 @@ export interface NativeBinding extends ShareBinding, ReservationBinding, FileBin
    */
   readonly fenceStops: Uint8Array | null;
   /**
-   * The map's persist kind and persist/flush/crc32 functions bound to it (the record rides in the
-   * function's data pointer, the range in persistArgs), so a call converts no argument and
+   * The map's persist kind and persist/flush/crc32/persistRanges/flushRanges functions bound to
+   * it (the record rides in the function's data pointer, the range in persistArgs, a batch in
+   * rangesArgs), so a call converts no argument and
    * unwraps no handle: about the cost of a call without arguments. They follow the record's
    * current routine table and keep the record alive while they are reachable.
    */

@@ -1,8 +1,8 @@
-// persist-ops.test.ts -- the routine table's kinds, argument-free bound persist/flush, batches
+// persist-ops.test.ts -- the routine table's kinds, argument-free bound persist/flush, batches in both forms
 
 import { closeSync, ftruncateSync, openSync, unlinkSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MapPersistOps } from '../src/index.js';
+import type { MapHandle, MapPersistOps } from '../src/index.js';
 import {
   BYTE,
   binding,
@@ -24,6 +24,40 @@ import {
 
 const x64 = binding.persistInfo().arch === 'x64';
 const ARGS = binding.persistArgs as Float64Array;
+
+const RANGES = binding.rangesArgs as Float64Array;
+
+/** A batch call: with the array as an argument, or bound to the map with the pairs in rangesArgs. */
+interface BatchForm {
+  persistRanges(map: MapHandle, ranges: Float64Array): number;
+  flushRanges(map: MapHandle, ranges: Float64Array): number;
+}
+
+// One mapPersistOps per map, made on first use (before a delete that a test then makes).
+const opsOf = new WeakMap<MapHandle, MapPersistOps>();
+function boundOps(map: MapHandle): MapPersistOps {
+  const ops = opsOf.get(map) ?? binding.mapPersistOps(map);
+  opsOf.set(map, ops);
+  return ops;
+}
+
+/** The bound batch over `ranges` copied into rangesArgs, the pair count in persistArgs[0]. */
+function boundBatch(which: 'persistRanges' | 'flushRanges') {
+  return (map: MapHandle, ranges: Float64Array): number => {
+    const ops = boundOps(map);
+    RANGES.set(ranges);
+    ARGS[0] = ranges.length / 2;
+    return ops[which]();
+  };
+}
+
+const BATCH_FORMS: [string, BatchForm][] = [
+  ['with the array', { persistRanges: binding.persistRanges, flushRanges: binding.flushRanges }],
+  [
+    'bound to the map (rangesArgs)',
+    { persistRanges: boundBatch('persistRanges'), flushRanges: boundBatch('flushRanges') },
+  ],
+];
 
 /** lastOp() set to "msynced only" by an msync of another map: a marker a reset would clear. */
 function markLastOp(): void {
@@ -141,12 +175,12 @@ describe('argument-free persist and flush bound to a map (persistArgs)', () => {
   });
 });
 
-describe('persistRanges / flushRanges', () => {
+describe.each(BATCH_FORMS)('persistRanges / flushRanges %s', (_form, batch) => {
   it('PAGE: one msync per range; refuses nothing in range', () => {
     const map = mapForced(PAGE_GRANULARITY, 4 * PAGE);
-    expect(binding.persistRanges(map, new Float64Array([0, 1, 8192, 4096]))).toBe(0);
+    expect(batch.persistRanges(map, new Float64Array([0, 1, 8192, 4096]))).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
-    expect(binding.flushRanges(map, new Float64Array([PAGE, 1]))).toBe(0);
+    expect(batch.flushRanges(map, new Float64Array([PAGE, 1]))).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ msynced: true }));
     expect(binding.mapDelete(map)).toBe(0);
   });
@@ -154,33 +188,33 @@ describe('persistRanges / flushRanges', () => {
   it.runIf(x64)('CACHE_LINE: persistRanges flushes every range, then drains once', () => {
     const map = mapForced(CACHE_LINE, 4 * PAGE);
     const ranges = new Float64Array([0, 64, 4096, 1, 3 * PAGE, 0]);
-    expect(binding.persistRanges(map, ranges)).toBe(0);
+    expect(batch.persistRanges(map, ranges)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ flushed: true, drained: true }));
-    expect(binding.flushRanges(map, ranges)).toBe(0);
+    expect(batch.flushRanges(map, ranges)).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ flushed: true }));
-    expect(binding.persistRanges(map, new Float64Array([0, 0]))).toBe(0);
+    expect(batch.persistRanges(map, new Float64Array([0, 0]))).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ drained: true })); // no line to flush
     expect(binding.mapDelete(map)).toBe(0);
   });
 
   it('BYTE: persistRanges drains once; flushRanges does nothing; an empty batch is fine', () => {
     const map = mapForced(BYTE, 4 * PAGE);
-    expect(binding.persistRanges(map, new Float64Array([0, 64, 100, 7]))).toBe(0);
+    expect(batch.persistRanges(map, new Float64Array([0, 64, 100, 7]))).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({ drained: true }));
-    expect(binding.flushRanges(map, new Float64Array([0, 64]))).toBe(0);
+    expect(batch.flushRanges(map, new Float64Array([0, 64]))).toBe(0);
     expect(binding.lastOp()).toEqual(storedNothing({}));
-    expect(binding.persistRanges(map, new Float64Array(0))).toBe(0);
+    expect(batch.persistRanges(map, new Float64Array(0))).toBe(0);
     expect(binding.mapDelete(map)).toBe(0);
   });
 
   it('PAGE: a refused pair stops the batch there: the ranges before it ran, none after', () => {
     const page = mapForced(PAGE_GRANULARITY, 4 * PAGE);
     markLastOp();
-    expect(binding.persistRanges(page, new Float64Array([4 * PAGE, 1, 0, 1]))).toBe(E.MAP_RANGE);
+    expect(batch.persistRanges(page, new Float64Array([4 * PAGE, 1, 0, 1]))).toBe(E.MAP_RANGE);
     expect(binding.lastOp()).toEqual(storedNothing({})); // reset, and no msync after it
-    expect(binding.persistRanges(page, new Float64Array([0, 1, 4 * PAGE, 1]))).toBe(E.MAP_RANGE);
+    expect(batch.persistRanges(page, new Float64Array([0, 1, 4 * PAGE, 1]))).toBe(E.MAP_RANGE);
     expect(binding.lastOp()).toEqual(storedNothing({ msynced: true })); // the first one ran
-    expect(binding.persistRanges(page, new Float64Array([0, Number.NaN]))).toBe(E.MAP_RANGE);
+    expect(batch.persistRanges(page, new Float64Array([0, Number.NaN]))).toBe(E.MAP_RANGE);
     expect(binding.mapDelete(page)).toBe(0);
   });
 
@@ -191,17 +225,18 @@ describe('persistRanges / flushRanges', () => {
       const bad = [4 * PAGE, 1, 0, 0.5, -1, 1, 0, 4 * PAGE + 1, Number.POSITIVE_INFINITY, 0];
       for (let i = 0; i < bad.length; i += 2) {
         const pair = bad.slice(i, i + 2);
-        expect(binding.persistRanges(map, new Float64Array([...pair, 0, 64]))).toBe(E.MAP_RANGE);
+        expect(batch.persistRanges(map, new Float64Array([...pair, 0, 64]))).toBe(E.MAP_RANGE);
         expect(binding.lastOp()).toEqual(storedNothing({})); // nothing flushed, no drain
-        expect(binding.persistRanges(map, new Float64Array([0, 64, ...pair]))).toBe(E.MAP_RANGE);
+        expect(batch.persistRanges(map, new Float64Array([0, 64, ...pair]))).toBe(E.MAP_RANGE);
         expect(binding.lastOp()).toEqual(storedNothing({ flushed: true })); // the first, no drain
       }
-      const many = new Float64Array(2 * 100).fill(1); // past the stack copy: copied on the heap
+      // with the array, past the stack copy: checked into the heap
+      const many = new Float64Array(2 * 100).fill(1);
       many[2 * 99] = 4 * PAGE;
-      expect(binding.persistRanges(map, many)).toBe(E.MAP_RANGE);
+      expect(batch.persistRanges(map, many)).toBe(E.MAP_RANGE);
       expect(binding.lastOp()).toEqual(storedNothing({ flushed: true }));
       many[2 * 99] = 0;
-      expect(binding.persistRanges(map, many)).toBe(0);
+      expect(batch.persistRanges(map, many)).toBe(0);
       expect(binding.lastOp()).toEqual(storedNothing({ flushed: true, drained: true }));
       expect(binding.mapDelete(map)).toBe(0);
     },
@@ -219,19 +254,68 @@ describe('persistRanges / flushRanges', () => {
     if (typeof map === 'number') throw new Error(`mapNew failed with ${map}`);
     expect(mappedOf(map).granularity).toBe(CACHE_LINE);
     markLastOp();
-    expect(binding.persistRanges(map, new Float64Array([0, 64]))).toBe(E.NO_ACCESS);
-    expect(binding.flushRanges(map, new Float64Array([0, 64]))).toBe(E.NO_ACCESS);
+    expect(batch.persistRanges(map, new Float64Array([0, 64]))).toBe(E.NO_ACCESS);
+    expect(batch.flushRanges(map, new Float64Array([0, 64]))).toBe(E.NO_ACCESS);
     expect(binding.lastOp()).toEqual(storedNothing({ msynced: true })); // the marker: nothing ran
     expect(binding.mapDelete(map)).toBe(0);
   });
 
-  it('an odd length is -EINVAL; a non-Float64Array throws TypeError; delete gives NOT_FOUND', () => {
+  it('an odd length (a fractional count) is -EINVAL; delete gives NOT_FOUND', () => {
     const map = mapRw(-1, PAGE);
-    expect(binding.persistRanges(map, new Float64Array([0, 1, 2]))).toBe(-22);
+    expect(batch.persistRanges(map, new Float64Array([0, 1, 2]))).toBe(-22);
+    expect(batch.flushRanges(map, new Float64Array([0]))).toBe(-22);
+    expect(binding.mapDelete(map)).toBe(0);
+    expect(batch.persistRanges(map, new Float64Array([0, 1]))).toBe(E.MAPPING_NOT_FOUND);
+  });
+});
+
+describe('persistRanges / flushRanges: the two forms apart', () => {
+  it('with the array: a non-Float64Array throws TypeError', () => {
+    const map = mapRw(-1, PAGE);
     expect(() => binding.persistRanges(map, new Uint32Array(2) as never)).toThrow(TypeError);
     expect(() => binding.flushRanges(map, [0, 1] as never)).toThrow(TypeError);
     expect(binding.mapDelete(map)).toBe(0);
-    expect(binding.persistRanges(map, new Float64Array([0, 1]))).toBe(E.MAPPING_NOT_FOUND);
+  });
+
+  it('rangesArgs is one Float64Array of 512 numbers (256 pairs), the same on every read', () => {
+    expect(RANGES).toBeInstanceOf(Float64Array);
+    expect(RANGES.length).toBe(512);
+    expect(binding.rangesArgs).toBe(RANGES);
+  });
+
+  it.each([
+    ['above 256', 257],
+    ['negative', -1],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('bound: a pair count %s is -EINVAL and runs nothing', (_, count) => {
+    const map = mapForced(PAGE_GRANULARITY, PAGE);
+    const ops = binding.mapPersistOps(map);
+    RANGES.fill(0);
+    markLastOp();
+    ARGS[0] = count;
+    expect(ops.persistRanges()).toBe(-22);
+    expect(ops.flushRanges()).toBe(-22);
+    expect(binding.lastOp()).toEqual(storedNothing({ msynced: true })); // the marker
+    expect(binding.mapDelete(map)).toBe(0);
+  });
+
+  it('bound: reads exactly the counted pairs: all 256, and none past the count', () => {
+    const map = mapForced(PAGE_GRANULARITY, 4 * PAGE);
+    const ops = binding.mapPersistOps(map);
+    RANGES.fill(1); // 256 pairs (1, 1)
+    ARGS[0] = 256;
+    expect(ops.persistRanges()).toBe(0);
+    RANGES[2 * 255] = 4 * PAGE; // the last pair refused
+    expect(ops.persistRanges()).toBe(E.MAP_RANGE);
+    ARGS[0] = 255; // ... and not read
+    expect(ops.persistRanges()).toBe(0);
+    markLastOp();
+    RANGES[0] = 4 * PAGE;
+    ARGS[0] = 0; // an empty batch reads no pair
+    expect(ops.persistRanges()).toBe(0);
+    expect(binding.lastOp()).toEqual(storedNothing({})); // reset, nothing msynced
+    expect(binding.mapDelete(map)).toBe(0);
   });
 });
 

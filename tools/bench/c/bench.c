@@ -150,22 +150,33 @@ struct op_state {
 };
 
 /*
- * Range j of batch operation i: one 64-byte line, 65 lines after the previous one (a line of
- * its own page, scattered through the file); the JS runner computes the same offsets.
+ * Range j of a batch operation whose first line index is `first` ((i % lines) * BATCH_RANGES
+ * for operation i, see batch_first): one 64-byte line, 65 lines after the previous one (a
+ * line of its own page, scattered through the file). The same line as (i * BATCH_RANGES + j)
+ * * 65 % lines; reducing i first keeps the JS runner's arithmetic in int32 (no fmod), and
+ * both sides compute the same offsets the same way.
  */
-static size_t batch_offset(uint64_t i, size_t j, size_t size)
+static size_t batch_offset(uint64_t first, size_t j, size_t lines)
 {
-	return (size_t)((i * BATCH_RANGES + j) * 65 % (size / CACHE_LINE)) * CACHE_LINE;
+	return (size_t)((first + j) * 65 % lines) * CACHE_LINE;
+}
+
+/* The first line index of batch operation i (batch_offset). */
+static uint64_t batch_first(uint64_t i, size_t lines)
+{
+	return i % lines * BATCH_RANGES;
 }
 
 /* batch: store in 64 scattered lines, flush each line, one drain (C's persistRanges). */
 static void batch_op(struct op_state *s, uint64_t i)
 {
 	char *base = s->m->base;
+	size_t lines = s->c->size / CACHE_LINE;
+	uint64_t first = batch_first(i, lines);
 	for (size_t j = 0; j < BATCH_RANGES; j++)
-		base[batch_offset(i, j, s->c->size)] = (char)i;
+		base[batch_offset(first, j, lines)] = (char)i;
 	for (size_t j = 0; j < BATCH_RANGES; j++)
-		s->flush(base + batch_offset(i, j, s->c->size), CACHE_LINE);
+		s->flush(base + batch_offset(first, j, lines), CACHE_LINE);
 	s->drain();
 }
 

@@ -5,9 +5,17 @@ import type { Pmem2MapLike } from './pmem2-api.js';
 
 const CACHE_LINE = 64;
 
-/** c/bench.c batch_offset: range j of batch operation i, a line of its own page. */
-export function batchOffset(i: number, j: number, size: number): number {
-  return (((i * BATCH_RANGES + j) * 65) % (size / CACHE_LINE)) * CACHE_LINE;
+/** c/bench.c batch_first: the first line index of batch operation i. */
+export function batchFirst(i: number, lines: number): number {
+  return (i % lines) * BATCH_RANGES;
+}
+
+/**
+ * c/bench.c batch_offset: range j of the batch operation whose first line index is `first`,
+ * a line of its own page (int32 arithmetic for files up to 16 MiB: no fmod).
+ */
+export function batchOffset(first: number, j: number, lines: number): number {
+  return (((first + j) * 65) % lines) * CACHE_LINE;
 }
 
 /** n batch operations from operation `first` on: 64 stores, then one persistRanges. */
@@ -17,10 +25,12 @@ export function batchRunner(
   size: number,
 ): (first: number, n: number) => void {
   const ranges = new Float64Array(2 * BATCH_RANGES);
+  const lines = size / CACHE_LINE;
   return (first, n) => {
     for (let i = first; i < first + n; i++) {
+      const firstLine = batchFirst(i, lines);
       for (let j = 0; j < BATCH_RANGES; j++) {
-        const off = batchOffset(i, j, size);
+        const off = batchOffset(firstLine, j, lines);
         bytes[off] = i;
         ranges[2 * j] = off;
         ranges[2 * j + 1] = CACHE_LINE;
