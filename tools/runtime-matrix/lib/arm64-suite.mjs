@@ -26,7 +26,7 @@ const ORACLE_FILE = 'test/oracle.test.ts';
  * Tests that run on x86_64 only (`runIf(x64)`: CACHE_LINE's native flush, BYTE's JavaScript
  * fence), as many per file as skip on arm64; a file skipping more fails the cell.
  */
-const X64_ONLY = { 'test/persist-routines.test.ts': 7, 'test/persist-args-fallback.test.ts': 1 };
+const X64_ONLY = { 'test/persist-routines.test.ts': 8, 'test/persist-args-fallback.test.ts': 1 };
 
 /**
  * advice.test.ts's populate tests, which skip (with their `SKIPPED: populate` line) when the
