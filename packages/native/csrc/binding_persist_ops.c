@@ -1,4 +1,4 @@
-/* binding_persist_ops.c -- persist/flush/crc32/persistRanges bound to a map (no arguments), persistRanges */
+/* binding_persist_ops.c -- persist, flush, crc32 and batches bound to a map; batches with an array */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,9 +27,8 @@
  * napi_get_value_* of each argument (about 10 ns each), and for a batch the handle's unwrap
  * and napi_get_typedarray_info (about 50 ns: V8 tests the array's type one kind at a time);
  * native code still reads every value and checks it against the record before it forms a
- * pointer. The cell is instance data,
- * so it lives as long as the environment: the external ArrayBuffer over it never frees it,
- * and a detached buffer only stops JavaScript writing.
+ * pointer. The cell is instance data, so it lives as long as the environment: the external
+ * ArrayBuffer over it never frees it, and a detached buffer only stops JavaScript writing.
  */
 struct persist_cell {
 	double args[3]; /* offset, length, seed (crc32 only); the pair count of a bound batch */
@@ -64,10 +63,10 @@ env_cell(napi_env env)
 }
 
 /*
- * Defines exports.persistArgs and exports.rangesArgs: the Float64Arrays over the cell, and exports.fenceStops: a
- * Uint8Array over the fault table's stop bytes (fault_stops); each null where the runtime
- * forbids external buffers (then @pmem2/map passes the range as arguments and makes every
- * persist natively). THROWN on failure.
+ * Defines exports.persistArgs and exports.rangesArgs: the Float64Arrays over the cell, and
+ * exports.fenceStops: a Uint8Array over the fault table's stop bytes (fault_stops); each null
+ * where the runtime forbids external buffers (then @pmem2/map passes the range as arguments
+ * and makes every persist natively). THROWN on failure.
  */
 int
 persist_define_args(napi_env env, napi_value exports)
@@ -89,6 +88,18 @@ struct bound_map {
 	struct map_record *map;
 	const struct persist_cell *cell;
 };
+
+/* The map and cell a bound function carries; NULL after throwing. */
+static struct bound_map *
+bound_of(napi_env env, napi_callback_info info)
+{
+	struct bound_map *b = NULL;
+	if (napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&b) != napi_ok) {
+		throw_napi(env, "napi_get_cb_info");
+		return NULL;
+	}
+	return b;
+}
 
 /* Finalizer of a bound function: drops its reference on the record. */
 static void
@@ -138,11 +149,9 @@ check_pair(uint64_t size, double limit, const double *pair, struct checked_range
 static napi_value
 bound_op(napi_env env, napi_callback_info info, enum guarded_op op)
 {
-	struct bound_map *b;
-	if (napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&b) != napi_ok) {
-		throw_napi(env, "napi_get_cb_info");
+	struct bound_map *b = bound_of(env, info);
+	if (!b)
 		return NULL;
-	}
 	const struct map_record *map = b->map;
 	if (!map->addr)
 		return status(env, PMEM2_E_MAPPING_NOT_FOUND);
@@ -172,11 +181,9 @@ js_bound_flush(napi_env env, napi_callback_info info)
 static napi_value
 js_bound_crc32(napi_env env, napi_callback_info info)
 {
-	struct bound_map *b;
-	if (napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&b) != napi_ok) {
-		throw_napi(env, "napi_get_cb_info");
+	struct bound_map *b = bound_of(env, info);
+	if (!b)
 		return NULL;
-	}
 	struct map_record *map = b->map;
 	if (!map->addr)
 		return status(env, PMEM2_E_MAPPING_NOT_FOUND);
@@ -309,11 +316,9 @@ run_ranges(struct ranges_call *rc, int persist)
 static napi_value
 bound_ranges(napi_env env, napi_callback_info info, int persist)
 {
-	struct bound_map *b;
-	if (napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&b) != napi_ok) {
-		throw_napi(env, "napi_get_cb_info");
+	struct bound_map *b = bound_of(env, info);
+	if (!b)
 		return NULL;
-	}
 	uint64_t n = index_upto(b->cell->args[0], CELL_PAIRS);
 	if (n == UINT64_MAX)
 		return status(env, -EINVAL);
