@@ -33,6 +33,7 @@ export function toJson(value: unknown): string {
 
 /** What `pmem2 info` says of each CRC-32 routine @pmem2/native can choose. */
 const CRC32_TEXT: Readonly<Record<Crc32Routine, string>> = {
+  vpclmul: "vpclmul (carry-less multiply on 256-bit registers, the log's record checksums)",
   pclmul: "pclmul (carry-less multiply, the log's record checksums)",
   armv8: "armv8 (CRC32 instructions, the log's record checksums)",
   tables: 'tables (no CRC instructions found, or PMEM2_CRC32=tables)',

@@ -150,7 +150,20 @@ cpu_has(enum crc32_routine r)
 #if defined(PMEM2_ARCH_X86_64)
 	unsigned eax, ebx, ecx, edx;
 	/* CPUID.1:ECX bit 1 is PCLMULQDQ (SSE2 is part of x86-64) */
-	return r == CRC32_PCLMUL && __get_cpuid(1, &eax, &ebx, &ecx, &edx) && ((ecx >> 1) & 1);
+	if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !((ecx >> 1) & 1))
+		return 0;
+	if (r == CRC32_PCLMUL)
+		return 1;
+	/* VPCLMULQDQ: CPUID.1:ECX bits 27 (OSXSAVE) and 28 (AVX), XCR0 bits 1-2 (the OS saves
+	 * XMM and YMM state), CPUID.7.0:EBX bit 5 (AVX2) and ECX bit 10 (VPCLMULQDQ) */
+	if (r != CRC32_VPCLMUL || ((ecx >> 27) & 3) != 3)
+		return 0;
+	unsigned xcr0_low, xcr0_high;
+	__asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+	(void)xcr0_high;
+	if ((xcr0_low & 6) != 6 || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+		return 0;
+	return ((ebx >> 5) & 1) && ((ecx >> 10) & 1);
 #elif defined(PMEM2_ARCH_AARCH64)
 	return r == CRC32_ARMV8 && (getauxval(AT_HWCAP) & HWCAP_CRC32) != 0;
 #else
@@ -167,7 +180,9 @@ select_routine(void)
 		return;
 	if (cpu_has(CRC32_PCLMUL)) {
 		crc32_pclmul_init();
-		Routine = CRC32_PCLMUL;
+		/* PMEM2_CRC32=pclmul keeps the 128-bit registers */
+		int narrow = e != NULL && strcmp(e, "pclmul") == 0;
+		Routine = !narrow && cpu_has(CRC32_VPCLMUL) ? CRC32_VPCLMUL : CRC32_PCLMUL;
 	} else if (cpu_has(CRC32_ARMV8)) {
 		Routine = CRC32_ARMV8;
 	}
@@ -179,6 +194,8 @@ crc32_ieee(uint32_t crc, const unsigned char *p, size_t len)
 	uint32_t c = ~crc;
 	if (len < CRC32_INSN_MIN || Routine == CRC32_TABLES)
 		return ~crc32_tables(c, p, len);
+	if (Routine == CRC32_VPCLMUL)
+		return ~crc32_vpclmul(c, p, len);
 	if (Routine == CRC32_PCLMUL)
 		return ~crc32_pclmul(c, p, len);
 	return ~crc32_armv8(c, p, len);
@@ -190,6 +207,8 @@ crc32_routine_name(void)
 	switch (Routine) {
 	case CRC32_PCLMUL:
 		return "pclmul";
+	case CRC32_VPCLMUL:
+		return "vpclmul";
 	case CRC32_ARMV8:
 		return "armv8";
 	case CRC32_TABLES:

@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 /*
- * Fills the tables and chooses the routine (PMEM2_CRC32=tables keeps the tables); call once
+ * Fills the tables and chooses the routine (PMEM2_CRC32=tables keeps the tables,
+ * PMEM2_CRC32=pclmul the 128-bit carry-less multiply); call once
  * per process, before any crc32_ieee (binding.c init_process).
  */
 void crc32_init(void);
@@ -18,7 +19,7 @@ void crc32_init(void);
  */
 uint32_t crc32_ieee(uint32_t crc, const unsigned char *p, size_t len);
 
-/* The routine crc32_init chose: "pclmul", "armv8" or "tables" (PersistInfo.crc32). */
+/* The routine crc32_init chose: "vpclmul", "pclmul", "armv8" or "tables" (PersistInfo.crc32). */
 const char *crc32_routine_name(void);
 
 #endif

@@ -97,10 +97,12 @@ export type MemcpyRoutine = 'movdir64b' | 'avx512f' | 'avx' | 'sse2' | 'generic'
 
 /**
  * The CRC-32 routine chosen at load time for ranges of 64 bytes or more: carry-less multiply
- * (x86-64 PCLMULQDQ), the ARMv8 CRC32 instructions, or zlib-class tables (the only routine
- * below 64 bytes, and everywhere with `PMEM2_CRC32=tables`). All compute zlib's crc32.
+ * on 256-bit registers (x86-64 VPCLMULQDQ with AVX2, for ranges of 256 bytes or more; the
+ * 128-bit form below that and with `PMEM2_CRC32=pclmul`), carry-less multiply (x86-64
+ * PCLMULQDQ), the ARMv8 CRC32 instructions, or zlib-class tables (the only routine below 64
+ * bytes, and everywhere with `PMEM2_CRC32=tables`). All compute zlib's crc32.
  */
-export type Crc32Routine = 'pclmul' | 'armv8' | 'tables';
+export type Crc32Routine = 'vpclmul' | 'pclmul' | 'armv8' | 'tables';
 
 /** CPU features read with cpuid (x86_64) or assumed (other architectures). */
 export interface CpuFeatures {

@@ -16,12 +16,15 @@ function boundCrc(map: ReturnType<typeof mapRw>, offset: number, length: number,
   return binding.mapPersistOps(map).crc32();
 }
 
-/** x86-64: PCLMULQDQ in /proc/cpuinfo; arm64: HWCAP_CRC32 in AT_HWCAP of /proc/self/auxv
+/** x86-64: VPCLMULQDQ with AVX2, else PCLMULQDQ, in /proc/cpuinfo (the kernel lists AVX2
+ * only where it saves the YMM state); arm64: HWCAP_CRC32 in AT_HWCAP of /proc/self/auxv
  * (what qemu-user emulates too, where /proc/cpuinfo is the host's). */
 function expectedRoutine(): string {
   if (arch() === 'x64') {
     const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
-    return flags.split(/\s+/).includes('pclmulqdq') ? 'pclmul' : 'tables';
+    const has = new Set(flags.split(/\s+/));
+    if (!has.has('pclmulqdq')) return 'tables';
+    return has.has('vpclmulqdq') && has.has('avx2') ? 'vpclmul' : 'pclmul';
   }
   if (arch() === 'arm64') {
     const auxv = new BigUint64Array(new Uint8Array(readFileSync('/proc/self/auxv')).buffer);
@@ -56,8 +59,10 @@ describe('crc32 of a mapping range (crc32.c)', () => {
     const map = mapRw(-1, length);
     const view = bytes(map);
     for (let i = 0; i < view.length; i++) view[i] = (i * 40503 + (i >>> 9)) >>> 3;
-    // the 64-byte floor of the instructions, fold blocks of 64 and 16 bytes, and their tails
-    const lengths = [63, 64, 65, 127, 128, 129, 191, 192, 255, 256, 257, 4095, 4096, 4097];
+    // the 64-byte floor of the instructions, fold blocks of 64 and 16 bytes, the 256-byte
+    // floor of the 256-bit registers, their 128-byte steps, and the tails of each
+    const lengths = [63, 64, 65, 127, 128, 129, 191, 192, 255, 256, 257, 271, 272, 383, 384];
+    lengths.push(385, 399, 400, 511, 512, 513, 639, 640, 4095, 4096, 4097);
     for (let k = 1; k <= 40; k++) lengths.push((k * 1597 * 7) % (length - 64));
     for (const len of lengths) {
       for (let offset = 0; offset < 16; offset += 3) {
@@ -94,6 +99,28 @@ describe('crc32 of a mapping range (crc32.c)', () => {
     expect(chosen.routine).toBe(binding.persistInfo().crc32);
     expect(chosen.crcs).toEqual(tables.crcs);
   });
+
+  it.runIf(arch() === 'x64')(
+    'keeps the 128-bit carry-less multiply under PMEM2_CRC32=pclmul, with the same values',
+    () => {
+      const body = `
+      const map = binding.mapNew(-1, 0n, 65536n, 2 ** 30 + 2 ** 31, false, 4096, null, 0n,
+        2, null, new Float64Array(6));
+      const view = new Uint8Array(binding.mapBuffer(map));
+      for (let i = 0; i < view.length; i++) view[i] = (i * 40503 + (i >>> 9)) >>> 3;
+      const lengths = [64, 255, 256, 257, 300, 384, 1312, 4097, 20512, 65535];
+      const crcs = lengths.map((n) => binding.crc32(map, 1, n, 9));
+      console.log(JSON.stringify({ routine: binding.persistInfo().crc32, crcs, lengths }));`;
+      const narrow = childJson<{ routine: string; crcs: number[]; lengths: number[] }>(body, {
+        PMEM2_CRC32: 'pclmul',
+      });
+      const wide = expectedRoutine();
+      expect(narrow.routine).toBe(wide === 'vpclmul' ? 'pclmul' : wide);
+      const view = new Uint8Array(65536);
+      for (let i = 0; i < view.length; i++) view[i] = (i * 40503 + (i >>> 9)) >>> 3;
+      expect(narrow.crcs).toEqual(narrow.lengths.map((n) => crc32(view.subarray(1, 1 + n), 9)));
+    },
+  );
 
   it('refuses a bad range or seed, a write-only map and a deleted one with their statuses', () => {
     const map = mapRw(-1, PAGE);
