@@ -52,6 +52,12 @@ export function jsFenceCount(): number {
   return Atomics.load(FENCE, 0);
 }
 
+// Whether the map's persist passes its protection check: a flush loads every line, so a
+// 'flush' map needs READ.
+function persistMayRead(state: MapState): boolean {
+  return state.persistKind !== 'flush' || (state.protection & Protection.READ) !== 0;
+}
+
 // The status of a bound persist or flush over a checked range.
 function runBound(
   state: MapState,
@@ -77,10 +83,22 @@ export function persistRange(
   offset: number | bigint,
   length: number | bigint,
 ): void {
-  // the 'fence' map's whole persist: no allocation, no native call
-  if (fenceInJs(state) && fitsInside(offset, length, state.size)) {
-    jsFence();
-    return;
+  if (fitsInside(offset, length, state.size)) {
+    // the 'fence' map's whole persist: no allocation, no native call
+    if (fenceInJs(state)) {
+      jsFence();
+      return;
+    }
+    // a live map whose persist may read its lines: the bound call straight away (the checks
+    // below would all pass; the native side checks the range and the mapping again)
+    if (ARGS !== null && !state.deleted && persistMayRead(state)) {
+      ARGS[0] = offset as number;
+      ARGS[1] = length as number;
+      const status = state.persistOps.persist();
+      if (status === 0) return;
+      const range = { offset: offset as number, length: length as number };
+      throw nativeError(status, state.context('persist of', 'msync', range));
+    }
   }
   state.assertLive('persist');
   const range = checkRange(offset, length, state.size, 'persist');
@@ -89,7 +107,7 @@ export function persistRange(
     return;
   }
   const ops = state.persistOps;
-  if (state.persistKind === 'flush') state.requireProtection(Protection.READ, 'persist');
+  if (!persistMayRead(state)) state.requireProtection(Protection.READ, 'persist');
   const status = runBound(state, ops.persist, binding.persist, range);
   if (status !== 0) throw nativeError(status, state.context('persist of', 'msync', range));
 }

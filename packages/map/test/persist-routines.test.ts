@@ -126,6 +126,22 @@ describe('PAGE and CACHE_LINE persist through the argument-free native functions
     expect(readFileSync(f.path)[5000]).toBe(7);
   });
 
+  it('PAGE: a bigint range takes the checked path to the same msync; a refusal runs none', () => {
+    using f = forcedMap('page');
+    f.map.bytes()[6000] = 9;
+    const drained = { msynced: false, flushed: false, drained: true };
+    binding.drain(); // lastOp: drained only, which an msync resets
+    expect(binding.lastOp()).toMatchObject(drained);
+    f.map.persist(6000n, 1n);
+    expect(binding.lastOp()).toMatchObject({ msynced: true, drained: false });
+    expect(readFileSync(f.path)[6000]).toBe(9);
+    binding.drain();
+    expect(() => f.map.persist(f.map.size, 1)).toThrow(
+      expect.objectContaining({ code: 'PMEM2_E_MAP_RANGE' }),
+    );
+    expect(binding.lastOp()).toMatchObject(drained);
+  });
+
   it.runIf(x64)('CACHE_LINE: persist flushes and drains natively; flush only flushes', () => {
     using f = forcedMap('cache_line');
     expect(f.map.storeGranularity).toBe(Granularity.CACHE_LINE);
