@@ -1,4 +1,4 @@
-// environment.ts -- the environment variables libpmem2 reads, and what each one does right now
+// environment.ts -- the variables libpmem2 and @pmem2/native read, and what each does right now
 
 import { forcedGranularity } from '@pmem2/map';
 import { GRANULARITY_NAMES } from './granularity-reason.js';
@@ -77,6 +77,16 @@ const RULES: Readonly<Record<string, Rule>> = {
           effect: `${value === '1' ? 'forces' : 'disables'} the sfence every 768 bytes of non-temporal stores`,
         }
       : { effective: false, effect: 'ignored: only "1" or "0"' },
+  PMEM2_CRC32: (value) =>
+    value === 'tables' || value === 'pclmul'
+      ? {
+          effective: true,
+          effect:
+            value === 'tables'
+              ? "crc32 uses zlib-class tables instead of the CPU's CRC instructions"
+              : 'crc32 keeps the 128-bit carry-less multiply where VPCLMULQDQ would be used (x86-64)',
+        }
+      : { effective: false, effect: 'ignored: only "tables" or "pclmul"' },
   PMEM_NO_FLUSH: () => ({
     effective: false,
     effect: 'not read by libpmem2 (libpmem v1 only); use PMEM2_FORCE_GRANULARITY',
@@ -94,7 +104,8 @@ const RULES: Readonly<Record<string, Rule>> = {
  * @remarks
  * Follows libpmem2 1.12.1's parsing: `PMEM2_FORCE_GRANULARITY` is read on every map (its value
  * is judged by the same parser `mapNew` uses), the `PMEM_*` variables once when the library
- * (here: `@pmem2/native`, loaded by `@pmem2/map`) loads. `PMEM_NO_FLUSH` and
+ * (here: `@pmem2/native`, loaded by `@pmem2/map`) loads. `PMEM2_CRC32` is @pmem2/native's own
+ * (read once at load: `tables` or `pclmul` choose the CRC-32 routine). `PMEM_NO_FLUSH` and
  * `PMEM_IS_PMEM_FORCE` belong to libpmem (v1); they are listed because users set them expecting
  * an effect, and marked as not read.
  *

@@ -118,6 +118,18 @@ describe('pmem2 info', () => {
     );
   });
 
+  it('info-pmem2Crc32-listedEffectiveOnlyForTablesOrPclmul', () => {
+    expect(infoJson(scratch.file, { PMEM2_CRC32: 'tables' }).environment).toEqual([
+      expect.objectContaining({ name: 'PMEM2_CRC32', value: 'tables', effective: true }),
+    ]);
+    const typo = infoJson(scratch.file, { PMEM2_CRC32: 'table' });
+    expect(typo.environment).toEqual([
+      expect.objectContaining({ name: 'PMEM2_CRC32', value: 'table', effective: false }),
+    ]);
+    expect(typo.environment[0]?.effect).toMatch(/only "tables" or "pclmul"/);
+    expect(typo.cpu.crc32).toBe(detected.cpu.crc32);
+  });
+
   it('info-missingFile-exit1WithOneLineNamingENOENT', () => {
     const run = runCli(['info', `${scratch.dir}/missing`]);
     expect(run.status).toBe(1);
